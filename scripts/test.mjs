@@ -1,0 +1,26 @@
+// The one gate: typecheck, then every vitest project, then the plain closing line CI reads.
+import { spawnSync } from "node:child_process";
+import { readFileSync, rmSync } from "node:fs";
+
+const env = { ...process.env, WRANGLER_SEND_METRICS: "false", WRANGLER_HIDE_BANNER: "true", CLOUDFLARE_CF_FETCH_ENABLED: "false" };
+const run = (cmd, args) => spawnSync(cmd, args, { stdio: "inherit", env }).status ?? 1;
+
+if (run("npm", ["run", "--silent", "typecheck"]) !== 0) {
+  console.log("typecheck failed");
+  console.log("0 passed, 1 failed");
+  process.exit(1);
+}
+const report = ".vitest-report.json";
+rmSync(report, { force: true });
+const status = run("npx", ["vitest", "run", "--reporter=default", "--reporter=json", `--outputFile=${report}`, ...process.argv.slice(2)]);
+let passed = 0;
+let failed = 1;
+try {
+  const r = JSON.parse(readFileSync(report, "utf8"));
+  passed = r.numPassedTests;
+  failed = r.numFailedTests + (r.numFailedTestSuites ?? 0) + (status !== 0 && r.numFailedTests === 0 ? 1 : 0);
+} catch {
+  // No report: vitest itself failed to start; count that as one failure.
+}
+console.log(`${passed} passed, ${failed} failed`);
+process.exit(status === 0 && failed === 0 ? 0 : 1);
