@@ -5,6 +5,11 @@ import { readFileSync, rmSync } from "node:fs";
 const env = { ...process.env, WRANGLER_SEND_METRICS: "false", WRANGLER_HIDE_BANNER: "true", CLOUDFLARE_CF_FETCH_ENABLED: "false" };
 const run = (cmd, args) => spawnSync(cmd, args, { stdio: "inherit", env }).status ?? 1;
 
+// The country table is generated from an npm package, never committed.
+if (run("node", ["scripts/build-geo.mjs"]) !== 0) {
+  console.log("0 passed, 1 failed");
+  process.exit(1);
+}
 if (run("npm", ["run", "--silent", "typecheck"]) !== 0) {
   console.log("typecheck failed");
   console.log("0 passed, 1 failed");

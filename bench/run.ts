@@ -1,0 +1,82 @@
+// `npm run bench`: the core against its peers on the same 1M-line log, in the same run.
+// Every figure is timed the same way: wall clock from process start (opening the file) to
+// finished statistics, best of three. Peak memory is the process's max RSS.
+import { spawnSync } from "node:child_process";
+import { existsSync, mkdirSync, writeFileSync } from "node:fs";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { build } from "esbuild";
+
+const root = join(dirname(fileURLToPath(import.meta.url)), "..");
+const data = join(root, "bench", "data");
+const log = join(data, "big.log");
+const geoFile = join(root, "worker", "generated", "geo.bin");
+const RUNS = 3;
+
+mkdirSync(data, { recursive: true });
+if (!existsSync(geoFile)) run("node", [join(root, "scripts", "build-geo.mjs")]);
+if (!existsSync(log)) {
+  console.log("making the 1M-line log from the semicomplete fixture…");
+  const maker = [join(root, "..", "shared", "tools", "make-big-log.py"), join(root, "bench", "make-big-log.py")].find(existsSync);
+  if (!maker) throw new Error("make-big-log.py not found");
+  run("python3", [maker, join(root, "test", "fixtures", "semicomplete-2015-05.combined.log"), log, "100"]);
+}
+const lines = 1_000_000;
+
+function run(cmd: string, args: string[]) {
+  const r = spawnSync(cmd, args, { stdio: "inherit" });
+  if (r.status !== 0) throw new Error(`${cmd} failed`);
+}
+
+/** Runs a command under /usr/bin/time; returns wall seconds, max RSS and stdout. */
+function timed(cmd: string, args: string[]): { seconds: number; rssMB: number; stdout: string } {
+  const t0 = process.hrtime.bigint();
+  const r = spawnSync("/usr/bin/time", ["-f", "%M", cmd, ...args], { encoding: "utf8", maxBuffer: 64 << 20 });
+  const seconds = Number(process.hrtime.bigint() - t0) / 1e9;
+  if (r.status !== 0) throw new Error(`${cmd} failed: ${r.stderr.slice(-2000)}`);
+  const rssKB = Number(r.stderr.trim().split("\n").pop());
+  return { seconds, rssMB: rssKB / 1024, stdout: r.stdout };
+}
+
+function best(label: string, cmd: string, args: string[], runs = RUNS) {
+  const all = Array.from({ length: runs }, () => timed(cmd, args));
+  const b = all.reduce((x, y) => (y.seconds < x.seconds ? y : x));
+  const rate = lines / b.seconds;
+  console.log(`${label.padEnd(10)} ${fmt(rate).padStart(10)} lines/s  best ${b.seconds.toFixed(2)} s of ${all.map((a) => a.seconds.toFixed(2)).join(", ")}  peak RSS ${b.rssMB.toFixed(0)} MB`);
+  return { ...b, rate };
+}
+
+const fmt = (n: number) => Math.round(n).toLocaleString("en-US");
+const have = (cmd: string) => spawnSync("sh", ["-c", `command -v ${cmd}`]).status === 0;
+
+// The core, bundled once so its process starts like any program's.
+const coreJs = join(data, "core-run.mjs");
+await build({ entryPoints: [join(root, "bench", "core-run.ts")], bundle: true, platform: "node", format: "esm", target: "node20", outfile: coreJs, logLevel: "warning" });
+
+console.log(`file: ${log} (1,000,000 lines), node ${process.version}, one core each, best of ${RUNS}`);
+const core = best("core", "node", [coreJs, log, geoFile]);
+const detail = JSON.parse(core.stdout.trim().split("\n").pop()!);
+console.log(`           in-process: ${fmt(lines / (detail.ms / 1000))} lines/s (${detail.ms.toFixed(0)} ms from open to statistics), ${detail.months} months, ${fmt(detail.visits)} visits`);
+
+let goaccess: { rate: number } | null = null;
+if (have("goaccess")) {
+  goaccess = best("goaccess", "goaccess", [log, "--log-format=COMBINED", "--no-global-config", "-o", join(data, "goaccess.json")]);
+} else console.log("goaccess   not installed (apt-get install goaccess)");
+
+const awstatsPl = "/usr/lib/cgi-bin/awstats.pl";
+let awstats: { rate: number } | null = null;
+if (existsSync(awstatsPl)) {
+  // AWStats keeps state between runs: each run starts from an empty data directory. One run:
+  // it is an order of magnitude slower than the others.
+  const dir = join(data, "awstats");
+  const conf = join(dir, "awstats.bench.conf");
+  spawnSync("rm", ["-rf", dir]);
+  mkdirSync(dir, { recursive: true });
+  writeFileSync(conf, [`LogFile="${log}"`, "LogType=W", "LogFormat=1", `DirData="${dir}"`, 'SiteDomain="semicomplete.com"', 'HostAliases="semicomplete.com www.semicomplete.com"', "DNSLookup=0", "AllowToUpdateStatsFromBrowser=0", "SkipDNSLookupFor=\"\"", "KeepBackupOfHistoricFiles=0", "PurgeLogFile=0"].join("\n") + "\n");
+  awstats = best("awstats", "perl", [awstatsPl, `-config=bench`, `-configdir=${dir}`, "-update"], 1);
+} else console.log("awstats    not installed (apt-get install awstats)");
+
+console.log("");
+if (goaccess) console.log(`core / goaccess: ${(core.rate / goaccess.rate).toFixed(1)}×`);
+if (awstats) console.log(`core / awstats:  ${(core.rate / awstats.rate).toFixed(1)}×`);
+console.log(`bench: core ${Math.round(core.rate)} lines/s, goaccess ${goaccess ? Math.round(goaccess.rate) : 0} lines/s, ratio ${goaccess ? (core.rate / goaccess.rate).toFixed(2) : "n/a"}`);

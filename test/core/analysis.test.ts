@@ -1,0 +1,306 @@
+import { describe, expect, it } from "vitest";
+import { analyzeText } from "../../worker/core/analyze";
+import { goaccessDailyVisitors, monthReport } from "../../worker/core/report";
+import type { AnalysisConfig } from "../../worker/core/config";
+import { BASJES, config, geo, readFixture, SEMICOMPLETE, semicompleteConfig } from "./fixtures";
+
+const rules = (c: AnalysisConfig) => ({ robotPostBurst: c.robotPostBurst, robotErrorLimit: c.robotErrorLimit });
+function report(text: string, c: AnalysisConfig = semicompleteConfig()) {
+  const p = analyzeText(text, c, geo());
+  const months = Object.keys(p.months).sort();
+  return { partial: p, months, reports: months.map((m) => monthReport(m, p.months[m], rules(c))) };
+}
+const find = <R extends { key: string }>(rows: R[], key: string) => rows.find((r) => r.key === key);
+
+/** Builds a combined line; only what a case needs varies. */
+function line(o: { ip?: string; t?: string; req?: string; status?: number; bytes?: number | "-"; ref?: string; ua?: string }) {
+  return `${o.ip ?? "192.0.2.1"} - - [${o.t ?? "17/May/2015:10:00:00 +0000"}] "${o.req ?? "GET / HTTP/1.1"}" ${o.status ?? 200} ${o.bytes ?? 100} "${o.ref ?? "-"}" "${o.ua ?? "Mozilla/5.0 (X11; Linux x86_64; rv:38.0) Gecko/20100101 Firefox/38.0"}"`;
+}
+
+describe("the semicomplete log (real traffic of a personal site)", () => {
+  const semi = report(readFixture(SEMICOMPLETE));
+  const may = semi.reports[0];
+
+  it("totals agree with every other analyzer: 10,000 hits, 2,747,282,740 bytes, 213 × 404", () => {
+    expect(semi.months).toEqual(["2015-05"]);
+    expect(semi.partial.lines).toBe(10_000);
+    expect(semi.partial.rejected).toBe(0);
+    expect(may.hits).toBe(10_000);
+    expect(may.bytes).toBe(2_747_282_740);
+    expect(find(may.panels.status, "404")?.hits).toBe(213);
+    expect(find(may.panels.status, "304")?.hits).toBe(445);
+    expect(may.panels["not-found"].reduce((n, r) => n + r.hits, 0)).toBe(213);
+  });
+
+  it("daily unique visitors under GoAccess's definition equal GoAccess 1.7's: 359 / 643 / 570 / 523", () => {
+    expect(goaccessDailyVisitors(semi.partial.months["2015-05"])).toEqual({
+      "2015-05-17": 359, "2015-05-18": 643, "2015-05-19": 570, "2015-05-20": 523,
+    });
+  });
+
+  it("human figures exclude robots and days add up to the month, except visitors (a distinct count)", () => {
+    const sum = (k: "hits" | "pages" | "bytes" | "visits" | "visitors" | "robotHits") => may.days.reduce((n, d) => n + d[k], 0);
+    expect(may.days.map((d) => d.date)).toEqual(["2015-05-17", "2015-05-18", "2015-05-19", "2015-05-20"]);
+    expect(sum("hits")).toBe(may.hits);
+    expect(sum("bytes")).toBe(may.bytes);
+    expect(sum("pages")).toBe(may.pages);
+    expect(sum("visits")).toBe(may.visits);
+    expect(sum("robotHits")).toBe(may.robotHits);
+    // visitors seen on several days count once in the month
+    expect(may.visitors).toBeLessThan(sum("visitors"));
+    expect(may.visitors).toBeGreaterThan(Math.max(...may.days.map((d) => d.visitors)));
+    for (const d of may.days) {
+      expect(d.visitors).toBeLessThan(goaccessDailyVisitors(semi.partial.months["2015-05"])[d.date]);
+      expect(d.visits).toBeGreaterThanOrEqual(d.visitors);
+    }
+    expect(may.pages).toBeLessThan(may.hits - may.robotHits);
+  });
+
+  it("known crawlers are robots and their hits stay out of human panels", () => {
+    const robots = may.panels.robots.map((r) => r.key);
+    for (const name of ["Googlebot", "Baiduspider", "archive.org_bot", "Bingbot", "YandexBot"]) expect(robots).toContain(name);
+    expect(find(may.panels.browsers, "Googlebot")).toBeUndefined();
+    const robotUaHits = may.panels.robots.reduce((n, r) => n + r.hits, 0);
+    const browserHits = may.panels.browsers.reduce((n, r) => n + r.hits, 0);
+    expect(robotUaHits + browserHits).toBe(10_000);
+    expect(may.robotReasons["asked for /robots.txt"]).toBeGreaterThan(0);
+    expect(may.robotHits).toBeGreaterThanOrEqual(robotUaHits);
+  });
+
+  it("line 8899 (unterminated user agent) is a Googlebot hit, not a rejected line", () => {
+    const one = report(readFixture(SEMICOMPLETE).split("\n")[8898]);
+    expect(one.partial.rejected).toBe(0);
+    expect(one.reports[0].panels.robots.map((r) => r.key)).toEqual(["Googlebot"]);
+  });
+
+  it("lines 3029–3030 (percent-encoded windows-1251 bytes) parse and keep their path", () => {
+    const lines = readFixture(SEMICOMPLETE).split("\n").slice(3028, 3030).join("\n");
+    const r = report(lines);
+    expect(r.partial.hits).toBe(2);
+    expect(r.reports[0].panels.status.map((s) => s.key).sort()).toEqual(["200", "403"]);
+  });
+
+  it("search keywords: Google's empty q= is (not provided); terms are decoded and lowercased", () => {
+    const kw = may.panels.keywords;
+    expect(find(kw, "(not provided)")!.hits).toBeGreaterThan(100);
+    expect(may.panels["search-engines"].map((r) => r.key)).toEqual(expect.arrayContaining(["Google", "Bing", "DuckDuckGo", "Yandex", "Baidu"]));
+    for (const r of kw) expect(r.key).toBe(r.key.toLowerCase());
+  });
+
+  it("feed readers are their own panel, with subscribers where the agent states them", () => {
+    const feeds = may.panels.feeds.map((r) => r.key);
+    expect(feeds).toEqual(expect.arrayContaining(["Feedfetcher-Google", "Tiny Tiny RSS"]));
+    const withSubs = may.panels.feeds.filter((r) => r.max > 0);
+    expect(withSubs.length).toBeGreaterThan(0);
+    // /blog/tags/puppet?flav=rss20 is a feed, never a page
+    expect(may.panels.pages.some((p) => p.key.includes("flav"))).toBe(false);
+  });
+
+  it("countries come from the offline table and cover the human hits", () => {
+    const humanHits = may.panels.browsers.reduce((n, r) => n + r.hits, 0);
+    expect(may.panels.countries.reduce((n, r) => n + r.hits, 0)).toBe(humanHits);
+    expect(may.panels.countries[0].key).toMatch(/^[A-Z]{2}$/);
+    expect(find(may.panels.countries, "??")?.hits ?? 0).toBeLessThan(humanHits / 50);
+  });
+
+  it("entry pages count the human visits that viewed a page", () => {
+    let withPage = 0;
+    for (const v of semi.partial.months["2015-05"].visitorDays.values()) {
+      if (!v.uaRobot && v.robotsTxt === 0 && v.pages > 0 && v.posts < 4 && v.errors <= 10) withPage += v.spans.filter((s) => s.entry !== null).length;
+    }
+    expect(may.panels.entry.reduce((n, r) => n + r.hits, 0)).toBe(withPage);
+    expect(withPage).toBeGreaterThan(may.visits * 0.9);
+    expect(find(may.panels.entry, "/")!.hits).toBeGreaterThan(10);
+  });
+
+  it("hours: hits of all hours make the month; visitors per hour come from human visitor-days", () => {
+    expect(may.hours.reduce((n, h) => n + h.hits, 0)).toBe(10_000);
+    expect(may.hours.reduce((n, h) => n + h.visits, 0)).toBe(may.visits);
+    expect(Math.max(...may.hours.map((h) => h.visitors))).toBeLessThanOrEqual(may.visitors);
+  });
+});
+
+describe("the basjes log (spam bots that never say so)", () => {
+  const c = config({ siteHosts: ["howto.basjes.nl"] });
+  const r = report(readFixture(BASJES), c);
+
+  it("its POST loops are caught by behaviour: every (address, agent, day) with 4+ POSTs", () => {
+    expect(r.partial.hits).toBe(3456);
+    const oct = r.reports.find((x) => x.month === "2015-10")!;
+    expect(oct.panels.robots).toEqual([]);
+    // an independent count, straight from the text
+    const posts = new Map<string, number>();
+    for (const l of readFixture(BASJES).split("\n").filter(Boolean)) {
+      const q = l.split('"');
+      const key = `${l.split(" ")[0]} ${l.split("[")[1].slice(0, 11)} ${q[5]}`;
+      if (q[1].startsWith("POST ")) posts.set(key, (posts.get(key) ?? 0) + 1);
+    }
+    const bursts = [...posts.values()].filter((n) => n >= 4).length;
+    expect(bursts).toBeGreaterThan(30);
+    expect(oct.robotReasons["burst of POSTs"]).toBe(bursts);
+  });
+
+  it("days use the log's own offset (+0100)", () => {
+    const first = readFixture(BASJES).split("\n")[0];
+    expect(first).toContain("[25/Oct/2015:04:11:25 +0100]");
+    expect(r.reports[0].days[0].date).toBe("2015-10-25");
+  });
+});
+
+describe("definitions, one rule at a time", () => {
+  it("a page is 2xx or 304 on a non-asset path; every parsed line is a hit", () => {
+    const r = report([
+      line({ req: "GET /a HTTP/1.1" }),
+      line({ req: "GET /b.html HTTP/1.1", status: 304, bytes: "-" }),
+      line({ req: "GET /c.png HTTP/1.1" }),
+      line({ req: "GET /d HTTP/1.1", status: 404 }),
+      line({ req: "GET /e HTTP/1.1", status: 301 }),
+    ].join("\n")).reports[0];
+    expect(r.hits).toBe(5);
+    expect(r.panels.pages.map((p) => p.key).sort()).toEqual(["/a", "/b.html"]);
+    expect(r.pages).toBe(2);
+  });
+
+  it("several pages in the same second all count (a bug IWLA had)", () => {
+    const same = ["/1", "/2", "/3", "/4"].map((p) => line({ req: `GET ${p} HTTP/1.1`, t: "31/May/2015:23:59:59 +0000" }));
+    const r = report(same.join("\n")).reports[0];
+    expect(r.pages).toBe(4);
+    expect(r.visits).toBe(1);
+    // the last second of the last day of the month is analysed (another IWLA bug)
+    expect(r.days.map((d) => d.date)).toEqual(["2015-05-31"]);
+  });
+
+  it("a visit ends after more than 30 minutes without a request, whatever the line order", () => {
+    const at = (hms: string) => line({ t: `17/May/2015:${hms} +0000` });
+    const lines = [at("10:00:00"), at("10:30:00"), at("11:00:01"), at("12:00:00"), at("11:30:00")];
+    const r = report(lines.join("\n")).reports[0];
+    // 10:00, 10:30 (exactly 30 min) | 11:00:01 (30 min 1 s later) 11:30 12:00 → 2 visits
+    expect(r.visits).toBe(2);
+    expect(r.visitors).toBe(1);
+  });
+
+  it("a unique visitor is (address, user agent) per day; the month counts distinct visitors", () => {
+    const r = report([
+      line({ ip: "192.0.2.1", t: "17/May/2015:10:00:00 +0000" }),
+      line({ ip: "192.0.2.1", t: "18/May/2015:10:00:00 +0000" }),
+      line({ ip: "192.0.2.1", t: "18/May/2015:10:00:00 +0000", ua: "Mozilla/5.0 (Windows NT 10.0) Chrome/120.0 Safari/537.36" }),
+      line({ ip: "192.0.2.2", t: "18/May/2015:10:00:00 +0000" }),
+    ].join("\n")).reports[0];
+    expect(r.days.map((d) => d.visitors)).toEqual([1, 3]);
+    expect(r.visitors).toBe(3);
+  });
+
+  it.each([
+    ["user agent", [line({ ua: "Mozilla/5.0 (compatible; Googlebot/2.1; +http://www.google.com/bot.html)" })]],
+    ["asked for /robots.txt", [line({ req: "GET /robots.txt HTTP/1.1" }), line({ req: "GET / HTTP/1.1" })]],
+    ["no page views", [line({ req: "GET /logo.png HTTP/1.1" }), line({ req: "GET /style.css HTTP/1.1" })]],
+    ["burst of POSTs", [line({}), ...Array.from({ length: 4 }, () => line({ req: "POST /join_form HTTP/1.1", status: 302 }))]],
+    ["many 4xx answers", [line({}), ...Array.from({ length: 11 }, (_, i) => line({ req: `GET /wp-admin/${i} HTTP/1.1`, status: 404 }))]],
+  ])("robot by behaviour: %s", (reason, lines) => {
+    const r = report(lines.join("\n")).reports[0];
+    expect(r.robotReasons).toEqual({ [reason]: 1 });
+    expect(r.visitors).toBe(0);
+    expect(r.pages).toBe(0);
+    expect(r.robotHits).toBe(lines.length);
+  });
+
+  it("three POSTs in a day are still a person", () => {
+    const r = report([line({}), ...Array.from({ length: 3 }, () => line({ req: "POST /comment HTTP/1.1", status: 302 }))].join("\n")).reports[0];
+    expect(r.visitors).toBe(1);
+  });
+
+  it("downloads: a 2xx on a configured extension or path, 206 partial answers included", () => {
+    const c = config({ downloadPaths: ["/files/"] });
+    const r = report([
+      line({ req: "GET /dist/tool-1.0.tar.gz HTTP/1.1", bytes: 5000 }),
+      line({ req: "GET /dist/tool-1.0.tar.gz HTTP/1.1", status: 206, bytes: 2000 }),
+      line({ req: "GET /dist/missing.zip HTTP/1.1", status: 404 }),
+      line({ req: "GET /files/notes HTTP/1.1" }),
+    ].join("\n"), c).reports[0];
+    expect(r.panels.downloads.map((d) => [d.key, d.hits, d.bytes])).toEqual([["/dist/tool-1.0.tar.gz", 2, 7000], ["/files/notes", 1, 100]]);
+  });
+
+  it("feeds: by URL or by reader agent, subscribers as stated", () => {
+    const r = report([
+      line({ req: "GET /blog/feed HTTP/1.1", ua: "Feedly/1.0 (+http://www.feedly.com/fetcher.html; 42 subscribers)" }),
+      line({ req: "GET /blog/feed HTTP/1.1", ua: "Feedly/1.0 (+http://www.feedly.com/fetcher.html; 40 subscribers)" }),
+      line({ req: "GET /index.xml?flav=rss20 HTTP/1.1" }),
+      line({ req: "GET /feedback HTTP/1.1" }),
+    ].join("\n")).reports[0];
+    expect(find(r.panels.feeds, "Feedly")).toMatchObject({ hits: 2, max: 42 });
+    expect(r.panels.feeds.reduce((n, f) => n + f.hits, 0)).toBe(3);
+    expect(r.panels.pages.map((p) => p.key)).toEqual(["/feedback"]);
+  });
+
+  it("keywords from user-defined engines add to the built-in ones", () => {
+    const c = config({ siteHosts: ["example.org"], searchEngines: [{ name: "Site search", hosts: ["search.example.net"], params: ["s"] }] });
+    const r = report([
+      line({ ref: "https://search.example.net/?s=Vigie+Workers" }),
+      line({ ref: "https://www.google.fr/search?q=" }),
+      line({ ref: "https://www.bing.com/search?q=log+analyzer" }),
+      line({ ref: "https://example.org/page" }),
+      line({ ref: "https://news.example.com/item?id=1" }),
+    ].join("\n"), c).reports[0];
+    expect(r.panels.keywords.map((k) => k.key).sort()).toEqual(["(not provided)", "log analyzer", "vigie workers"]);
+    expect(r.panels["search-engines"].map((k) => k.key).sort()).toEqual(["Bing", "Google", "Site search"]);
+    expect(r.panels.referers.map((k) => k.key)).toEqual(["https://news.example.com/item"]);
+  });
+
+  it("a fixed time zone moves day and hour buckets", () => {
+    const l = line({ t: "31/May/2015:23:30:00 +0000" });
+    expect(report(l).reports[0].days[0].date).toBe("2015-05-31");
+    const shifted = report(l, config({ timeZone: "+0100" }));
+    expect(shifted.months).toEqual(["2015-06"]);
+    expect(shifted.reports[0].days[0].date).toBe("2015-06-01");
+    expect(shifted.reports[0].hours[0].hits).toBe(1);
+  });
+
+  it("watched visitors leave a full trail, by address prefix or agent substring", () => {
+    const c = config({ watched: { addresses: ["198.51.100."], userAgents: ["Tiny Tiny RSS"] } });
+    const p = analyzeText([
+      line({ ip: "198.51.100.9", req: "GET /secret?x=1 HTTP/1.1" }),
+      line({ ip: "198.51.100.9", req: "GET /a HTTP/1.1", t: "17/May/2015:09:00:00 +0000" }),
+      line({ ip: "203.0.113.1", ua: "Tiny Tiny RSS/1.15.3 (http://tt-rss.org/)" }),
+      line({ ip: "203.0.113.2" }),
+    ].join("\n"), c);
+    const trail = p.months["2015-05"].watched;
+    expect(trail.map((w) => [w.at, w.address, w.url])).toEqual([
+      ["2015-05-17 09:00:00", "198.51.100.9", "/a"],
+      ["2015-05-17 10:00:00", "192.0.2.1".replace("192.0.2.1", "198.51.100.9"), "/secret?x=1"],
+      ["2015-05-17 10:00:00", "203.0.113.1", "/"],
+    ]);
+  });
+
+  it("rejected lines are counted with a reason and a sample, and never stop the analysis", () => {
+    const p = analyzeText([
+      line({}), "", "not a log line", line({ t: "32/May/2015:10:00:00 +0000" }), line({ status: 999 }), line({ bytes: "12ab" as unknown as number }), line({}),
+    ].join("\n"), semicompleteConfig());
+    expect(p.lines).toBe(7);
+    expect(p.hits).toBe(2);
+    expect(p.rejected).toBe(5);
+    expect(p.reasons).toEqual({ "empty line": 1, 'expected " "" after column 11': 1, "bad time": 1, "bad status": 1, "bad byte count": 1 });
+    expect(p.samples.map((s) => s.line)).toEqual([2, 3, 4, 5, 6]);
+    expect(p.months["2015-05"].rejected).toBe(5);
+  });
+});
+
+describe("configuration: defaults that a user extends", () => {
+  it("lists extend the built-in ones unless replaced", () => {
+    expect(config({ assetExtensions: ["php"] }).assetExtensions).toEqual(expect.arrayContaining(["png", "php"]));
+    expect(config({ assetExtensions: ["php"], replace: ["assetExtensions"] }).assetExtensions).toEqual(["php"]);
+    const withPhp = report(line({ req: "GET /index.php HTTP/1.1" }), config({ assetExtensions: ["php"] })).reports[0];
+    expect(withPhp.pages).toBe(0);
+  });
+
+  it("lists every bad key at once", async () => {
+    const { resolveConfig } = await import("../../worker/core/config");
+    const r = resolveConfig({ format: "", visitGapSeconds: -1, timeZone: "Mars/Olympus", nope: 1 } as never);
+    expect(r.ok).toBe(false);
+    if (!r.ok) expect(r.errors).toEqual([
+      "nope: unknown key",
+      "format: must be a preset name or a format string",
+      "timeZone: must be a fixed offset such as +0100, or null",
+      "visitGapSeconds: must be a positive integer",
+    ]);
+  });
+});

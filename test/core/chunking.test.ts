@@ -1,0 +1,42 @@
+import { describe, expect, it } from "vitest";
+import { Analyzer } from "../../worker/core/analyzer";
+import { analyzeText } from "../../worker/core/analyze";
+import { emptyPartial, mergePartials } from "../../worker/core/partial";
+import type { AnalysisPartial } from "../../worker/core/partial";
+import { monthReport } from "../../worker/core/report";
+import { BASJES, geo, readFixture, SEMICOMPLETE, semicompleteConfig } from "./fixtures";
+import { randomChunks, rng } from "../random";
+
+/** Everything a partial holds, in a canonical order (samples aside: they are the first few of each chunk). */
+function canonical(p: AnalysisPartial) {
+  const c = semicompleteConfig();
+  const months: Record<string, unknown> = {};
+  for (const [m, mp] of Object.entries(p.months)) {
+    months[m] = {
+      panels: mp.panels, hours: mp.hours, watched: mp.watched, rejected: mp.rejected,
+      visitorDays: [...mp.visitorDays].sort(([a], [b]) => (a < b ? -1 : 1)),
+      report: monthReport(m, mp, { robotPostBurst: c.robotPostBurst, robotErrorLimit: c.robotErrorLimit }),
+    };
+  }
+  return { lines: p.lines, hits: p.hits, rejected: p.rejected, reasons: p.reasons, months };
+}
+
+describe("chunking does not change results", () => {
+  const text = readFixture(SEMICOMPLETE) + readFixture(BASJES);
+  const lines = text.split("\n").filter((l) => l !== "");
+  const c = { ...semicompleteConfig(), watched: { addresses: ["66.249.73.135"], userAgents: ["Tiny Tiny RSS"] } };
+  const whole = canonical(analyzeText(lines.join("\n"), c, geo()));
+
+  it.each(Array.from({ length: 20 }, (_, i) => [1000 + i]))("random split and order, seed %i", (seed) => {
+    const chunks = randomChunks(lines, rng(seed));
+    const merged = emptyPartial();
+    for (const chunk of chunks) mergePartials(merged, analyzeText(chunk.join("\n"), c, geo()), c.visitGapSeconds);
+    expect(canonical(merged)).toEqual(whole);
+  });
+
+  it("one analyzer fed line by line equals one fed the whole text", () => {
+    const a = new Analyzer(c, geo());
+    for (const l of lines) a.push(l + "\n");
+    expect(canonical(a.finish())).toEqual(whole);
+  });
+});

@@ -1,0 +1,58 @@
+import { describe, expect, it } from "vitest";
+import { analyzeText } from "../../worker/core/analyze";
+import { compileLogFormat, PRESETS } from "../../worker/core/log-format";
+import { readFixture, SEMICOMPLETE, semicompleteConfig, geo } from "./fixtures";
+import { rng } from "../random";
+
+/** Random text biased towards the characters that matter to the parser. */
+function noise(rand: () => number, n: number): string {
+  const alphabet = ' "[]-/:\\\t?%+0123456789abcGET\u00e9\ufffd\u0000\r';
+  let s = "";
+  for (let i = 0; i < n; i++) s += rand() < 0.8 ? alphabet[Math.floor(rand() * alphabet.length)] : String.fromCharCode(Math.floor(rand() * 0x3000)).replace("\n", " ");
+  return s;
+}
+
+describe("the parser never throws, and every line is counted", () => {
+  const real = readFixture(SEMICOMPLETE).split("\n").slice(0, 2000);
+
+  it.each(Object.keys(PRESETS))("%s: random bytes, mutated real lines, overlong lines", (format) => {
+    const rand = rng(format.length * 7919);
+    const lines: string[] = [];
+    for (let i = 0; i < 3000; i++) {
+      const r = rand();
+      if (r < 0.3) lines.push(noise(rand, Math.floor(rand() * 300)));
+      else if (r < 0.9) {
+        // a real line with a few characters replaced, cut, or duplicated
+        const base = real[Math.floor(rand() * real.length)];
+        const at = Math.floor(rand() * base.length);
+        lines.push(base.slice(0, at) + noise(rand, Math.floor(rand() * 4)) + base.slice(at + Math.floor(rand() * 3)));
+      } else lines.push(real[i % real.length].repeat(1 + Math.floor(rand() * 200)));
+    }
+    const c = { ...semicompleteConfig(), format };
+    const p = analyzeText(lines.join("\n"), c, geo());
+    expect(p.lines).toBe(lines.length);
+    expect(p.hits + p.rejected).toBe(p.lines);
+    const monthHits = Object.values(p.months).reduce((n, m) => n + m.hours.filter((_, i) => i % 4 === 0).reduce((a, b) => a + b, 0), 0);
+    expect(monthHits).toBe(p.hits);
+    expect(p.samples.length).toBeLessThanOrEqual(5);
+    for (const s of p.samples) expect(s.text.length).toBeLessThanOrEqual(500);
+  });
+
+  it("invalid UTF-8 bytes, decoded as the worker decodes them, are still lines", () => {
+    const bytes = new TextEncoder().encode(real[0] + "\n" + real[1] + "\n");
+    const bad = new Uint8Array([...bytes.slice(0, 60), 0xff, 0xc3, 0x28, 0xed, 0xa0, 0x80, ...bytes.slice(60)]);
+    const text = new TextDecoder().decode(bad);
+    const p = analyzeText(text, semicompleteConfig(), geo());
+    expect(p.lines).toBe(2);
+    expect(p.hits + p.rejected).toBe(2);
+  });
+
+  it("format strings: random ones compile or fail with a message, never throw", () => {
+    const rand = rng(42);
+    for (let i = 0; i < 2000; i++) {
+      const r = compileLogFormat("%h " + noise(rand, 20) + " %t %r %>s");
+      expect(typeof r.ok).toBe("boolean");
+      if (!r.ok) expect(r.error.length).toBeGreaterThan(0);
+    }
+  });
+});

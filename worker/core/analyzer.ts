@@ -1,0 +1,422 @@
+import type { AnalysisConfig } from "./config";
+import type { CompiledFormat } from "./log-format";
+import type { AnalysisPartial, MonthPartial, WatchedHit } from "./partial";
+import type { VisitorDay } from "./visitor-day";
+import type { GeoLookup } from "./geo";
+import { classifyAgent } from "./classify-agent";
+import { createRefererClassifier } from "./classify-referer";
+import { ASSET, DOWNLOAD, FEED, ROBOTS_TXT, createPathClassifier, isFeed } from "./classify-path";
+import { DenseCounters } from "./dense-counters";
+import { Interner } from "./interner";
+import { F, FIELDS, compileLogFormat } from "./log-format";
+import { LogClock, dayToDate, parseOffsetMinutes } from "./log-clock";
+import { ADDITIVE_PANELS } from "./panels";
+import { MAX_SAMPLES, MAX_WATCHED, emptyMonth, emptyPartial, hashInto, mergeWatched, visitorKey } from "./partial";
+import { scanLine } from "./scan-line";
+import { addSpan, newVisitorDay } from "./visitor-day";
+
+// Panel slots, in ADDITIVE_PANELS order.
+const P = Object.fromEntries(ADDITIVE_PANELS.map((id, i) => [id, i])) as Record<(typeof ADDITIVE_PANELS)[number], number>;
+
+/** Per distinct user agent, classified once: ids in the panels' key spaces, -1 for none. */
+interface AgentSlot { browser: number; version: number; os: number; device: number; robot: number; feed: number; subscribers: number; watched: boolean }
+/** Per distinct referer: 0 direct, 1 internal, 2 search, 3 other site. */
+interface RefererSlot { kind: number; engine: number; keyword: number; site: number; url: number }
+
+type HotVisitorDay = VisitorDay<number> & { ip: number; ua: number; day: number };
+
+interface MonthState {
+  key: string;
+  counters: DenseCounters[];
+  hours: Float64Array;
+  days: Map<number, Map<number, HotVisitorDay>>;
+  watched: WatchedHit[];
+  rejected: number;
+}
+
+const UA_SHIFT = 2 ** 26;
+
+/**
+ * Streams lines through parse → classify → count. Memory grows with distinct keys (addresses,
+ * agents, paths, referers, visitor-days), never with lines: every string is interned once to a
+ * small integer, every classification is cached per distinct string, and the per-line loop
+ * builds no string that is not a key.
+ */
+export class Analyzer {
+  readonly format: CompiledFormat;
+  private readonly spans = new Int32Array(FIELDS.length * 2);
+  private readonly clock: LogClock;
+  private readonly gap: number;
+  private readonly pageStatus = new Uint8Array(600);
+
+  private readonly ips = new Interner();
+  private readonly agents = new Interner();
+  private readonly paths = new Interner();
+  private readonly referers = new Interner();
+  /** Key spaces of panels not keyed by path. */
+  private readonly keys = ADDITIVE_PANELS.map(() => new Interner());
+
+  private agentSlots: AgentSlot[] = [];
+  private refererSlots: RefererSlot[] = [];
+  private pathFlags = new Int8Array(1024);
+  private ipCountry = new Int32Array(1024);
+  private ipWatched = new Int8Array(1024);
+  /** Last agent and referer id seen per client address, -1 for none. */
+  private ipAgent = new Int32Array(1024).fill(-1);
+  private ipReferer = new Int32Array(1024).fill(-1);
+  private lastHost = "\u0000";
+  private lastIp = -1;
+  private readonly ipVisitor: HotVisitorDay[] = [];
+  private ipHashes: Int32Array | null = null;
+  private uaHashes: Int32Array | null = null;
+
+  private readonly classifyPath: (path: string) => number;
+  private readonly classifyReferer: ReturnType<typeof createRefererClassifier>;
+  private readonly months = new Map<string, MonthState>();
+  private month: MonthState | null = null;
+  private dayNumber = NaN;
+  private dayMap: Map<number, HotVisitorDay> = new Map();
+  private pendingRejected = 0;
+  private readonly result = emptyPartial();
+  private readonly pathBefore = (a: number, b: number) => this.paths.strings[a] < this.paths.strings[b];
+
+  constructor(private readonly config: AnalysisConfig, private readonly geo: GeoLookup | null = null) {
+    const compiled = compileLogFormat(config.format);
+    if (!compiled.ok) throw new Error(`log format: ${compiled.error}`);
+    this.format = compiled.format;
+    const fixed = config.timeZone === null ? null : parseOffsetMinutes(config.timeZone);
+    this.clock = new LogClock(fixed);
+    this.gap = config.visitGapSeconds;
+    for (const s of config.pageStatuses) this.pageStatus[s] = 1;
+    this.classifyPath = createPathClassifier(config);
+    this.classifyReferer = createRefererClassifier({ siteHosts: config.siteHosts, engines: config.searchEngines });
+    this.ipCountry.fill(-1);
+    this.ipWatched.fill(-1);
+    this.pathFlags.fill(-1);
+  }
+
+  /** Analyses whole lines (the text may end without a newline; it never ends inside a line). */
+  push(text: string): void {
+    const len = text.length;
+    let pos = 0;
+    while (pos < len) {
+      let nl = text.indexOf("\n", pos);
+      if (nl < 0) nl = len;
+      const end = nl > pos && text.charCodeAt(nl - 1) === 13 ? nl - 1 : nl;
+      this.line(text, pos, end);
+      pos = nl + 1;
+    }
+  }
+
+  private line(text: string, s: number, e: number): void {
+    const r = this.result;
+    r.lines++;
+    if (s === e) return this.reject("empty line", text, s, e);
+    const sp = this.spans;
+    const why = scanLine(this.format, text, s, e, sp);
+    if (why !== null) return this.reject(why, text, s, e);
+
+    const hs = sp[2 * F.host], he = sp[2 * F.host + 1];
+    if (hs < 0 || he <= hs) return this.reject("empty client address", text, s, e);
+    if (!this.clock.read(text, sp[2 * F.time], sp[2 * F.time + 1])) return this.reject("bad time", text, s, e);
+    const status = readStatus(text, sp[2 * F.status], sp[2 * F.status + 1]);
+    if (status < 0) return this.reject("bad status", text, s, e);
+    const bytes = sp[2 * F.bytes] < 0 ? 0 : readBytes(text, sp[2 * F.bytes], sp[2 * F.bytes + 1]);
+    if (bytes < 0) return this.reject("bad byte count", text, s, e);
+
+    // Request: "METHOD url PROTOCOL" (or %m / %U / %q fields).
+    let ms = -1, me = -1, us: number, ue: number;
+    const rs = sp[2 * F.request];
+    if (rs >= 0) {
+      const re = sp[2 * F.request + 1];
+      const sp1 = text.indexOf(" ", rs);
+      if (sp1 < 0 || sp1 >= re) { us = rs; ue = re; } else {
+        ms = rs; me = sp1; us = sp1 + 1;
+        const sp2 = text.lastIndexOf(" ", re - 1);
+        ue = sp2 > us ? sp2 : re;
+      }
+    } else {
+      us = sp[2 * F.path]; ue = sp[2 * F.path + 1];
+      ms = sp[2 * F.method]; me = sp[2 * F.method + 1];
+    }
+    let qs = text.indexOf("?", us);
+    if (qs < 0 || qs >= ue) qs = ue;
+    const pathId = this.paths.idOf(text, us, qs);
+    let flags = this.pathFlags.length > pathId ? this.pathFlags[pathId] : -1;
+    if (flags < 0) flags = this.pathFlagsOf(pathId);
+    if (qs < ue - 1 && !(flags & FEED) && isFeed(text.slice(qs, ue).toLowerCase(), this.config.feedPatterns)) flags |= FEED;
+    else if (rs < 0 && sp[2 * F.query] >= 0 && isFeed(text.slice(sp[2 * F.query], sp[2 * F.query + 1]).toLowerCase(), this.config.feedPatterns)) flags |= FEED;
+    const isPost = me - ms === 4 && text.startsWith("POST", ms);
+
+    // Consecutive lines often come from the same client, and a client keeps its agent and, for
+    // the assets of a page, its referer: compare in place before paying for a slice and a hash.
+    let ipId = this.lastIp;
+    if (!sameText(text, hs, he, this.lastHost)) {
+      ipId = this.lastIp = this.ips.idOf(text, hs, he);
+      this.lastHost = this.ips.strings[ipId];
+      if (ipId >= this.ipAgent.length) this.growPerIp(ipId);
+    }
+    const uaS = sp[2 * F.userAgent];
+    const uaE = sp[2 * F.userAgent + 1];
+    let uaId = this.ipAgent[ipId];
+    if (uaS < 0) uaId = this.agents.id("");
+    else if (uaId < 0 || !sameText(text, uaS, uaE, this.agents.strings[uaId])) uaId = this.ipAgent[ipId] = this.agents.idOf(text, uaS, uaE);
+    const agent = uaId < this.agentSlots.length ? this.agentSlots[uaId] : this.agentSlotOf(uaId);
+
+    if (this.clock.day !== this.dayNumber) this.enterDay(this.clock.day);
+    const month = this.month!;
+    r.hits++;
+    const second = this.clock.second;
+    const hour = (second / 3600) | 0;
+    const isPage = this.pageStatus[status] === 1 && (flags & (ASSET | FEED)) === 0 ? 1 : 0;
+    const robot = agent.robot >= 0;
+
+    const h = month.hours;
+    h[hour * 4] += 1;
+    h[hour * 4 + 1] += robot ? 0 : isPage;
+    h[hour * 4 + 2] += bytes;
+    if (robot) h[hour * 4 + 3] += 1;
+
+    // The client's last visitor-day is nearly always this line's: check it before the day's map.
+    let v: HotVisitorDay | undefined = this.ipVisitor[ipId];
+    if (v === undefined || v.ua !== uaId || v.day !== this.dayNumber) {
+      const vkey = ipId * UA_SHIFT + uaId;
+      v = this.dayMap.get(vkey);
+      if (v === undefined) {
+        v = newVisitorDay<number>() as HotVisitorDay;
+        v.ip = ipId;
+        v.ua = uaId;
+        v.day = this.dayNumber;
+        this.dayMap.set(vkey, v);
+      }
+      this.ipVisitor[ipId] = v;
+    }
+    v.hits++;
+    v.bytes += bytes;
+    v.pages += isPage;
+    if (status >= 400 && status < 500) v.errors++;
+    if (isPost) v.posts++;
+    if (flags & ROBOTS_TXT) v.robotsTxt++;
+    if (robot) v.uaRobot = 1;
+    v.hours |= 1 << hour;
+    addSpan(v.spans, second, second, isPage ? second : -1, isPage ? pathId : null, this.gap, this.pathBefore);
+
+    const c = month.counters;
+    c[P.status].add(status, 1, isPage, bytes);
+    if (status === 404) c[P["not-found"]].add(pathId, 1, 0, bytes);
+    if (agent.feed >= 0 || flags & FEED) {
+      const feed = agent.feed >= 0 ? agent.feed : this.keys[P.feeds].id(uaS < 0 ? "-" : this.agents.strings[uaId] || "-");
+      c[P.feeds].add(feed, 1, 0, bytes);
+      if (agent.subscribers > 0) c[P.feeds].max(feed, agent.subscribers);
+    }
+    if (robot) {
+      c[P.robots].add(agent.robot, 1, isPage, bytes);
+    } else {
+      if (isPage) c[P.pages].add(pathId, 1, 1, bytes);
+      if (flags & DOWNLOAD && status >= 200 && status < 300) c[P.downloads].add(pathId, 1, 0, bytes);
+      c[P.browsers].add(agent.browser, 1, isPage, bytes);
+      c[P["browser-versions"]].add(agent.version, 1, isPage, bytes);
+      c[P.os].add(agent.os, 1, isPage, bytes);
+      c[P.devices].add(agent.device, 1, isPage, bytes);
+      const country = ipId < this.ipCountry.length && this.ipCountry[ipId] >= 0 ? this.ipCountry[ipId] : this.countryOf(ipId);
+      c[P.countries].add(country, 1, isPage, bytes);
+      const rfs = sp[2 * F.referer];
+      if (rfs >= 0 && !(sp[2 * F.referer + 1] - rfs === 1 && text.charCodeAt(rfs) === 45)) {
+        const rfe = sp[2 * F.referer + 1];
+        let refId = this.ipReferer[ipId];
+        if (refId < 0 || !sameText(text, rfs, rfe, this.referers.strings[refId])) refId = this.ipReferer[ipId] = this.referers.idOf(text, rfs, rfe);
+        const ref = refId < this.refererSlots.length ? this.refererSlots[refId] : this.refererSlotOf(refId);
+        if (ref.kind === 2) {
+          c[P["search-engines"]].add(ref.engine, 1, isPage, bytes);
+          c[P.keywords].add(ref.keyword, 1, isPage, bytes);
+        } else if (ref.kind === 3) {
+          c[P["referring-sites"]].add(ref.site, 1, isPage, bytes);
+          c[P.referers].add(ref.url, 1, isPage, bytes);
+        }
+      }
+    }
+    if (agent.watched || this.isWatchedAddress(ipId)) this.watch(month, text, sp, status, bytes, ms, me, us, ue);
+  }
+
+  /** The mergeable result; the analyzer must not be used afterwards. */
+  finish(): AnalysisPartial {
+    const out = this.result;
+    if (this.pendingRejected > 0) {
+      // Rejected lines with no parsed line before them go to the first month seen after them.
+      const first = this.months.values().next().value;
+      if (first) first.rejected += this.pendingRejected;
+    }
+    for (const m of this.months.values()) out.months[m.key] = this.monthPartial(m);
+    return out;
+  }
+
+  private monthPartial(m: MonthState): MonthPartial {
+    const out = emptyMonth();
+    out.rejected = m.rejected;
+    out.watched = mergeWatched(m.watched, []);
+    out.hours = Array.from(m.hours);
+    ADDITIVE_PANELS.forEach((id, i) => {
+      const names = id === "pages" || id === "downloads" || id === "not-found" ? this.paths.strings
+        : id === "status" ? null : this.keys[i].strings;
+      const rows: Record<string, [number, number, number, number]> = {};
+      m.counters[i].forEach((k, hits, pages, bytes, max) => { rows[names ? names[k] : String(k)] = [hits, pages, bytes, max]; });
+      out.panels[id] = rows;
+    });
+    const paths = this.paths.strings;
+    for (const [day, map] of m.days) {
+      const date = dayToDate(day) + " ";
+      for (const v of map.values()) {
+        const key = date + this.visitorKeyOf(v.ip, v.ua);
+        out.visitorDays.set(key, {
+          hits: v.hits, bytes: v.bytes, pages: v.pages, errors: v.errors, posts: v.posts,
+          robotsTxt: v.robotsTxt, uaRobot: v.uaRobot, hours: v.hours,
+          spans: v.spans.map((sp) => ({ start: sp.start, end: sp.end, entryAt: sp.entryAt, entry: sp.entry === null ? null : paths[sp.entry] })),
+        });
+      }
+    }
+    return out;
+  }
+
+  private visitorKeyOf(ip: number, ua: number): string {
+    this.ipHashes ??= new Int32Array(this.ips.size * 2);
+    this.uaHashes ??= new Int32Array(this.agents.size * 2);
+    if (this.ipHashes[2 * ip] === 0 && this.ipHashes[2 * ip + 1] === 0) hashInto(this.ips.strings[ip], this.ipHashes, 2 * ip);
+    if (this.uaHashes[2 * ua] === 0 && this.uaHashes[2 * ua + 1] === 0) hashInto(this.agents.strings[ua], this.uaHashes, 2 * ua);
+    return visitorKey(this.ipHashes[2 * ip], this.ipHashes[2 * ip + 1], this.uaHashes[2 * ua], this.uaHashes[2 * ua + 1]);
+  }
+
+  private reject(reason: string, text: string, s: number, e: number): void {
+    const r = this.result;
+    r.rejected++;
+    r.reasons[reason] = (r.reasons[reason] ?? 0) + 1;
+    if (r.samples.length < MAX_SAMPLES) r.samples.push({ line: r.lines, reason, text: text.slice(s, Math.min(e, s + 500)) });
+    if (this.month) this.month.rejected++;
+    else this.pendingRejected++;
+  }
+
+  private enterDay(day: number): void {
+    const date = dayToDate(day);
+    const key = date.slice(0, 7);
+    let m = this.months.get(key);
+    if (m === undefined) {
+      m = { key, counters: ADDITIVE_PANELS.map(() => new DenseCounters()), hours: new Float64Array(96), days: new Map(), watched: [], rejected: 0 };
+      this.months.set(key, m);
+    }
+    let map = m.days.get(day);
+    if (map === undefined) { map = new Map(); m.days.set(day, map); }
+    this.month = m;
+    this.dayNumber = day;
+    this.dayMap = map;
+  }
+
+  private growPerIp(ipId: number): void {
+    this.ipAgent = grow(this.ipAgent, ipId, -1);
+    this.ipReferer = grow(this.ipReferer, ipId, -1);
+  }
+
+  private pathFlagsOf(id: number): number {
+    if (id >= this.pathFlags.length) this.pathFlags = grow(this.pathFlags, id, -1);
+    return (this.pathFlags[id] = this.classifyPath(this.paths.strings[id]));
+  }
+
+  private agentSlotOf(id: number): AgentSlot {
+    const ua = this.agents.strings[id];
+    const a = classifyAgent(ua);
+    const k = this.keys;
+    const w = this.config.watched.userAgents;
+    const slot: AgentSlot = {
+      browser: k[P.browsers].id(a.browser),
+      version: k[P["browser-versions"]].id(a.browserVersion ? `${a.browser} ${a.browserVersion}` : a.browser),
+      os: k[P.os].id(a.os),
+      device: k[P.devices].id(a.device),
+      robot: a.robot === null ? -1 : k[P.robots].id(a.robot),
+      feed: a.feedReader === null ? -1 : k[P.feeds].id(a.feedReader),
+      subscribers: a.subscribers,
+      watched: ua !== "" && w.some((needle) => ua.includes(needle)),
+    };
+    this.agentSlots[id] = slot;
+    return slot;
+  }
+
+  private refererSlotOf(id: number): RefererSlot {
+    const c = this.classifyReferer(this.referers.strings[id]);
+    const k = this.keys;
+    const slot: RefererSlot = { kind: 0, engine: -1, keyword: -1, site: -1, url: -1 };
+    if (c.kind === "internal") slot.kind = 1;
+    else if (c.kind === "search") { slot.kind = 2; slot.engine = k[P["search-engines"]].id(c.engine); slot.keyword = k[P.keywords].id(c.keyword); }
+    else if (c.kind === "site") { slot.kind = 3; slot.site = k[P["referring-sites"]].id(c.host || "(not a web address)"); slot.url = k[P.referers].id(c.url); }
+    this.refererSlots[id] = slot;
+    return slot;
+  }
+
+  private countryOf(ipId: number): number {
+    if (ipId >= this.ipCountry.length) this.ipCountry = grow(this.ipCountry, ipId, -1);
+    const code = this.geo ? this.geo.country(this.ips.strings[ipId]) : "";
+    return (this.ipCountry[ipId] = this.keys[P.countries].id(code || "??"));
+  }
+
+  private isWatchedAddress(ipId: number): boolean {
+    const list = this.config.watched.addresses;
+    if (list.length === 0) return false;
+    if (ipId >= this.ipWatched.length) this.ipWatched = grow(this.ipWatched, ipId, -1);
+    let w = this.ipWatched[ipId];
+    if (w < 0) {
+      const ip = this.ips.strings[ipId];
+      w = this.ipWatched[ipId] = list.some((a) => a === ip || ((a.endsWith(".") || a.endsWith(":")) && ip.startsWith(a))) ? 1 : 0;
+    }
+    return w === 1;
+  }
+
+  private watch(m: MonthState, text: string, sp: Int32Array, status: number, bytes: number, ms: number, me: number, us: number, ue: number): void {
+    const field = (f: number) => (sp[2 * f] < 0 ? "" : text.slice(sp[2 * f], sp[2 * f + 1]));
+    const second = this.clock.second;
+    const hms = [second / 3600, (second / 60) % 60, second % 60].map((n) => String(Math.floor(n)).padStart(2, "0")).join(":");
+    m.watched.push({
+      at: `${dayToDate(this.clock.day)} ${hms}`,
+      address: field(F.host),
+      agent: field(F.userAgent),
+      method: ms < 0 ? "" : text.slice(ms, me),
+      url: text.slice(us, ue),
+      status,
+      bytes,
+      referer: field(F.referer),
+    });
+    if (m.watched.length > 2 * MAX_WATCHED) m.watched = mergeWatched(m.watched, []).slice(0, MAX_WATCHED);
+  }
+}
+
+function grow<T extends Int8Array | Int32Array>(a: T, index: number, fill: number): T {
+  let n = a.length * 2;
+  while (n <= index) n *= 2;
+  const next = new (a.constructor as { new (n: number): T })(n);
+  next.fill(fill);
+  next.set(a);
+  return next;
+}
+
+/** True when text[s, e) equals `known`, compared in place. */
+function sameText(text: string, s: number, e: number, known: string): boolean {
+  // slice + === measured 2× faster than startsWith(known, s) on V8 for 100-character agents.
+  return e - s === known.length && text.slice(s, e) === known;
+}
+
+/** Three ASCII digits 100–599, or -1. */
+function readStatus(text: string, s: number, e: number): number {
+  if (s < 0 || e - s !== 3) return -1;
+  const a = text.charCodeAt(s) - 48, b = text.charCodeAt(s + 1) - 48, c = text.charCodeAt(s + 2) - 48;
+  if (a < 1 || a > 5 || b < 0 || b > 9 || c < 0 || c > 9) return -1;
+  return a * 100 + b * 10 + c;
+}
+
+/** Decimal digits, or "-" for none (0); -1 when malformed. */
+function readBytes(text: string, s: number, e: number): number {
+  if (e - s === 1 && text.charCodeAt(s) === 45) return 0;
+  if (e <= s || e - s > 15) return -1;
+  let n = 0;
+  for (let i = s; i < e; i++) {
+    const d = text.charCodeAt(i) - 48;
+    if (d < 0 || d > 9) return -1;
+    n = n * 10 + d;
+  }
+  return n;
+}

@@ -1,0 +1,46 @@
+/** Columns of every panel row: summed, except MAX which keeps the largest value seen. */
+export const HITS = 0;
+export const PAGES = 1;
+export const BYTES = 2;
+export const MAX = 3;
+const STRIDE = 4;
+
+/** Counters indexed by a dense id (an Interner's), stored flat in one growable Float64Array. */
+export class DenseCounters {
+  data = new Float64Array(64 * STRIDE);
+  used = 0;
+
+  add(id: number, hits: number, pages: number, bytes: number): void {
+    const at = id * STRIDE;
+    if (at >= this.data.length) this.grow(at);
+    const d = this.data;
+    d[at] += hits;
+    d[at + 1] += pages;
+    d[at + 2] += bytes;
+    if (id >= this.used) this.used = id + 1;
+  }
+
+  max(id: number, value: number): void {
+    const at = id * STRIDE + MAX;
+    if (at >= this.data.length) this.grow(at);
+    if (value > this.data[at]) this.data[at] = value;
+    if (id >= this.used) this.used = id + 1;
+  }
+
+  /** Calls `fn` for every id that was touched, with its four columns. */
+  forEach(fn: (id: number, hits: number, pages: number, bytes: number, max: number) => void): void {
+    const d = this.data;
+    for (let id = 0; id < this.used; id++) {
+      const at = id * STRIDE;
+      if (d[at] !== 0 || d[at + 3] !== 0) fn(id, d[at], d[at + 1], d[at + 2], d[at + 3]);
+    }
+  }
+
+  private grow(at: number): void {
+    let n = this.data.length * 2;
+    while (n <= at + STRIDE) n *= 2;
+    const next = new Float64Array(n);
+    next.set(this.data);
+    this.data = next;
+  }
+}

@@ -1,0 +1,48 @@
+/**
+ * The panel registry: one row per panel the reports show, saying what keys a hit and who is
+ * counted. Every panel row has the same shape — key, hits, pages, bytes, max — so storage,
+ * merging, JSON and HTML treat all panels alike. Additive panels are summed per line; `entry`
+ * is derived from visitor-days (see visitor-day.ts).
+ */
+export const PANELS = [
+  { id: "pages", title: "Pages", key: "path of a page view", who: "humans" },
+  { id: "entry", title: "Entry pages", key: "first page of a visit", who: "humans", derived: true },
+  { id: "referers", title: "Referring pages", key: "referer URL without its query, other sites", who: "humans" },
+  { id: "referring-sites", title: "Referring sites", key: "referer host, other sites", who: "humans" },
+  { id: "search-engines", title: "Search engines", key: "engine of a search referer", who: "humans" },
+  { id: "keywords", title: "Search keywords", key: "search terms, lowercased", who: "humans" },
+  { id: "browsers", title: "Browsers", key: "browser family", who: "humans" },
+  { id: "browser-versions", title: "Browser versions", key: "family and major version", who: "humans" },
+  { id: "os", title: "Operating systems", key: "OS family", who: "humans" },
+  { id: "devices", title: "Devices", key: "desktop, mobile, tablet, other", who: "humans" },
+  { id: "countries", title: "Countries", key: "ISO country code of the client address", who: "humans" },
+  { id: "downloads", title: "Downloads", key: "path of a 2xx download", who: "humans" },
+  { id: "feeds", title: "Feed readers", key: "reader name, or its user agent; max = subscribers", who: "all" },
+  { id: "robots", title: "Robots", key: "crawler name from the user agent", who: "robots" },
+  { id: "status", title: "Status codes", key: "HTTP status", who: "all" },
+  { id: "not-found", title: "Not found (404)", key: "path", who: "all" },
+] as const;
+
+export type PanelId = (typeof PANELS)[number]["id"];
+export const PANEL_IDS: PanelId[] = PANELS.map((p) => p.id);
+export const ADDITIVE_PANELS: PanelId[] = PANELS.filter((p) => !("derived" in p)).map((p) => p.id);
+
+/** [hits, pages, bytes, max] */
+export type Row = [number, number, number, number];
+
+export interface PanelRow {
+  key: string;
+  hits: number;
+  pages: number;
+  bytes: number;
+  max: number;
+}
+
+export function rowsOf(panel: Record<string, Row>): PanelRow[] {
+  const rows: PanelRow[] = [];
+  for (const key in panel) {
+    const r = panel[key];
+    rows.push({ key, hits: r[0], pages: r[1], bytes: r[2], max: r[3] });
+  }
+  return rows.sort((a, b) => b.hits - a.hits || b.pages - a.pages || (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
+}

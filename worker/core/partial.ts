@@ -1,0 +1,136 @@
+import type { PanelId, Row } from "./panels";
+import type { VisitorDay } from "./visitor-day";
+import { cloneVisitorDay, mergeVisitorDay } from "./visitor-day";
+
+/** One hit of a watched visitor, kept whole for the report's trail. */
+export interface WatchedHit {
+  /** Local time `YYYY-MM-DD HH:MM:SS`. */
+  at: string;
+  address: string;
+  agent: string;
+  method: string;
+  url: string;
+  status: number;
+  bytes: number;
+  referer: string;
+}
+
+export interface RejectedSample {
+  /** 1-based line number within the analysed text. */
+  line: number;
+  reason: string;
+  text: string;
+}
+
+/** What a part of a log contributes to one month; merging two parts gives the whole's. */
+export interface MonthPartial {
+  panels: Partial<Record<PanelId, Record<string, Row>>>;
+  /** 24 × [hits, pages, bytes, robot hits (by user agent)] by local hour, flattened. */
+  hours: number[];
+  /** Keyed `YYYY-MM-DD visitorKey`. */
+  visitorDays: Map<string, VisitorDay>;
+  watched: WatchedHit[];
+  /** Rejected lines, attributed to the month of the nearest parsed line before them (else after). */
+  rejected: number;
+}
+
+/** The mergeable result of analysing a text: the unit an ingest stores. */
+export interface AnalysisPartial {
+  lines: number;
+  hits: number;
+  rejected: number;
+  reasons: Record<string, number>;
+  samples: RejectedSample[];
+  months: Record<string, MonthPartial>;
+}
+
+export const MAX_SAMPLES = 5;
+/** Watched hits kept per month (the earliest ones). */
+export const MAX_WATCHED = 5000;
+
+export function emptyMonth(): MonthPartial {
+  return { panels: {}, hours: new Array(96).fill(0), visitorDays: new Map(), watched: [], rejected: 0 };
+}
+
+export function emptyPartial(): AnalysisPartial {
+  return { lines: 0, hits: 0, rejected: 0, reasons: {}, samples: [], months: {} };
+}
+
+/** Merges `b` into `a` and returns `a` (b is left untouched). */
+export function mergePartials(a: AnalysisPartial, b: AnalysisPartial, gap: number): AnalysisPartial {
+  a.lines += b.lines;
+  a.hits += b.hits;
+  a.rejected += b.rejected;
+  for (const r in b.reasons) a.reasons[r] = (a.reasons[r] ?? 0) + b.reasons[r];
+  for (const s of b.samples) if (a.samples.length < MAX_SAMPLES) a.samples.push(s);
+  for (const m in b.months) a.months[m] = mergeMonth(a.months[m] ?? emptyMonth(), b.months[m], gap);
+  return a;
+}
+
+export function mergeMonth(a: MonthPartial, b: MonthPartial, gap: number): MonthPartial {
+  for (const id in b.panels) {
+    const pid = id as PanelId;
+    const into = (a.panels[pid] ??= {});
+    const from = b.panels[pid]!;
+    for (const key in from) {
+      const r = from[key];
+      const t = into[key];
+      if (t === undefined) into[key] = [r[0], r[1], r[2], r[3]];
+      else { t[0] += r[0]; t[1] += r[1]; t[2] += r[2]; if (r[3] > t[3]) t[3] = r[3]; }
+    }
+  }
+  for (let i = 0; i < 96; i++) a.hours[i] += b.hours[i];
+  for (const [k, bv] of b.visitorDays) {
+    const v = a.visitorDays.get(k);
+    if (v === undefined) a.visitorDays.set(k, cloneVisitorDay(bv));
+    else mergeVisitorDay(v, bv, gap);
+  }
+  a.watched = mergeWatched(a.watched, b.watched);
+  a.rejected += b.rejected;
+  return a;
+}
+
+/** Watched hits in time order (ties by their text), the earliest MAX_WATCHED kept: independent of arrival order. */
+export function mergeWatched(a: WatchedHit[], b: WatchedHit[]): WatchedHit[] {
+  const all = a.concat(b);
+  const key = (w: WatchedHit) => `${w.at}\u0000${w.address}\u0000${w.agent}\u0000${w.url}\u0000${w.method}\u0000${w.status}\u0000${w.bytes}\u0000${w.referer}`;
+  all.sort((x, y) => { const kx = key(x); const ky = key(y); return kx < ky ? -1 : kx > ky ? 1 : 0; });
+  return all.length > MAX_WATCHED ? all.slice(0, MAX_WATCHED) : all;
+}
+
+/**
+ * Two 32-bit hashes of a string (FNV-1a and a murmur-style mix), written at out[at], out[at+1].
+ * Never both zero, so zero can mean "not computed yet".
+ */
+export function hashInto(s: string, out: Int32Array, at: number): void {
+  let h1 = 0x811c9dc5 ^ s.length;
+  let h2 = 0x9747b28c ^ s.length;
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    h1 = Math.imul(h1 ^ c, 0x01000193);
+    h2 = Math.imul(h2 ^ c, 0x5bd1e995);
+    h2 ^= h2 >>> 15;
+  }
+  out[at] = h1 | 1;
+  out[at + 1] = h2;
+}
+
+/**
+ * A visitor's stable key: 64 bits of hash of (address, user agent) in hex, from the two strings'
+ * hashes (see hashInto). The report never needs the address back, so visitor-days store none.
+ */
+export function visitorKey(ip1: number, ip2: number, ua1: number, ua2: number): string {
+  let a = Math.imul(ip1 ^ Math.imul(ua1, 0x9e3779b1), 0x85ebca6b);
+  a ^= a >>> 13;
+  let b = Math.imul(ip2 + Math.imul(ua2 ^ (ua2 >>> 16), 0xc2b2ae35), 0x27d4eb2f);
+  b ^= b >>> 16;
+  return (a >>> 0).toString(16).padStart(8, "0") + (b >>> 0).toString(16).padStart(8, "0");
+}
+
+/** visitorKey of two strings (tests, and callers without cached hashes). */
+export function visitorKeyOf(address: string, agent: string): string {
+  const h = new Int32Array(4);
+  hashInto(address, h, 0);
+  hashInto(agent, h, 2);
+  return visitorKey(h[0], h[1], h[2], h[3]);
+}
