@@ -13,21 +13,21 @@ const config = resolved.config;
 
 const t0 = performance.now();
 const analyzer = new Analyzer(config, createGeoLookup(readFileSync(geoFile)));
+// Read in bounded blocks; decode only whole lines (the bytes after the last newline wait for the next block).
 const fd = openSync(file, "r");
 const buf = Buffer.allocUnsafe(8 << 20);
-const decoder = new TextDecoder();
-let carry = "";
+let kept = 0;
 for (;;) {
-  const n = readSync(fd, buf, 0, buf.length, null);
+  const n = readSync(fd, buf, kept, buf.length - kept, null);
+  const filled = kept + n;
+  const cut = n === 0 ? filled : buf.lastIndexOf(10, filled - 1) + 1;
+  if (cut === 0 && n !== 0) throw new Error("a line longer than the read block");
+  if (cut > 0) analyzer.push(buf.toString("utf8", 0, cut));
   if (n === 0) break;
-  const text = carry + decoder.decode(buf.subarray(0, n), { stream: true });
-  const cut = text.lastIndexOf("\n") + 1;
-  analyzer.push(text.slice(0, cut));
-  carry = text.slice(cut);
+  kept = filled - cut;
+  buf.copy(buf, 0, cut, filled);
 }
 closeSync(fd);
-carry += decoder.decode();
-if (carry) analyzer.push(carry);
 const partial = analyzer.finish();
 const rules = { robotPostBurst: config.robotPostBurst, robotErrorLimit: config.robotErrorLimit };
 let visits = 0;
