@@ -1,14 +1,25 @@
 import { Hono } from "hono";
 import type { Env } from "./env";
+import { ApiError, errorBody } from "./errors";
+import { ingest } from "./routes/ingest";
+import { sitesApi } from "./routes/sites-api";
 
 export type AppEnv = { Bindings: Env };
 
-/** Builds the HTTP app; every route is mounted here. */
+/** Builds the HTTP app; every route is mounted here, every error answers `{ error: { code, message } }`. */
 export function createApp() {
   const app = new Hono<AppEnv>();
   app.get("/healthz", async (c) => {
     const row = await c.env.DB.prepare("SELECT 1 AS ok").first<{ ok: number }>();
     return c.json({ ok: row?.ok === 1 });
+  });
+  app.route("/api/v1", ingest);
+  app.route("/api/v1", sitesApi);
+  app.notFound((c) => c.json(errorBody("not_found", `no route ${c.req.method} ${new URL(c.req.url).pathname}`), 404));
+  app.onError((e, c) => {
+    if (e instanceof ApiError) return c.json(errorBody(e.code, e.message), e.status);
+    console.error(e);
+    return c.json(errorBody("internal", "internal error"), 500);
   });
   return app;
 }

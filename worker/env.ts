@@ -1,4 +1,13 @@
 /** Bindings and vars of the worker, as declared in wrangler.toml. */
 export interface Env {
   DB: D1Database;
+  /** Largest accepted chunk, uncompressed and compressed, in bytes (default 10 MB). */
+  MAX_CHUNK_BYTES?: string;
+}
+
+export const DEFAULT_MAX_CHUNK_BYTES = 10 * 1024 * 1024;
+
+export function maxChunkBytes(env: Env): number {
+  const n = Number(env.MAX_CHUNK_BYTES);
+  return Number.isInteger(n) && n > 0 ? n : DEFAULT_MAX_CHUNK_BYTES;
 }

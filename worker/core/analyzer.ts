@@ -221,6 +221,7 @@ export class Analyzer {
     if (agent.feed >= 0 || flags & FEED) {
       const feed = agent.feed >= 0 ? agent.feed : this.keys[P.feeds].id(uaS < 0 ? "-" : this.agents.strings[uaId] || "-");
       c[P.feeds].add(feed, 1, 0, bytes);
+      c[P["feed-hosts"]].add(ipId, 1, 0, bytes);
       if (agent.subscribers > 0) c[P.feeds].max(feed, agent.subscribers);
     }
     if (robot) {
@@ -271,7 +272,7 @@ export class Analyzer {
     out.hours = Array.from(m.hours);
     ADDITIVE_PANELS.forEach((id, i) => {
       const names = id === "pages" || id === "downloads" || id === "not-found" ? this.paths.strings
-        : id === "status" ? null : this.keys[i].strings;
+        : id === "feed-hosts" ? this.ips.strings : id === "status" ? null : this.keys[i].strings;
       const rows: Record<string, [number, number, number, number]> = {};
       m.counters[i].forEach((k, hits, pages, bytes, max) => { rows[names ? names[k] : String(k)] = [hits, pages, bytes, max]; });
       out.panels[id] = rows;

@@ -18,6 +18,7 @@ export const PANELS = [
   { id: "countries", title: "Countries", key: "ISO country code of the client address", who: "humans" },
   { id: "downloads", title: "Downloads", key: "path of a 2xx download", who: "humans" },
   { id: "feeds", title: "Feed readers", key: "reader name, or its user agent; max = subscribers", who: "all" },
+  { id: "feed-hosts", title: "Feed reader hosts", key: "client address of a feed request (shown by its reverse-DNS name)", who: "all" },
   { id: "robots", title: "Robots", key: "crawler name from the user agent", who: "robots" },
   { id: "status", title: "Status codes", key: "HTTP status", who: "all" },
   { id: "not-found", title: "Not found (404)", key: "path", who: "all" },

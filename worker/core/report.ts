@@ -2,7 +2,7 @@ import type { MonthPartial } from "./partial";
 import type { PanelId, PanelRow, Row } from "./panels";
 import type { RobotRules } from "./visitor-day";
 import { ADDITIVE_PANELS, rowsOf } from "./panels";
-import { robotReason } from "./visitor-day";
+import { contribution } from "./contribution";
 
 export interface DayFigures {
   date: string;
@@ -57,31 +57,29 @@ export function monthReport(month: string, m: MonthPartial, rules: RobotRules): 
     const date = key.slice(0, 10);
     let d = days.get(date);
     if (d === undefined) { d = { date, hits: 0, pages: 0, bytes: 0, visits: 0, visitors: 0, robotHits: 0 }; days.set(date, d); }
-    d.hits += v.hits;
-    d.bytes += v.bytes;
-    hits += v.hits;
-    bytes += v.bytes;
-    const why = robotReason(v, rules);
-    if (why !== null) {
-      d.robotHits += v.hits;
-      robotHits += v.hits;
-      robotReasons[why] = (robotReasons[why] ?? 0) + 1;
+    const c = contribution(v, rules);
+    d.hits += c.hits;
+    d.bytes += c.bytes;
+    hits += c.hits;
+    bytes += c.bytes;
+    if (c.robot !== null) {
+      d.robotHits += c.hits;
+      robotHits += c.hits;
+      robotReasons[c.robot] = (robotReasons[c.robot] ?? 0) + 1;
       continue;
     }
-    d.pages += v.pages;
-    d.visits += v.spans.length;
+    d.pages += c.pages;
+    d.visits += c.visits;
     d.visitors++;
-    pages += v.pages;
-    visits += v.spans.length;
+    pages += c.pages;
+    visits += c.visits;
     humans.add(key.slice(11));
-    for (let h = 0; h < 24; h++) if (v.hours & (1 << h)) hourVisitors[h]++;
-    for (const s of v.spans) {
-      hourVisits[Math.floor(s.start / 3600)]++;
-      if (s.entry !== null) {
-        const r = (entry[s.entry] ??= [0, 0, 0, 0]);
-        r[0]++;
-        r[1]++;
-      }
+    for (let h = 0; h < 24; h++) if (c.hours & (1 << h)) hourVisitors[h]++;
+    for (const h of c.visitHours) hourVisits[h]++;
+    for (const e of c.entries) {
+      const r = (entry[e] ??= [0, 0, 0, 0]);
+      r[0]++;
+      r[1]++;
     }
   }
   const panels = {} as Record<PanelId, PanelRow[]>;

@@ -1,5 +1,5 @@
 import { sql } from "drizzle-orm";
-import { integer, primaryKey, real, sqliteTable, text } from "drizzle-orm/sqlite-core";
+import { index, integer, primaryKey, real, sqliteTable, text } from "drizzle-orm/sqlite-core";
 
 /**
  * D1 schema. Aggregates only, never raw lines: rows grow with distinct keys. Tables keyed by a
@@ -48,7 +48,7 @@ export const runs = sqliteTable("runs", {
   rejected: integer("rejected").notNull().default(0),
   /** Sum of the chunks' analysis wall time. */
   analysisMs: real("analysis_ms").notNull().default(0),
-});
+}, (t) => [index("runs_site").on(t.siteId, t.id)]);
 
 /** Month totals, derived from visitor-days (kept current by exact deltas at each chunk). */
 export const months = sqliteTable("months", {
@@ -136,7 +136,7 @@ export const watchedHits = sqliteTable("watched_hits", {
   status: integer("status").notNull(),
   bytes: integer("bytes").notNull(),
   referer: text("referer").notNull(),
-});
+}, (t) => [index("watched_hits_site_month").on(t.siteId, t.month, t.at)]);
 
 /** Rejected-line samples of each run. */
 export const rejectedSamples = sqliteTable("rejected_samples", {
@@ -145,7 +145,7 @@ export const rejectedSamples = sqliteTable("rejected_samples", {
   line: integer("line").notNull(),
   reason: text("reason").notNull(),
   text: text("text").notNull(),
-});
+}, (t) => [index("rejected_samples_run").on(t.runId)]);
 
 /** Reverse-DNS names of feed-reader addresses. */
 export const hostNames = sqliteTable("host_names", {

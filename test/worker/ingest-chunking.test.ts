@@ -1,0 +1,59 @@
+import { beforeAll, describe, expect, it } from "vitest";
+import semicompleteText from "../fixtures/semicomplete-2015-05.combined.log?raw";
+import basjesText from "../fixtures/basjes-2015-10-hackers.combined.log?raw";
+import { rng } from "../random";
+import { createSite, lineStarts, storedFigures, uploadRange } from "./helpers";
+
+const sources = {
+  "semicomplete.log": new TextEncoder().encode(semicompleteText),
+  "basjes.log": new TextEncoder().encode(basjesText),
+};
+const config = { siteHosts: ["semicomplete.com", "howto.basjes.nl"], watched: { addresses: ["66.249.73.135"], userAgents: ["Tiny Tiny RSS"] } };
+
+/** Each source cut at random line boundaries; all chunks of all sources shuffled; some sent twice. */
+function plan(seed: number) {
+  const rand = rng(seed);
+  const chunks: { source: string; start: number; end: number }[] = [];
+  for (const [source, log] of Object.entries(sources)) {
+    const starts = lineStarts(log);
+    const n = 1 + Math.floor(rand() * 10);
+    const cuts = new Set<number>();
+    while (cuts.size < n - 1) cuts.add(starts[1 + Math.floor(rand() * (starts.length - 2))]);
+    const bounds = [0, ...[...cuts].sort((a, b) => a - b), log.length];
+    for (let i = 1; i < bounds.length; i++) chunks.push({ source, start: bounds[i - 1], end: bounds[i] });
+  }
+  const sends = [...chunks];
+  for (const c of chunks) if (rand() < 0.2) sends.push(c);
+  for (let i = sends.length - 1; i > 0; i--) {
+    const j = Math.floor(rand() * (i + 1));
+    [sends[i], sends[j]] = [sends[j], sends[i]];
+  }
+  return sends;
+}
+
+describe("chunking does not change stored results (property test, 20 seeded splits)", () => {
+  let whole: Awaited<ReturnType<typeof storedFigures>>;
+  beforeAll(async () => {
+    const site = await createSite("whole", { config });
+    for (const [source, log] of Object.entries(sources)) {
+      const res = await uploadRange(site, log, 0, log.length, { source });
+      expect(res.status).toBe(200);
+    }
+    whole = await storedFigures(site.id);
+    expect(whole.months.length).toBe(2);
+  });
+
+  it.each(Array.from({ length: 20 }, (_, i) => 7000 + i))("seed %i: any split, any order, repeats → the same figures", async (seed) => {
+    const site = await createSite(`split-${seed}`, { config });
+    const seen = new Set<string>();
+    for (const c of plan(seed)) {
+      const res = await uploadRange(site, sources[c.source as keyof typeof sources], c.start, c.end, { source: c.source });
+      const body = (await res.json()) as { status: string };
+      const key = `${c.source}:${c.start}`;
+      expect(res.status).toBe(200);
+      expect(body.status).toBe(seen.has(key) ? "already-applied" : "applied");
+      seen.add(key);
+    }
+    expect(await storedFigures(site.id)).toEqual(whole);
+  });
+});

@@ -1,0 +1,139 @@
+import { env } from "cloudflare:test";
+import { gzip } from "pako";
+import { beforeAll, describe, expect, it } from "vitest";
+import semicompleteText from "../fixtures/semicomplete-2015-05.combined.log?raw";
+import { analyzeText } from "../../worker/core/analyze";
+import { resolveConfig } from "../../worker/core/config";
+import { monthReport } from "../../worker/core/report";
+import { geoLookup } from "../../worker/geo";
+import { applyChunk } from "../../worker/ingest/apply-chunk";
+import { createSite, dumpDatabase, sha256Hex, storedFigures, upload, uploadRange } from "./helpers";
+import type { TestSite } from "./helpers";
+
+const log = new TextEncoder().encode(semicompleteText);
+const siteConfig = { siteHosts: ["semicomplete.com"] };
+
+describe("POST /api/v1/ingest: the semicomplete log in one chunk", () => {
+  let site: TestSite;
+  let first: Record<string, unknown>;
+  beforeAll(async () => {
+    site = await createSite("semi", { config: siteConfig });
+    const res = await uploadRange(site, log, 0, log.length);
+    first = await res.json();
+    expect(res.status).toBe(200);
+  });
+
+  it("answers applied with its counts, in a fixed number of statements", () => {
+    expect(first).toMatchObject({ status: "applied", lines: 10_000, rejected: 0, maxChunkBytes: 10 * 1024 * 1024 });
+    expect(first.statements).toBeLessThanOrEqual(20);
+    expect(first.queries).toBeLessThan(50);
+    expect(first.rowsWritten).toBeGreaterThan(1000);
+  });
+
+  it("stores exactly what the core computes in memory for the same file", async () => {
+    const r = resolveConfig(siteConfig);
+    if (!r.ok) throw new Error();
+    const p = analyzeText(semicompleteText, r.config, geoLookup());
+    const core = monthReport("2015-05", p.months["2015-05"], { robotPostBurst: r.config.robotPostBurst, robotErrorLimit: r.config.robotErrorLimit });
+    const res = await fetchSummary(site, "2015-05");
+    expect(res).toEqual({
+      hits: core.hits, pages: core.pages, bytes: core.bytes, visits: core.visits, visitors: core.visitors, robotHits: core.robotHits, rejected: 0,
+      days: core.days.map(({ robotHits: _, ...d }) => d),
+    });
+    expect(res.hits).toBe(10_000);
+    expect(res.bytes).toBe(2_747_282_740);
+    const stored = await storedFigures(site.id);
+    for (const [panel, rows] of Object.entries(core.panels)) {
+      const got = stored.panels.filter((x) => x.panel === panel).map((x) => [x.key, x.hits, x.pages, x.bytes, x.max]).sort();
+      expect(got, panel).toEqual(rows.map((x) => [x.key, x.hits, x.pages, x.bytes, x.max]).sort());
+    }
+    expect(stored.hours.map((h) => [h.hour, h.hits, h.pages, h.bytes, h.robot_hits, h.visitors, h.visits]))
+      .toEqual(core.hours.filter((h) => h.hits > 0).map((h) => [h.hour, h.hits, h.pages, h.bytes, h.robotHits, h.visitors, h.visits]));
+  });
+
+  it("a repeat answers already-applied and changes nothing", async () => {
+    const before = await dumpDatabase();
+    const res = await uploadRange(site, log, 0, log.length);
+    expect(res.status).toBe(200);
+    expect(await res.json()).toMatchObject({ status: "already-applied", lines: 10_000 });
+    expect(await dumpDatabase()).toEqual(before);
+  });
+});
+
+describe("bad input gets a clear JSON error and writes nothing", () => {
+  let site: TestSite;
+  const cut = log.subarray(0, 2400).lastIndexOf(10) + 1;
+  beforeAll(async () => {
+    site = await createSite("bad", { config: siteConfig });
+    expect((await uploadRange(site, log, 0, cut)).status).toBe(200);
+  });
+
+  const cases: [string, () => Promise<Response>, number, string][] = [
+    ["wrong token", () => uploadRange(site, log, cut, 2 * cut, { token: "vga_wrong" }), 401, "unauthorized"],
+    ["no token", () => upload(site, { start: 0, end: 1, body: gzip("x\n"), token: "" }), 401, "unauthorized"],
+    ["a read token", () => uploadRange(site, log, cut, 2 * cut, { token: site.readToken }), 401, "unauthorized"],
+    ["unknown site", () => uploadRange(site, log, cut, 2 * cut, { site: "nope" }), 404, "not_found"],
+    ["not gzip", () => upload(site, { start: cut, end: 2 * cut, body: log.subarray(cut, 2 * cut) }), 400, "not_gzip"],
+    ["corrupt gzip", () => { const g = gzip(log.subarray(cut, 2 * cut)); g[g.length - 6] ^= 0xff; return upload(site, { start: cut, end: 2 * cut, body: g }); }, 400, "corrupt_gzip"],
+    ["truncated gzip", () => upload(site, { start: cut, end: 2 * cut, body: gzip(log.subarray(cut, 2 * cut)).subarray(0, 100) }), 400, "corrupt_gzip"],
+    ["wrong checksum", () => uploadRange(site, log, cut, 2 * cut, { sha: "0".repeat(64) }), 400, "bad_checksum"],
+    ["range longer than the body", () => upload(site, { start: cut, end: 3 * cut, body: gzip(log.subarray(cut, 2 * cut)) }), 400, "bad_request"],
+    ["a cut line", () => uploadRange(site, log, cut, 2 * cut + 5), 400, "bad_request"],
+    ["a range over the limit", () => upload(site, { start: 0, end: 11 * 1024 * 1024, body: gzip("x\n") }), 413, "too_large"],
+    ["a body over the limit", () => upload(site, { start: cut, end: 2 * cut, body: new Uint8Array(10 * 1024 * 1024 + 1) }), 413, "too_large"],
+    ["a gzip bomb", () => upload(site, { start: cut, end: cut + 1000, body: gzip(new Uint8Array(11 * 1024 * 1024)) }), 413, "too_large"],
+    ["an overlapping range", () => uploadRange(site, log, 0, lineEnd(cut + 10)), 409, "conflict"],
+    ["the same range, other content", () => { const other = log.slice(0, cut); other[0] = 57; return upload(site, { start: 0, end: cut, body: gzip(other) }); }, 409, "conflict"],
+    ["end before start", () => upload(site, { start: 10, end: 5, body: gzip("x\n") }), 400, "bad_request"],
+    ["a bad format", () => uploadRange(site, log, cut, lineEnd(2 * cut), { query: "&format=%25h%20%25Z" }), 400, "bad_request"],
+    ["an unknown run", () => uploadRange(site, log, cut, lineEnd(2 * cut), { query: "&run=999" }), 404, "not_found"],
+  ];
+  it.each(cases.map(([name, send, status, code]) => ({ name, send, status, code })))("$name → $status $code", async ({ send, status, code }) => {
+    const before = await dumpDatabase();
+    const res = await send();
+    expect(res.status).toBe(status);
+    const body = (await res.json()) as { error: { code: string; message: string } };
+    expect(body.error.code).toBe(code);
+    expect(body.error.message.length).toBeGreaterThan(5);
+    expect(await dumpDatabase()).toEqual(before);
+  });
+
+  it("a multi-member gzip body (cat a.gz b.gz) is one chunk", async () => {
+    const end = lineEnd(3 * cut);
+    const a = gzip(log.subarray(cut, lineEnd(2 * cut)));
+    const b = gzip(log.subarray(lineEnd(2 * cut), end));
+    const body = new Uint8Array([...a, ...b]);
+    const res = await upload(site, { start: cut, end, body });
+    expect(await res.json()).toMatchObject({ status: "applied" });
+  });
+
+  function lineEnd(at: number): number {
+    return log.indexOf(10, at) + 1;
+  }
+});
+
+describe("a D1 failure in the middle of a chunk's batch leaves no partial counters", () => {
+  it.each([1, 3, 5, 8, 12])("failure injected before statement %i", async (failAt) => {
+    const site = await createSite(`fail-${failAt}`, { config: siteConfig });
+    const r = resolveConfig(siteConfig);
+    if (!r.ok) throw new Error();
+    const text = semicompleteText.slice(0, semicompleteText.indexOf("\n", 200_000) + 1);
+    const before = await dumpDatabase();
+    const chunk = {
+      siteId: site.id, source: "access.log", start: 0, end: new TextEncoder().encode(text).length, sha256: await sha256Hex(new TextEncoder().encode(text)),
+      runId: 0, partial: analyzeText(text, r.config, geoLookup()), analysisMs: 1,
+      rules: { robotPostBurst: 4, robotErrorLimit: 10 }, gap: 1800, now: 1,
+    };
+    await expect(applyChunk(env.DB, chunk, { failAt })).rejects.toThrow(/NOT NULL constraint failed: guard\.ok/);
+    expect(await dumpDatabase()).toEqual(before);
+    // and the same chunk then applies cleanly
+    expect((await applyChunk(env.DB, chunk)).status).toBe("applied");
+  });
+});
+
+async function fetchSummary(site: TestSite, month: string) {
+  const { SELF } = await import("cloudflare:test");
+  const res = await SELF.fetch(`http://vigie.test/api/v1/sites/${site.name}/summary?month=${month}`, { headers: { authorization: `Bearer ${site.readToken}` } });
+  expect(res.status).toBe(200);
+  return (await res.json()) as Record<string, unknown> & { hits: number; bytes: number };
+}

@@ -1,0 +1,104 @@
+import { Hono } from "hono";
+import type { AppEnv } from "../app";
+import type { UserConfig } from "../core/config";
+import { Analyzer } from "../core/analyzer";
+import { resolveConfig } from "../core/config";
+import { compileLogFormat } from "../core/log-format";
+import { requireAgent } from "../auth/request-auth";
+import { createRun, endRun, findRun } from "../db/queries/runs";
+import { maxChunkBytes } from "../env";
+import { ApiError } from "../errors";
+import { applyChunk } from "../ingest/apply-chunk";
+import { gunzip } from "../ingest/gunzip";
+import { geoLookup } from "../geo";
+import { readBody } from "../ingest/read-body";
+
+export const ingest = new Hono<AppEnv>();
+
+const int = (v: string | undefined, name: string): number => {
+  if (v === undefined || !/^\d{1,15}$/.test(v)) throw new ApiError("bad_request", `${name} must be a non-negative integer`);
+  return Number(v);
+};
+
+/** POST /api/v1/ingest?site=&source=&start=&end=[&format=][&run=] — one chunk of whole log lines, gzip. */
+ingest.post("/ingest", async (c) => {
+  const t0 = Date.now();
+  const q = c.req.query();
+  if (!q.site) throw new ApiError("bad_request", "site is required");
+  const site = await requireAgent(c, q.site);
+  const source = q.source ?? "";
+  if (source.length < 1 || source.length > 512) throw new ApiError("bad_request", "source must be 1 to 512 characters");
+  const start = int(q.start, "start");
+  const end = int(q.end, "end");
+  if (end <= start) throw new ApiError("bad_request", "end must be greater than start");
+  const limit = maxChunkBytes(c.env);
+  if (end - start > limit) throw new ApiError("too_large", `chunk of ${end - start} bytes exceeds the limit of ${limit}`);
+  const expectedSha = (c.req.header("x-content-sha256") ?? "").toLowerCase();
+  if (!/^[0-9a-f]{64}$/.test(expectedSha)) throw new ApiError("bad_request", "X-Content-SHA256 must be the hex sha-256 of the body");
+
+  const body = await readBody(c.req.raw, limit);
+  const sha = hex(await crypto.subtle.digest("SHA-256", body));
+  if (sha !== expectedSha) throw new ApiError("bad_checksum", `body sha-256 is ${sha}, the header says ${expectedSha}`);
+
+  const unzipped = gunzip(body, limit);
+  if (!unzipped.ok) throw new ApiError(unzipped.code, unzipped.message);
+  const bytes = unzipped.bytes;
+  if (bytes.length !== end - start) throw new ApiError("bad_request", `the body holds ${bytes.length} bytes, the range [${start}, ${end}) ${end - start}`);
+  if (bytes[bytes.length - 1] !== 10) throw new ApiError("bad_request", "a chunk holds whole lines: it must end with a newline");
+
+  const user = JSON.parse(site.config) as UserConfig;
+  if (q.format) {
+    const f = compileLogFormat(q.format);
+    if (!f.ok) throw new ApiError("bad_request", `format: ${f.error}`);
+    user.format = q.format;
+  }
+  const resolved = resolveConfig(user);
+  if (!resolved.ok) throw new ApiError("unprocessable", `site configuration: ${resolved.errors.join("; ")}`);
+  const config = resolved.config;
+  const db = c.env.DB;
+  // A chunk outside any run (no &run=) counts under run 0: no run row is written for it.
+  let runId = 0;
+  if (q.run !== undefined) {
+    runId = int(q.run, "run");
+    if (!(await findRun(db, site.id, runId).first())) throw new ApiError("not_found", `no run ${runId} for this site`);
+  }
+
+  const tAnalysis = Date.now();
+  const analyzer = new Analyzer(config, geoLookup());
+  analyzer.push(new TextDecoder().decode(bytes));
+  const partial = analyzer.finish();
+  const analysisMs = Date.now() - tAnalysis;
+
+  const outcome = await applyChunk(db, {
+    siteId: site.id, source, start, end, sha256: sha, runId, partial, analysisMs,
+    rules: { robotPostBurst: config.robotPostBurst, robotErrorLimit: config.robotErrorLimit },
+    gap: config.visitGapSeconds, now: Math.floor(Date.now() / 1000),
+  });
+  if (outcome.status === "conflict") throw new ApiError("conflict", outcome.message);
+  const common = { lines: partial.lines, rejected: partial.rejected, maxChunkBytes: limit, runId, wallMs: Date.now() - t0, analysisMs };
+  if (outcome.status === "already-applied") return c.json({ status: "already-applied", ...common, rowsWritten: 0, statements: 0, queries: outcome.queries });
+  return c.json({ status: "applied", ...common, rowsWritten: outcome.rowsWritten, statements: outcome.statements, queries: outcome.queries });
+});
+
+/** POST /api/v1/runs?site= — opens an upload session; chunks name it with &run=. */
+ingest.post("/runs", async (c) => {
+  const site = await requireAgent(c, c.req.query("site") ?? "");
+  const run = await createRun(c.env.DB, site.id, Math.floor(Date.now() / 1000)).first<{ id: number }>();
+  return c.json({ runId: run!.id, maxChunkBytes: maxChunkBytes(c.env) });
+});
+
+/** POST /api/v1/runs/:id/end?site= — closes it. */
+ingest.post("/runs/:id/end", async (c) => {
+  const site = await requireAgent(c, c.req.query("site") ?? "");
+  const runId = int(c.req.param("id"), "run");
+  const r = await endRun(c.env.DB, site.id, runId, Math.floor(Date.now() / 1000)).run();
+  if (!r.meta.changes) throw new ApiError("not_found", `no run ${runId} for this site`);
+  return c.json({ runId, ended: true });
+});
+
+/** GET /api/v1/limits — what the agent must respect. */
+ingest.get("/limits", (c) => c.json({ maxChunkBytes: maxChunkBytes(c.env) }));
+
+function hex(buf: ArrayBuffer): string {
+  return [...new Uint8Array(buf)].map((b) => b.toString(16).padStart(2, "0")).join("");
+}
