@@ -21,7 +21,10 @@ export default defineConfig({
             wrangler: { configPath: "./wrangler.toml" },
             miniflare: {
               bindings: { TEST_MIGRATIONS: await readD1Migrations("./migrations") },
+              // Every outbound fetch lands here: third-party APIs are faked, faithful to their documentation.
               outboundService(request: Request) {
+                const url = new URL(request.url);
+                if (url.hostname === "cloudflare-dns.com" && url.pathname === "/dns-query") return fakeDoh(url);
                 return new Response(`blocked outbound: ${request.url}`, { status: 599 });
               },
             },
@@ -37,3 +40,19 @@ export default defineConfig({
     ],
   },
 });
+
+/**
+ * Cloudflare's DNS-over-HTTPS JSON API (developers.cloudflare.com/1.1.1.1/encryption/dns-over-https/
+ * make-api-requests/dns-json): PTR answers for 66.249.0.0/16 (Google's crawlers and feed fetchers),
+ * NXDOMAIN (Status 3, no Answer) for every other address.
+ */
+function fakeDoh(url: URL): Response {
+  const name = url.searchParams.get("name") ?? "";
+  const type = url.searchParams.get("type");
+  const m = /^(\d+)\.(\d+)\.249\.66\.in-addr\.arpa$/.exec(name);
+  const question = [{ name, type: 12 }];
+  const body = m && type === "PTR"
+    ? { Status: 0, TC: false, RD: true, RA: true, AD: false, CD: false, Question: question, Answer: [{ name, type: 12, TTL: 3600, data: `rate-limited-proxy-66-249-${m[2]}-${m[1]}.google.com.` }] }
+    : { Status: 3, TC: false, RD: true, RA: true, AD: false, CD: false, Question: question, Authority: [] };
+  return Response.json(body, { headers: { "content-type": "application/dns-json" } });
+}

@@ -3,6 +3,8 @@ export interface Env {
   DB: D1Database;
   /** Largest accepted chunk, uncompressed and compressed, in bytes (default 10 MB). */
   MAX_CHUNK_BYTES?: string;
+  /** DNS-over-HTTPS JSON endpoint for feed readers' host names. */
+  DOH_URL?: string;
 }
 
 export const DEFAULT_MAX_CHUNK_BYTES = 10 * 1024 * 1024;
@@ -11,3 +13,5 @@ export function maxChunkBytes(env: Env): number {
   const n = Number(env.MAX_CHUNK_BYTES);
   return Number.isInteger(n) && n > 0 ? n : DEFAULT_MAX_CHUNK_BYTES;
 }
+
+export const dohUrl = (env: Env) => env.DOH_URL || "https://cloudflare-dns.com/dns-query";

@@ -1,5 +1,5 @@
 import { sql } from "drizzle-orm";
-import { index, integer, primaryKey, real, sqliteTable, text } from "drizzle-orm/sqlite-core";
+import { index, integer, primaryKey, real, sqliteTable, sqliteView, text } from "drizzle-orm/sqlite-core";
 
 /**
  * D1 schema. Aggregates only, never raw lines: rows grow with distinct keys. Tables keyed by a
@@ -19,6 +19,8 @@ export const sites = sqliteTable("sites", {
   privacy: text("privacy", { enum: ["full", "truncate", "hash"] }).notNull().default("truncate"),
   /** The analysis configuration (core UserConfig) as JSON. */
   config: text("config").notNull().default("{}"),
+  /** Per-site key of the keyed hashes that replace client addresses (privacy "truncate" and "hash"). */
+  secret: text("secret").notNull().default(""),
   /** Bumped by every applied chunk: the compare-and-swap that serialises writers. */
   version: integer("version").notNull().default(0),
   createdAt: integer("created_at").notNull().default(sql`(unixepoch())`),
@@ -159,3 +161,20 @@ export const hostNames = sqliteTable("host_names", {
 export const guard = sqliteTable("guard", {
   ok: integer("ok").notNull(),
 });
+
+/**
+ * The yearly summary, derived from the months (unique visitors: distinct over the year's months).
+ * A view written by hand in migrations/0001 (drizzle-kit leaves correlated columns unqualified).
+ */
+export const years = sqliteView("years", {
+  siteId: integer("site_id").notNull(),
+  year: text("year").notNull(),
+  hits: integer("hits").notNull(),
+  pages: integer("pages").notNull(),
+  bytes: integer("bytes").notNull(),
+  visits: integer("visits").notNull(),
+  visitors: integer("visitors").notNull(),
+  robotHits: integer("robot_hits").notNull(),
+  rejected: integer("rejected").notNull(),
+  months: integer("months").notNull(),
+}).existing();

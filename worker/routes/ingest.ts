@@ -6,12 +6,14 @@ import { resolveConfig } from "../core/config";
 import { compileLogFormat } from "../core/log-format";
 import { requireAgent } from "../auth/request-auth";
 import { createRun, endRun, findRun } from "../db/queries/runs";
-import { maxChunkBytes } from "../env";
+import { dohUrl, maxChunkBytes } from "../env";
 import { ApiError } from "../errors";
 import { applyChunk } from "../ingest/apply-chunk";
 import { gunzip } from "../ingest/gunzip";
 import { geoLookup } from "../geo";
+import { applyPrivacy } from "../ingest/privacy";
 import { readBody } from "../ingest/read-body";
+import { resolveFeedHosts } from "../ingest/resolve-feed-hosts";
 
 export const ingest = new Hono<AppEnv>();
 
@@ -68,6 +70,7 @@ ingest.post("/ingest", async (c) => {
   analyzer.push(new TextDecoder().decode(bytes));
   const partial = analyzer.finish();
   const analysisMs = Date.now() - tAnalysis;
+  const feedKeys = await applyPrivacy(partial, site.privacy, site.secret);
 
   const outcome = await applyChunk(db, {
     siteId: site.id, source, start, end, sha256: sha, runId, partial, analysisMs,
@@ -75,6 +78,7 @@ ingest.post("/ingest", async (c) => {
     gap: config.visitGapSeconds, now: Math.floor(Date.now() / 1000),
   });
   if (outcome.status === "conflict") throw new ApiError("conflict", outcome.message);
+  if (outcome.status === "applied") c.executionCtx.waitUntil(resolveFeedHosts(db, site.id, feedKeys, dohUrl(c.env), Math.floor(Date.now() / 1000)).catch((e) => console.error("feed host names:", e)));
   const common = { lines: partial.lines, rejected: partial.rejected, maxChunkBytes: limit, runId, wallMs: Date.now() - t0, analysisMs };
   if (outcome.status === "already-applied") return c.json({ status: "already-applied", ...common, rowsWritten: 0, statements: 0, queries: outcome.queries });
   return c.json({ status: "applied", ...common, rowsWritten: outcome.rowsWritten, statements: outcome.statements, queries: outcome.queries });

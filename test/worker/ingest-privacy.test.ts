@@ -1,0 +1,125 @@
+import { env, SELF } from "cloudflare:test";
+import { beforeAll, describe, expect, it } from "vitest";
+import semicompleteText from "../fixtures/semicomplete-2015-05.combined.log?raw";
+import { visitorKeyOf } from "../../worker/core/partial";
+import { truncateAddress, ptrNameFor } from "./privacy-helpers";
+import { createSite, storedFigures, uploadRange } from "./helpers";
+import type { TestSite } from "./helpers";
+
+const log = new TextEncoder().encode(semicompleteText);
+const config = { siteHosts: ["semicomplete.com"] };
+
+async function siteWith(privacy: "full" | "truncate" | "hash"): Promise<TestSite> {
+  const site = await createSite(`privacy-${privacy}`, { config });
+  await env.DB.prepare("UPDATE sites SET privacy = ?1 WHERE id = ?2").bind(privacy, site.id).run();
+  expect((await uploadRange(site, log, 0, log.length)).status).toBe(200);
+  return site;
+}
+
+const feedHosts = (siteId: number) => env.DB.prepare("SELECT key, hits FROM panel_rows WHERE site_id = ?1 AND panel = 'feed-hosts' ORDER BY key").bind(siteId).all<{ key: string; hits: number }>().then((r) => r.results);
+
+async function names(siteId: number, atLeast: number) {
+  // The names are resolved after the chunk is committed (waitUntil): wait for them.
+  for (let i = 0; i < 50; i++) {
+    const r = await env.DB.prepare("SELECT address, name FROM host_names WHERE site_id = ?1 ORDER BY address").bind(siteId).all<{ address: string; name: string | null }>();
+    if (r.results.length >= atLeast) return r.results;
+    await new Promise((f) => setTimeout(f, 50));
+  }
+  throw new Error("host names never arrived");
+}
+
+describe("privacy of client addresses, per site", () => {
+  let full: TestSite, truncate: TestSite, hash: TestSite;
+  beforeAll(async () => {
+    full = await siteWith("full");
+    truncate = await siteWith("truncate");
+    hash = await siteWith("hash");
+  });
+
+  it("the default for a new site is truncate", async () => {
+    const s = await createSite("privacy-default");
+    const row = await env.DB.prepare("SELECT privacy, length(secret) AS n FROM sites WHERE id = ?1").bind(s.id).first<{ privacy: string; n: number }>();
+    expect(row).toEqual({ privacy: "truncate", n: 32 });
+  });
+
+  it("full: feed-reader hosts by address, visitors by the bare hash of (address, agent)", async () => {
+    const hosts = await feedHosts(full.id);
+    expect(hosts.some((h) => h.key === "66.249.73.135" || /^\d+\.\d+\.\d+\.\d+$/.test(h.key))).toBe(true);
+    const first = semicompleteText.split("\n")[0];
+    const key = visitorKeyOf(first.split(" ")[0], first.split('"')[5]);
+    const row = await env.DB.prepare("SELECT count(*) AS n FROM visitor_days WHERE site_id = ?1 AND visitor = ?2").bind(full.id, key).first<{ n: number }>();
+    expect(row!.n).toBe(1);
+  });
+
+  it("truncate: feed hosts as /24 or /48, visitors re-keyed with the site's secret", async () => {
+    const hosts = await feedHosts(truncate.id);
+    expect(hosts.length).toBeGreaterThan(0);
+    for (const h of hosts) expect(h.key).toMatch(/\/24$|\/48$|^#[0-9a-f]{16}$/);
+    const first = semicompleteText.split("\n")[0];
+    const bare = visitorKeyOf(first.split(" ")[0], first.split('"')[5]);
+    const leaked = await env.DB.prepare("SELECT count(*) AS n FROM visitor_days WHERE site_id = ?1 AND visitor = ?2").bind(truncate.id, bare).first<{ n: number }>();
+    expect(leaked!.n).toBe(0);
+  });
+
+  it("hash: feed hosts as keyed hashes; no address is stored outside watched trails", async () => {
+    const hosts = await feedHosts(hash.id);
+    for (const h of hosts) expect(h.key).toMatch(/^#[0-9a-f]{16}$/);
+    const dump = JSON.stringify(await storedFigures(hash.id));
+    expect(dump).not.toMatch(/\b66\.249\.\d+\.\d+\b/);
+  });
+
+  it("privacy never changes a figure", async () => {
+    const strip = async (id: number) => {
+      const f = await storedFigures(id);
+      return { months: f.months, days: f.days, hours: f.hours, panels: f.panels.filter((p) => p.panel !== "feed-hosts") };
+    };
+    expect(await strip(truncate.id)).toEqual(await strip(full.id));
+    expect(await strip(hash.id)).toEqual(await strip(full.id));
+    const total = (rows: { hits: number }[]) => rows.reduce((n, r) => n + r.hits, 0);
+    expect(total(await feedHosts(hash.id))).toBe(total(await feedHosts(full.id)));
+  });
+
+  it("feed readers get host names by reverse DNS, cached per stored key", async () => {
+    const hosts = await feedHosts(full.id);
+    const google = hosts.filter((h) => h.key.startsWith("66.249."));
+    expect(google.length).toBeGreaterThan(0);
+    const got = await names(full.id, Math.min(hosts.length, 10));
+    for (const g of google) {
+      const n = got.find((x) => x.address === g.key);
+      if (n) expect(n.name).toBe(ptrNameFor(g.key));
+    }
+    expect(got.some((x) => x.name === null)).toBe(true); // NXDOMAIN is cached as "no name"
+    expect(got.length).toBeLessThanOrEqual(10);
+    const truncated = await names(truncate.id, 1);
+    for (const t of truncated) expect(t.address).toMatch(/\/24$|\/48$|^#/);
+  });
+
+  it("truncation keeps the /24 of IPv4 and the /48 of IPv6", () => {
+    expect(truncateAddress("66.249.73.135")).toBe("66.249.73.0/24");
+    expect(truncateAddress("2001:db8:85a3::8a2e:370:7334")).toBe("2001:db8:85a3::/48");
+    expect(truncateAddress("2001:db8::1")).toBe("2001:db8:0::/48");
+    expect(truncateAddress("crawl.example.org")).toBeNull();
+  });
+});
+
+describe("month and year rollover", () => {
+  it("a log across New Year's Eve lands in two months and two years; a visit across midnight counts on both days", async () => {
+    const line = (t: string, path: string) => `192.0.2.7 - - [${t} +0000] "GET ${path} HTTP/1.1" 200 100 "-" "Mozilla/5.0 (X11; Linux x86_64; rv:38.0) Gecko/20100101 Firefox/38.0"\n`;
+    const text = line("31/Dec/2015:23:50:00", "/a") + line("31/Dec/2015:23:59:59", "/b") + line("01/Jan/2016:00:05:00", "/c") + line("01/Jan/2016:00:20:00", "/d");
+    const bytes = new TextEncoder().encode(text);
+    const site = await createSite("rollover");
+    const cut = text.indexOf("\n", text.indexOf("/b")) + 1;
+    expect((await uploadRange(site, bytes, cut, bytes.length)).status).toBe(200);
+    expect((await uploadRange(site, bytes, 0, cut)).status).toBe(200);
+    const f = await storedFigures(site.id);
+    expect(f.months.map((m) => [m.month, m.hits, m.visits, m.visitors])).toEqual([["2015-12", 2, 1, 1], ["2016-01", 2, 1, 1]]);
+    expect(f.days.map((d) => d.date)).toEqual(["2015-12-31", "2016-01-01"]);
+    const years = await env.DB.prepare("SELECT year, hits, visits, visitors, months FROM years WHERE site_id = ?1 ORDER BY year").bind(site.id).all();
+    expect(years.results).toEqual([
+      { year: "2015", hits: 2, visits: 1, visitors: 1, months: 1 },
+      { year: "2016", hits: 2, visits: 1, visitors: 1, months: 1 },
+    ]);
+    const res = await SELF.fetch("http://vigie.test/api/v1/sites/rollover/summary?month=2016-01", { headers: { authorization: `Bearer ${site.readToken}` } });
+    expect(await res.json()).toMatchObject({ hits: 2, visits: 1, days: [{ date: "2016-01-01", hits: 2 }] });
+  });
+});

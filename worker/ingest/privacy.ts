@@ -1,0 +1,63 @@
+import type { AnalysisPartial } from "../core/partial";
+import type { Row } from "../core/panels";
+import type { VisitorDay } from "../core/visitor-day";
+
+export type Privacy = "full" | "truncate" | "hash";
+
+/** IPv4 → its /24, IPv6 → its /48, in CIDR form; null for anything else (a hostname). */
+export function truncateAddress(ip: string): string | null {
+  const v4 = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.\d{1,3}$/.exec(ip);
+  if (v4) return `${v4[1]}.${v4[2]}.${v4[3]}.0/24`;
+  if (!ip.includes(":")) return null;
+  const [head, tail = ""] = ip.split("%")[0].toLowerCase().split("::");
+  const h = head ? head.split(":") : [];
+  const t = tail ? tail.split(":") : [];
+  const groups = ip.includes("::") ? [...h, ...new Array(Math.max(0, 8 - h.length - t.length)).fill("0"), ...t] : h;
+  if (groups.length < 3 || groups.slice(0, 3).some((g) => !/^[0-9a-f]{1,4}$/.test(g))) return null;
+  return `${groups.slice(0, 3).map((g) => g.replace(/^0+(?=.)/, "")).join(":")}::/48`;
+}
+
+/** First 16 hex digits of HMAC-SHA-256(secret, text) for each text. */
+export async function keyedHashes(secret: string, texts: string[]): Promise<string[]> {
+  const key = await crypto.subtle.importKey("raw", new TextEncoder().encode(secret), { name: "HMAC", hash: "SHA-256" }, false, ["sign"]);
+  const enc = new TextEncoder();
+  const sigs = await Promise.all(texts.map((t) => crypto.subtle.sign("HMAC", key, enc.encode(t))));
+  return sigs.map((s) => [...new Uint8Array(s, 0, 8)].map((b) => b.toString(16).padStart(2, "0")).join(""));
+}
+
+/**
+ * Applies a site's privacy setting to a chunk's partial before it is stored: with "truncate" or
+ * "hash", visitor keys are re-keyed with the site's secret (the bare 64-bit hash of address and
+ * agent could be brute-forced over IPv4), and the feed-host addresses become their /24 or /48, or
+ * a keyed hash. Watched visitors are kept whole: watching is the owner's explicit choice.
+ * Returns the stored key of each feed-host address (to resolve its name before it is lost).
+ */
+export async function applyPrivacy(p: AnalysisPartial, mode: Privacy, secret: string): Promise<Map<string, string>> {
+  const feedKeys = new Map<string, string>();
+  for (const m of Object.values(p.months)) for (const ip of Object.keys(m.panels["feed-hosts"] ?? {})) feedKeys.set(ip, ip);
+  if (mode === "full") return feedKeys;
+
+  const addresses = [...feedKeys.keys()];
+  const hashed = mode === "hash" || addresses.some((a) => truncateAddress(a) === null) ? await keyedHashes(secret, addresses) : [];
+  addresses.forEach((ip, i) => feedKeys.set(ip, (mode === "truncate" && truncateAddress(ip)) || `#${hashed[i]}`));
+
+  for (const m of Object.values(p.months)) {
+    const hosts = m.panels["feed-hosts"];
+    if (hosts) {
+      const merged: Record<string, Row> = {};
+      for (const [ip, r] of Object.entries(hosts)) {
+        const k = feedKeys.get(ip)!;
+        const t = merged[k];
+        if (!t) merged[k] = [...r] as Row;
+        else { t[0] += r[0]; t[1] += r[1]; t[2] += r[2]; t[3] = Math.max(t[3], r[3]); }
+      }
+      m.panels["feed-hosts"] = merged;
+    }
+    const keys = [...m.visitorDays.keys()];
+    const rekeyed = await keyedHashes(secret, keys.map((k) => k.slice(11)));
+    const days = new Map<string, VisitorDay>();
+    keys.forEach((k, i) => days.set(`${k.slice(0, 10)} ${rekeyed[i]}`, m.visitorDays.get(k)!));
+    m.visitorDays = days;
+  }
+  return feedKeys;
+}
