@@ -6,6 +6,7 @@ import { existsSync, mkdirSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { build } from "esbuild";
+import { benchIngest } from "./ingest";
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "..");
 const data = join(root, "bench", "data");
@@ -75,6 +76,11 @@ if (existsSync(awstatsPl)) {
   writeFileSync(conf, [`LogFile="${log}"`, "LogType=W", "LogFormat=1", `DirData="${dir}"`, 'SiteDomain="semicomplete.com"', 'HostAliases="semicomplete.com www.semicomplete.com"', "DNSLookup=0", "AllowToUpdateStatsFromBrowser=0", "SkipDNSLookupFor=\"\"", "KeepBackupOfHistoricFiles=0", "PurgeLogFile=0"].join("\n") + "\n");
   awstats = best("awstats", "perl", [awstatsPl, `-config=bench`, `-configdir=${dir}`, "-update"], 1);
 } else console.log("awstats    not installed (apt-get install awstats)");
+
+// The worker: the same file uploaded in 8 MB chunks to the real worker in local workerd and D1.
+console.log("ingest     uploading the file through wrangler dev (local workerd + D1)…");
+const ing = await benchIngest(log);
+console.log(`ingest     ${fmt(ing.linesPerSecond).padStart(10)} lines/s  ${ing.seconds.toFixed(1)} s for ${ing.chunks} chunks of ≤ 8 MB; ${fmt(ing.rowsPer1M)} D1 rows written per 1M lines; workerd CPU ${ing.cpuMsPerMB.toFixed(0)} ms per MB`);
 
 console.log("");
 if (goaccess) console.log(`core / goaccess: ${(core.rate / goaccess.rate).toFixed(1)}×`);

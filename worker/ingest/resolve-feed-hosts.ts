@@ -24,7 +24,7 @@ interface DnsJson { Status: number; Answer?: { type: number; data: string }[] }
 export async function resolveFeedHosts(db: D1Database, siteId: number, feedKeys: Map<string, string>, dohUrl: string, now: number): Promise<number> {
   if (feedKeys.size === 0) return 0;
   const storedKeys = [...new Set(feedKeys.values())];
-  const known = await db.prepare("SELECT j.value AS address FROM json_each(?2) AS j JOIN host_names AS h ON h.site_id = ?1 AND h.address = j.value")
+  const known = await db.prepare("SELECT j.value AS address FROM json_each(?2) AS j CROSS JOIN host_names AS h ON h.site_id = ?1 AND h.address = j.value")
     .bind(siteId, JSON.stringify(storedKeys)).all<{ address: string }>();
   const done = new Set(known.results.map((r) => r.address));
   const todo: [string, string][] = [];
