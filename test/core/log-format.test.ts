@@ -7,7 +7,7 @@ import { readFixture, SEMICOMPLETE } from "./fixtures";
 function fields(format: string, line: string): Record<string, string> | string {
   const c = compileLogFormat(format);
   if (!c.ok) throw new Error(c.error);
-  const spans = new Int32Array(FIELDS.length * 2);
+  const spans = new Int32Array(FIELDS.length * 2).fill(-1);
   const why = scanLine(c.format, line, 0, line.length, spans);
   if (why !== null) return why;
   const out: Record<string, string> = {};

@@ -7,13 +7,14 @@ import { classifyAgent } from "./classify-agent";
 import { createRefererClassifier } from "./classify-referer";
 import { ASSET, DOWNLOAD, FEED, ROBOTS_TXT, createPathClassifier, isFeed } from "./classify-path";
 import { DenseCounters } from "./dense-counters";
+import { IntMap } from "./int-map";
 import { Interner } from "./interner";
 import { F, FIELDS, compileLogFormat } from "./log-format";
 import { LogClock, dayToDate, parseOffsetMinutes } from "./log-clock";
 import { ADDITIVE_PANELS } from "./panels";
 import { MAX_SAMPLES, MAX_WATCHED, emptyMonth, emptyPartial, hashInto, mergeWatched, visitorKey } from "./partial";
 import { scanLine } from "./scan-line";
-import { addSpan, newVisitorDay } from "./visitor-day";
+import { addSpan, newVisitorDay, stringBefore } from "./visitor-day";
 
 // Panel slots, in ADDITIVE_PANELS order.
 const P = Object.fromEntries(ADDITIVE_PANELS.map((id, i) => [id, i])) as Record<(typeof ADDITIVE_PANELS)[number], number>;
@@ -23,13 +24,16 @@ interface AgentSlot { browser: number; version: number; os: number; device: numb
 /** Per distinct referer: 0 direct, 1 internal, 2 search, 3 other site. */
 interface RefererSlot { kind: number; engine: number; keyword: number; site: number; url: number }
 
-type HotVisitorDay = VisitorDay<number> & { ip: number; ua: number; day: number };
 
 interface MonthState {
   key: string;
   counters: DenseCounters[];
+  /** Human hits by agent id and by referer id: spread over the agent and referer panels at the end (one add per line, not four). */
+  byAgent: DenseCounters;
+  byReferer: DenseCounters;
   hours: Float64Array;
-  days: Map<number, Map<number, HotVisitorDay>>;
+  /** day → (ip id × UA_SHIFT + agent id) → visitor-day, stored as it will be returned (no copy at the end). */
+  days: Map<number, Map<number, VisitorDay>>;
   watched: WatchedHit[];
   rejected: number;
 }
@@ -44,7 +48,7 @@ const UA_SHIFT = 2 ** 26;
  */
 export class Analyzer {
   readonly format: CompiledFormat;
-  private readonly spans = new Int32Array(FIELDS.length * 2);
+  private readonly spans = new Int32Array(FIELDS.length * 2).fill(-1);
   private readonly clock: LogClock;
   private readonly gap: number;
   private readonly pageStatus = new Uint8Array(600);
@@ -67,8 +71,11 @@ export class Analyzer {
   private lastHost = "\u0000";
   private lastIp = -1;
   /** IPv4 address (as a signed 32-bit integer) → ip id. */
-  private readonly v4Ids = new Map<number, number>();
-  private readonly ipVisitor: HotVisitorDay[] = [];
+  private readonly v4Ids = new IntMap();
+  /** The last visitor-day of each client, with its agent and day, to skip the day's map. */
+  private readonly ipVisitor: VisitorDay[] = [];
+  private ipVisitorAgent = new Int32Array(1024);
+  private ipVisitorDay = new Int32Array(1024);
   private ipHashes: Int32Array | null = null;
   private uaHashes: Int32Array | null = null;
 
@@ -77,10 +84,9 @@ export class Analyzer {
   private readonly months = new Map<string, MonthState>();
   private month: MonthState | null = null;
   private dayNumber = NaN;
-  private dayMap: Map<number, HotVisitorDay> = new Map();
+  private dayMap: Map<number, VisitorDay> = new Map();
   private pendingRejected = 0;
   private readonly result = emptyPartial();
-  private readonly pathBefore = (a: number, b: number) => this.paths.strings[a] < this.paths.strings[b];
 
   constructor(private readonly config: AnalysisConfig, private readonly geo: GeoLookup | null = null) {
     const compiled = compileLogFormat(config.format);
@@ -157,7 +163,7 @@ export class Analyzer {
     const v4 = readIPv4(text, hs, he);
     if (v4 !== -1) {
       const known = this.v4Ids.get(v4);
-      if (known !== undefined) ipId = known;
+      if (known >= 0) ipId = known;
       else {
         ipId = this.ips.idOf(text, hs, he);
         this.v4Ids.set(v4, ipId);
@@ -192,18 +198,17 @@ export class Analyzer {
     if (robot) h[hour * 4 + 3] += 1;
 
     // The client's last visitor-day is nearly always this line's: check it before the day's map.
-    let v: HotVisitorDay | undefined = this.ipVisitor[ipId];
-    if (v === undefined || v.ua !== uaId || v.day !== this.dayNumber) {
+    let v: VisitorDay | undefined = this.ipVisitor[ipId];
+    if (v === undefined || this.ipVisitorAgent[ipId] !== uaId || this.ipVisitorDay[ipId] !== this.dayNumber) {
       const vkey = ipId * UA_SHIFT + uaId;
       v = this.dayMap.get(vkey);
       if (v === undefined) {
-        v = newVisitorDay<number>() as HotVisitorDay;
-        v.ip = ipId;
-        v.ua = uaId;
-        v.day = this.dayNumber;
+        v = newVisitorDay<string>();
         this.dayMap.set(vkey, v);
       }
       this.ipVisitor[ipId] = v;
+      this.ipVisitorAgent[ipId] = uaId;
+      this.ipVisitorDay[ipId] = this.dayNumber;
     }
     v.hits++;
     v.bytes += bytes;
@@ -213,7 +218,7 @@ export class Analyzer {
     if (flags & ROBOTS_TXT) v.robotsTxt++;
     if (robot) v.uaRobot = 1;
     v.hours |= 1 << hour;
-    addSpan(v.spans, second, second, isPage ? second : -1, isPage ? pathId : null, this.gap, this.pathBefore);
+    addSpan(v.spans, second, second, isPage ? second : -1, isPage ? this.paths.strings[pathId] : null, this.gap, stringBefore);
 
     const c = month.counters;
     c[P.status].add(status, 1, isPage, bytes);
@@ -229,10 +234,7 @@ export class Analyzer {
     } else {
       if (isPage) c[P.pages].add(pathId, 1, 1, bytes);
       if (flags & DOWNLOAD && status >= 200 && status < 300) c[P.downloads].add(pathId, 1, 0, bytes);
-      c[P.browsers].add(agent.browser, 1, isPage, bytes);
-      c[P["browser-versions"]].add(agent.version, 1, isPage, bytes);
-      c[P.os].add(agent.os, 1, isPage, bytes);
-      c[P.devices].add(agent.device, 1, isPage, bytes);
+      month.byAgent.add(uaId, 1, isPage, bytes);
       const country = ipId < this.ipCountry.length && this.ipCountry[ipId] >= 0 ? this.ipCountry[ipId] : this.countryOf(ipId);
       c[P.countries].add(country, 1, isPage, bytes);
       const rfs = sp[2 * F.referer];
@@ -240,14 +242,7 @@ export class Analyzer {
         const rfe = sp[2 * F.referer + 1];
         let refId = this.ipReferer[ipId];
         if (refId < 0 || !sameText(text, rfs, rfe, this.referers.strings[refId])) refId = this.ipReferer[ipId] = this.referers.idOf(text, rfs, rfe);
-        const ref = refId < this.refererSlots.length ? this.refererSlots[refId] : this.refererSlotOf(refId);
-        if (ref.kind === 2) {
-          c[P["search-engines"]].add(ref.engine, 1, isPage, bytes);
-          c[P.keywords].add(ref.keyword, 1, isPage, bytes);
-        } else if (ref.kind === 3) {
-          c[P["referring-sites"]].add(ref.site, 1, isPage, bytes);
-          c[P.referers].add(ref.url, 1, isPage, bytes);
-        }
+        month.byReferer.add(refId, 1, isPage, bytes);
       }
     }
     if (agent.watched || this.isWatchedAddress(ipId)) this.watch(month, text, sp, status, bytes, ms, me, us, ue);
@@ -266,6 +261,24 @@ export class Analyzer {
   }
 
   private monthPartial(m: MonthState): MonthPartial {
+    const c = m.counters;
+    m.byAgent.forEach((ua, hits, pages, bytes) => {
+      const a = this.agentSlots[ua];
+      c[P.browsers].add(a.browser, hits, pages, bytes);
+      c[P["browser-versions"]].add(a.version, hits, pages, bytes);
+      c[P.os].add(a.os, hits, pages, bytes);
+      c[P.devices].add(a.device, hits, pages, bytes);
+    });
+    m.byReferer.forEach((id, hits, pages, bytes) => {
+      const ref = id < this.refererSlots.length ? this.refererSlots[id] : this.refererSlotOf(id);
+      if (ref.kind === 2) {
+        c[P["search-engines"]].add(ref.engine, hits, pages, bytes);
+        c[P.keywords].add(ref.keyword, hits, pages, bytes);
+      } else if (ref.kind === 3) {
+        c[P["referring-sites"]].add(ref.site, hits, pages, bytes);
+        c[P.referers].add(ref.url, hits, pages, bytes);
+      }
+    });
     const out = emptyMonth();
     out.rejected = m.rejected;
     out.watched = mergeWatched(m.watched, []);
@@ -277,16 +290,11 @@ export class Analyzer {
       m.counters[i].forEach((k, hits, pages, bytes, max) => { rows[names ? names[k] : String(k)] = [hits, pages, bytes, max]; });
       out.panels[id] = rows;
     });
-    const paths = this.paths.strings;
     for (const [day, map] of m.days) {
       const date = dayToDate(day) + " ";
-      for (const v of map.values()) {
-        const key = date + this.visitorKeyOf(v.ip, v.ua);
-        out.visitorDays.set(key, {
-          hits: v.hits, bytes: v.bytes, pages: v.pages, errors: v.errors, posts: v.posts,
-          robotsTxt: v.robotsTxt, uaRobot: v.uaRobot, hours: v.hours,
-          spans: v.spans.map((sp) => ({ start: sp.start, end: sp.end, entryAt: sp.entryAt, entry: sp.entry === null ? null : paths[sp.entry] })),
-        });
+      for (const [vkey, v] of map) {
+        const ua = vkey % UA_SHIFT;
+        out.visitorDays.set(date + this.visitorKeyOf((vkey - ua) / UA_SHIFT, ua), v);
       }
     }
     return out;
@@ -314,7 +322,7 @@ export class Analyzer {
     const key = date.slice(0, 7);
     let m = this.months.get(key);
     if (m === undefined) {
-      m = { key, counters: ADDITIVE_PANELS.map(() => new DenseCounters()), hours: new Float64Array(96), days: new Map(), watched: [], rejected: 0 };
+      m = { key, counters: ADDITIVE_PANELS.map(() => new DenseCounters()), byAgent: new DenseCounters(), byReferer: new DenseCounters(), hours: new Float64Array(96), days: new Map(), watched: [], rejected: 0 };
       this.months.set(key, m);
     }
     let map = m.days.get(day);
@@ -327,6 +335,8 @@ export class Analyzer {
   private growPerIp(ipId: number): void {
     this.ipAgent = grow(this.ipAgent, ipId, -1);
     this.ipReferer = grow(this.ipReferer, ipId, -1);
+    this.ipVisitorAgent = grow(this.ipVisitorAgent, ipId, -1);
+    this.ipVisitorDay = grow(this.ipVisitorDay, ipId, -1);
   }
 
   private pathFlagsOf(id: number): number {

@@ -27,9 +27,23 @@ export type Step =
   | { kind: "literal"; text: string }
   | { kind: "field"; field: Field | null; quoted: boolean; unit?: DurationUnit };
 
+/**
+ * The steps flattened for the per-line loop: the literal before the first field, then for each
+ * field its span slot (2·F[field], -1 when ignored), whether it is quoted, the literal after it
+ * ("" at the end of the format), and whether that literal is the format's final closing quote.
+ */
+export interface ScanPlan {
+  lead: string;
+  slots: Int32Array;
+  quoted: Uint8Array;
+  after: string[];
+  closingQuote: Uint8Array;
+}
+
 export interface CompiledFormat {
   source: string;
   steps: Step[];
+  plan: ScanPlan;
   /** Fields present; the analysis needs at least host, time, status and (request or path). */
   has: ReadonlySet<Field>;
 }
@@ -84,7 +98,19 @@ export function compileLogFormat(spec: string): CompileResult {
   const missing = (["host", "time", "status"] as Field[]).filter((f) => !has.has(f));
   if (!has.has("request") && !has.has("path")) missing.push("request");
   if (missing.length) return { ok: false, error: `format lacks ${missing.join(", ")}` };
-  return { ok: true, format: { source, steps, has } };
+  return { ok: true, format: { source, steps, has, plan: planOf(steps) } };
+}
+
+function planOf(steps: Step[]): ScanPlan {
+  const fields = steps.flatMap((s, i) => (s.kind === "field" ? [i] : []));
+  const lit = (i: number) => { const s = steps[i]; return s?.kind === "literal" ? s.text : ""; };
+  return {
+    lead: fields[0] > 0 ? lit(0) : "",
+    slots: Int32Array.from(fields, (i) => { const s = steps[i] as Extract<Step, { kind: "field" }>; return s.field === null ? -1 : 2 * F[s.field]; }),
+    quoted: Uint8Array.from(fields, (i) => ((steps[i] as Extract<Step, { kind: "field" }>).quoted ? 1 : 0)),
+    after: fields.map((i) => lit(i + 1)),
+    closingQuote: Uint8Array.from(fields, (i) => ((steps[i] as Extract<Step, { kind: "field" }>).quoted && i + 2 === steps.length && lit(i + 1) === '"' ? 1 : 0)),
+  };
 }
 
 function tokenizeApache(src: string): Step[] | string {

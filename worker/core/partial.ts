@@ -115,16 +115,24 @@ export function hashInto(s: string, out: Int32Array, at: number): void {
   out[at + 1] = h2;
 }
 
+const KEY_ALPHABET = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz-_";
+const KEY_CODES = Array.from(KEY_ALPHABET, (c) => c.charCodeAt(0));
+
 /**
- * A visitor's stable key: 64 bits of hash of (address, user agent) in hex, from the two strings'
- * hashes (see hashInto). The report never needs the address back, so visitor-days store none.
+ * A visitor's stable key: 64 bits of hash of (address, user agent), from the two strings' hashes
+ * (see hashInto), written as 11 URL-safe characters (6 bits each). The report never needs the
+ * address back, so visitor-days store none.
  */
 export function visitorKey(ip1: number, ip2: number, ua1: number, ua2: number): string {
   let a = Math.imul(ip1 ^ Math.imul(ua1, 0x9e3779b1), 0x85ebca6b);
   a ^= a >>> 13;
   let b = Math.imul(ip2 + Math.imul(ua2 ^ (ua2 >>> 16), 0xc2b2ae35), 0x27d4eb2f);
   b ^= b >>> 16;
-  return (a >>> 0).toString(16).padStart(8, "0") + (b >>> 0).toString(16).padStart(8, "0");
+  const c = KEY_CODES;
+  return String.fromCharCode(
+    c[a & 63], c[(a >>> 6) & 63], c[(a >>> 12) & 63], c[(a >>> 18) & 63], c[(a >>> 24) & 63],
+    c[((a >>> 30) | (b << 2)) & 63], c[(b >>> 4) & 63], c[(b >>> 10) & 63], c[(b >>> 16) & 63], c[(b >>> 22) & 63], c[(b >>> 28) & 15],
+  );
 }
 
 /** visitorKey of two strings (tests, and callers without cached hashes). */

@@ -1,12 +1,12 @@
 import type { CompiledFormat } from "./log-format";
-import { F } from "./log-format";
 
 const BACKSLASH = 92;
 const QUOTE = 34;
 
 /**
  * Finds the fields of one line without building any string: writes each field's [start, end)
- * into `spans` (at 2·F[field]) and returns null, or returns why the line does not parse.
+ * into `spans` (at 2·F[field]) and returns null, or returns why the line does not parse. Fields
+ * the format lacks are never written: callers fill `spans` with -1 once, up front.
  * `end` excludes the newline. Never throws.
  *
  * Lenient where real logs demand it: a last quoted field with no closing quote runs to the end
@@ -14,46 +14,38 @@ const QUOTE = 34;
  * field is ignored (so `common` reads a combined log).
  */
 export function scanLine(format: CompiledFormat, text: string, start: number, end: number, spans: Int32Array): string | null {
-  spans.fill(-1);
-  const steps = format.steps;
+  const { lead, slots, quoted, after, closingQuote } = format.plan;
   let pos = start;
-  for (let i = 0; i < steps.length; i++) {
-    const step = steps[i];
-    if (step.kind === "literal") {
-      if (!text.startsWith(step.text, pos) || pos + step.text.length > end) return `expected "${step.text}" at column ${pos - start + 1}`;
-      pos += step.text.length;
-      continue;
-    }
-    const next = steps[i + 1];
+  if (lead !== "") {
+    if (pos + lead.length > end || !text.startsWith(lead, pos)) return `expected "${lead}" at column 1`;
+    pos += lead.length;
+  }
+  for (let i = 0; i < slots.length; i++) {
+    const lit = after[i];
     let fieldEnd: number;
-    if (next === undefined) {
-      fieldEnd = end;
-    } else if (next.kind === "literal" && step.quoted && i + 2 === steps.length && next.text === '"') {
+    let next: number;
+    if (lit === "") {
+      fieldEnd = next = end;
+    } else if (closingQuote[i] === 1) {
       // Last quoted field: the closing quote is the line's last character, so a quote inside
       // the value (unescaped by some servers) cannot end it early.
       fieldEnd = text.charCodeAt(end - 1) === QUOTE && end - 1 >= pos ? end - 1 : end;
-      i++;
+      next = end;
     } else {
-      const lit = (next as { text: string }).text;
       let at = text.indexOf(lit, pos);
-      if (step.quoted) while (at >= 0 && at < end && isEscaped(text, at, pos)) at = text.indexOf(lit, at + 1);
+      if (quoted[i] === 1) while (at >= 0 && at < end && isEscaped(text, at, pos)) at = text.indexOf(lit, at + 1);
       if (at < 0 || at + lit.length > end) {
-        return step.quoted ? `unterminated quoted field at column ${pos - start + 1}` : `expected "${lit}" after column ${pos - start + 1}`;
+        return quoted[i] === 1 ? `unterminated quoted field at column ${pos - start + 1}` : `expected "${lit}" after column ${pos - start + 1}`;
       }
       fieldEnd = at;
-      i++;
-      if (step.field !== null) {
-        spans[2 * F[step.field]] = pos;
-        spans[2 * F[step.field] + 1] = fieldEnd;
-      }
-      pos = at + lit.length;
-      continue;
+      next = at + lit.length;
     }
-    if (step.field !== null) {
-      spans[2 * F[step.field]] = pos;
-      spans[2 * F[step.field] + 1] = fieldEnd;
+    const slot = slots[i];
+    if (slot >= 0) {
+      spans[slot] = pos;
+      spans[slot + 1] = fieldEnd;
     }
-    pos = end;
+    pos = next;
   }
   return null;
 }
