@@ -2,6 +2,7 @@ import { Hono } from "hono";
 import type { Env } from "./env";
 import { ApiError, errorBody } from "./errors";
 import { ingest } from "./routes/ingest";
+import { reports } from "./routes/reports";
 import { sitesApi } from "./routes/sites-api";
 
 export type AppEnv = { Bindings: Env };
@@ -15,6 +16,7 @@ export function createApp() {
   });
   app.route("/api/v1", ingest);
   app.route("/api/v1", sitesApi);
+  app.route("/", reports);
   app.notFound((c) => c.json(errorBody("not_found", `no route ${c.req.method} ${new URL(c.req.url).pathname}`), 404));
   app.onError((e, c) => {
     if (e instanceof ApiError) return c.json(errorBody(e.code, e.message), e.status);

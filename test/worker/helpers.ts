@@ -51,8 +51,9 @@ export async function storedFigures(siteId: number) {
     days: await q("SELECT date, hits, pages, bytes, visits, visitors, robot_hits FROM days WHERE site_id = ?1 ORDER BY date"),
     hours: await q("SELECT month, hour, hits, pages, bytes, robot_hits, visitors, visits FROM hours WHERE site_id = ?1 ORDER BY month, hour"),
     panels: await q("SELECT month, panel, key, hits, pages, bytes, max FROM panel_rows WHERE site_id = ?1 AND hits > 0 ORDER BY month, panel, key"),
-    visitorDays: await q("SELECT date, visitor, counters, spans FROM visitor_days WHERE site_id = ?1 ORDER BY date, visitor"),
-    visitorMonths: await q("SELECT month, visitor, human_days FROM visitor_months WHERE site_id = ?1 AND human_days > 0 ORDER BY month, visitor"),
+    // Visitor keys are keyed with each site's own secret (privacy), so records compare without them.
+    visitorDays: await q("SELECT date, counters, spans FROM visitor_days WHERE site_id = ?1 ORDER BY date, counters, spans"),
+    visitorMonths: await q("SELECT month, human_days, count(*) AS n FROM visitor_months WHERE site_id = ?1 AND human_days > 0 GROUP BY month, human_days ORDER BY month, human_days"),
     watched: await q("SELECT month, at, address, agent, method, url, status, bytes, referer FROM watched_hits WHERE site_id = ?1 ORDER BY month, at, address, url"),
   };
 }

@@ -57,3 +57,21 @@ describe("chunking does not change stored results (property test, 20 seeded spli
     expect(await storedFigures(site.id)).toEqual(whole);
   });
 });
+
+describe("concurrent uploads from two agents for the same site", () => {
+  it("all chunks of both sources sent at once, each twice: exactly the figures of one upload each", async () => {
+    const whole = await createSite("concurrent-whole", { config });
+    for (const [source, log] of Object.entries(sources)) expect((await uploadRange(whole, log, 0, log.length, { source })).status).toBe(200);
+    const site = await createSite("concurrent", { config });
+    const sends = plan(4242).flatMap((c) => [c, c]);
+    const replies = await Promise.all(sends.map(async (c) => {
+      const res = await uploadRange(site, sources[c.source as keyof typeof sources], c.start, c.end, { source: c.source });
+      return { key: `${c.source}:${c.start}`, status: res.status, body: (await res.json()) as { status: string } };
+    }));
+    for (const r of replies) expect(r.status).toBe(200);
+    const applied = replies.filter((r) => r.body.status === "applied").map((r) => r.key);
+    expect(new Set(applied).size).toBe(applied.length);
+    expect(applied.length).toBe(new Set(sends.map((c) => `${c.source}:${c.start}`)).size);
+    expect(await storedFigures(site.id)).toEqual(await storedFigures(whole.id));
+  });
+});

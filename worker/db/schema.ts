@@ -1,5 +1,5 @@
 import { sql } from "drizzle-orm";
-import { index, integer, primaryKey, real, sqliteTable, sqliteView, text } from "drizzle-orm/sqlite-core";
+import { index, integer, primaryKey, real, sqliteTable, sqliteView, text, uniqueIndex } from "drizzle-orm/sqlite-core";
 
 /**
  * D1 schema. Aggregates only, never raw lines: rows grow with distinct keys. Tables keyed by a
@@ -178,3 +178,136 @@ export const years = sqliteView("years", {
   rejected: integer("rejected").notNull(),
   months: integer("months").notNull(),
 }).existing();
+
+// ---- Watchdog and DNS failover (worker/watchdog/). Times are epoch milliseconds (the worker's clock). ----
+
+/** A site's two boxes: one master, one standby (a role is held by at most one node). */
+export const nodes = sqliteTable("nodes", {
+  siteId: integer("site_id").notNull(),
+  node: text("node").notNull(),
+  role: text("role", { enum: ["master", "standby"] }).notNull(),
+  /** sha-256 hex of the node token. */
+  tokenHash: text("token_hash").notNull().unique(),
+  /** Last heartbeat of either family. */
+  lastSeen: integer("last_seen"),
+  /** The addresses seen in `CF-Connecting-IP`, one per family, each with its last heartbeat. */
+  v4: text("v4"),
+  v4SeenAt: integer("v4_seen_at"),
+  v6: text("v6"),
+  v6SeenAt: integer("v6_seen_at"),
+  /** What the node's agent says of itself. */
+  version: text("version"),
+  uptime: real("uptime"),
+  load: real("load"),
+  /** When the standby's copy of the master's data last succeeded (set by the agent's hook). */
+  replicatedAt: integer("replicated_at"),
+  createdAt: integer("created_at").notNull(),
+}, (t) => [primaryKey({ columns: [t.siteId, t.node] }), uniqueIndex("nodes_site_role").on(t.siteId, t.role)]);
+
+/** How a site is watched: which DNS record follows the active node, and the state machine's knobs. */
+export const watchConfig = sqliteTable("watch_config", {
+  siteId: integer("site_id").primaryKey(),
+  provider: text("provider", { enum: ["cloudflare", "gandi"] }).notNull(),
+  /** Cloudflare's zone id, or the domain for Gandi. */
+  zone: text("zone").notNull(),
+  record: text("record").notNull(),
+  type: text("type", { enum: ["A", "AAAA"] }).notNull().default("A"),
+  /** A node is alive while its last heartbeat is younger than this (default: 3 missed 60 s periods). */
+  leaseSeconds: integer("lease_seconds").notNull().default(180),
+  /** Consecutive ticks with the master silent before failing over. */
+  downTicks: integer("down_ticks").notNull().default(3),
+  /** Consecutive ticks with the master back before an automatic failback (with `stableSeconds`). */
+  upTicks: integer("up_ticks").notNull().default(5),
+  failback: text("failback", { enum: ["manual", "auto"] }).notNull().default("manual"),
+  stableSeconds: integer("stable_seconds").notNull().default(900),
+  /** More automatic role changes than this within `switchWindowSeconds` → HOLD. */
+  maxSwitches: integer("max_switches").notNull().default(2),
+  switchWindowSeconds: integer("switch_window_seconds").notNull().default(21600),
+  /** Least time between two address updates of the record (dynamic DNS, like ddclient's min-interval). */
+  minUpdateSeconds: integer("min_update_seconds").notNull().default(300),
+  /** A standby copy older than this raises a warning. */
+  replicationMaxAgeSeconds: integer("replication_max_age_seconds").notNull().default(86400),
+});
+
+/** The state machine's persisted state, one row per watched site, written by compare-and-swap on `version`. */
+export const watchdogState = sqliteTable("watchdog_state", {
+  siteId: integer("site_id").primaryKey(),
+  version: integer("version").notNull().default(0),
+  state: text("state").notNull().default("MASTER_ACTIVE"),
+  epoch: integer("epoch").notNull().default(1),
+  /** The role whose address the record should hold. */
+  active: text("active", { enum: ["master", "standby"] }).notNull().default("master"),
+  since: integer("since").notNull(),
+  /** Consecutive ticks counted toward a failover / a failback. */
+  downCount: integer("down_count").notNull().default(0),
+  upCount: integer("up_count").notNull().default(0),
+  upSince: integer("up_since"),
+  /** scheduledTime of the last processed tick: a tick at or before it does nothing. */
+  lastTick: integer("last_tick"),
+  holdReason: text("hold_reason"),
+  /** Times of the recent role changes (JSON array), for the flap limit. */
+  roleChanges: text("role_changes").notNull().default("[]"),
+  /** The content the record was last asked to hold, and when a non-role update was last asked. */
+  target: text("target"),
+  lastUpdateAt: integer("last_update_at"),
+  /** What the provider last answered the record holds (read back), and when. */
+  recordContent: text("record_content"),
+  recordCheckedAt: integer("record_checked_at"),
+  replicationStale: integer("replication_stale").notNull().default(0),
+});
+
+/** Append-only audit of the state machine. */
+export const transitions = sqliteTable("transitions", {
+  id: integer("id").primaryKey({ autoIncrement: true }),
+  siteId: integer("site_id").notNull(),
+  at: integer("at").notNull(),
+  fromState: text("from_state").notNull(),
+  toState: text("to_state").notNull(),
+  epoch: integer("epoch").notNull(),
+  reason: text("reason").notNull(),
+}, (t) => [index("transitions_site").on(t.siteId, t.id)]);
+
+/** Outbox and audit of DNS writes: one row per wanted record content, drained by the cron tick. */
+export const dnsChanges = sqliteTable("dns_changes", {
+  /** Deterministic: `${siteId}:${version}:${n}` of the state write that asked for it. */
+  id: text("id").primaryKey(),
+  siteId: integer("site_id").notNull(),
+  createdAt: integer("created_at").notNull(),
+  epoch: integer("epoch").notNull(),
+  /** failover | failback | address | drift | initial */
+  kind: text("kind").notNull(),
+  provider: text("provider").notNull(),
+  zone: text("zone").notNull(),
+  record: text("record").notNull(),
+  type: text("type").notNull(),
+  expectedOld: text("expected_old"),
+  desired: text("desired").notNull(),
+  status: text("status", { enum: ["pending", "done", "superseded"] }).notNull().default("pending"),
+  attempts: integer("attempts").notNull().default(0),
+  nextAttemptAt: integer("next_attempt_at").notNull(),
+  /** A drain holds the row until then, so two overlapping ticks never write it twice. */
+  claimedUntil: integer("claimed_until"),
+  observedBefore: text("observed_before"),
+  /** written | skipped (already right) on success; the last answer otherwise. */
+  outcome: text("outcome"),
+  responseStatus: integer("response_status"),
+  responseBody: text("response_body"),
+  doneAt: integer("done_at"),
+}, (t) => [index("dns_changes_site_status").on(t.siteId, t.status, t.nextAttemptAt)]);
+
+/** Outbox of notifications: claimed before sending, never sent twice, retried after a failed send. */
+export const notifications = sqliteTable("notifications", {
+  /** Deterministic: `${siteId}:${version}:${n}:${channel}`. */
+  id: text("id").primaryKey(),
+  siteId: integer("site_id").notNull(),
+  createdAt: integer("created_at").notNull(),
+  channel: text("channel", { enum: ["webhook", "email"] }).notNull(),
+  title: text("title").notNull(),
+  body: text("body").notNull(),
+  priority: integer("priority").notNull().default(3),
+  claimedAt: integer("claimed_at"),
+  sentAt: integer("sent_at"),
+  attempts: integer("attempts").notNull().default(0),
+  nextAttemptAt: integer("next_attempt_at").notNull(),
+  lastError: text("last_error"),
+}, (t) => [index("notifications_pending").on(t.siteId, t.sentAt, t.nextAttemptAt)]);

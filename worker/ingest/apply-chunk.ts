@@ -35,7 +35,10 @@ export type ApplyOutcome =
 /** Test hook: a statement that fails, inserted at this index of the batch (to prove atomicity). */
 export interface ApplyOptions { failAt?: number }
 
-const MAX_ATTEMPTS = 5;
+/** Attempts before answering 503 (the agent retries later); with jittered backoff between them. */
+const MAX_ATTEMPTS = 30;
+
+export class SiteBusyError extends Error {}
 
 /**
  * Applies a chunk exactly once: its receipt and all its counters commit in one D1 batch (a
@@ -95,11 +98,14 @@ export async function applyChunk(db: D1Database, c: ChunkToApply, options: Apply
       queries += writes.length;
       // Another writer committed first (version moved, or the same chunk's receipt landed):
       // read again and decide again. Anything else is a real failure.
-      if (options.failAt === undefined && (isGuardFailure(e) || String(e).includes("UNIQUE constraint failed: chunks"))) continue;
+      if (options.failAt === undefined && (isGuardFailure(e) || String(e).includes("UNIQUE constraint failed: chunks"))) {
+        await new Promise((r) => setTimeout(r, Math.random() * 20 * Math.min(attempt, 10)));
+        continue;
+      }
       throw e;
     }
   }
-  throw new Error(`chunk not applied after ${MAX_ATTEMPTS} attempts: the site is too busy`);
+  throw new SiteBusyError(`chunk not applied after ${MAX_ATTEMPTS} attempts: other uploads to this site kept winning; retry later`);
 }
 
 async function checkReceipt(db: D1Database, c: ChunkToApply): Promise<{ status: "new" } | { status: "already-applied" } | { status: "conflict"; message: string }> {

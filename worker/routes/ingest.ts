@@ -8,7 +8,7 @@ import { requireAgent } from "../auth/request-auth";
 import { createRun, endRun, findRun } from "../db/queries/runs";
 import { dohUrl, maxChunkBytes } from "../env";
 import { ApiError } from "../errors";
-import { applyChunk } from "../ingest/apply-chunk";
+import { applyChunk, SiteBusyError } from "../ingest/apply-chunk";
 import { gunzip } from "../ingest/gunzip";
 import { geoLookup } from "../geo";
 import { applyPrivacy } from "../ingest/privacy";
@@ -76,6 +76,9 @@ ingest.post("/ingest", async (c) => {
     siteId: site.id, source, start, end, sha256: sha, runId, partial, analysisMs,
     rules: { robotPostBurst: config.robotPostBurst, robotErrorLimit: config.robotErrorLimit },
     gap: config.visitGapSeconds, now: Math.floor(Date.now() / 1000),
+  }).catch((e) => {
+    if (e instanceof SiteBusyError) throw new ApiError("busy", e.message);
+    throw e;
   });
   if (outcome.status === "conflict") throw new ApiError("conflict", outcome.message);
   if (outcome.status === "applied") c.executionCtx.waitUntil(resolveFeedHosts(db, site.id, feedKeys, dohUrl(c.env), Math.floor(Date.now() / 1000)).catch((e) => console.error("feed host names:", e)));

@@ -1,0 +1,79 @@
+/**
+ * HTTP details shared by the report routes (HTML and JSON): parameter parsing, cache headers with
+ * a cheap ETag, and the security headers every report page carries.
+ */
+import type { Context } from "hono";
+import type { AppEnv } from "../app";
+import type { Site } from "../db/queries/find-site";
+import { ApiError } from "../errors";
+
+export const MONTH_RE = /^\d{4}-(0[1-9]|1[0-2])$/;
+export const YEAR_RE = /^\d{4}$/;
+
+/** Bumped when a page's rendering changes, so browsers drop what they revalidate. */
+export const RENDER_VERSION = "r1";
+
+export function parseMonth(s: string | undefined): string {
+  if (s === undefined || !MONTH_RE.test(s)) throw new ApiError("bad_request", "month must be YYYY-MM");
+  return s;
+}
+
+/** A non-negative integer query parameter within [min, max], or its default when absent. */
+export function intParam(v: string | undefined, name: string, def: number, min: number, max: number): number {
+  if (v === undefined || v === "") return def;
+  if (!/^\d{1,9}$/.test(v)) throw new ApiError("bad_request", `${name} must be an integer`);
+  const n = Number(v);
+  if (n < min || n > max) throw new ApiError("bad_request", `${name} must be between ${min} and ${max}`);
+  return n;
+}
+
+function fnv1a(s: string): string {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < s.length; i++) {
+    h ^= s.charCodeAt(i);
+    h = Math.imul(h, 0x01000193);
+  }
+  return (h >>> 0).toString(36);
+}
+
+/**
+ * Private caching for a short while, and an ETag that costs nothing: the site's version moves with
+ * every applied chunk and import, so (version, URL, day, render version) names the content. Answers
+ * true when the client's copy is current: the caller then sends 304 without touching D1 again.
+ * The day is part of it because gaps (days with no data up to yesterday) move with the calendar.
+ */
+export function cacheable(c: Context<AppEnv>, site: Site, variant = ""): boolean {
+  const url = new URL(c.req.url);
+  const key = `${url.pathname}?${url.search}|${variant}|${new Date().toISOString().slice(0, 10)}|${RENDER_VERSION}`;
+  const etag = `"v${site.version}-${fnv1a(key)}"`;
+  c.header("ETag", etag);
+  c.header("Cache-Control", "private, max-age=60, must-revalidate");
+  c.header("Vary", "Authorization, Cookie");
+  const inm = c.req.header("if-none-match");
+  return inm !== undefined && inm.split(",").some((t) => t.trim().replace(/^W\//, "") === etag);
+}
+
+/** 304 with the headers already set by `cacheable`. */
+export const notModified = (c: Context<AppEnv>) => c.body(null, 304);
+
+/**
+ * The report pages' Content-Security-Policy: only this origin's stylesheet and script, no inline
+ * script or style attribute, no plugins, no framing, forms only to this origin.
+ */
+export const CSP = [
+  "default-src 'self'",
+  "script-src 'self'",
+  "style-src 'self'",
+  "img-src 'self' data:",
+  "object-src 'none'",
+  "form-action 'self'",
+  "base-uri 'none'",
+  "frame-ancestors 'none'",
+].join("; ");
+
+export function securityHeaders(c: Context<AppEnv>): void {
+  c.header("Content-Security-Policy", CSP);
+  c.header("X-Content-Type-Options", "nosniff");
+  c.header("Referrer-Policy", "no-referrer");
+  c.header("X-Frame-Options", "DENY");
+}

@@ -1,0 +1,120 @@
+/**
+ * Inline SVG charts: no script, no style attribute (CSP), classes styled by vigie.css. Each series
+ * is scaled to its own maximum, as AWStats and IWLA draw them, so the shapes of visitors and hits
+ * can be read side by side. A column with no data at all is hatched and labelled, never drawn as zero.
+ */
+import { fmtBytes, fmtInt } from "./format";
+
+export interface Series { name: string; cls: string; bytes?: boolean }
+
+export interface Column {
+  label: string;
+  /** Full label for the tooltip. */
+  title: string;
+  /** One value per series, or null when the column has no data at all (a gap). */
+  values: number[] | null;
+  /** Part of the first series drawn stacked in the robots colour (robot hits inside hits). */
+  robots?: number;
+  weekend?: boolean;
+  /** No data, and not a gap either (before the site's first day, or not over yet). */
+  blank?: boolean;
+  href?: string;
+}
+
+const H = 150;
+const TOP = 6;
+const LABEL = 18;
+
+export function BarChart(p: { id: string; series: Series[]; columns: Column[]; caption: string; robotsIn?: string }) {
+  const n = p.series.length;
+  const barW = n > 3 ? 5 : 7;
+  const groupW = n * barW + 8;
+  const W = Math.max(p.columns.length * groupW, 100);
+  const max = p.series.map((_, i) => Math.max(1, ...p.columns.map((c) => (c.values ? c.values[i] : 0))));
+  const y = (v: number, i: number) => (H * v) / max[i];
+  return (
+    <figure class="chart-box">
+      <svg class="chart" viewBox={`0 0 ${W} ${H + TOP + LABEL}`} role="img" aria-label={p.caption}>
+        <defs>
+          <pattern id={`${p.id}-hatch`} width="6" height="6" patternUnits="userSpaceOnUse" patternTransform="rotate(45)">
+            <rect class="gap" width="2" height="6" />
+          </pattern>
+        </defs>
+        <line class="axis" x1="0" x2={W} y1={H + TOP + 0.5} y2={H + TOP + 0.5} />
+        {p.columns.map((c, k) => {
+          const x0 = k * groupW + 4;
+          const tip = c.values === null
+            ? `${c.title}: no data`
+            : `${c.title}: ${p.series.map((s, i) => `${s.bytes ? fmtBytes(c.values![i]) : fmtInt(c.values![i])} ${s.name.toLowerCase()}`).join(", ")}${c.robots ? ` (${fmtInt(c.robots)} by robots)` : ""}`;
+          const labelCls = c.values === null || c.blank ? "off" : c.weekend ? "we" : undefined;
+          return (
+            <g class="grp">
+              <title>{tip}</title>
+              {c.values === null && !c.blank && (
+                <>
+                  <rect x={x0 - 2} y={TOP} width={groupW - 4} height={H} fill={`url(#${p.id}-hatch)`} class="gapband" />
+                  <text class="nodata" x={x0 + (groupW - 8) / 2} y={TOP + H - 4} text-anchor="middle">∅</text>
+                </>
+              )}
+              {c.values !== null && p.series.map((s, i) => {
+                const v = c.values![i];
+                const h = y(v, i);
+                const robotsH = i === 0 && c.robots ? y(c.robots, 0) : 0;
+                return (
+                  <>
+                    <rect class={s.cls} x={x0 + i * barW} y={TOP + H - h} width={barW - 1} height={h} />
+                    {robotsH > 0 && <rect class="robots" x={x0 + i * barW} y={TOP + H - robotsH} width={barW - 1} height={robotsH} />}
+                  </>
+                );
+              })}
+              <text class={labelCls} x={x0 + (groupW - 8) / 2} y={H + TOP + 13} text-anchor="middle">{c.label}</text>
+            </g>
+          );
+        })}
+      </svg>
+      <figcaption class="legend">
+        {p.series.map((s) => <span><i class={s.cls}></i>{s.name}</span>)}
+        {p.robotsIn && <span><i class="robots"></i>{p.robotsIn}</span>}
+        {p.columns.some((c) => c.values === null && !c.blank) && <span><i class="gapkey"></i>no data (gap)</span>}
+        <span>each series scaled to its own maximum</span>
+      </figcaption>
+    </figure>
+  );
+}
+
+/** A year as a calendar of days (weeks in columns), shaded by visits; gaps hatched. */
+export function YearCalendar(p: { year: string; visits: Map<string, number>; gaps: Set<string> }) {
+  const start = Date.UTC(Number(p.year), 0, 1);
+  const offset = (new Date(start).getUTCDay() + 6) % 7; // weeks start on Monday
+  const days = (Date.UTC(Number(p.year) + 1, 0, 1) - start) / 86_400_000;
+  const max = Math.max(1, ...p.visits.values());
+  const cell = 11;
+  const left = 24;
+  const top = 14;
+  const cells = [];
+  const monthLabels = [];
+  for (let d = 0; d < days; d++) {
+    const date = new Date(start + d * 86_400_000).toISOString().slice(0, 10);
+    const slot = d + offset;
+    const x = left + Math.floor(slot / 7) * cell;
+    const yy = top + (slot % 7) * cell;
+    const v = p.visits.get(date);
+    const gap = p.gaps.has(date);
+    const level = v === undefined ? "" : v === 0 ? "" : `l${Math.min(4, 1 + Math.floor((4 * v) / (max + 1)))}`;
+    cells.push(
+      <rect x={x} y={yy} width={cell - 2} height={cell - 2} rx="2" class={gap ? "gapday" : level || undefined}>
+        <title>{`${date}: ${gap ? "no data" : v === undefined ? "–" : `${fmtInt(v)} visits`}`}</title>
+      </rect>,
+    );
+    if (date.endsWith("-01")) monthLabels.push(<text x={x} y={top - 4}>{new Date(start + d * 86_400_000).toUTCString().slice(8, 11)}</text>);
+  }
+  const width = left + Math.ceil((days + offset) / 7) * cell + 4;
+  return (
+    <svg class="chart cal" viewBox={`0 0 ${width} ${top + 7 * cell + 4}`} role="img" aria-label={`Visits per day in ${p.year}`}>
+      <text x="0" y={top + 8}>Mon</text>
+      <text x="0" y={top + 4 * cell + 8}>Fri</text>
+      {monthLabels}
+      {cells}
+    </svg>
+  );
+}
