@@ -1,0 +1,29 @@
+import type { AgentConfig } from "./config";
+import type { Deps } from "./deps";
+import type { Problems } from "./exit-codes";
+
+/** What every command works with. */
+export interface Context {
+  deps: Deps;
+  config: AgentConfig;
+  problems: Problems;
+  verbose: boolean;
+  dryRun: boolean;
+  /** A line of progress or detail: printed with --verbose (and always in --dry-run), else dropped. */
+  info(line: string): void;
+}
+
+export function formatBytes(n: number): string {
+  if (n < 1024) return `${n} B`;
+  const units = ["KiB", "MiB", "GiB", "TiB"];
+  let v = n / 1024;
+  let i = 0;
+  while (v >= 1024 && i < units.length - 1) {
+    v /= 1024;
+    i++;
+  }
+  return `${v.toFixed(v < 10 ? 2 : 1)} ${units[i]}`;
+}
+
+/** A source id cut short for humans (the full id is in the state file). */
+export const shortId = (sourceId: string) => sourceId.slice(0, 12);

@@ -1,0 +1,101 @@
+/**
+ * One agent at a time: a lock file created exclusively (O_EXCL), holding `{ pid, since }`. A lock
+ * whose process is dead is stale (the agent was killed, the box lost power): it is moved aside and
+ * taken over. Put it on a tmpfs (/run) so a reboot clears it and a recycled pid cannot hold it.
+ */
+import { dirname } from "node:path";
+import type { Deps } from "./deps";
+
+export interface LockHolder {
+  pid: number;
+  since: number;
+}
+
+export type LockResult = { ok: true; release(): Promise<void> } | { ok: false; holder: LockHolder | null };
+
+/** A lock file with no readable owner is treated as stale once it is this old (a writer died mid-write). */
+const UNREADABLE_LOCK_GRACE_MS = 60_000;
+
+export async function acquireLock(deps: Deps, path: string): Promise<LockResult> {
+  const mine = JSON.stringify({ pid: deps.pid, since: deps.now() });
+  await deps.fs.mkdir(dirname(path), { recursive: true });
+  for (let attempt = 0; attempt < 3; attempt++) {
+    if (await createExclusive(deps, path, mine)) {
+      return { ok: true, release: () => releaseLock(deps, path, mine) };
+    }
+    const seen = await readLock(deps, path);
+    if (seen === null) continue; // vanished meanwhile: try again
+    const holder = parseHolder(seen.text);
+    const stale = holder ? !deps.isAlive(holder.pid) : deps.now() - seen.mtimeMs > UNREADABLE_LOCK_GRACE_MS;
+    if (!stale) return { ok: false, holder };
+    if (!(await moveAsideIfUnchanged(deps, path, seen.text))) return { ok: false, holder: null };
+  }
+  return { ok: false, holder: null };
+}
+
+async function createExclusive(deps: Deps, path: string, text: string): Promise<boolean> {
+  let fh;
+  try {
+    fh = await deps.fs.open(path, "wx", 0o644);
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === "EEXIST") return false;
+    throw e;
+  }
+  try {
+    await fh.writeFile(text);
+    await fh.sync();
+  } finally {
+    await fh.close();
+  }
+  return true;
+}
+
+async function readLock(deps: Deps, path: string): Promise<{ text: string; mtimeMs: number } | null> {
+  try {
+    const st = await deps.fs.stat(path);
+    return { text: await deps.fs.readFile(path, "utf8"), mtimeMs: st.mtimeMs };
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === "ENOENT") return null;
+    throw e;
+  }
+}
+
+function parseHolder(text: string): LockHolder | null {
+  try {
+    const h = JSON.parse(text) as LockHolder;
+    return Number.isInteger(h.pid) && h.pid > 0 ? { pid: h.pid, since: Number(h.since) || 0 } : null;
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * Moves a stale lock aside, atomically (rename). Two agents may both find the same stale lock: if
+ * what was moved is not the stale text (another agent had already replaced it with its own live
+ * lock), it is put back and this agent backs off.
+ */
+async function moveAsideIfUnchanged(deps: Deps, path: string, staleText: string): Promise<boolean> {
+  const aside = `${path}.stale-${deps.pid}`;
+  try {
+    await deps.fs.rename(path, aside);
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === "ENOENT") return true;
+    throw e;
+  }
+  const moved = await deps.fs.readFile(aside, "utf8");
+  if (moved !== staleText) {
+    await deps.fs.link(aside, path).catch(() => undefined);
+    await deps.fs.unlink(aside);
+    return false;
+  }
+  await deps.fs.unlink(aside);
+  return true;
+}
+
+async function releaseLock(deps: Deps, path: string, mine: string): Promise<void> {
+  try {
+    if ((await deps.fs.readFile(path, "utf8")) === mine) await deps.fs.unlink(path);
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code !== "ENOENT") throw e;
+  }
+}

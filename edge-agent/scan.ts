@@ -1,0 +1,103 @@
+/**
+ * One look at the disk: the configured files and their rotated siblings, opened, identified and
+ * grouped by source. Several files can hold one source (`access.log.1` while its `.gz` is being
+ * written; a `copytruncate` copy in progress): the source is read from the fullest plain file,
+ * else from the compressed one.
+ */
+import type { AgentConfig } from "./config";
+import type { Deps } from "./deps";
+import type { AgentState } from "./state";
+import { discover } from "./discover";
+import { openSourceFile, type OpenedFile } from "./source-file";
+
+export interface ScannedSource {
+  sourceId: string;
+  /** The file the source is read from. */
+  file: OpenedFile;
+  /** Other files holding the same source (not read). */
+  twins: OpenedFile[];
+}
+
+export interface Scan {
+  /** Sources to ship, oldest file first. */
+  sources: ScannedSource[];
+  /** Files looked at and left alone, with why. */
+  ignored: { file: OpenedFile; reason: string }[];
+  /** Files that could not be opened or identified, with the error. */
+  unreadable: { path: string; error: string }[];
+  /** Globs that matched nothing. */
+  missing: string[];
+  close(): Promise<void>;
+}
+
+export async function scan(deps: Deps, config: AgentConfig, state: AgentState): Promise<Scan> {
+  const { candidates, missing } = await discover(deps.fs, config.logs);
+  const opened: OpenedFile[] = [];
+  const unreadable: Scan["unreadable"] = [];
+  const byInode = new Set<string>();
+  const ignored: Scan["ignored"] = [];
+  for (const c of candidates) {
+    let file: OpenedFile;
+    try {
+      file = await openSourceFile((p) => deps.fs.open(p, "r"), c);
+    } catch (e) {
+      // A rotated sibling that vanished meanwhile (logrotate removed or compressed it) is no problem.
+      if (!c.live && (e as NodeJS.ErrnoException).code === "ENOENT") continue;
+      unreadable.push({ path: c.path, error: describeError(e) });
+      continue;
+    }
+    const inode = `${file.dev}:${file.ino}`;
+    if (byInode.has(inode)) {
+      await file.fh.close();
+      continue;
+    }
+    byInode.add(inode);
+    opened.push(file);
+  }
+
+  const groups = new Map<string, OpenedFile[]>();
+  for (const f of opened) {
+    if (f.sourceId === null) {
+      ignored.push({ file: f, reason: "no whole first line yet" });
+      continue;
+    }
+    const g = groups.get(f.sourceId);
+    if (g) g.push(f);
+    else groups.set(f.sourceId, [f]);
+  }
+
+  const sources: ScannedSource[] = [];
+  for (const [sourceId, files] of groups) {
+    // Plain before gzip, then the largest: the most complete copy of the source.
+    files.sort((a, b) => Number(a.gz) - Number(b.gz) || b.size - a.size);
+    const [file, ...twins] = files;
+    const known = sourceId in state.sources;
+    const wanted = known || files.some((f) => f.live) || file.spec.backfill || file.mtimeMs >= state.installedAt;
+    if (wanted) sources.push({ sourceId, file, twins });
+    else for (const f of files) ignored.push({ file: f, reason: "rotated before the agent's first run (set backfill to ship it)" });
+  }
+  sources.sort((a, b) => a.file.mtimeMs - b.file.mtimeMs);
+
+  return {
+    sources,
+    ignored,
+    unreadable,
+    missing,
+    close: async () => {
+      await Promise.all(opened.map((f) => f.fh.close().catch(() => undefined)));
+    },
+  };
+}
+
+export function describeError(e: unknown): string {
+  const err = e as NodeJS.ErrnoException;
+  const reasons: Record<string, string> = {
+    ENOENT: "no such file",
+    EACCES: "permission denied (is the agent's user in the log's group, e.g. adm?)",
+    EPERM: "operation not permitted",
+    EISDIR: "is a directory",
+    ENOTFILE: "not a regular file",
+    EIO: "input/output error",
+  };
+  return (err.code && reasons[err.code]) ?? err.message ?? String(e);
+}

@@ -1,0 +1,202 @@
+/**
+ * `vigie-agent run`: ships every new whole line of the configured logs, exactly once.
+ *
+ * For each chunk: its range is written to the state as "inflight" (atomically), the chunk is
+ * sent, and only a 2xx moves the checkpoint past it. Killed anywhere, the next run re-sends at
+ * most that one inflight range, which the worker recognises ("already-applied") or applies.
+ */
+import { createHash } from "node:crypto";
+import { gzipSync } from "node:zlib";
+import { LineTooLong, SourceShrank, lineChunks, type Chunk } from "./chunker";
+import { formatBytes, shortId, type Context } from "./context";
+import { EXIT } from "./exit-codes";
+import { WorkerUnavailable } from "./http";
+import { scan, describeError, type ScannedSource } from "./scan";
+import { openReader, sameIdentity, SourceReadError } from "./source-file";
+import { FORGET_AFTER_MS, loadState, saveState, type AgentState, type SourceState } from "./state";
+import { endRun, openRun, postChunk, WorkerRefusal, type Session } from "./worker-client";
+
+/** The worker's default limit; used when the worker is not asked (--dry-run). */
+export const DEFAULT_CHUNK_BYTES = 10 * 1024 * 1024;
+const PROGRESS_EVERY_MS = 2000;
+
+const sha256 = (b: Uint8Array) => createHash("sha256").update(b).digest("hex");
+
+export async function ship(ctx: Context): Promise<void> {
+  const { deps, config } = ctx;
+  const loaded = await loadState(deps, config.stateFile);
+  const state: AgentState = loaded ?? { version: 1, installedAt: deps.now(), sources: {} };
+  const shipper = new Shipper(ctx, state);
+  // The first run's time is kept at once: it decides which rotated files are history.
+  if (!loaded) await shipper.persist();
+  const found = await scan(deps, config, state);
+  for (const m of found.missing) ctx.problems.add(EXIT.unreadable, `no file matches ${m}`);
+  for (const u of found.unreadable) ctx.problems.add(EXIT.unreadable, `cannot read ${u.path}: ${u.error}`);
+  for (const i of found.ignored) ctx.info(`${i.file.path}: left alone, ${i.reason}`);
+  try {
+    for (const s of found.sources) {
+      try {
+        await shipper.source(s);
+      } catch (e) {
+        // One file's trouble stops that file only.
+        if (e instanceof WorkerRefusal && e.exit === EXIT.refused) ctx.problems.add(EXIT.refused, e.message);
+        else if (e instanceof SourceReadError || e instanceof LineTooLong || e instanceof SourceShrank || isFsError(e)) {
+          ctx.problems.add(EXIT.unreadable, `cannot ship ${s.file.path}: ${e instanceof Error && !isFsError(e) ? e.message : describeError(e)}`);
+        } else throw e;
+      }
+    }
+    const seen = new Set(found.sources.map((s) => s.sourceId));
+    for (const [id, st] of Object.entries(state.sources)) {
+      if (!seen.has(id) && deps.now() - st.seenAt > FORGET_AFTER_MS) delete state.sources[id];
+    }
+    await shipper.persist();
+  } catch (e) {
+    // The worker's trouble stops the whole run; the checkpoints stay where the last 2xx put them.
+    if (e instanceof WorkerRefusal) ctx.problems.add(e.exit, e.message);
+    else if (e instanceof WorkerUnavailable) ctx.problems.add(EXIT.unavailable, `${e.message}; nothing was lost, the next run resumes`);
+    else throw e;
+  } finally {
+    await shipper.finish();
+    await found.close();
+  }
+}
+
+const isFsError = (e: unknown) => typeof (e as NodeJS.ErrnoException)?.code === "string" && typeof (e as NodeJS.ErrnoException).syscall === "string";
+
+class Shipper {
+  private session: Session | null = null;
+  private readonly t0: number;
+  private bytes = 0;
+  private chunks = 0;
+  private lines = 0;
+  private rejected = 0;
+  private lastProgress = 0;
+
+  constructor(
+    private readonly ctx: Context,
+    private readonly state: AgentState,
+  ) {
+    this.t0 = ctx.deps.now();
+  }
+
+  async persist(): Promise<void> {
+    if (!this.ctx.dryRun) await saveState(this.ctx.deps, this.ctx.config.stateFile, this.state);
+  }
+
+  async source(s: ScannedSource): Promise<void> {
+    const { ctx } = this;
+    const { file, sourceId } = s;
+    const now = ctx.deps.now();
+    const known = this.state.sources[sourceId];
+    if (known && !file.gz && file.size < known.offset) {
+      if (file.dev === known.dev && file.ino === known.ino) {
+        throw new SourceReadError(`it is now ${file.size} bytes, shorter than the ${known.offset} already shipped, yet its first line is unchanged (truncated and rewritten with the very same first line?); move it away if its content is new`);
+      }
+      ctx.info(`${file.path}: a shorter copy of ${known.path} (still being copied?), left for a later run`);
+      return;
+    }
+    const st: SourceState = known ?? { offset: 0, path: file.path, dev: file.dev, ino: file.ino, seenAt: now };
+    Object.assign(st, { path: file.path, dev: file.dev, ino: file.ino, seenAt: now });
+    if (!ctx.dryRun) this.state.sources[sourceId] = st;
+    if (st.final || (!file.gz && file.size === st.offset && !st.inflight)) return;
+
+    const size = await this.chunkSize();
+    ctx.info(`${file.path} [${shortId(sourceId)}]: from byte ${st.offset}${file.gz ? " (gzip, decompressed offsets)" : ` of ${file.size}`}`);
+    const reader = openReader(file, st.offset);
+    try {
+      const chunks = lineChunks(reader, st.offset, size, st.inflight?.end);
+      const from = st.offset;
+      for (let r = await chunks.next(); ; r = await chunks.next()) {
+        if (r.done) {
+          if (file.gz && !ctx.dryRun) st.final = true;
+          if (r.value.trailing > 0) ctx.info(`${file.path}: ${r.value.trailing} bytes after the last newline ${file.gz ? "ignored (the file is finished)" : "wait for the rest of their line"}`);
+          return;
+        }
+        // A copytruncate between opening and now would mix two contents under one source: stop here.
+        if (!(await sameIdentity(file))) {
+          ctx.info(`${file.path}: truncated while being read (copytruncate); its new content goes in the next run`);
+          return;
+        }
+        await this.send(s, st, r.value);
+        this.progress(file.path, r.value.end - from, file.gz ? null : file.size - from);
+      }
+    } finally {
+      reader.close();
+    }
+  }
+
+  /** Sends one chunk (split in two if its gzip is over the worker's limit); moves the checkpoint on a 2xx. */
+  private async send(s: ScannedSource, st: SourceState, chunk: Chunk): Promise<void> {
+    const { ctx } = this;
+    const rawSha = sha256(chunk.bytes);
+    const resend = st.inflight !== undefined && chunk.start === st.offset && chunk.end === st.inflight.end;
+    if (resend && rawSha !== st.inflight!.sha256) {
+      throw new SourceReadError(`bytes [${chunk.start}, ${chunk.end}) are not those sent before the previous run stopped: the file was changed in place`);
+    }
+    const body = gzipSync(chunk.bytes);
+    if (ctx.dryRun) {
+      ctx.info(`would send ${s.file.path} [${chunk.start}, ${chunk.end}): ${formatBytes(chunk.bytes.length)}, gzip ${formatBytes(body.length)}`);
+      return;
+    }
+    const session = this.session!;
+    if (body.length > session.maxChunkBytes && !resend) {
+      const mid = chunk.bytes.lastIndexOf(10, Math.floor(chunk.bytes.length / 2) - 1) + 1;
+      if (mid <= 0) throw new LineTooLong(`a line at byte ${chunk.start} does not fit the worker's limit once compressed`);
+      await this.send(s, st, { start: chunk.start, end: chunk.start + mid, bytes: chunk.bytes.subarray(0, mid) });
+      await this.send(s, st, { start: chunk.start + mid, end: chunk.end, bytes: chunk.bytes.subarray(mid) });
+      return;
+    }
+    st.inflight = { end: chunk.end, sha256: rawSha };
+    await this.persist();
+    const receipt = await postChunk(ctx, {
+      sourceId: s.sourceId, start: chunk.start, end: chunk.end, format: s.file.spec.format, runId: session.runId,
+      body, bodySha256: sha256(body), path: s.file.path,
+    });
+    st.offset = chunk.end;
+    delete st.inflight;
+    await this.persist();
+    this.bytes += chunk.bytes.length;
+    this.chunks += 1;
+    this.lines += receipt.lines ?? 0;
+    this.rejected += receipt.rejected ?? 0;
+    if (receipt.lines > 0 && receipt.rejected === receipt.lines) {
+      ctx.deps.stderr(`vigie-agent: warning: the worker rejected every line of ${s.file.path} [${chunk.start}, ${chunk.end}); is its format right (${s.file.spec.format ?? "the site's format"})?\n`);
+    }
+  }
+
+  /** The chunk size: the configured one, capped by the worker's limit (asked once per run). */
+  private async chunkSize(): Promise<number> {
+    const wanted = this.ctx.config.chunkBytes ?? DEFAULT_CHUNK_BYTES;
+    if (this.ctx.dryRun) return wanted;
+    if (!this.session) {
+      this.session = await openRun(this.ctx);
+      this.ctx.info(`upload run ${this.session.runId}; the worker takes chunks of up to ${formatBytes(this.session.maxChunkBytes)}`);
+    }
+    return Math.min(wanted, this.session.maxChunkBytes);
+  }
+
+  private progress(path: string, done: number, total: number | null): void {
+    const now = this.ctx.deps.now();
+    if (!this.ctx.verbose || now - this.lastProgress < PROGRESS_EVERY_MS) return;
+    this.lastProgress = now;
+    const rate = this.bytes / Math.max(0.001, (now - this.t0) / 1000);
+    const of = total === null ? "" : ` of ${formatBytes(total)} (${Math.floor((100 * done) / Math.max(1, total))}%)`;
+    this.ctx.info(`  ${path}: ${formatBytes(done)}${of}, ${formatBytes(rate)}/s`);
+  }
+
+  /** Closes the upload run (best effort) and prints the summary. */
+  async finish(): Promise<void> {
+    const { ctx } = this;
+    if (this.session) {
+      try {
+        await endRun(ctx, this.session.runId);
+      } catch (e) {
+        if (!(e instanceof WorkerUnavailable || e instanceof WorkerRefusal)) throw e;
+        ctx.info(`could not close upload run ${this.session.runId}: ${e.message}`);
+      }
+    }
+    if (this.chunks === 0) return ctx.info(ctx.dryRun ? "dry run: nothing sent" : "nothing new to ship");
+    const s = Math.max(0.001, (ctx.deps.now() - this.t0) / 1000);
+    ctx.info(`shipped ${formatBytes(this.bytes)} in ${this.chunks} chunks in ${s.toFixed(1)} s (${formatBytes(this.bytes / s)}/s): ${this.lines} lines, ${this.rejected} rejected`);
+  }
+}

@@ -1,0 +1,63 @@
+/**
+ * `vigie-agent status`: what is pending per file, from the disk and the state file alone (no
+ * network). For a gzip file not yet read to its end, the size is the one its trailer states.
+ */
+import { formatBytes, shortId, type Context } from "./context";
+import { EXIT } from "./exit-codes";
+import { scan } from "./scan";
+import { gzipStatedSize, type OpenedFile } from "./source-file";
+import { loadState } from "./state";
+
+export interface FileStatus {
+  path: string;
+  source: string | null;
+  gz: boolean;
+  /** Bytes of the source (decompressed for gzip; null when unknown). */
+  size: number | null;
+  shipped: number;
+  /** null when unknown (a gzip file whose size is not stated). */
+  pending: number | null;
+  note: string;
+}
+
+export async function status(ctx: Context, json: boolean): Promise<void> {
+  const { deps, config } = ctx;
+  const state = (await loadState(deps, config.stateFile)) ?? { version: 1 as const, installedAt: deps.now(), sources: {} };
+  const found = await scan(deps, config, state);
+  const rows: FileStatus[] = [];
+  try {
+    for (const s of found.sources) {
+      const st = state.sources[s.sourceId];
+      const shipped = st?.offset ?? 0;
+      const row = async (f: OpenedFile, note: string): Promise<FileStatus> => {
+        const size = f.gz ? (st?.final ? shipped : await gzipStatedSize(f)) : f.size;
+        const pending = st?.final ? 0 : size === null ? null : Math.max(0, size - shipped);
+        return { path: f.path, source: s.sourceId, gz: f.gz, size, shipped, pending, note };
+      };
+      const inflight = st?.inflight ? `; [${st.offset}, ${st.inflight.end}) in flight` : "";
+      rows.push(await row(s.file, (st ? (st.final ? "done" : "following") : "new") + inflight));
+      for (const t of s.twins) rows.push({ ...(await row(t, `same source as ${s.file.path}`)), pending: 0 });
+    }
+    for (const i of found.ignored) rows.push({ path: i.file.path, source: i.file.sourceId, gz: i.file.gz, size: i.file.gz ? null : i.file.size, shipped: 0, pending: 0, note: i.reason });
+  } finally {
+    await found.close();
+  }
+  for (const u of found.unreadable) ctx.problems.add(EXIT.unreadable, `cannot read ${u.path}: ${u.error}`);
+  for (const m of found.missing) ctx.problems.add(EXIT.unreadable, `no file matches ${m}`);
+
+  const pending = rows.reduce((n, r) => n + (r.pending ?? 0), 0);
+  if (json) {
+    deps.stdout(`${JSON.stringify({ site: config.site, stateFile: config.stateFile, pending, files: rows })}\n`);
+    return;
+  }
+  const table = [["FILE", "SOURCE", "SIZE", "SHIPPED", "PENDING", ""]];
+  for (const r of rows) {
+    table.push([
+      r.path, r.source ? shortId(r.source) : "-", r.size === null ? "?" : `${r.gz ? "~" : ""}${formatBytes(r.size)}`,
+      formatBytes(r.shipped), r.pending === null ? "?" : formatBytes(r.pending), r.note,
+    ]);
+  }
+  const widths = table[0].map((_, i) => Math.max(...table.map((row) => row[i].length)));
+  for (const row of table) deps.stdout(`${row.map((c, i) => c.padEnd(widths[i])).join("  ").trimEnd()}\n`);
+  deps.stdout(`pending: ${formatBytes(pending)} (site ${config.site}, state ${config.stateFile})\n`);
+}

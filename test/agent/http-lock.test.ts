@@ -1,0 +1,111 @@
+import { existsSync, mkdtempSync, readFileSync, utimesSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import type { AgentConfig } from "../../edge-agent/config";
+import { backoffMs, request, retryAfterMs, WorkerUnavailable } from "../../edge-agent/http";
+import { acquireLock } from "../../edge-agent/lock";
+import { SimulatedCrash, testDeps } from "./deps";
+
+const config = { workerUrl: "http://w.test", timeoutMs: 5000, retry: { attempts: 4, initialDelayMs: 1000, maxDelayMs: 60_000 } } as AgentConfig;
+const req = { method: "POST" as const, path: "/api/v1/ingest?x", token: "t", what: "upload" };
+
+/** A fetch answering from a list, recording calls. */
+function scripted(...answers: (Response | Error)[]) {
+  const calls: RequestInit[] = [];
+  const fetch = async (_: unknown, init?: RequestInit) => {
+    calls.push(init!);
+    const a = answers.shift();
+    if (a === undefined) throw new Error("no more answers");
+    if (a instanceof Error) throw a;
+    return a;
+  };
+  return { fetch: fetch as typeof globalThis.fetch, calls };
+}
+const json = (status: number, body: unknown, headers: Record<string, string> = {}) => new Response(JSON.stringify(body), { status, headers });
+const netError = () => new TypeError("fetch failed", { cause: { code: "ECONNREFUSED" } });
+
+describe("requests to the worker", () => {
+  it("retries 5xx and network errors with exponential backoff and jitter, then takes the answer", async () => {
+    const s = scripted(json(500, { error: { code: "internal", message: "boom" } }), netError(), json(503, {}), json(200, { ok: 1 }));
+    const deps = testDeps({ fetch: s.fetch, random: () => 0.5 });
+    const lines: string[] = [];
+    const a = await request(deps, config, req, (l) => lines.push(l));
+    expect(a).toMatchObject({ status: 200, json: { ok: 1 } });
+    expect(s.calls).toHaveLength(4);
+    expect(deps.sleeps).toEqual([750, 1500, 3000]);
+    expect(lines[0]).toBe("upload: HTTP 500: boom; retry 1 of 3 in 0.8 s");
+    expect(lines[1]).toContain("cannot reach http://w.test (ECONNREFUSED)");
+    expect(s.calls[0].headers).toMatchObject({ authorization: "Bearer t" });
+  });
+
+  it("honours Retry-After on 429 (seconds or a date), never waiting less than the backoff", async () => {
+    const s = scripted(json(429, {}, { "retry-after": "7" }), json(429, {}, { "retry-after": new Date(Date.now() + 20_000).toUTCString() }), json(200, {}));
+    const deps = testDeps({ fetch: s.fetch });
+    await request(deps, config, req, () => {});
+    expect(deps.sleeps[0]).toBe(7000);
+    expect(deps.sleeps[1]).toBeGreaterThan(18_000);
+    expect(retryAfterMs("garbage", 0)).toBeNull();
+    expect(retryAfterMs(null, 0)).toBeNull();
+  });
+
+  it("never retries a 4xx: it is the answer", async () => {
+    const s = scripted(json(401, { error: { code: "unauthorized", message: "wrong agent token for this site" } }));
+    const deps = testDeps({ fetch: s.fetch });
+    expect(await request(deps, config, req, () => {})).toMatchObject({ status: 401, code: "unauthorized", message: "wrong agent token for this site" });
+    expect(s.calls).toHaveLength(1);
+  });
+
+  it("gives up after the last attempt with what went wrong, or at once on a Retry-After beyond ten minutes", async () => {
+    const deps = testDeps({ fetch: scripted(netError(), netError(), netError(), netError()).fetch });
+    await expect(request(deps, config, req, () => {})).rejects.toThrow(new WorkerUnavailable("upload: cannot reach http://w.test (ECONNREFUSED) (gave up after 4 attempts)"));
+    const slow = testDeps({ fetch: scripted(json(503, {}, { "retry-after": "3600" })).fetch });
+    await expect(request(slow, config, req, () => {})).rejects.toThrow(/retry in 3600 s, left to the next run/);
+  });
+
+  it("anything fetch itself would not throw is not a network error: it propagates at once", async () => {
+    const s = scripted(new SimulatedCrash("boom"));
+    await expect(request(testDeps({ fetch: s.fetch }), config, req, () => {})).rejects.toBeInstanceOf(SimulatedCrash);
+    expect(s.calls).toHaveLength(1);
+  });
+
+  it("backoff is capped", () => {
+    const policy = { attempts: 10, initialDelayMs: 1000, maxDelayMs: 5000 };
+    expect([1, 2, 3, 4, 5].map((n) => backoffMs(n, policy, () => 1))).toEqual([1000, 2000, 4000, 5000, 5000]);
+    expect(backoffMs(3, policy, () => 0)).toBe(2000);
+  });
+});
+
+describe("the lock file", () => {
+  const dir = () => mkdtempSync(join(tmpdir(), "vigie-agent-lock-"));
+
+  it("one holder at a time; released by its holder", async () => {
+    const path = join(dir(), "sub", "agent.lock");
+    const a = await acquireLock(testDeps({ pid: 111, isAlive: () => true }), path);
+    expect(a.ok).toBe(true);
+    expect(JSON.parse(readFileSync(path, "utf8")).pid).toBe(111);
+    const b = await acquireLock(testDeps({ pid: 222, isAlive: (p) => p === 111 }), path);
+    expect(b).toMatchObject({ ok: false, holder: { pid: 111 } });
+    if (a.ok) await a.release();
+    expect(existsSync(path)).toBe(false);
+  });
+
+  it("a lock whose process is dead is stale: taken over", async () => {
+    const path = join(dir(), "agent.lock");
+    writeFileSync(path, JSON.stringify({ pid: 999_999, since: 1 }));
+    const deps = testDeps({ pid: 333, isAlive: () => false });
+    const r = await acquireLock(deps, path);
+    expect(r.ok).toBe(true);
+    expect(JSON.parse(readFileSync(path, "utf8")).pid).toBe(333);
+  });
+
+  it("an unreadable lock is respected for a minute, then taken over", async () => {
+    const path = join(dir(), "agent.lock");
+    writeFileSync(path, "");
+    const deps = testDeps({ pid: 444, isAlive: () => false });
+    expect(await acquireLock(deps, path)).toEqual({ ok: false, holder: null });
+    const old = (Date.now() - 120_000) / 1000;
+    utimesSync(path, old, old);
+    expect((await acquireLock(deps, path)).ok).toBe(true);
+  });
+});
