@@ -3,7 +3,7 @@
  * The CLI (cli.ts) only maps flags onto options; tests call this with fake deps.
  */
 import { missingFor, parseConfig } from "./config";
-import type { Context } from "./context";
+import { withCleanup, type Context } from "./context";
 import type { Deps } from "./deps";
 import { EXIT, Problems, type ExitCode } from "./exit-codes";
 import { heartbeat } from "./heartbeat";
@@ -72,9 +72,5 @@ async function shipLocked(ctx: Context): Promise<void> {
     ctx.problems.add(EXIT.busy, `another agent (pid ${h?.pid ?? "?"}) holds ${config.lockFile}${since}; this run did nothing`, ctx.verbose || long);
     return;
   }
-  try {
-    await ship(ctx);
-  } finally {
-    await lock.release();
-  }
+  await withCleanup(() => ship(ctx), lock.release);
 }

@@ -27,3 +27,16 @@ export function formatBytes(n: number): string {
 
 /** A source id cut short for humans (the full id is in the state file). */
 export const shortId = (sourceId: string) => sourceId.slice(0, 12);
+
+/** Runs `body`, then `cleanup`; a cleanup failure never hides the body's own error. */
+export async function withCleanup<T>(body: () => Promise<T>, cleanup: () => Promise<void>): Promise<T> {
+  let result: T;
+  try {
+    result = await body();
+  } catch (e) {
+    await cleanup().catch(() => undefined);
+    throw e;
+  }
+  await cleanup();
+  return result;
+}

@@ -6,7 +6,7 @@
  * used to be an ssh + sed of the standby's OpenVPN `remote` line. The address is recorded only once
  * the hook succeeded, so a failed hook runs again on the next heartbeat.
  */
-import type { Context } from "./context";
+import { withCleanup, type Context } from "./context";
 import { EXIT } from "./exit-codes";
 import { request, WorkerUnavailable } from "./http";
 import { acquireLock } from "./lock";
@@ -41,7 +41,7 @@ export async function heartbeat(ctx: Context): Promise<void> {
     ctx.problems.add(EXIT.busy, `another heartbeat (pid ${lock.holder?.pid ?? "?"}) is still running`, ctx.verbose);
     return;
   }
-  try {
+  await withCleanup(async () => {
     const reply = await send(ctx, body);
     if (!reply) return;
     ctx.info(`epoch ${reply.epoch}, ${reply.state}, active node ${reply.active ?? "none"}, master address ${reply.masterAddress ?? "unknown"}`);
@@ -52,9 +52,7 @@ export async function heartbeat(ctx: Context): Promise<void> {
     }
     const next: HeartbeatState = { ...reply, masterAddress: recorded, at: deps.now() };
     await writeAtomic(deps, files.state, `${JSON.stringify(next)}\n`);
-  } finally {
-    await lock.release();
-  }
+  }, lock.release);
 }
 
 async function send(ctx: Context, body: string): Promise<HeartbeatReply | null> {

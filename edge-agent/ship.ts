@@ -8,7 +8,7 @@
 import { createHash } from "node:crypto";
 import { gzipSync } from "node:zlib";
 import { LineTooLong, SourceShrank, lineChunks, type Chunk } from "./chunker";
-import { formatBytes, shortId, type Context } from "./context";
+import { formatBytes, shortId, withCleanup, type Context } from "./context";
 import { EXIT } from "./exit-codes";
 import { WorkerUnavailable } from "./http";
 import { scan, describeError, type ScannedSource } from "./scan";
@@ -33,7 +33,7 @@ export async function ship(ctx: Context): Promise<void> {
   for (const m of found.missing) ctx.problems.add(EXIT.unreadable, `no file matches ${m}`);
   for (const u of found.unreadable) ctx.problems.add(EXIT.unreadable, `cannot read ${u.path}: ${u.error}`);
   for (const i of found.ignored) ctx.info(`${i.file.path}: left alone, ${i.reason}`);
-  try {
+  const shipAll = async () => {
     for (const s of found.sources) {
       try {
         await shipper.source(s);
@@ -50,14 +50,16 @@ export async function ship(ctx: Context): Promise<void> {
       if (!seen.has(id) && deps.now() - st.seenAt > FORGET_AFTER_MS) delete state.sources[id];
     }
     await shipper.persist();
+  };
+  try {
+    await withCleanup(shipAll, async () => {
+      await withCleanup(() => shipper.finish(), found.close);
+    });
   } catch (e) {
     // The worker's trouble stops the whole run; the checkpoints stay where the last 2xx put them.
     if (e instanceof WorkerRefusal) ctx.problems.add(e.exit, e.message);
     else if (e instanceof WorkerUnavailable) ctx.problems.add(EXIT.unavailable, `${e.message}; nothing was lost, the next run resumes`);
     else throw e;
-  } finally {
-    await shipper.finish();
-    await found.close();
   }
 }
 

@@ -34,25 +34,40 @@ export class SimulatedCrash extends Error {
   override name = "SimulatedCrash";
 }
 
-/** File-handle calls that change the disk; reads and close are not effects. */
-const HANDLE_EFFECTS = new Set(["writeFile", "write", "sync", "datasync", "truncate"]);
+/** File-handle calls that change the disk, by kind; reads and close are not effects. */
+const HANDLE_EFFECTS: Record<string, EffectKind> = { writeFile: "write", write: "write", sync: "sync", datasync: "sync", truncate: "write" };
+
+export type EffectKind = "fetch" | "open" | "write" | "sync" | "rename" | "unlink";
+
+export interface CrashPoint {
+  /** Crash at the `nth` effect of this kind… */
+  kind: EffectKind;
+  nth: number;
+  /** Only effects whose description holds this text count. */
+  match?: string;
+  /** …after it happened (e.g. the worker applied the chunk, the checkpoint was not written) or before. */
+  when: "before" | "after";
+}
 
 /**
- * Deps whose side effects (fetch, file writes, fsyncs, renames, unlinks, links) are counted; the
- * `crashAt`-th one crashes the "process": `when: "after"` lets it happen first (the worker applied
- * the chunk, the checkpoint was not written), `"before"` does not. From then on every effect throws,
- * as nothing more would happen in a dead process.
+ * Deps whose side effects (requests, file opens for writing, writes, fsyncs, renames, unlinks) of
+ * the chosen kind are counted; at the chosen one the "process" crashes: that call throws, and so does every
+ * later effect, as nothing more would happen in a dead process. (Closing files is still allowed.)
  */
-export function crashingDeps(base: Deps, crashAt: number, when: "before" | "after") {
+export function crashingDeps(base: Pick<Deps, "fetch" | "fs">, at: CrashPoint) {
   let count = 0;
   let crashed = false;
-  async function effect<T>(what: string, run: () => Promise<T>): Promise<T> {
+  async function effect<T>(kind: EffectKind, what: string, run: () => Promise<T>): Promise<T> {
     if (crashed) throw new SimulatedCrash(`after the crash: ${what}`);
-    count += 1;
-    if (count === crashAt) {
+    if (kind !== at.kind || (at.match !== undefined && !what.includes(at.match))) return run();
+    const n = ++count;
+    if (n === at.nth) {
       crashed = true;
-      if (when === "after") await run();
-      throw new SimulatedCrash(`crash ${when} effect ${count}: ${what}`);
+      if (at.when === "after") {
+        const done = (await run()) as { close?: () => Promise<void> } | undefined;
+        await done?.close?.(); // a file opened just before the crash: the dead process would not hold it either
+      }
+      throw new SimulatedCrash(`crash ${at.when} ${kind} ${n}: ${what}`);
     }
     return run();
   }
@@ -62,24 +77,24 @@ export function crashingDeps(base: Deps, crashAt: number, when: "before" | "afte
         const v = Reflect.get(target, prop) as unknown;
         if (typeof v !== "function") return v;
         const fn = v as (...a: unknown[]) => Promise<unknown>;
-        if (!HANDLE_EFFECTS.has(String(prop))) return fn.bind(target);
-        return (...args: unknown[]) => effect(`${String(prop)} ${path}`, () => fn.apply(target, args));
+        const kind = HANDLE_EFFECTS[String(prop)];
+        if (kind === undefined) return fn.bind(target);
+        return (...args: unknown[]) => effect(kind, `${String(prop)} ${path}`, () => fn.apply(target, args));
       },
     });
   const fs = base.fs;
-  const deps: Deps = {
-    ...base,
-    fetch: (input, init) => effect(`fetch ${String(input)}`, () => base.fetch(input, init)),
+  const deps: Pick<Deps, "fetch" | "fs"> = {
+    fetch: (input, init) => effect("fetch", `${init?.method ?? "GET"} ${String(input)}`, () => base.fetch(input, init)),
     fs: {
       ...fs,
       open: async (p, flags, mode) => {
-        if (flags !== "r") return effect(`open ${p} ${flags}`, async () => wrapHandle(await fs.open(p, flags, mode), p));
+        if (flags !== "r") return effect("open", `open ${p} ${flags}`, async () => wrapHandle(await fs.open(p, flags, mode), p));
         return wrapHandle(await fs.open(p, flags, mode), p);
       },
-      rename: (a, b) => effect(`rename ${a}`, () => fs.rename(a, b)),
-      unlink: (p) => effect(`unlink ${p}`, () => fs.unlink(p)),
-      link: (a, b) => effect(`link ${a}`, () => fs.link(a, b)),
+      rename: (a, b) => effect("rename", `rename ${a}`, () => fs.rename(a, b)),
+      unlink: (p) => effect("unlink", `unlink ${p}`, () => fs.unlink(p)),
+      link: (a, b) => effect("unlink", `link ${a}`, () => fs.link(a, b)),
     },
   };
-  return { deps, effects: () => count, crashed: () => crashed };
+  return { deps, crashed: () => crashed };
 }
