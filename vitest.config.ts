@@ -1,5 +1,9 @@
 import { cloudflareTest, readD1Migrations } from "@cloudflare/vitest-pool-workers";
 import { defineConfig } from "vitest/config";
+import { DEFAULT_DNS_TOKEN, FakeApis } from "./test/fakes/dns-providers.js";
+
+/** The fake DNS providers and webhook receiver (one per vitest run; tests reset it through `http://dns.fake/__fake/reset`). */
+const fakes = new FakeApis();
 
 export default defineConfig({
   test: {
@@ -20,9 +24,17 @@ export default defineConfig({
             main: "./worker/index.ts",
             wrangler: { configPath: "./wrangler.toml" },
             miniflare: {
-              bindings: { TEST_MIGRATIONS: await readD1Migrations("./migrations") },
+              bindings: {
+                TEST_MIGRATIONS: await readD1Migrations("./migrations"),
+                // The watchdog's DNS provider and notifications, pointed at the fakes below.
+                DNS_API_BASE: "http://dns.fake/client/v4",
+                DNS_TOKEN: DEFAULT_DNS_TOKEN,
+                NOTIFY_WEBHOOK_URL: "http://hooks.fake/vigie",
+              },
               // Every outbound fetch lands here: third-party APIs are faked, faithful to their documentation.
-              outboundService(request: Request) {
+              async outboundService(request: Request) {
+                const faked = await fakes.handle(request);
+                if (faked) return faked;
                 const url = new URL(request.url);
                 if (url.hostname === "cloudflare-dns.com" && url.pathname === "/dns-query") return fakeDoh(url);
                 return new Response(`blocked outbound: ${request.url}`, { status: 599 });

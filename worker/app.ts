@@ -1,9 +1,11 @@
 import { Hono } from "hono";
 import type { Env } from "./env";
 import { ApiError, errorBody } from "./errors";
+import { heartbeat } from "./routes/heartbeat";
 import { ingest } from "./routes/ingest";
 import { reports } from "./routes/reports";
 import { sitesApi } from "./routes/sites-api";
+import { watchdogApi } from "./routes/watchdog-api";
 
 export type AppEnv = { Bindings: Env };
 
@@ -15,6 +17,8 @@ export function createApp() {
     return c.json({ ok: row?.ok === 1 });
   });
   app.route("/api/v1", ingest);
+  app.route("/api/v1", heartbeat);
+  app.route("/api/v1", watchdogApi);
   app.route("/api/v1", sitesApi);
   app.route("/", reports);
   app.notFound((c) => c.json(errorBody("not_found", `no route ${c.req.method} ${new URL(c.req.url).pathname}`), 404));

@@ -5,6 +5,16 @@ export interface Env {
   MAX_CHUNK_BYTES?: string;
   /** DNS-over-HTTPS JSON endpoint for feed readers' host names. */
   DOH_URL?: string;
+  /** The DNS provider's API token (a secret; `.dev.vars` locally). */
+  DNS_TOKEN?: string;
+  /** Replaces the DNS provider's base URL (tests and checks point it at a fake on loopback). */
+  DNS_API_BASE?: string;
+  /** Watchdog notifications: a webhook taking `{ text, title, priority }` (Slack, ntfy with templating). */
+  NOTIFY_WEBHOOK_URL?: string;
+  /** Watchdog notifications by e-mail: the `send_email` binding, a sender on its zone, a verified recipient. */
+  EMAIL?: SendEmail;
+  NOTIFY_EMAIL_FROM?: string;
+  NOTIFY_EMAIL_TO?: string;
 }
 
 export const DEFAULT_MAX_CHUNK_BYTES = 10 * 1024 * 1024;

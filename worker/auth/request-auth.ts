@@ -49,3 +49,14 @@ export async function requireReader(c: Context<AppEnv>, name: string): Promise<S
   if (!(await canRead(c, site))) throw new ApiError("unauthorized", "this site's reports need its read token");
   return site;
 }
+
+/**
+ * The site whose read token the request bears as `Authorization: Bearer`, public site or not, and
+ * never through the cookie: for actions (watchdog commands), which a cross-site form must not trigger.
+ */
+export async function requireReadToken(c: Context<AppEnv>, name: string): Promise<Site> {
+  const token = bearerToken(c);
+  const site = await siteOr404(c, name);
+  if (!token || !sameDigest(await hashToken(token), site.readTokenHash)) throw new ApiError("unauthorized", "this action needs the site's read token as Authorization: Bearer");
+  return site;
+}

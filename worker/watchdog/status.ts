@@ -1,0 +1,57 @@
+/** What the heartbeat reply and the status route say about a site's watchdog. */
+import type { NodeRow, Watch } from "../db/queries/watchdog-state";
+import { describeAge } from "./messages";
+import { addressFor } from "./observe";
+
+/** The state of a site with nodes but no `watch` configured yet. */
+export const UNWATCHED = "UNWATCHED";
+
+const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
+
+export function nodeAddress(n: NodeRow | undefined, w: Watch | null): string | null {
+  if (!n) return null;
+  return w ? addressFor(n, w.config.type) : (n.v4 ?? n.v6);
+}
+
+export function activeNode(w: Watch | null, nodes: NodeRow[]): string | null {
+  const role = w ? w.state.active : "master";
+  return nodes.find((n) => n.role === role)?.node ?? null;
+}
+
+export function recordView(w: Watch | null): { name: string; type: string; content: string | null } | null {
+  if (!w) return null;
+  return { name: w.config.record, type: w.config.type, content: w.state.recordContent ?? w.state.target };
+}
+
+export function nodeView(n: NodeRow, w: Watch | null) {
+  return {
+    node: n.node,
+    role: n.role,
+    address: nodeAddress(n, w),
+    lastSeen: iso(n.lastSeen),
+    addresses: { v4: n.v4, v6: n.v6 },
+    replicatedAt: iso(n.replicatedAt),
+    version: n.version,
+    uptime: n.uptime,
+    load: n.load,
+  };
+}
+
+/** Things the owner should know that are not states: silent nodes, an old standby copy. */
+export function warnings(w: Watch | null, nodes: NodeRow[], now: number): string[] {
+  const out: string[] = [];
+  const lease = (w?.config.leaseSeconds ?? 180) * 1000;
+  for (const n of nodes) {
+    if (n.lastSeen === null) out.push(`${n.role} ${n.node} never sent a heartbeat`);
+    else if (now - n.lastSeen > lease) out.push(`${n.role} ${n.node} silent for ${describeAge(now - n.lastSeen)}`);
+  }
+  const standby = nodes.find((n) => n.role === "standby");
+  const maxAge = (w?.config.replicationMaxAgeSeconds ?? 86_400) * 1000;
+  if (standby?.replicatedAt != null && now - standby.replicatedAt > maxAge) {
+    out.push(`the standby's copy of the data is ${describeAge(now - standby.replicatedAt)} old (limit ${describeAge(maxAge)})`);
+  }
+  if (w?.state.state === "HOLD" && w.state.holdReason) out.push(`holding: ${w.state.holdReason}`);
+  return out;
+}
+
+export { iso };
