@@ -38,7 +38,9 @@ export async function status(ctx: Context, json: boolean): Promise<void> {
       rows.push(await row(s.file, (st ? (st.final ? "done" : "following") : "new") + inflight));
       for (const t of s.twins) rows.push({ ...(await row(t, `same source as ${s.file.path}`)), pending: 0 });
     }
-    for (const i of found.ignored) rows.push({ path: i.file.path, source: i.file.sourceId, gz: i.file.gz, size: i.file.gz ? null : i.file.size, shipped: 0, pending: 0, note: i.reason });
+    for (const { file: f, reason } of found.ignored) {
+      rows.push({ path: f.path, source: f.sourceId, gz: f.gz, size: f.gz ? await gzipStatedSize(f) : f.size, shipped: 0, pending: 0, note: reason });
+    }
   } finally {
     await found.close();
   }

@@ -1,0 +1,87 @@
+// The commands without a worker: `run --dry-run` and `status` touch nothing and need no network;
+// the bundled CLI maps flags and exit codes (usage 2, config 3).
+import { spawnSync } from "node:child_process";
+import { existsSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { beforeAll, describe, expect, it } from "vitest";
+import { runAgent } from "../../edge-agent/agent";
+import { buildAgent } from "../../edge-agent/build";
+import { formatBytes } from "../../edge-agent/context";
+import { EXIT } from "../../edge-agent/exit-codes";
+import { testDeps } from "./deps";
+import { tempDir } from "./harness";
+import { append, compress, lines } from "./logs";
+
+const noNetwork = () => Promise.reject(new Error("this command must not use the network"));
+
+function setup() {
+  const dir = tempDir("commands");
+  const live = join(dir, "access.log");
+  append(live, 0, 3000);
+  append(`${live}.1`, 3000, 4000);
+  compress(`${live}.1`);
+  const config = join(dir, "agent.json");
+  writeFileSync(config, JSON.stringify({ workerUrl: "http://127.0.0.1:9", site: "blog", token: "vga_x", logs: [{ path: live }], chunkBytes: 200_000, stateFile: join(dir, "state.json") }));
+  return { dir, live, config };
+}
+
+describe("commands that touch nothing", () => {
+  it("run --dry-run: reads and cuts, prints each chunk it would send; no network, no state, no lock", async () => {
+    const s = setup();
+    const deps = testDeps({ fetch: noNetwork });
+    expect(await runAgent({ command: "run", configPath: s.config, dryRun: true }, deps)).toBe(EXIT.ok);
+    const out = deps.out.join("");
+    expect(out).toContain(`${s.live}.1.gz: left alone, rotated before the agent's first run (set backfill to ship it)`);
+    expect(out.match(/^would send /gm)).toHaveLength(Math.ceil(lines(0, 3000).length / 200_000));
+    expect(out).toMatch(new RegExp(`would send ${s.live} \\[0, \\d+\\): 19\\d\\.\\d KiB, gzip \\d+\\.\\d KiB`));
+    expect(out).toContain("dry run: nothing sent");
+    expect(existsSync(join(s.dir, "state.json"))).toBe(false);
+    expect(existsSync(join(s.dir, "state.json.lock"))).toBe(false);
+  });
+
+  it("status: pending bytes per file, as a table or as JSON", async () => {
+    const s = setup();
+    const deps = testDeps({ fetch: noNetwork });
+    expect(await runAgent({ command: "status", configPath: s.config }, deps)).toBe(EXIT.ok);
+    const [head, live, rotated, total] = deps.out.join("").trimEnd().split("\n");
+    expect(head).toMatch(/^FILE +SOURCE +SIZE +SHIPPED +PENDING$/);
+    const size = formatBytes(lines(0, 3000).length);
+    expect(live).toMatch(new RegExp(`^${s.live} +fl1-[0-9a-f]{8} +${size} +0 B +${size} +new$`));
+    expect(rotated).toMatch(/access\.log\.1\.gz .* 0 B +rotated before the agent's first run/);
+    expect(total).toBe(`pending: ${size} (site blog, state ${join(s.dir, "state.json")})`);
+
+    const j = testDeps({ fetch: noNetwork });
+    expect(await runAgent({ command: "status", configPath: s.config, json: true }, j)).toBe(EXIT.ok);
+    const report = JSON.parse(j.out.join(""));
+    expect(report.pending).toBe(lines(0, 3000).length);
+    expect(report.files[1]).toMatchObject({ gz: true, size: lines(3000, 4000).length, pending: 0 });
+    expect(existsSync(join(s.dir, "state.json"))).toBe(false);
+  });
+});
+
+describe("the bundled CLI", () => {
+  let bundle: string;
+  beforeAll(async () => {
+    bundle = join(tempDir("cli"), "vigie-agent.mjs");
+    await buildAgent(bundle);
+  });
+  const cli = (...args: string[]) => spawnSync(process.execPath, [bundle, ...args], { encoding: "utf8", env: { PATH: process.env.PATH, NO_COLOR: "1" } });
+
+  it.each<[string[], number, RegExp]>([
+    [["--help"], EXIT.ok, /USAGE vigie-agent run\|heartbeat\|status/],
+    [["run", "--dryrun"], EXIT.usage, /vigie-agent: unknown option --dryrun/],
+    [["frobnicate"], EXIT.usage, /Unknown command frobnicate/],
+    [["status", "--config", "/nonexistent/agent.json"], EXIT.config, /cannot read the config file \/nonexistent\/agent.json: no such file/],
+  ])("%j exits %i", (args, code, text) => {
+    const r = cli(...args);
+    expect(r.status, r.stdout + r.stderr).toBe(code);
+    expect(r.stdout + r.stderr).toMatch(text);
+  });
+
+  it("status through the bundle, from a config file given with -c", () => {
+    const s = setup();
+    const r = cli("status", "-c", s.config);
+    expect(r.status).toBe(EXIT.ok);
+    expect(r.stdout).toContain(`\npending: ${formatBytes(lines(0, 3000).length)} (site blog`);
+  });
+});

@@ -1,0 +1,155 @@
+// The agent against a real local worker when things go wrong: the worker failing (500s, 503, 429),
+// a wrong token, an unreachable worker, an unreadable file, and a real agent process SIGKILLed
+// mid-upload. Each ends with a clear exit code and message, then the site's stored figures equal
+// to those of the fixture uploaded once: nothing lost, nothing counted twice.
+import { spawn } from "node:child_process";
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { buildAgent } from "../../edge-agent/build";
+import { EXIT } from "../../edge-agent/exit-codes";
+import { freePort } from "../../scripts/local-worker";
+import { nodeDeps } from "../../edge-agent/deps";
+import { rng } from "../random";
+import { startFaultProxy, type FaultProxy } from "./fault-proxy";
+import { agent, expectSameFiguresAsReference, startTestWorker, tempDir, writeAgentConfig, type TestWorker } from "./harness";
+import { LINES, append } from "./logs";
+
+let t: TestWorker;
+let bundle: string;
+const proxies: FaultProxy[] = [];
+beforeAll(async () => {
+  bundle = join(tempDir("bundle"), "vigie-agent.mjs");
+  [t] = await Promise.all([startTestWorker(["flaky", "token", "unreachable", "unreadable", "killed"]), buildAgent(bundle)]);
+}, 90_000);
+afterAll(async () => {
+  await Promise.all(proxies.map((p) => p.close()));
+  await t?.stop();
+});
+
+const sources = (dir: string) => Object.values((JSON.parse(readFileSync(join(dir, "state", "agent.json"), "utf8")) as { sources: Record<string, { offset: number }> }).sources);
+const shipped = (dir: string) => sources(dir).reduce((n, s) => n + s.offset, 0);
+const json = (v: unknown) => JSON.stringify(v);
+
+describe("when things go wrong, the agent says so, exits non-zero, and loses nothing", () => {
+  it("the worker failing: retried with backoff (Retry-After honoured); failing on, exit 8 and the next run resumes", async () => {
+    let failAll = true;
+    const proxy = await startFaultProxy(t.url, (r) => {
+      if (failAll) return { kind: "fail", status: 500 };
+      if (r.n === 4 || r.n === 5 || r.n % 7 === 0) return { kind: "fail", status: r.n % 2 ? 503 : 500 };
+      if (r.n === 6) return { kind: "fail", status: 429, headers: { "retry-after": "2" } };
+      return { kind: "pass" };
+    });
+    proxies.push(proxy);
+    const dir = tempDir("flaky");
+    const live = join(dir, "access.log");
+    const config = writeAgentConfig(t, dir, "flaky", { workerUrl: proxy.url, retry: { attempts: 4, initialDelayMs: 100, maxDelayMs: 1000 } });
+
+    append(live, 0, 5000);
+    const down = await agent(config);
+    expect(down.code).toBe(EXIT.unavailable);
+    expect(down.err).toMatch(/opening an upload run: HTTP 500: injected 500 \(gave up after 4 attempts\); nothing was lost, the next run resumes/);
+    expect(down.deps.sleeps).toHaveLength(3);
+    expect(shipped(dir)).toBe(0);
+
+    failAll = false;
+    append(live, 5000, LINES);
+    const r = await agent(config);
+    expect(r.err).toBe("");
+    expect(r.code).toBe(EXIT.ok);
+    expect(r.deps.sleeps).toContain(2000);
+    expect(r.deps.sleeps.length).toBeGreaterThanOrEqual(4);
+    await expectSameFiguresAsReference(t, "flaky");
+  });
+
+  it("a wrong token: a clear message, exit 4, no retry, nothing lost; the right one from VIGIE_TOKEN ships everything", async () => {
+    const dir = tempDir("token");
+    const config = writeAgentConfig(t, dir, "token", { token: "vga_not-the-right-one" });
+    append(join(dir, "access.log"), 0, LINES);
+    const r = await agent(config);
+    expect(r.code).toBe(EXIT.auth);
+    expect(r.err).toBe('vigie-agent: opening an upload run: the worker refused the agent token for site "token" (401 unauthorized: wrong agent token for this site). Check "token" in the config file or VIGIE_TOKEN; nothing was lost, the next run resumes.\n');
+    expect(r.deps.sleeps).toEqual([]);
+    expect(shipped(dir)).toBe(0);
+
+    const ok = await agent(config, { env: { VIGIE_TOKEN: t.sites.token.agentToken } });
+    expect(ok.err).toBe("");
+    expect(ok.code).toBe(EXIT.ok);
+    await expectSameFiguresAsReference(t, "token");
+  });
+
+  it("an unreachable worker: retried, then exit 8 saying why; nothing lost", async () => {
+    const dir = tempDir("unreachable");
+    const closed = `http://127.0.0.1:${await freePort()}`;
+    const config = writeAgentConfig(t, dir, "unreachable", { workerUrl: closed });
+    append(join(dir, "access.log"), 0, LINES);
+    const r = await agent(config);
+    expect(r.code).toBe(EXIT.unavailable);
+    expect(r.err).toContain(`opening an upload run: cannot reach ${closed} (ECONNREFUSED) (gave up after 3 attempts); nothing was lost`);
+    expect(r.deps.sleeps).toHaveLength(2);
+
+    writeAgentConfig(t, dir, "unreachable");
+    expect((await agent(config)).code).toBe(EXIT.ok);
+    await expectSameFiguresAsReference(t, "unreachable");
+  });
+
+  it("an unreadable file: exit 6 naming it, the other file shipped; once readable, everything", async () => {
+    const dir = tempDir("unreadable");
+    const [a, b] = [join(dir, "a.log"), join(dir, "b.log")];
+    append(a, 0, 5000);
+    append(b, 5000, LINES);
+    const config = writeAgentConfig(t, dir, "unreadable", { logs: [{ path: a }, { path: b }, { path: join(dir, "typo.log") }] });
+    const fs = nodeDeps().fs;
+    const denied = { ...fs, open: (p: string, flags: string, mode?: number) => (p === b ? Promise.reject(Object.assign(new Error(`EACCES: permission denied, open '${p}'`), { code: "EACCES", syscall: "open" })) : fs.open(p, flags, mode)) };
+    const r = await agent(config, { fs: denied });
+    expect(r.code).toBe(EXIT.unreadable);
+    expect(r.err).toBe(`vigie-agent: cannot read ${b}: permission denied (is the agent's user in the log's group, e.g. adm?)\nvigie-agent: cannot read ${join(dir, "typo.log")}: no such file\n`);
+    expect(shipped(dir)).toBe(readFileSync(a).length);
+
+    writeAgentConfig(t, dir, "unreadable", { logs: [{ path: a }, { path: b }] });
+    expect((await agent(config)).code).toBe(EXIT.ok);
+    await expectSameFiguresAsReference(t, "unreadable");
+  });
+
+  it("the bundled agent, SIGKILLed while the worker's answer is on its way and at a random moment: the next run resumes", async () => {
+    const rand = rng(11);
+    const killAt = 2 + Math.floor(rand() * 3);
+    let hold = true;
+    const proxy = await startFaultProxy(t.url, (r) => (hold && r.url.startsWith("/api/v1/ingest") ? { kind: "hold", ms: 300 } : { kind: "pass" }));
+    proxies.push(proxy);
+    const dir = tempDir("killed");
+    const live = join(dir, "access.log");
+    const config = writeAgentConfig(t, dir, "killed", { workerUrl: proxy.url, chunkBytes: 64 * 1024 });
+    const start = (killAfterMs?: number) => {
+      const child = spawn(process.execPath, [bundle, "run", "--config", config], { stdio: ["ignore", "pipe", "pipe"], env: { PATH: process.env.PATH } });
+      let output = "";
+      child.stdout.on("data", (d) => (output += d));
+      child.stderr.on("data", (d) => (output += d));
+      if (killAfterMs !== undefined) setTimeout(() => child.kill("SIGKILL"), killAfterMs);
+      return { child, done: new Promise<{ code: number | null; signal: string | null; output: string }>((ok) => child.on("exit", (code, signal) => ok({ code, signal, output }))) };
+    };
+
+    // 1. Killed once the worker has applied its upload number killAt, before the answer arrives.
+    append(live, 0, 6000);
+    let ingests = 0;
+    const first = start();
+    proxy.onForwarded = (r, status) => {
+      if (r.url.startsWith("/api/v1/ingest") && status === 200 && ++ingests === killAt) first.child.kill("SIGKILL");
+    };
+    expect(await first.done).toMatchObject({ signal: "SIGKILL" });
+    proxy.onForwarded = undefined;
+    const afterKill = sources(dir);
+    expect(afterKill.some((s) => "inflight" in s), json(afterKill)).toBe(true);
+
+    // 2. The file grows; killed again at a random moment.
+    append(live, 6000, 8000);
+    const second = await start(150 + Math.floor(rand() * 600)).done;
+    expect(second.signal === "SIGKILL" || second.code === 0, second.output).toBe(true);
+
+    // 3. The rest, then a run to the end: the dead process's lock is stale and taken over.
+    append(live, 8000, LINES);
+    hold = false;
+    expect(await start().done).toEqual({ code: 0, signal: null, output: "" });
+    await expectSameFiguresAsReference(t, "killed");
+  });
+});
