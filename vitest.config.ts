@@ -13,7 +13,7 @@ export default defineConfig({
         test: {
           name: "node",
           environment: "node",
-          include: ["test/core/**/*.test.ts", "test/agent/**/*.test.ts", "test/scripts/**/*.test.ts", "test/e2e/**/*.test.ts"],
+          include: ["test/core/**/*.test.ts", "test/agent/**/*.test.ts", "test/scripts/**/*.test.ts", "test/e2e/**/*.test.ts", "test/browser/**/*.test.ts"],
           testTimeout: 60_000,
         },
       },

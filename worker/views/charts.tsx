@@ -13,7 +13,7 @@ export interface Column {
   title: string;
   /** One value per series, or null when the column has no data at all (a gap). */
   values: number[] | null;
-  /** Part of the first series drawn stacked in the robots colour (robot hits inside hits). */
+  /** Part of the hits series drawn in the robots colour (robot hits inside hits). */
   robots?: number;
   weekend?: boolean;
   /** No data, and not a gap either (before the site's first day, or not over yet). */
@@ -21,15 +21,17 @@ export interface Column {
   href?: string;
 }
 
+/** The drawing's width in user units: the chart scales to the page, its text stays readable. */
+const W = 1000;
 const H = 150;
 const TOP = 6;
 const LABEL = 18;
 
 export function BarChart(p: { id: string; series: Series[]; columns: Column[]; caption: string; robotsIn?: string }) {
   const n = p.series.length;
-  const barW = n > 3 ? 5 : 7;
-  const groupW = n * barW + 8;
-  const W = Math.max(p.columns.length * groupW, 100);
+  const groupW = W / Math.max(1, p.columns.length);
+  const pad = Math.max(2, groupW * 0.22);
+  const barW = (groupW - pad) / n;
   const max = p.series.map((_, i) => Math.max(1, ...p.columns.map((c) => (c.values ? c.values[i] : 0))));
   const y = (v: number, i: number) => (H * v) / max[i];
   return (
@@ -42,9 +44,9 @@ export function BarChart(p: { id: string; series: Series[]; columns: Column[]; c
         </defs>
         <line class="axis" x1="0" x2={W} y1={H + TOP + 0.5} y2={H + TOP + 0.5} />
         {p.columns.map((c, k) => {
-          const x0 = k * groupW + 4;
+          const x0 = k * groupW + pad / 2;
           const tip = c.values === null
-            ? `${c.title}: no data`
+            ? `${c.title}: no data${c.blank ? "" : " (gap)"}`
             : `${c.title}: ${p.series.map((s, i) => `${s.bytes ? fmtBytes(c.values![i]) : fmtInt(c.values![i])} ${s.name.toLowerCase()}`).join(", ")}${c.robots ? ` (${fmtInt(c.robots)} by robots)` : ""}`;
           const labelCls = c.values === null || c.blank ? "off" : c.weekend ? "we" : undefined;
           return (
@@ -52,22 +54,21 @@ export function BarChart(p: { id: string; series: Series[]; columns: Column[]; c
               <title>{tip}</title>
               {c.values === null && !c.blank && (
                 <>
-                  <rect x={x0 - 2} y={TOP} width={groupW - 4} height={H} fill={`url(#${p.id}-hatch)`} class="gapband" />
-                  <text class="nodata" x={x0 + (groupW - 8) / 2} y={TOP + H - 4} text-anchor="middle">∅</text>
+                  <rect x={x0} y={TOP} width={groupW - pad} height={H} fill={`url(#${p.id}-hatch)`} class="gapband" />
                 </>
               )}
               {c.values !== null && p.series.map((s, i) => {
                 const v = c.values![i];
                 const h = y(v, i);
-                const robotsH = i === 0 && c.robots ? y(c.robots, 0) : 0;
+                const robotsH = s.cls === "hits" && c.robots ? y(c.robots, i) : 0;
                 return (
                   <>
-                    <rect class={s.cls} x={x0 + i * barW} y={TOP + H - h} width={barW - 1} height={h} />
-                    {robotsH > 0 && <rect class="robots" x={x0 + i * barW} y={TOP + H - robotsH} width={barW - 1} height={robotsH} />}
+                    <rect class={s.cls} x={r2(x0 + i * barW)} y={r2(TOP + H - h)} width={r2(barW * 0.9)} height={r2(h)} />
+                    {robotsH > 0 && <rect class="robots" x={r2(x0 + i * barW)} y={r2(TOP + H - robotsH)} width={r2(barW * 0.9)} height={r2(robotsH)} />}
                   </>
                 );
               })}
-              <text class={labelCls} x={x0 + (groupW - 8) / 2} y={H + TOP + 13} text-anchor="middle">{c.label}</text>
+              <text class={labelCls} x={r2(k * groupW + groupW / 2)} y={H + TOP + 14} text-anchor="middle">{c.label}</text>
             </g>
           );
         })}
@@ -81,6 +82,8 @@ export function BarChart(p: { id: string; series: Series[]; columns: Column[]; c
     </figure>
   );
 }
+
+const r2 = (x: number) => Math.round(x * 100) / 100;
 
 /** A year as a calendar of days (weeks in columns), shaded by visits; gaps hatched. */
 export function YearCalendar(p: { year: string; visits: Map<string, number>; gaps: Set<string> }) {
@@ -111,6 +114,11 @@ export function YearCalendar(p: { year: string; visits: Map<string, number>; gap
   const width = left + Math.ceil((days + offset) / 7) * cell + 4;
   return (
     <svg class="chart cal" viewBox={`0 0 ${width} ${top + 7 * cell + 4}`} role="img" aria-label={`Visits per day in ${p.year}`}>
+      <defs>
+        <pattern id="cal-hatch" width="3" height="3" patternUnits="userSpaceOnUse" patternTransform="rotate(45)">
+          <rect width="1.2" height="3" />
+        </pattern>
+      </defs>
       <text x="0" y={top + 8}>Mon</text>
       <text x="0" y={top + 4 * cell + 8}>Fri</text>
       {monthLabels}

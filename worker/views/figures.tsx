@@ -33,7 +33,7 @@ export function MonthsOfYear(p: { site: string; year: string; months: MonthRow[]
     const m = byMonth.get(month);
     columns.push({
       label: monthShort(month), title: monthTitle(month),
-      values: m ? [m.visitors, m.visits, m.pages, m.hits, m.bytes] : [0, 0, 0, 0, 0],
+      values: m ? [m.visitors, m.visits, m.pages, m.hits, m.bytes] : null,
       blank: !m,
     });
   }
@@ -49,18 +49,18 @@ export function MonthsOfYear(p: { site: string; year: string; months: MonthRow[]
               <th class="n" data-type="num"><button type="button">Visits</button></th>
               <th class="n" data-type="num"><button type="button">Pages</button></th>
               <th class="n" data-type="num"><button type="button">Hits</button></th>
-              <th class="n" data-type="num"><button type="button">Bandwidth</button></th>
+              <th class="n hide-s" data-type="num"><button type="button">Bandwidth</button></th>
             </tr>
           </thead>
           <tbody>
             {p.months.map((m) => (
               <tr class={m.month === p.here ? "here" : undefined}>
-                <td data-v={m.month}><a href={`/sites/${p.site}/${m.month}`}>{monthTitle(m.month)}</a></td>
+                <td data-v={m.month}><a href={`/sites/${p.site}/${m.month}`}>{monthShort(m.month)} {m.month.slice(0, 4)}</a></td>
                 <td class="n" data-v={m.visitors}>{fmtInt(m.visitors)}</td>
                 <td class="n" data-v={m.visits}>{fmtInt(m.visits)}</td>
                 <td class="n" data-v={m.pages}>{fmtInt(m.pages)}</td>
                 <td class="n" data-v={m.hits}>{fmtInt(m.hits)}</td>
-                <td class="n" data-v={m.bytes}>{fmtBytes(m.bytes)}</td>
+                <td class="n hide-s" data-v={m.bytes}>{fmtBytes(m.bytes)}</td>
               </tr>
             ))}
           </tbody>
@@ -71,7 +71,7 @@ export function MonthsOfYear(p: { site: string; year: string; months: MonthRow[]
               <td class="n">{fmtInt(p.total.visits)}</td>
               <td class="n">{fmtInt(p.total.pages)}</td>
               <td class="n">{fmtInt(p.total.hits)}</td>
-              <td class="n">{fmtBytes(p.total.bytes)}</td>
+              <td class="n hide-s">{fmtBytes(p.total.bytes)}</td>
             </tr>
           </tfoot>
         </table>

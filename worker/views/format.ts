@@ -89,12 +89,6 @@ export function addMonths(month: string, delta: number): string {
   return `${String(Math.floor(i / 12)).padStart(4, "0")}-${String((i % 12) + 1).padStart(2, "0")}`;
 }
 
-/** A flag emoji from an ISO 3166 code ("FR" → 🇫🇷); nothing for unknown codes such as "??". */
-export function flag(code: string): string {
-  if (!/^[A-Z]{2}$/.test(code)) return "";
-  return String.fromCodePoint(0x1f1e6 + code.charCodeAt(0) - 65, 0x1f1e6 + code.charCodeAt(1) - 65);
-}
-
 let regionNames: Intl.DisplayNames | null | undefined;
 
 /** "FR" → "France"; the code itself when the runtime has no name for it. */

@@ -96,7 +96,8 @@ function Days(p: { m: MonthJson }) {
     const d = byDate.get(date);
     return {
       label: String(Number(date.slice(8))), title: `${weekdayName(date)} ${date}`, weekend: isWeekend(date),
-      values: d ? [d.visitors, d.visits, d.pages, d.hits - d.robotHits, d.bytes] : gaps.has(date) ? null : [0, 0, 0, 0, 0],
+      values: d ? [d.visitors, d.visits, d.pages, d.hits, d.bytes] : null,
+      robots: d?.robotHits,
       blank: !d && !gaps.has(date),
     };
   });
@@ -107,8 +108,7 @@ function Days(p: { m: MonthJson }) {
   return (
     <section class="card" id="days">
       <h2>Days <small>· {fmtInt(n)} with data{m.gaps.length ? `, ${m.gaps.length} without any (gaps)` : ""}</small></h2>
-      <BarChart id="days" series={[MONTH_SERIES[0], MONTH_SERIES[1], MONTH_SERIES[2], { name: "Human hits", cls: "hits" }, MONTH_SERIES[4]]}
-        columns={columns} caption={`Days of ${monthTitle(m.month)}`} robotsIn="Robot hits (not in the hits bar)" />
+      <BarChart id="days" series={MONTH_SERIES} columns={columns} caption={`Days of ${monthTitle(m.month)}`} robotsIn="of which robots" />
       <div class="scroll">
         <table class="sortable" id="days-table">
           <thead>
@@ -118,14 +118,14 @@ function Days(p: { m: MonthJson }) {
               <th class="n" data-type="num"><button type="button">Visits</button></th>
               <th class="n" data-type="num"><button type="button">Pages</button></th>
               <th class="n" data-type="num"><button type="button">Hits</button></th>
-              <th class="n" data-type="num"><button type="button">Bandwidth</button></th>
+              <th class="n hide-s" data-type="num"><button type="button">Bandwidth</button></th>
               <th class="n hide-s" data-type="num"><button type="button">Robot hits</button></th>
             </tr>
           </thead>
           <tbody>
             {dates.map((date) => {
               const d = byDate.get(date);
-              if (!d) return <tr class="gap"><td data-v={date}>{weekdayName(date)} {date.slice(8)}</td><td colspan={6}>no data (gap: the logs or the agent stopped)</td></tr>;
+              if (!d) return <tr class="gap"><td data-v={date}>{weekdayName(date)} {date.slice(8)}</td><td colspan={6} title="no line at all for this day: the logs or the agent stopped">no data (gap)</td></tr>;
               return (
                 <tr class={isWeekend(date) ? "we" : undefined}>
                   <td data-v={date}>{weekdayName(date)} {date.slice(8)}</td>
@@ -133,7 +133,7 @@ function Days(p: { m: MonthJson }) {
                   <td class="n" data-v={d.visits}>{fmtInt(d.visits)}</td>
                   <td class="n" data-v={d.pages}>{fmtInt(d.pages)}</td>
                   <td class="n" data-v={d.hits}>{fmtInt(d.hits)}</td>
-                  <td class="n" data-v={d.bytes}>{fmtBytes(d.bytes)}</td>
+                  <td class="n hide-s" data-v={d.bytes}>{fmtBytes(d.bytes)}</td>
                   <td class="n hide-s" data-v={d.robotHits}>{fmtInt(d.robotHits)}</td>
                 </tr>
               );
@@ -146,7 +146,7 @@ function Days(p: { m: MonthJson }) {
               <td class="n">{fmtInt(avg((d) => d.visits))}</td>
               <td class="n">{fmtInt(avg((d) => d.pages))}</td>
               <td class="n">{fmtInt(avg((d) => d.hits))}</td>
-              <td class="n">{fmtBytes(avg((d) => d.bytes))}</td>
+              <td class="n hide-s">{fmtBytes(avg((d) => d.bytes))}</td>
               <td class="n hide-s">{fmtInt(avg((d) => d.robotHits))}</td>
             </tr>
             <tr>
@@ -155,7 +155,7 @@ function Days(p: { m: MonthJson }) {
               <td class="n">{fmtInt(m.visits)}</td>
               <td class="n">{fmtInt(m.pages)}</td>
               <td class="n">{fmtInt(m.hits)}</td>
-              <td class="n">{fmtBytes(m.bytes)}</td>
+              <td class="n hide-s">{fmtBytes(m.bytes)}</td>
               <td class="n hide-s">{fmtInt(m.robotHits)}</td>
             </tr>
           </tfoot>
@@ -169,13 +169,14 @@ function Hours(p: { m: MonthJson }) {
   const hours = p.m.hours;
   const columns: Column[] = hours.map((h) => ({
     label: String(h.hour), title: `${String(h.hour).padStart(2, "0")}:00–${String(h.hour).padStart(2, "0")}:59`,
-    values: [h.visitors, h.visits, h.pages, h.hits - h.robotHits, h.bytes],
+    values: [h.visitors, h.visits, h.pages, h.hits, h.bytes],
+    robots: h.robotHits,
   }));
   return (
     <section class="card" id="hours">
       <h2>Hours of the day <small>· the log's local time</small></h2>
-      <BarChart id="hours" series={[MONTH_SERIES[0], { name: "Visits started", cls: "visits" }, MONTH_SERIES[2], { name: "Human hits", cls: "hits" }, MONTH_SERIES[4]]}
-        columns={columns} caption="Hours of the day" />
+      <BarChart id="hours" series={[MONTH_SERIES[0], { name: "Visits started", cls: "visits" }, MONTH_SERIES[2], MONTH_SERIES[3], MONTH_SERIES[4]]}
+        columns={columns} caption="Hours of the day" robotsIn="of which robots" />
       <details>
         <summary>Table</summary>
         <div class="scroll">
@@ -224,7 +225,7 @@ function Watched(p: { m: MonthJson }) {
       {trails.size === 0 && <p class="meta">No watched visitor this month.</p>}
       {[...trails.values()].map((hits) => (
         <details class="trail">
-          <summary><span class="mono">{hits[0].address}</span> · {hits[0].agent || "(no user agent)"} · {fmtInt(hits.length)} hits</summary>
+          <summary><span class="mono">{hits[0].address}</span> · {hits[0].agent || "(no user agent)"} · {fmtInt(hits.length)} {hits.length === 1 ? "hit" : "hits"}</summary>
           <div class="scroll">
             <table class="sortable">
               <thead>

@@ -4,7 +4,7 @@
  */
 import type { PanelId } from "../core/panels";
 import type { PanelJson, PanelRowJson } from "../routes/reports-model";
-import { countryName, flag, fmtBytes, fmtInt, fmtPct, safeHref, statusReason } from "./format";
+import { countryName, fmtBytes, fmtInt, fmtPct, safeHref, statusReason } from "./format";
 
 type Measure = "hits" | "pages" | "bytes" | "max";
 
@@ -48,7 +48,7 @@ function KeyCell(p: { panel: PanelId; row: PanelRowJson }) {
     const href = safeHref(k);
     return href ? <a class="key" href={href} rel="noopener noreferrer nofollow" title={k}>{k}</a> : <span class="key" title={k}>{k}</span>;
   }
-  if (p.panel === "countries") return <span class="key">{flag(k)} {countryName(k)} <span class="sub-inline mono">{k}</span></span>;
+  if (p.panel === "countries") return <span class="key"><span class="code">{k}</span> {countryName(k)}</span>;
   if (p.panel === "status") return <span class="key"><span class="mono">{k}</span> {statusReason(k)}</span>;
   if (p.panel === "feed-hosts" && p.row.hostName) return <span class="key">{p.row.hostName}<span class="sub mono">{k}</span></span>;
   if (p.panel === "pages" || p.panel === "entry" || p.panel === "downloads" || p.panel === "not-found") return <span class="key mono" title={k}>{k}</span>;
@@ -65,7 +65,7 @@ function Change(p: { row: PanelRowJson }) {
  * The table of a panel's rows; `others` adds a footer with what the listed rows leave out (the
  * month page shows the top rows only), and `offset` numbers rows after earlier pages.
  */
-export function PanelTable(p: { panel: PanelJson; offset?: number; others?: boolean }) {
+export function PanelTable(p: { panel: PanelJson; offset?: number; others?: boolean; rank?: boolean }) {
   const id = p.panel.id;
   const spec = PANEL_SPECS[id];
   const total = p.panel.total;
@@ -81,18 +81,18 @@ export function PanelTable(p: { panel: PanelJson; offset?: number; others?: bool
       <table class="sortable" data-panel={id}>
         <thead>
           <tr>
-            <th class="n hide-s" data-type="num"><button type="button">#</button></th>
+            {p.rank && <th class="n hide-s" data-type="num"><button type="button">#</button></th>}
             <th><button type="button">{spec.key}</button></th>
             <th class="n" data-type="num"><button type="button">{spec.mainLabel}</button></th>
             <th class="n" data-type="num"><button type="button">%</button></th>
             {spec.extra.map((e) => <th class={`n${e.m === "bytes" ? " hide-s" : ""}`} data-type="num"><button type="button">{e.label}</button></th>)}
-            {changes && <th class="n" data-type="num"><button type="button">Since last run</button></th>}
+            {changes && <th class="n" data-type="num"><button type="button" title="since the previous analysis run">Change</button></th>}
           </tr>
         </thead>
         <tbody>
           {p.panel.rows.map((r, i) => (
             <tr class={spec.changes && r.change ? "changed" : undefined}>
-              <td class="n hide-s" data-v={(p.offset ?? 0) + i + 1}>{(p.offset ?? 0) + i + 1}</td>
+              {p.rank && <td class="n hide-s" data-v={(p.offset ?? 0) + i + 1}>{(p.offset ?? 0) + i + 1}</td>}
               <td class="k" data-v={r.key}>
                 <KeyCell panel={id} row={r} />
                 <svg class={`bar${spec.main === "hits" ? " hits" : ""}`} viewBox="0 0 100 5" preserveAspectRatio="none" aria-hidden="true">
@@ -109,7 +109,7 @@ export function PanelTable(p: { panel: PanelJson; offset?: number; others?: bool
         {p.others && restRows > 0 && (
           <tfoot>
             <tr class="avg">
-              <td class="hide-s"></td>
+              {p.rank && <td class="hide-s"></td>}
               <td>Other ({fmtInt(restRows)} more)</td>
               <td class="n">{fmtInt(total[spec.main] - shown[spec.main])}</td>
               <td class="n">{fmtPct(total[spec.main] - shown[spec.main], whole)}</td>

@@ -62,7 +62,9 @@ tr.here td { background: var(--soft); font-weight: 600; }
 tr.we td:first-child, tr.we td:nth-child(2) { color: var(--visits); }
 tr.gap td { color: var(--gap); font-style: italic; background: repeating-linear-gradient(135deg, transparent 0 6px, var(--soft) 6px 12px); }
 tr.changed td { background: var(--changed); }
-td.k { word-break: break-word; overflow-wrap: anywhere; max-width: 420px; }
+td.k { overflow-wrap: anywhere; min-width: 9em; max-width: 420px; }
+.code { display: inline-block; min-width: 2.2em; font: 600 11px/1.6 ui-monospace, SFMono-Regular, Menlo, Consolas, monospace; text-align: center;
+  border: 1px solid var(--line); border-radius: 4px; background: var(--soft); color: var(--muted); }
 td.k .key { display: block; }
 td.k .sub { display: block; color: var(--muted); font-size: 12px; }
 svg.bar { display: block; width: 100%; height: 5px; margin-top: 3px; }
@@ -79,8 +81,10 @@ i.pages, .chart .pages { background: var(--pages); fill: var(--pages); }
 i.hits, .chart .hits { background: var(--hits); fill: var(--hits); }
 i.bytes, .chart .bytes { background: var(--bytes); fill: var(--bytes); }
 i.robots, .chart .robots { background: var(--robots); fill: var(--robots); }
-svg.chart { display: block; width: 100%; height: auto; }
-.chart text { fill: var(--muted); font-size: 11px; font-family: inherit; }
+figure.chart-box { margin: 0 0 12px; overflow-x: auto; }
+svg.chart { display: block; width: 100%; min-width: 560px; height: auto; }
+svg.chart.cal { min-width: 640px; }
+.chart text { fill: var(--muted); font-size: 12px; font-family: inherit; }
 .chart text.we { fill: var(--visits); }
 .chart text.off { fill: var(--gap); }
 .chart .axis { stroke: var(--line); stroke-width: 1; }
@@ -89,7 +93,8 @@ svg.chart { display: block; width: 100%; height: auto; }
 .chart .grp:hover rect:not(.gap) { opacity: .8; }
 .cal rect { fill: var(--soft); stroke: var(--line); stroke-width: .5; }
 .cal rect.l1 { fill: #c7dcfb; } .cal rect.l2 { fill: #8db8f5; } .cal rect.l3 { fill: #4b8ef0; } .cal rect.l4 { fill: #1d4ed8; }
-.cal rect.gapday { fill: var(--gap); opacity: .45; }
+.cal rect.gapday { fill: url(#cal-hatch); stroke: var(--gap); }
+.cal pattern rect { fill: var(--gap); stroke: none; }
 .cal text { fill: var(--muted); font-size: 9px; }
 dl.facts { display: grid; grid-template-columns: max-content 1fr; gap: 4px 16px; margin: 0; }
 dl.facts dt { color: var(--muted); }

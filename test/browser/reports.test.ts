@@ -1,0 +1,195 @@
+/**
+ * The report pages in real headless Chromium (Debian's, driven by playwright-core) against a real
+ * local worker: `wrangler dev` on a loopback port with its own D1 folder, a site made by the site
+ * CLI, the fixture logs uploaded through /api/v1/ingest as the agent sends them.
+ */
+import { spawnSync } from "node:child_process";
+import { createHash } from "node:crypto";
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { gzipSync } from "node:zlib";
+import type { Browser, BrowserContext, Page } from "playwright-core";
+import { chromium } from "playwright-core";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { LocalWorker } from "../../scripts/local-worker";
+import { addSite, root, startLocalWorker } from "../../scripts/local-worker";
+import { HOSTILE_LINES, SITE_CONFIG } from "../worker/reports-hostile";
+
+const CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--no-first-run", "--disable-sync", "--disable-quic"];
+const artifacts = join(root, "test-artifacts");
+const fixture = (name: string) => readFileSync(join(root, "test", "fixtures", name), "utf8");
+
+let dir: string;
+let worker: LocalWorker;
+let browser: Browser;
+let site: { site: string; agentToken: string; readToken: string };
+
+async function post(path: string, token: string, body?: Buffer, headers: Record<string, string> = {}): Promise<Response> {
+  return fetch(`${worker.url}${path}`, { method: "POST", headers: { authorization: `Bearer ${token}`, ...headers }, body });
+}
+
+/** Uploads `text` as the agent does: gzip of whole lines, its byte range and sha-256, inside a run. */
+async function upload(source: string, text: string, run: number): Promise<void> {
+  const bytes = Buffer.from(text);
+  const body = gzipSync(bytes);
+  const q = new URLSearchParams({ site: site.site, source, start: "0", end: String(bytes.length), run: String(run) });
+  const res = await post(`/api/v1/ingest?${q}`, site.agentToken, body, {
+    "content-type": "application/gzip", "x-content-sha256": createHash("sha256").update(body).digest("hex"),
+  });
+  expect(res.status, await res.clone().text()).toBe(200);
+}
+
+async function openRun(): Promise<number> {
+  const res = await post(`/api/v1/runs?site=${site.site}`, site.agentToken);
+  return ((await res.json()) as { runId: number }).runId;
+}
+
+beforeAll(async () => {
+  if (!existsSync(join(root, "worker", "generated", "geo.bin"))) {
+    expect(spawnSync(process.execPath, [join(root, "scripts", "build-geo.mjs")], { cwd: root }).status).toBe(0);
+  }
+  mkdirSync(artifacts, { recursive: true });
+  dir = mkdtempSync(join(tmpdir(), "vigie-browser-"));
+  const config = join(dir, "site.json");
+  writeFileSync(config, JSON.stringify(SITE_CONFIG));
+  // The site CLI applies the migrations (wrangler d1 migrations apply --local --persist-to) first.
+  site = addSite("demo", dir, ["--config", config]);
+  [worker, browser] = await Promise.all([
+    startLocalWorker({ persistTo: dir }),
+    chromium.launch({ executablePath: "/usr/bin/chromium", args: CHROMIUM_ARGS }),
+  ]);
+  const semicomplete = fixture("semicomplete-2015-05.combined.log");
+  const cut = semicomplete.indexOf("\n", Math.floor(semicomplete.length * 0.6)) + 1;
+  const run1 = await openRun();
+  await upload("semicomplete-a", semicomplete.slice(0, cut), run1);
+  await upload("basjes", fixture("basjes-2015-10-hackers.combined.log"), run1);
+  const run2 = await openRun();
+  await upload("semicomplete-b", semicomplete.slice(cut), run2);
+  await upload("hostile", HOSTILE_LINES, run2);
+}, 90_000);
+
+afterAll(async () => {
+  await browser?.close();
+  await worker?.stop();
+  if (dir) rmSync(dir, { recursive: true, force: true });
+});
+
+/** A page that fails the test on any dialog, page error or CSP violation, and records console errors. */
+async function watchedPage(context: BrowserContext): Promise<{ page: Page; problems: string[] }> {
+  const page = await context.newPage();
+  const problems: string[] = [];
+  page.on("dialog", (d) => { problems.push(`dialog: ${d.message()}`); void d.dismiss(); });
+  page.on("pageerror", (e) => problems.push(`page error: ${e.message}`));
+  page.on("console", (m) => { if (m.type() === "error") problems.push(`console: ${m.text()}`); });
+  return { page, problems };
+}
+
+async function loggedIn(): Promise<BrowserContext> {
+  const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+  await context.addCookies([{ name: `vigie_read_${site.site}`, value: site.readToken, url: worker.url, httpOnly: true, sameSite: "Strict" }]);
+  return context;
+}
+
+describe("report pages in Chromium", () => {
+  it("a private site shows the login form; a wrong token is refused, the read token lets in (HttpOnly cookie)", async () => {
+    const context = await browser.newContext();
+    const { page, problems } = await watchedPage(context);
+    const first = await page.goto(`${worker.url}/sites/demo/2015-05`);
+    expect(first!.status()).toBe(401);
+    await page.fill("input[name=token]", "vgr_not-the-token");
+    const [wrong] = await Promise.all([page.waitForNavigation(), page.click("button[type=submit]")]);
+    expect(wrong!.status()).toBe(401);
+    expect(await page.textContent(".error")).toContain("not this site's read token");
+    await page.fill("input[name=token]", site.agentToken);
+    const [agent] = await Promise.all([page.waitForNavigation(), page.click("button[type=submit]")]);
+    expect(agent!.status()).toBe(401);
+    await page.fill("input[name=token]", site.readToken);
+    await Promise.all([page.waitForURL(`${worker.url}/sites/demo/2015-05`), page.click("button[type=submit]")]);
+    expect(await page.textContent("h1")).toContain("May 2015");
+    const cookie = (await context.cookies()).find((c) => c.name === "vigie_read_demo")!;
+    expect(cookie).toMatchObject({ httpOnly: true, sameSite: "Strict", secure: false, path: "/" });
+    expect(await page.evaluate("document.cookie")).toBe("");
+    await Promise.all([page.waitForURL(`${worker.url}/sites/demo/`), page.click("text=Log out")]);
+    expect((await page.goto(`${worker.url}/sites/demo/`))!.status()).toBe(401);
+    expect(problems.filter((p) => !p.includes("401"))).toEqual([]);
+    await context.close();
+  });
+
+  it("the index renders its year with months, chart and totals", async () => {
+    const context = await loggedIn();
+    const { page, problems } = await watchedPage(context);
+    const res = await page.goto(`${worker.url}/sites/demo/`);
+    expect(res!.status()).toBe(200);
+    expect(res!.headers()["content-security-policy"]).toContain("default-src 'self'");
+    expect(await page.locator("section#y2015 tbody tr").count()).toBe(2);
+    expect(await page.locator("section#y2015 svg.chart rect.visits").count()).toBeGreaterThan(0);
+    await page.screenshot({ path: join(artifacts, "index.png"), fullPage: true });
+    expect(problems).toEqual([]);
+    await context.close();
+  });
+
+  it("the month page renders every block, and a table sorts on a click", async () => {
+    const context = await loggedIn();
+    const { page, problems } = await watchedPage(context);
+    const res = await page.goto(`${worker.url}/sites/demo/2015-05`);
+    expect(res!.status()).toBe(200);
+    for (const id of ["year", "days", "hours", "pages", "entry", "referers", "keywords", "downloads", "browsers", "os", "countries", "feeds", "robots", "status", "not-found", "watched", "analysis"]) {
+      expect(await page.locator(`section#${id}`).count(), id).toBe(1);
+    }
+    expect(await page.locator("#days-table tbody tr.gap").count()).toBe(11); // 21–31 May: the log stops on the 20th
+    expect(await page.locator("#keywords tr.changed").count()).toBeGreaterThan(0);
+    await page.screenshot({ path: join(artifacts, "month.png"), fullPage: true });
+
+    const visits = () => page.$$eval("#days-table tbody tr:not(.gap) td:nth-child(3)", (tds) => tds.map((td) => Number(td.getAttribute("data-v"))));
+    const before = await visits();
+    await page.click("#days-table thead th:nth-child(3) button");
+    const down = await visits();
+    expect(down).toEqual([...before].sort((a, b) => b - a));
+    expect(await page.getAttribute("#days-table thead th:nth-child(3)", "aria-sort")).toBe("descending");
+    await page.click("#days-table thead th:nth-child(3) button");
+    expect(await visits()).toEqual([...before].sort((a, b) => a - b));
+    const firstRow = await page.$$eval("#days-table tbody tr", (trs) => trs.map((tr) => tr.className));
+    expect(firstRow.slice(-11).every((c) => c === "gap")).toBe(true); // gaps stay last whatever the order
+
+    await page.click("section#pages thead th:nth-child(1) button");
+    const keys = await page.$$eval("section#pages tbody td.k", (tds) => tds.map((td) => td.getAttribute("data-v")!));
+    expect(keys).toEqual([...keys].sort((a, b) => (a.toLowerCase() < b.toLowerCase() ? -1 : a.toLowerCase() > b.toLowerCase() ? 1 : 0)));
+
+    await page.setViewportSize({ width: 390, height: 844 });
+    await page.goto(`${worker.url}/sites/demo/2015-05`);
+    await page.screenshot({ path: join(artifacts, "month-mobile.png"), fullPage: true });
+    expect(await page.evaluate("document.documentElement.scrollWidth")).toBeLessThanOrEqual(390);
+    expect(problems).toEqual([]);
+    await context.close();
+  });
+
+  it("markup from the logs shows as text and runs nothing", async () => {
+    const context = await loggedIn();
+    const { page, problems } = await watchedPage(context);
+    for (const path of ["/sites/demo/2015-05", "/sites/demo/2015-05/pages", "/sites/demo/2015-05/referers", "/sites/demo/2015-05/keywords", "/sites/demo/2015-05/feeds", "/sites/demo/2015"]) {
+      await page.goto(`${worker.url}${path}`);
+      await page.$$eval("details", (ds) => ds.forEach((d) => d.setAttribute("open", "")));
+      await page.waitForTimeout(50);
+      expect(await page.locator("img").count(), path).toBe(0);
+      expect(await page.$$eval("script", (ss) => ss.map((s) => s.getAttribute("src") ?? "inline")), path).toEqual([expect.stringMatching(/^\/assets\/sort\.js\?v=/)]);
+      expect(await page.locator('a[href^="javascript:" i]').count(), path).toBe(0);
+      expect(await page.$$eval("*", (els) => els.filter((e) => [...e.attributes].some((a) => a.name.startsWith("on"))).length), path).toBe(0);
+    }
+    await page.goto(`${worker.url}/sites/demo/2015-05`);
+    const text = await page.textContent("body");
+    expect(text).toContain('/<script>alert(1)</script>\\"><img src=x onerror=alert(2)>');
+    expect(text).toContain('<script>alert(8)</script>\\"><img src=x onerror=alert(9)>');
+    await page.goto(`${worker.url}/sites/demo/2015-05/referers`);
+    const evil = page.locator("td.k a", { hasText: "evil.example" });
+    expect(await evil.getAttribute("rel")).toBe("noopener noreferrer nofollow");
+    expect(await evil.getAttribute("href")).toMatch(/^http:\/\/evil\.example\//);
+    const js = page.locator("td.k", { hasText: "javascript:alert(6)//" });
+    expect(await js.count()).toBe(1);
+    expect(await js.locator("a").count()).toBe(0);
+    await page.goto(`${worker.url}/sites/demo/2015-05/keywords`);
+    expect(await page.locator("td.k", { hasText: "<script>alert(7)</script>" }).count()).toBe(1);
+    expect(problems).toEqual([]);
+    await context.close();
+  });
+});
