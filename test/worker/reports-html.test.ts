@@ -108,7 +108,7 @@ describe("report pages (HTML)", () => {
     expect(html).toContain("Mon 2015-05-18: no data (gap)");
   });
 
-  it("a month page costs 1 + 7 D1 queries (the site, then one batch), and a current ETag only the site lookup", async () => {
+  it("a month page costs 1 + 7 D1 queries (the site, then one batch); the next reader, and a current ETag, only the site lookup", async () => {
     let queries = 0;
     let batches = 0;
     const counting = new Proxy(env.DB, {
@@ -139,13 +139,28 @@ describe("report pages (HTML)", () => {
     }
     const app = createApp();
     const ctx = { waitUntil() {}, passThroughOnException() {}, props: {} } as unknown as ExecutionContext;
-    const res = await app.fetch(new Request("http://vigie.test/sites/html/2015-05", { headers: read(site) }), { ...env, DB: counting }, ctx);
+    const get = (headers: Record<string, string> = {}) => app.fetch(new Request("http://vigie.test/sites/html/2015-10", { headers: { ...read(site), ...headers } }), { ...env, DB: counting }, ctx);
+    const res = await get();
     expect(res.status).toBe(200);
+    expect(res.headers.get("server-timing")).toMatch(/^d1;desc="SQL, 1 batch";dur=[\d.]+$/);
     expect({ queries, batches }).toEqual({ queries: 8, batches: 1 });
+    const html = await res.text();
+    await new Promise((r) => setTimeout(r, 50)); // the page cache is written after the answer
     queries = 0;
-    const again = await app.fetch(new Request("http://vigie.test/sites/html/2015-05", { headers: { ...read(site), "if-none-match": res.headers.get("etag")! } }), { ...env, DB: counting }, ctx);
+    const cached = await get();
+    expect(cached.headers.get("x-vigie-cache")).toBe("hit");
+    expect(await cached.text()).toBe(html);
+    expect(cached.headers.get("content-security-policy")).toContain("default-src 'self'");
+    expect(queries).toBe(1);
+    queries = 0;
+    const again = await get({ "if-none-match": res.headers.get("etag")! });
     expect(again.status).toBe(304);
     expect(queries).toBe(1);
+    // A new chunk moves the site's version: the cached page is not served any more.
+    await uploadText(site, `9.9.9.9 - - [27/Oct/2015:10:00:00 +0100] "GET /new HTTP/1.1" 200 10 "-" "Mozilla/5.0 (X11; Linux x86_64) Firefox/38.0"\n`, "late", 1);
+    const fresh = await app.fetch(new Request("http://vigie.test/sites/html/2015-10", { headers: read(site) }), env, ctx);
+    expect(fresh.headers.get("x-vigie-cache")).toBeNull();
+    expect(await fresh.text()).not.toBe(html);
   });
 });
 

@@ -6,12 +6,16 @@ import type { Context } from "hono";
 import type { AppEnv } from "../app";
 import type { Site } from "../db/queries/find-site";
 import { ApiError } from "../errors";
+import { ASSETS } from "../views/assets";
 
 export const MONTH_RE = /^\d{4}-(0[1-9]|1[0-2])$/;
 export const YEAR_RE = /^\d{4}$/;
 
-/** Bumped when a page's rendering changes, so browsers drop what they revalidate. */
-export const RENDER_VERSION = "r1";
+/**
+ * Names the page rendering: bump the constant when a view changes (the stylesheet and the script
+ * name themselves by their hash), so that ETags and the page cache drop what an older deploy rendered.
+ */
+export const RENDER_VERSION = `r2.${ASSETS["vigie.css"].hash}.${ASSETS["sort.js"].hash}`;
 
 export function parseMonth(s: string | undefined): string {
   if (s === undefined || !MONTH_RE.test(s)) throw new ApiError("bad_request", "month must be YYYY-MM");
@@ -76,4 +80,29 @@ export function securityHeaders(c: Context<AppEnv>): void {
   c.header("X-Content-Type-Options", "nosniff");
   c.header("Referrer-Policy", "no-referrer");
   c.header("X-Frame-Options", "DENY");
+}
+
+/**
+ * A rendered page, kept in the Workers Cache API (per data centre) under the site's version: the
+ * figures cannot change without the version moving, so every reader after the first one since the
+ * last upload costs one D1 query (the site) instead of the report's batch, whose reads grow with
+ * the month's panel rows and the year's visitors (the distinct count is the costly part).
+ */
+function pageCacheKey(c: Context<AppEnv>, site: Site, variant: string): Request {
+  const url = new URL(c.req.url);
+  const day = new Date().toISOString().slice(0, 10);
+  const key = new URL(`https://page-cache.vigie.invalid/${site.id}/v${site.version}/${RENDER_VERSION}/${day}${url.pathname}`);
+  key.search = url.search;
+  key.searchParams.set("__variant", variant);
+  return new Request(key);
+}
+
+export async function cachedPage(c: Context<AppEnv>, site: Site, variant: string): Promise<string | null> {
+  const hit = await caches.default.match(pageCacheKey(c, site, variant)).catch(() => undefined);
+  return hit ? hit.text() : null;
+}
+
+export function keepPage(c: Context<AppEnv>, site: Site, variant: string, html: string): void {
+  const put = caches.default.put(pageCacheKey(c, site, variant), new Response(html, { headers: { "Cache-Control": "max-age=3600", "Content-Type": "text/html; charset=UTF-8" } }));
+  c.executionCtx.waitUntil(put.catch((e) => console.error("page cache:", e)));
 }

@@ -25,7 +25,7 @@ import { LoginPage, MessagePage } from "../views/login-page";
 import { MonthPage } from "../views/month-page";
 import { PanelPage } from "../views/panel-page";
 import { YearPage } from "../views/year-page";
-import { cacheable, intParam, MONTH_RE, notModified, securityHeaders, YEAR_RE } from "./reports-http";
+import { cachedPage, cacheable, intParam, keepPage, MONTH_RE, notModified, securityHeaders, YEAR_RE } from "./reports-http";
 import { indexJson, isPanelId, monthJson, panelPageJson, yearJson } from "./reports-model";
 
 export const reports = new Hono<AppEnv>();
@@ -40,6 +40,25 @@ type Status = 200 | 400 | 401 | 404 | 500;
 async function page(c: Context<AppEnv>, status: Status, node: HtmlEscapedString | Promise<HtmlEscapedString>): Promise<Response> {
   securityHeaders(c);
   return c.html(await renderPage(node), status);
+}
+
+/**
+ * A report page of a readable site: 304 when the client's copy is current, the page cache when
+ * this version was rendered here already, else `build` (its queries and rendering), kept for the next reader.
+ */
+async function report(c: Context<AppEnv>, r: Reader, build: () => Promise<{ status: Status; node: HtmlEscapedString | Promise<HtmlEscapedString> }>): Promise<Response> {
+  const variant = r.logout ? "cookie" : "";
+  if (cacheable(c, r.site, variant)) return notModified(c);
+  securityHeaders(c);
+  const hit = await cachedPage(c, r.site, variant);
+  if (hit !== null) {
+    c.header("X-Vigie-Cache", "hit");
+    return c.html(hit, 200);
+  }
+  const { status, node } = await build();
+  const html = await renderPage(node);
+  if (status === 200) keepPage(c, r.site, variant, html);
+  return c.html(html, status);
 }
 
 /** Only a path of this site's reports may follow a login: never another origin. */
@@ -80,9 +99,10 @@ reports.get("/sites/:site", (c) => c.redirect(`/sites/${encodeURIComponent(c.req
 reports.get("/sites/:site/", async (c) => {
   const r = await reader(c);
   if (r instanceof Response) return r;
-  if (cacheable(c, r.site, r.logout ? "cookie" : "")) return notModified(c);
-  const index = indexJson(r.site.name, await getSiteIndex(c.env.DB, r.site.id));
-  return page(c, 200, IndexPage({ index, logout: r.logout }));
+  return report(c, r, async () => {
+    const index = indexJson(r.site.name, await getSiteIndex(c.env.DB, r.site.id));
+    return { status: 200, node: IndexPage({ index, logout: r.logout }) };
+  });
 });
 
 reports.get("/sites/:site/:period", async (c) => {
@@ -91,14 +111,18 @@ reports.get("/sites/:site/:period", async (c) => {
   const period = c.req.param("period");
   const db = c.env.DB;
   if (YEAR_RE.test(period)) {
-    if (cacheable(c, r.site, r.logout ? "cookie" : "")) return notModified(c);
-    const y = yearJson(r.site.name, period, await getYearReport(db, r.site.id, period, 25));
-    return page(c, y.months.length ? 200 : 404, YearPage({ y, logout: r.logout }));
+    return report(c, r, async () => {
+      const y = yearJson(r.site.name, period, await getYearReport(db, r.site.id, period, 25));
+      return { status: y.months.length ? 200 : 404, node: YearPage({ y, logout: r.logout }) };
+    });
   }
   if (MONTH_RE.test(period)) {
-    if (cacheable(c, r.site, r.logout ? "cookie" : "")) return notModified(c);
-    const m = monthJson(r.site.name, period, await getMonthReport(db, r.site.id, period, { top: MONTH_TOP, watched: 1000, samples: 10 }));
-    return page(c, m.hasData ? 200 : 404, MonthPage({ m, logout: r.logout, top: MONTH_TOP }));
+    return report(c, r, async () => {
+      const rows = await getMonthReport(db, r.site.id, period, { top: MONTH_TOP, watched: 1000, samples: 10 });
+      c.header("Server-Timing", `d1;desc="SQL, 1 batch";dur=${rows.sqlMs.toFixed(1)}`);
+      const m = monthJson(r.site.name, period, rows);
+      return { status: m.hasData ? 200 : 404, node: MonthPage({ m, logout: r.logout, top: MONTH_TOP }) };
+    });
   }
   return page(c, 404, MessagePage({ site: r.site.name, title: "Not found", message: "Report pages are /sites/NAME/YYYY and /sites/NAME/YYYY-MM." }));
 });

@@ -58,7 +58,7 @@ export function MonthPage(p: MonthPageProps) {
       <Tiles t={m} />
 
       <section class="card" id="year">
-        <h2>{m.year.year} so far <small>· {fmtInt(m.year.visitors)} unique visitors over the year, {fmtInt(m.year.days)} days with data</small></h2>
+        <h2>{m.year.year === new Date().toISOString().slice(0, 4) ? `${m.year.year} so far` : `The year ${m.year.year}`} <small>· {fmtInt(m.year.visitors)} unique visitors over the year, {fmtInt(m.year.days)} days with data</small></h2>
         <MonthsOfYear id="recall" site={m.site} year={m.year.year} months={m.year.months} total={m.year} here={m.month} />
       </section>
 

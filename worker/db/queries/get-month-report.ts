@@ -41,6 +41,8 @@ export interface MonthReportRows {
   yearMonths: MonthRow[];
   watched: WatchedRow[];
   samples: SampleRow[];
+  /** SQL time of the batch as D1 reports it (meta.duration summed), for a Server-Timing header. */
+  sqlMs: number;
 }
 
 export const MONTH_PAGE_STATEMENTS = 7;
@@ -107,5 +109,6 @@ export async function getMonthReport(
     yearMonths: results[4].results as MonthRow[],
     watched: results[5].results as WatchedRow[],
     samples: results[6].results as SampleRow[],
+    sqlMs: results.reduce((t, r) => t + (r.meta?.duration ?? 0), 0),
   };
 }
