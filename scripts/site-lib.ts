@@ -258,3 +258,146 @@ export async function listSites(target: D1Target, opts: WranglerOptions): Promis
     createdAt: new Date(r.created_at * 1000).toISOString(),
   }));
 }
+
+// ---- the watchdog: nodes and the watch configuration ----
+
+export const NODE_ROLES = ["master", "standby"] as const;
+export type NodeRole = (typeof NODE_ROLES)[number];
+export const NODE_NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$/;
+export const DNS_PROVIDERS = ["cloudflare", "gandi"] as const;
+export const RECORD_TYPES = ["A", "AAAA"] as const;
+export const FAILBACK_MODES = ["manual", "auto"] as const;
+
+export interface NewNode {
+  site: string;
+  node: string;
+  role: NodeRole;
+  nodeToken: string;
+}
+
+/** The site's id and the node holding `role`, if any: no row when there is no such site. */
+export function roleHolderSql(site: string, role: NodeRole): string {
+  return `SELECT s.id AS id, (SELECT n.node FROM nodes AS n WHERE n.site_id = s.id AND n.role = ${sqlString(role)}) AS holder FROM sites AS s WHERE s.name = ${sqlString(site)}`;
+}
+
+/** Creates the node, or gives an existing one its role and a new token (the old token stops working). */
+export function upsertNodeSql(site: string, node: string, role: NodeRole, tokenHash: string, now: number): string {
+  return `INSERT INTO nodes (site_id, node, role, token_hash, created_at) SELECT id, ${sqlString(node)}, ${sqlString(role)}, ${sqlString(tokenHash)}, ${sqlValue(now)} FROM sites WHERE name = ${sqlString(site)} ON CONFLICT (site_id, node) DO UPDATE SET role = excluded.role, token_hash = excluded.token_hash RETURNING node`;
+}
+
+/**
+ * Runs `sql`; when the database lacks a table or column it needs (migrations pending: a site made
+ * before the watchdog existed), applies the migrations and runs it again. Saves a wrangler run in
+ * the usual case.
+ */
+async function executeMigrated<Row>(sql: string, target: D1Target, opts: WranglerOptions): Promise<Row[]> {
+  try {
+    return await d1Execute<Row>(sql, target, opts);
+  } catch (e) {
+    if (!(e instanceof SiteError || e instanceof WranglerError) || !/no such (table|column)/.test(e.message)) throw e;
+    await applyMigrations(target, opts);
+    return d1Execute<Row>(sql, target, opts);
+  }
+}
+
+/** Registers a node of the site with a fresh token (returned, never stored), applying pending migrations if need be. */
+export async function addNode(site: string, node: string, role: NodeRole, target: D1Target, opts: WranglerOptions): Promise<NewNode> {
+  checkSiteName(site);
+  if (!NODE_NAME.test(node)) throw new SiteError(`bad node name ${JSON.stringify(node)}: use 1 to 63 letters, digits, '.', '_' or '-'`);
+  const [found] = await executeMigrated<{ id: number; holder: string | null }>(roleHolderSql(site, role), target, opts);
+  if (!found) throw new SiteError(`no site "${site}"`);
+  if (found.holder !== null && found.holder !== node) {
+    throw new SiteError(`site "${site}" already has a ${role}: node "${found.holder}" (a site has one master and one standby)`);
+  }
+  const nodeToken = newToken("node");
+  const rows = await d1Execute<{ node: string }>(upsertNodeSql(site, node, role, await hashToken(nodeToken), Date.now()), target, opts);
+  if (rows.length === 0) throw new SiteError(`no site "${site}"`);
+  return { site, node, role, nodeToken };
+}
+
+export interface WatchSettings {
+  provider: (typeof DNS_PROVIDERS)[number];
+  /** Cloudflare's zone id, or the domain for Gandi. */
+  zone: string;
+  record: string;
+  type: (typeof RECORD_TYPES)[number];
+  lease: number;
+  failback: (typeof FAILBACK_MODES)[number];
+  down: number;
+  up: number;
+  stable: number;
+  maxSwitches: number;
+  window: number;
+  minUpdate: number;
+  replicationMaxAge: number;
+}
+
+export const WATCH_DEFAULTS = { type: "A", lease: 180, failback: "manual", down: 3, up: 5, stable: 900, maxSwitches: 2, window: 21600, minUpdate: 300, replicationMaxAge: 86400 } as const;
+
+/** Integer settings and their bounds. */
+const WATCH_BOUNDS: Record<"lease" | "down" | "up" | "stable" | "maxSwitches" | "window" | "minUpdate" | "replicationMaxAge", [number, number, string]> = {
+  lease: [10, 86_400, "--lease (seconds)"],
+  down: [2, 1000, "--down (ticks)"],
+  up: [1, 1000, "--up (ticks)"],
+  stable: [0, 604_800, "--stable (seconds)"],
+  maxSwitches: [1, 1000, "--max-switches"],
+  window: [60, 2_592_000, "--window (seconds)"],
+  minUpdate: [0, 86_400, "--min-update (seconds)"],
+  replicationMaxAge: [60, 31_536_000, "--replication-max-age (seconds)"],
+};
+
+const DOMAIN = /^(?=.{1,253}$)([a-z0-9_]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$/;
+
+/** Checks the settings; every problem is listed at once. Returns them normalised (names lowercase, no trailing dot). */
+export function checkWatch(w: WatchSettings): WatchSettings {
+  const errors: string[] = [];
+  const record = w.record.toLowerCase().replace(/\.$/, "");
+  let zone = w.zone;
+  if (!(DNS_PROVIDERS as readonly string[]).includes(w.provider)) errors.push(`--provider must be one of ${DNS_PROVIDERS.join(", ")}`);
+  if (!(RECORD_TYPES as readonly string[]).includes(w.type)) errors.push(`--type must be A or AAAA`);
+  if (!(FAILBACK_MODES as readonly string[]).includes(w.failback)) errors.push(`--failback must be manual or auto`);
+  if (!DOMAIN.test(record)) errors.push(`--record ${JSON.stringify(w.record)} is not a fully qualified domain name`);
+  if (w.provider === "gandi") {
+    zone = zone.toLowerCase().replace(/\.$/, "");
+    if (!DOMAIN.test(zone)) errors.push(`--zone ${JSON.stringify(w.zone)} must be the domain for Gandi`);
+    else if (record !== zone && !record.endsWith(`.${zone}`)) errors.push(`--record ${record} is not inside the domain ${zone}`);
+  } else if (!/^[A-Za-z0-9_-]{1,64}$/.test(zone)) {
+    errors.push(`--zone ${JSON.stringify(w.zone)} must be Cloudflare's zone id (32 hex characters, on the zone's overview page)`);
+  }
+  for (const [key, [min, max, flag]] of Object.entries(WATCH_BOUNDS)) {
+    const v = w[key as keyof typeof WATCH_BOUNDS];
+    if (!Number.isSafeInteger(v) || v < min || v > max) errors.push(`${flag} must be an integer from ${min} to ${max}`);
+  }
+  if (errors.length) throw new SiteError(`watch:\n  ${errors.join("\n  ")}`);
+  return { ...w, zone, record };
+}
+
+/**
+ * Sets the watch configuration and creates the state row (MASTER_ACTIVE, epoch 1) if there is none.
+ * An existing state keeps its role and epoch, but forgets what the record was last set to: the next
+ * tick reads the (maybe new) record and writes it only if it is not right. The version bump makes a
+ * tick running meanwhile lose its compare-and-swap. The last statement returns the site's id.
+ */
+export function watchSql(site: string, w: WatchSettings, now: number): string {
+  const siteId = `(SELECT id FROM sites WHERE name = ${sqlString(site)})`;
+  const cols = {
+    provider: w.provider, zone: w.zone, record: w.record, type: w.type, lease_seconds: w.lease, down_ticks: w.down, up_ticks: w.up,
+    failback: w.failback, stable_seconds: w.stable, max_switches: w.maxSwitches, switch_window_seconds: w.window,
+    min_update_seconds: w.minUpdate, replication_max_age_seconds: w.replicationMaxAge,
+  };
+  const names = Object.keys(cols);
+  const values = Object.values(cols).map(sqlValue);
+  return [
+    `INSERT INTO watchdog_state (site_id, since) SELECT id, ${sqlValue(now)} FROM sites WHERE name = ${sqlString(site)} ON CONFLICT (site_id) DO UPDATE SET target = NULL, record_content = NULL, record_checked_at = NULL, version = version + 1`,
+    `INSERT INTO watch_config (site_id, ${names.join(", ")}) SELECT ${siteId}, ${values.join(", ")} WHERE ${siteId} IS NOT NULL ON CONFLICT (site_id) DO UPDATE SET ${names.map((n) => `${n} = excluded.${n}`).join(", ")} RETURNING site_id`,
+  ].join(";\n");
+}
+
+/** Sets the site's watchdog (applying pending migrations if need be); returns the settings as stored. */
+export async function watchSite(site: string, settings: WatchSettings, target: D1Target, opts: WranglerOptions): Promise<{ site: string } & WatchSettings> {
+  checkSiteName(site);
+  const w = checkWatch(settings);
+  const rows = await executeMigrated<{ site_id: number }>(watchSql(site, w, Date.now()), target, opts);
+  if (rows.length === 0) throw new SiteError(`no site "${site}"`);
+  return { site, ...w };
+}

@@ -7,13 +7,20 @@ import { resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { defineCommand, renderUsage, runCommand, runMain, type CommandDef } from "citty";
 import {
+  addNode,
   addSite,
+  DNS_PROVIDERS,
+  FAILBACK_MODES,
   listSites,
   loadUserConfig,
+  NODE_ROLES,
   PRIVACY,
+  RECORD_TYPES,
   rotateToken,
   SITE_TOKEN_KINDS,
   SiteError,
+  WATCH_DEFAULTS,
+  watchSite,
   WranglerError,
   type D1Target,
 } from "./site-lib";
@@ -71,11 +78,59 @@ const list = defineCommand({
   },
 });
 
-/**
- * The command table. `node NAME NODE --role master|standby` and `watch NAME --provider …`
- * (DESIGN.md, "Public contract") join it as one `defineCommand` each, with their logic in site-lib.
- */
-const commands: Record<string, CommandDef<any>> = { add, token, list };
+const node = defineCommand({
+  meta: { name: "node", description: "Register a site's master or standby box (or give it a new token) and print its node token" },
+  args: {
+    name: { type: "positional", required: true, valueHint: "NAME", description: "Site name" },
+    node: { type: "positional", required: true, valueHint: "NODE", description: "Node name: letters, digits, '.', '_', '-'" },
+    role: { type: "enum", options: [...NODE_ROLES], required: true, description: "The node's role" },
+    ...targetArgs,
+  },
+  async run({ args }) {
+    print(await addNode(args.name, args.node, args.role, target(args), wrangler));
+  },
+});
+
+/** An integer flag (citty hands over strings). */
+function int(value: string | undefined, fallback: number, flag: string): number {
+  if (value === undefined) return fallback;
+  if (!/^\d+$/.test(value)) throw new SiteError(`${flag} must be a whole number, not ${JSON.stringify(value)}`);
+  return Number(value);
+}
+
+const watch = defineCommand({
+  meta: { name: "watch", description: "Set the site's watchdog: which DNS record follows the active node, and when to switch" },
+  args: {
+    name: { type: "positional", required: true, valueHint: "NAME", description: "Site name" },
+    provider: { type: "enum", options: [...DNS_PROVIDERS], required: true, description: "DNS provider (its token: the DNS_TOKEN secret)" },
+    zone: { type: "string", required: true, valueHint: "ZONE", description: "Cloudflare's zone id, or the domain for Gandi" },
+    record: { type: "string", required: true, valueHint: "FQDN", description: "The record that follows the active node" },
+    type: { type: "enum", options: [...RECORD_TYPES], default: WATCH_DEFAULTS.type, description: "A (IPv4) or AAAA (IPv6)" },
+    lease: { type: "string", valueHint: "SECONDS", description: `A node is alive this long after its last heartbeat (default ${WATCH_DEFAULTS.lease}: 3 missed minutes)` },
+    failback: { type: "enum", options: [...FAILBACK_MODES], default: WATCH_DEFAULTS.failback, description: "manual: the owner asks for it; auto: after a stable period" },
+    down: { type: "string", valueHint: "TICKS", description: `Fail over at the Nth consecutive tick with the master silent (default ${WATCH_DEFAULTS.down})` },
+    up: { type: "string", valueHint: "TICKS", description: `Automatic failback after N ticks of steady master… (default ${WATCH_DEFAULTS.up})` },
+    stable: { type: "string", valueHint: "SECONDS", description: `…and this long (default ${WATCH_DEFAULTS.stable})` },
+    "max-switches": { type: "string", valueHint: "N", description: `Automatic role changes allowed per window before HOLD (default ${WATCH_DEFAULTS.maxSwitches})` },
+    window: { type: "string", valueHint: "SECONDS", description: `The flap window (default ${WATCH_DEFAULTS.window})` },
+    "min-update": { type: "string", valueHint: "SECONDS", description: `Least time between two address updates of the record (default ${WATCH_DEFAULTS.minUpdate})` },
+    "replication-max-age": { type: "string", valueHint: "SECONDS", description: `Warn when the standby's copy is older (default ${WATCH_DEFAULTS.replicationMaxAge})` },
+    ...targetArgs,
+  },
+  async run({ args }) {
+    const d = WATCH_DEFAULTS;
+    print(await watchSite(args.name, {
+      provider: args.provider, zone: args.zone, record: args.record, type: args.type, failback: args.failback,
+      lease: int(args.lease, d.lease, "--lease"), down: int(args.down, d.down, "--down"), up: int(args.up, d.up, "--up"),
+      stable: int(args.stable, d.stable, "--stable"), maxSwitches: int(args["max-switches"], d.maxSwitches, "--max-switches"),
+      window: int(args.window, d.window, "--window"), minUpdate: int(args["min-update"], d.minUpdate, "--min-update"),
+      replicationMaxAge: int(args["replication-max-age"], d.replicationMaxAge, "--replication-max-age"),
+    }, target(args), wrangler));
+  },
+});
+
+/** The command table. */
+const commands: Record<string, CommandDef<any>> = { add, token, list, node, watch };
 
 const main = defineCommand({
   meta: { name: "site", description: "Manage Vigie sites (npm run site -- <command>)" },

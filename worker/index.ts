@@ -7,9 +7,13 @@ const app = createApp();
 
 export default {
   fetch: app.fetch,
-  /** The watchdog's tick, every minute (wrangler.toml crons); `GET /__scheduled` under `wrangler dev --test-scheduled`. */
-  scheduled(controller, env, ctx) {
-    ctx.waitUntil(runWatchdog(watchdogDeps(env), controller.scheduledTime));
+  /**
+   * The watchdog's tick, every minute (wrangler.toml crons); `GET /__scheduled` under `wrangler dev
+   * --test-scheduled`. Awaited rather than left to waitUntil, so that `/__scheduled` answers once
+   * the tick (DNS writes included) is done and a failed tick is recorded as a failed run.
+   */
+  async scheduled(controller, env, _ctx) {
+    await runWatchdog(watchdogDeps(env), controller.scheduledTime);
   },
 } satisfies ExportedHandler<Env>;
 

@@ -7,6 +7,7 @@
  * - Gandi LiveDNS v5 at `https://api.gandi.net/v5/livedns` and `http://dns.fake/v5/livedns`.
  * - A webhook receiver at `http://hooks.fake/…`.
  * - Control, for the tests: `http://dns.fake/__fake/{reset,state,inject,token}` (JSON).
+ * On loopback (scripts/fake-dns.ts, for `wrangler dev`), every host is `dns.fake`, and `/hook…` is the webhook.
  */
 
 interface CfRecord { id: string; zone_id: string; zone_name: string; name: string; type: string; content: string; proxied: boolean; proxiable: boolean; ttl: number; comment: string | null; tags: string[]; created_on: string; modified_on: string }
@@ -71,7 +72,9 @@ export class FakeApis {
   /** The fake's answer, or null when the request is not for it. */
   async handle(request: Request): Promise<Response | null> {
     const url = new URL(request.url);
-    const host = url.hostname;
+    const loopback = url.hostname === "127.0.0.1" || url.hostname === "localhost" || url.hostname === "[::1]";
+    if (loopback && url.pathname.startsWith("/hook")) return this.record("webhook", request, url, () => this.hook(request, url));
+    const host = loopback ? "dns.fake" : url.hostname;
     if (host === "hooks.fake") return this.record("webhook", request, url, () => this.hook(request, url));
     if (host === "dns.fake" && url.pathname.startsWith("/__fake/")) return this.control(request, url);
     const cf = (host === "api.cloudflare.com" || host === "dns.fake") && url.pathname.startsWith(`${CF_PREFIX}/`);

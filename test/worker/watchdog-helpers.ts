@@ -46,7 +46,7 @@ export async function heartbeat(token: string, ip: string | null, body?: unknown
 export async function tick(scheduledTime: number, overrides: Partial<Cloudflare.Env> = {}): Promise<void> {
   const controller = createScheduledController({ scheduledTime, cron: "* * * * *" });
   const ctx = createExecutionContext();
-  worker.scheduled(controller, { ...env, ...overrides }, ctx);
+  await worker.scheduled(controller, { ...env, ...overrides }, ctx);
   await waitOnExecutionContext(ctx);
 }
 

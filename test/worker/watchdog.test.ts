@@ -1,5 +1,6 @@
 import { env } from "cloudflare:test";
 import { afterEach, describe, expect, it, vi } from "vitest";
+import { rawEmail } from "../../worker/watchdog/email";
 import { createSite, dumpDatabase } from "./helpers";
 import type { TestSite } from "./helpers";
 import { command, createNode, fake, heartbeat, resetFake, rows, setClock, tick, watchdogStatus, watchSite, writes } from "./watchdog-helpers";
@@ -284,9 +285,10 @@ describe("the watchdog loop", () => {
     expect(await rows("SELECT attempts, sent_at IS NOT NULL AS sent FROM notifications WHERE site_id = ?1 ORDER BY attempts", loop.site.id)).toEqual([{ attempts: 1, sent: 1 }, { attempts: 1, sent: 1 }, { attempts: 2, sent: 1 }]);
   });
 
-  it("both nodes silent: NO_STANDBY, the record is left alone", async () => {
+  it("both nodes silent: NO_STANDBY, the record is left alone; alerts by webhook and e-mail", async () => {
     await resetFake(cfSeed(M));
-    const loop = await Loop.create("cf-blind", { provider: "cloudflare", zone: ZONE, record: "www.example.org" });
+    const mail = { NOTIFY_EMAIL_FROM: "vigie@example.org", NOTIFY_EMAIL_TO: "owner@example.net" };
+    const loop = await Loop.create("cf-blind", { provider: "cloudflare", zone: ZONE, record: "www.example.org" }, mail);
     await loop.run(5, { master: M, standby: S });
     await loop.run(20, {});
     expect(await loop.transitions()).toEqual(["MASTER_ACTIVE→MASTER_SUSPECT", "MASTER_SUSPECT→NO_STANDBY"]);
@@ -294,5 +296,23 @@ describe("the watchdog loop", () => {
     const st = await watchdogStatus("cf-blind", loop.site.readToken);
     expect(st.body.state).toBe("NO_STANDBY");
     expect(st.body.warnings).toEqual(expect.arrayContaining([expect.stringMatching(/^master box1 silent for/), expect.stringMatching(/^standby box2 silent for/)]));
+    // One outbox row per message and channel, each sent once (e-mail through the send_email binding).
+    expect(await rows("SELECT channel, title, sent_at IS NOT NULL AS sent, attempts, last_error FROM notifications WHERE site_id = ?1 ORDER BY created_at, channel", loop.site.id)).toEqual(
+      ["cf-blind: Master server silent", "cf-blind: Master down, standby not available: no action"].flatMap((title) => [
+        { channel: "email", title, sent: 1, attempts: 1, last_error: null },
+        { channel: "webhook", title, sent: 1, attempts: 1, last_error: null },
+      ]),
+    );
+  });
+
+  it("an e-mail is a plain RFC 5322 message with an encoded subject", () => {
+    const raw = rawEmail("vigie@example.org", "owner@example.net", { title: "démo: Master server silent", text: "démo: box1 silent", priority: 3 }, new Date(T0));
+    const [head, body] = raw.split("\r\n\r\n");
+    expect(head.split("\r\n")).toEqual([
+      "From: Vigie <vigie@example.org>", "To: owner@example.net", `Subject: =?UTF-8?B?${btoa("d\xc3\xa9mo: Master server silent")}?=`,
+      "Date: Wed, 25 Nov 2026 12:00:00 +0000", expect.stringMatching(/^Message-ID: <[0-9a-f-]{36}@example\.org>$/),
+      "MIME-Version: 1.0", "Content-Type: text/plain; charset=utf-8", "Content-Transfer-Encoding: base64",
+    ]);
+    expect(new TextDecoder().decode(Uint8Array.from(atob(body.trim()), (c) => c.charCodeAt(0)))).toBe("démo: box1 silent");
   });
 });

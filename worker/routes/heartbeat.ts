@@ -36,7 +36,7 @@ heartbeat.post("/heartbeat", async (c) => {
     state: watch?.state.state ?? UNWATCHED,
     active: activeNode(watch, nodes),
     masterAddress: nodeAddress(nodes.find((n) => n.role === "master"), watch),
-    record: recordView(watch),
+    record: recordView(watch, "target"),
   });
 });
 

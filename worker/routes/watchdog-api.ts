@@ -31,7 +31,7 @@ watchdogApi.get("/sites/:site/watchdog", async (c) => {
     epoch: watch?.state.epoch ?? 0,
     active: activeNode(watch, nodes),
     nodes: nodes.map((n) => nodeView(n, watch)),
-    record: recordView(watch),
+    record: recordView(watch, "seen"),
     events: events.map((e) => ({ at: iso(e.at), from: e.from, to: e.to, reason: e.reason, epoch: e.epoch })),
     warnings: warnings(watch, nodes, Date.now()),
   });

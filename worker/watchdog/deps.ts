@@ -17,7 +17,10 @@ export interface WatchdogDeps {
   send: Sender;
 }
 
-export function watchdogDeps(env: Env, fetcher: typeof fetch = fetch): WatchdogDeps {
+/** `fetch` called through a wrapper: workerd refuses it detached and called as a method of another object. */
+const globalFetch: typeof fetch = (input, init) => fetch(input, init);
+
+export function watchdogDeps(env: Env, fetcher: typeof fetch = globalFetch): WatchdogDeps {
   const channels: Channel[] = [];
   if (env.NOTIFY_WEBHOOK_URL) channels.push("webhook");
   if (env.EMAIL && env.NOTIFY_EMAIL_FROM && env.NOTIFY_EMAIL_TO) channels.push("email");

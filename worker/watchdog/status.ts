@@ -18,9 +18,14 @@ export function activeNode(w: Watch | null, nodes: NodeRow[]): string | null {
   return nodes.find((n) => n.role === role)?.node ?? null;
 }
 
-export function recordView(w: Watch | null): { name: string; type: string; content: string | null } | null {
+/**
+ * The record: `content` is what the provider last answered it holds (null before the first read);
+ * for the heartbeat reply, `content` is the target the watchdog steers it to.
+ */
+export function recordView(w: Watch | null, what: "seen" | "target"): { name: string; type: string; content: string | null; target?: string | null } | null {
   if (!w) return null;
-  return { name: w.config.record, type: w.config.type, content: w.state.recordContent ?? w.state.target };
+  const r = { name: w.config.record, type: w.config.type };
+  return what === "target" ? { ...r, content: w.state.target } : { ...r, content: w.state.recordContent, target: w.state.target };
 }
 
 export function nodeView(n: NodeRow, w: Watch | null) {
