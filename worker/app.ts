@@ -6,6 +6,7 @@ import { ingest } from "./routes/ingest";
 import { reports } from "./routes/reports";
 import { sitesApi } from "./routes/sites-api";
 import { watchdogApi } from "./routes/watchdog-api";
+import { watchdogPages } from "./routes/watchdog-page";
 
 export type AppEnv = { Bindings: Env };
 
@@ -20,6 +21,7 @@ export function createApp() {
   app.route("/api/v1", heartbeat);
   app.route("/api/v1", watchdogApi);
   app.route("/api/v1", sitesApi);
+  app.route("/", watchdogPages);
   app.route("/", reports);
   app.notFound((c) => c.json(errorBody("not_found", `no route ${c.req.method} ${new URL(c.req.url).pathname}`), 404));
   app.onError((e, c) => {

@@ -1,4 +1,4 @@
-import { env } from "cloudflare:test";
+import { env, SELF } from "cloudflare:test";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { rawEmail } from "../../worker/watchdog/email";
 import { createSite, dumpDatabase } from "./helpers";
@@ -283,6 +283,36 @@ describe("the watchdog loop", () => {
     const titles = f.webhook.map((w) => w.body.title).sort();
     expect(titles).toEqual(["cf-race: Failing over to the standby", "cf-race: Fallback server activated (epoch 2)", "cf-race: Master server silent"]);
     expect(await rows("SELECT attempts, sent_at IS NOT NULL AS sent FROM notifications WHERE site_id = ?1 ORDER BY attempts", loop.site.id)).toEqual([{ attempts: 1, sent: 1 }, { attempts: 1, sent: 1 }, { attempts: 2, sent: 1 }]);
+  });
+
+  it("the status page: behind the read token, its failback button works with the login cookie, same origin only", async () => {
+    await resetFake(cfSeed(M));
+    const loop = await Loop.create("cf-page", { provider: "cloudflare", zone: ZONE, record: "www.example.org" });
+    await loop.run(5, { master: M, standby: S });
+    await loop.run(10, { standby: S });
+    await loop.run(12, { master: M, standby: S });
+    expect(await loop.state()).toMatchObject({ state: "MASTER_RECOVERING" });
+    const url = "http://vigie.test/sites/cf-page/watchdog";
+    const cookie = { cookie: `vigie_read_cf-page=${loop.site.readToken}` };
+    const anonymous = await SELF.fetch(url);
+    expect(anonymous.status).toBe(401);
+    expect(await anonymous.text()).toContain('action="/sites/cf-page/login"');
+    const res = await SELF.fetch(url, { headers: cookie });
+    expect(res.status).toBe(200);
+    const html = await res.text();
+    for (const text of ["MASTER_RECOVERING", "epoch 2", "box2", S, "STANDBY_ACTIVE", 'action="/sites/cf-page/watchdog/failback"', "Fail back to the master"]) expect(html).toContain(text);
+    const post = (headers: Record<string, string>) => SELF.fetch(`${url}/failback`, { method: "POST", headers, redirect: "manual" });
+    expect((await post({ ...cookie, origin: "https://evil.example" })).status).toBe(403);
+    expect((await post({})).status).toBe(401);
+    expect(await loop.state()).toMatchObject({ state: "MASTER_RECOVERING" });
+    const done = await post({ ...cookie, origin: "http://vigie.test" });
+    expect(done.status).toBe(303);
+    expect(done.headers.get("location")).toBe("/sites/cf-page/watchdog?done=failback");
+    expect(await loop.state()).toMatchObject({ state: "FAILING_BACK", epoch: 3 });
+    await loop.run(13, { master: M, standby: S });
+    const after = await (await SELF.fetch(url, { headers: cookie })).text();
+    expect(after).toContain("MASTER_ACTIVE");
+    expect(after).toContain('action="/sites/cf-page/watchdog/hold"');
   });
 
   it("both nodes silent: NO_STANDBY, the record is left alone; alerts by webhook and e-mail", async () => {

@@ -55,8 +55,13 @@ export async function requireReader(c: Context<AppEnv>, name: string): Promise<S
  * never through the cookie: for actions (watchdog commands), which a cross-site form must not trigger.
  */
 export async function requireReadToken(c: Context<AppEnv>, name: string): Promise<Site> {
-  const token = bearerToken(c);
   const site = await siteOr404(c, name);
-  if (!token || !sameDigest(await hashToken(token), site.readTokenHash)) throw new ApiError("unauthorized", "this action needs the site's read token as Authorization: Bearer");
+  if (!(await holdsReadToken(c, site, false))) throw new ApiError("unauthorized", "this action needs the site's read token as Authorization: Bearer");
   return site;
+}
+
+/** Whether the request bears the site's read token itself (public or not): as Bearer, or also as the login cookie. */
+export async function holdsReadToken(c: Context<AppEnv>, site: Site, cookieToo: boolean): Promise<boolean> {
+  const token = bearerToken(c) ?? (cookieToo ? getCookie(c, readCookieName(site.name)) : undefined) ?? null;
+  return token !== null && sameDigest(await hashToken(token), site.readTokenHash);
 }
