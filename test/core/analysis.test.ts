@@ -170,6 +170,17 @@ describe("definitions, one rule at a time", () => {
     expect(r.days.map((d) => d.date)).toEqual(["2015-05-31"]);
   });
 
+  it("out-of-order lines across a month boundary, with referers (regression: a crash at the end)", () => {
+    const r = report([
+      line({ t: "31/May/2015:23:59:59 +0000", ref: "https://a.example/x" }),
+      line({ t: "01/Jun/2015:00:00:00 +0000", ref: "https://b.example/y" }),
+      line({ t: "31/May/2015:23:59:58 +0000", ref: "https://c.example/z" }),
+    ].join("\n"));
+    expect(r.months).toEqual(["2015-05", "2015-06"]);
+    expect(r.reports[0].panels["referring-sites"].map((x) => x.key).sort()).toEqual(["a.example", "c.example"]);
+    expect(r.reports[1].panels["referring-sites"].map((x) => x.key)).toEqual(["b.example"]);
+  });
+
   it("a visit ends after more than 30 minutes without a request, whatever the line order", () => {
     const at = (hms: string) => line({ t: `17/May/2015:${hms} +0000` });
     const lines = [at("10:00:00"), at("10:30:00"), at("11:00:01"), at("12:00:00"), at("11:30:00")];

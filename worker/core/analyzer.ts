@@ -270,7 +270,8 @@ export class Analyzer {
       c[P.devices].add(a.device, hits, pages, bytes);
     });
     m.byReferer.forEach((id, hits, pages, bytes) => {
-      const ref = id < this.refererSlots.length ? this.refererSlots[id] : this.refererSlotOf(id);
+      // Referers are classified here, at the end, so the slot array can have holes: test each one.
+      const ref = this.refererSlots[id] ?? this.refererSlotOf(id);
       if (ref.kind === 2) {
         c[P["search-engines"]].add(ref.engine, hits, pages, bytes);
         c[P.keywords].add(ref.keyword, hits, pages, bytes);
