@@ -85,7 +85,8 @@ export async function applyChunk(db: D1Database, c: ChunkToApply, options: Apply
       addMonths(db, c.siteId, c.runId, plan.months),
       ...insertWatchedHits(db, c.siteId, watched),
       addToRun(db, c.runId, { lines: p.lines, rejected: p.rejected, analysisMs: c.analysisMs, now: c.now }),
-      ...(p.samples.length ? [insertRejectedSamples(db, c.runId, c.source, p.samples)] : []),
+      // Samples belong to a run (rejected_samples has no site column): none for chunks outside one.
+      ...(p.samples.length && c.runId > 0 ? [insertRejectedSamples(db, c.runId, c.source, p.samples)] : []),
       clearGuard(db),
     ];
     if (options.failAt !== undefined) writes.splice(options.failAt, 0, db.prepare("INSERT INTO guard (ok) VALUES (NULL)"));
