@@ -6,7 +6,11 @@ import { join } from "node:path";
 import { gzipSync } from "node:zlib";
 import { addSite, startLocalWorker } from "../scripts/local-worker";
 
-export interface IngestFigures { lines: number; seconds: number; linesPerSecond: number; rowsWritten: number; rowsPer1M: number; cpuMsPerMB: number; mb: number; chunks: number }
+export interface IngestFigures {
+  lines: number; seconds: number; linesPerSecond: number; rowsWritten: number; rowsPer1M: number; cpuMsPerMB: number; mb: number; chunks: number;
+  /** The busiest month's report page, first view (rendered from D1) and the next (cached). */
+  pageMs: number; cachedPageMs: number;
+}
 
 /** CPU seconds (user + system) used so far by `pid` and all its descendants. */
 function treeCpuSeconds(pid: number): number {
@@ -61,7 +65,17 @@ export async function benchIngest(file: string, chunkBytes = 8 << 20): Promise<I
       const seconds = (performance.now() - t0) / 1000;
       const cpu = treeCpuSeconds(worker.child.pid!) - cpu0;
       const mb = offset / 1e6;
-      return { lines, seconds, linesPerSecond: lines / seconds, rowsWritten, rowsPer1M: (rowsWritten * 1e6) / lines, cpuMsPerMB: (cpu * 1000) / mb, mb, chunks };
+      const timePage = async () => {
+        const t = performance.now();
+        const res = await fetch(`${worker.url}/sites/${site.site}/2015-05`, { headers: { authorization: `Bearer ${site.readToken}` } });
+        await res.text();
+        if (res.status !== 200) throw new Error(`month page answered ${res.status}`);
+        return performance.now() - t;
+      };
+      const pageMs = await timePage();
+      const cachedPageMs = await timePage();
+      return {
+        pageMs, cachedPageMs, lines, seconds, linesPerSecond: lines / seconds, rowsWritten, rowsPer1M: (rowsWritten * 1e6) / lines, cpuMsPerMB: (cpu * 1000) / mb, mb, chunks };
     } finally {
       await worker.stop();
     }

@@ -2,11 +2,14 @@
 // Every figure is timed the same way: wall clock from process start (opening the file) to
 // finished statistics, best of three. Peak memory is the process's max RSS.
 import { spawnSync } from "node:child_process";
-import { existsSync, mkdirSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { build } from "esbuild";
 import { benchIngest } from "./ingest";
+import { analyzeText } from "../worker/core/analyze";
+import { resolveConfig } from "../worker/core/config";
+import { goaccessDailyVisitors } from "../worker/core/report";
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "..");
 const data = join(root, "bench", "data");
@@ -81,6 +84,23 @@ if (existsSync(awstatsPl)) {
 console.log("ingest     uploading the file through wrangler dev (local workerd + D1)…");
 const ing = await benchIngest(log);
 console.log(`ingest     ${fmt(ing.linesPerSecond).padStart(10)} lines/s  ${ing.seconds.toFixed(1)} s for ${ing.chunks} chunks of ≤ 8 MB; ${fmt(ing.rowsPer1M)} D1 rows written per 1M lines; workerd CPU ${ing.cpuMsPerMB.toFixed(0)} ms per MB`);
+
+console.log(`report     month page ${ing.pageMs.toFixed(0)} ms from D1, ${ing.cachedPageMs.toFixed(0)} ms cached (1M-line data, local workerd)`);
+
+// GoAccess's daily unique visitors on the real semicomplete log against ours under its definition.
+if (have("goaccess")) {
+  const semi = join(root, "test", "fixtures", "semicomplete-2015-05.combined.log");
+  const out = join(data, "goaccess-semicomplete.json");
+  run("goaccess", [semi, "--log-format=COMBINED", "--no-global-config", "-o", out]);
+  const ga = JSON.parse(readFileSync(out, "utf8")) as { visitors: { data: { data: string; visitors: { count: number } }[] } };
+  const theirs = Object.fromEntries(ga.visitors.data.map((d) => [`${d.data.slice(0, 4)}-${d.data.slice(4, 6)}-${d.data.slice(6)}`, d.visitors.count]));
+  const r = resolveConfig({ siteHosts: ["semicomplete.com"] });
+  if (!r.ok) throw new Error(r.errors.join("; "));
+  const ours = goaccessDailyVisitors(analyzeText(readFileSync(semi, "utf8"), r.config).months["2015-05"]);
+  const days = Object.keys(theirs).sort();
+  const same = days.every((d) => theirs[d] === ours[d]) && Object.keys(ours).length === days.length;
+  console.log(`visitors   semicomplete daily unique visitors, GoAccess ${days.map((d) => theirs[d]).join(" / ")}, ours by its definition ${days.map((d) => ours[d]).join(" / ")}: ${same ? "equal" : "DIFFERENT"}`);
+}
 
 console.log("");
 if (goaccess) console.log(`core / goaccess: ${(core.rate / goaccess.rate).toFixed(1)}×`);
