@@ -7,6 +7,7 @@ import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { build } from "esbuild";
 import { benchIngest } from "./ingest";
+import { benchAgent } from "./agent";
 import { analyzeText } from "../worker/core/analyze";
 import { resolveConfig } from "../worker/core/config";
 import { goaccessDailyVisitors } from "../worker/core/report";
@@ -102,7 +103,21 @@ if (have("goaccess")) {
   console.log(`visitors   semicomplete daily unique visitors, GoAccess ${days.map((d) => theirs[d]).join(" / ")}, ours by its definition ${days.map((d) => ours[d]).join(" / ")}: ${same ? "equal" : "DIFFERENT"}`);
 }
 
+console.log("agent      shipping the file with the bundled edge agent to a fresh local worker…");
+const agent = await benchAgent(log);
+console.log(`agent      ${agent.mbPerSecond.toFixed(1)} MB/s read+gzip+upload (${agent.seconds.toFixed(1)} s for ${agent.mb.toFixed(0)} MB), peak RSS ${agent.peakRssMB.toFixed(0)} MB, its own CPU ${agent.cpuMsPerMB.toFixed(0)} ms per MB, bundle ${(agent.bundleBytes / 1024).toFixed(0)} KB`);
+
+// One table of everything, same file, same run.
+const rows: [string, string][] = [
+  ["core (Node, one core)", `${fmt(core.rate)} lines/s, peak RSS ${core.rssMB.toFixed(0)} MB`],
+  ["GoAccess 1.7", goaccess ? `${fmt(goaccess.rate)} lines/s — core is ${(core.rate / goaccess.rate).toFixed(1)}×` : "not installed"],
+  ["AWStats", awstats ? `${fmt(awstats.rate)} lines/s — core is ${(core.rate / awstats.rate).toFixed(1)}×` : "not installed"],
+  ["ingest through local workerd", `${fmt(ing.linesPerSecond)} lines/s, ${ing.cpuMsPerMB.toFixed(0)} CPU ms per MB`],
+  ["D1 rows written", `${fmt(ing.rowsPer1M)} per 1M lines`],
+  ["agent", `${agent.mbPerSecond.toFixed(1)} MB/s, peak RSS ${agent.peakRssMB.toFixed(0)} MB`],
+  ["month page (1M-line data)", `${ing.pageMs.toFixed(0)} ms from D1, ${ing.cachedPageMs.toFixed(0)} ms cached`],
+];
 console.log("");
-if (goaccess) console.log(`core / goaccess: ${(core.rate / goaccess.rate).toFixed(1)}×`);
-if (awstats) console.log(`core / awstats:  ${(core.rate / awstats.rate).toFixed(1)}×`);
+const w = Math.max(...rows.map(([k]) => k.length));
+for (const [k, v] of rows) console.log(`${k.padEnd(w)}  ${v}`);
 console.log(`bench: core ${Math.round(core.rate)} lines/s, goaccess ${goaccess ? Math.round(goaccess.rate) : 0} lines/s, ratio ${goaccess ? (core.rate / goaccess.rate).toFixed(2) : "n/a"}`);
