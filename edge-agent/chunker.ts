@@ -1,16 +1,21 @@
 /**
- * Cuts a byte stream into chunks of whole lines, each at most `size` bytes, in one reused buffer:
- * memory is `size` whatever the file's length. The bytes after the last newline (a line still
- * being written) are not yielded: they wait for a later run.
+ * Cuts a byte stream into chunks of whole lines, each at most `size` bytes, and gzips each one as
+ * it is read: whole lines go into the compressor as soon as they are read, so memory is a small
+ * read buffer plus one chunk's *compressed* bytes, whatever the chunk size. The bytes after the
+ * last newline (a line still being written) are not sent: they wait for a later run.
  */
+import { createHash } from "node:crypto";
+import { createGzip } from "node:zlib";
 import type { ByteReader } from "./source-file";
 
-export interface Chunk {
+export interface GzipChunk {
   /** Offsets in the source: bytes [start, end). */
   start: number;
   end: number;
-  /** A view into the reused buffer: valid until the next chunk is asked for. */
-  bytes: Buffer;
+  /** gzip of those bytes. */
+  body: Buffer;
+  /** sha-256 (hex) of the raw bytes: the same range re-read later must give the same. */
+  rawSha256: string;
 }
 
 export interface ChunksEnd {
@@ -30,38 +35,116 @@ export class SourceShrank extends Error {
   override name = "SourceShrank";
 }
 
+/** Bytes read at a time; the buffer grows past it only for a longer line. */
+export const READ_BYTES = 256 * 1024;
+
 /**
- * Yields whole-line chunks from `reader`, which is positioned at byte `start`. With `firstEnd`,
- * the first chunk is exactly [start, firstEnd) (a range being re-sent after a crash).
+ * The largest raw chunk whose gzip cannot exceed `maxBody` bytes, even for incompressible bytes
+ * (zlib's deflateBound: stored blocks cost 5 bytes per 16 KiB, plus the gzip header and trailer).
  */
-export async function* lineChunks(reader: ByteReader, start: number, size: number, firstEnd?: number): AsyncGenerator<Chunk, ChunksEnd> {
-  const buf = Buffer.allocUnsafe(Math.max(size, firstEnd === undefined ? 0 : firstEnd - start));
+export function rawLimitFor(maxBody: number): number {
+  return Math.floor(((maxBody - 64) * 16384) / 16390);
+}
+
+/** One chunk being compressed; `feed` resolves once zlib has taken the bytes (the buffer is free again). */
+class Compressor {
+  private readonly gzip = createGzip();
+  private readonly hash = createHash("sha256");
+  private readonly out: Buffer[] = [];
+  private readonly ended: Promise<void>;
+  fed = 0;
+
+  constructor() {
+    this.gzip.on("data", (d: Buffer) => this.out.push(d));
+    this.ended = new Promise((resolve, reject) => {
+      this.gzip.once("end", resolve);
+      this.gzip.once("error", reject);
+    });
+  }
+
+  feed(bytes: Buffer): Promise<void> {
+    this.hash.update(bytes);
+    this.fed += bytes.length;
+    return new Promise((resolve, reject) => this.gzip.write(bytes, (e) => (e ? reject(e) : resolve())));
+  }
+
+  async finish(): Promise<{ body: Buffer; rawSha256: string }> {
+    this.gzip.end();
+    await this.ended;
+    return { body: Buffer.concat(this.out), rawSha256: this.hash.digest("hex") };
+  }
+
+  /** A chunk abandoned half-way (an error while reading): free zlib's memory. */
+  close(): void {
+    this.gzip.destroy();
+  }
+}
+
+/**
+ * Yields gzipped whole-line chunks from `reader`, which is positioned at byte `start`. With
+ * `firstEnd`, the first chunk is exactly [start, firstEnd) (a range being re-sent after a crash).
+ */
+export async function* gzipChunks(reader: ByteReader, start: number, size: number, firstEnd?: number): AsyncGenerator<GzipChunk, ChunksEnd> {
+  let buf = Buffer.allocUnsafe(Math.min(READ_BYTES, size));
   let fill = 0;
-  let pos = start;
   let eof = false;
+  let pos = start;
   let forced = firstEnd;
+
+  const read = async (): Promise<void> => {
+    if (fill === buf.length) {
+      const bigger = Buffer.allocUnsafe(Math.min(buf.length * 2, Math.max(size, buf.length + 1)));
+      buf.copy(bigger, 0, 0, fill);
+      buf = bigger;
+    }
+    const n = await reader.read(buf, fill, buf.length - fill);
+    if (n === 0) eof = true;
+    else fill += n;
+  };
+
   for (;;) {
-    const target = forced === undefined ? size : forced - pos;
-    while (!eof && fill < target) {
-      const n = await reader.read(buf, fill, target - fill);
-      if (n === 0) eof = true;
-      else fill += n;
-    }
-    let cut: number;
-    if (forced !== undefined) {
-      if (fill < target) throw new SourceShrank(`holds only ${pos + fill} bytes, but bytes up to ${forced} were already sent`);
-      cut = target;
-      forced = undefined;
-    } else {
-      cut = fill === 0 ? 0 : buf.lastIndexOf(10, fill - 1) + 1;
-      if (cut === 0) {
-        if (fill >= size) throw new LineTooLong(`a line at byte ${pos} is longer than the largest chunk (${size} bytes)`);
-        return { end: pos, trailing: fill };
+    const room = forced === undefined ? size : forced - pos;
+    const c = new Compressor();
+    try {
+      while (c.fed < room) {
+        const want = room - c.fed;
+        let take: number;
+        if (forced !== undefined) {
+          if (fill === 0) {
+            if (eof) throw new SourceShrank(`holds only ${pos} bytes, but bytes up to ${forced} were already sent`);
+            await read();
+            continue;
+          }
+          take = Math.min(fill, want);
+        } else {
+          const window = Math.min(fill, want);
+          take = window === 0 ? 0 : buf.lastIndexOf(10, window - 1) + 1;
+          if (take === 0) {
+            // No whole line fits in what is read: end the chunk, wait for more, or give up.
+            if (fill >= want) {
+              if (c.fed === 0) throw new LineTooLong(`a line at byte ${pos} is longer than the largest chunk (${size} bytes)`);
+              break;
+            }
+            if (eof) break;
+            await read();
+            continue;
+          }
+        }
+        await c.feed(buf.subarray(0, take));
+        buf.copyWithin(0, take, fill);
+        fill -= take;
+        pos += take;
       }
+    } catch (e) {
+      c.close();
+      throw e;
     }
-    yield { start: pos, end: pos + cut, bytes: buf.subarray(0, cut) };
-    buf.copyWithin(0, cut, fill);
-    fill -= cut;
-    pos += cut;
+    if (c.fed === 0) {
+      c.close();
+      return { end: pos, trailing: fill };
+    }
+    forced = undefined;
+    const { body, rawSha256 } = await c.finish();
+    yield { start: pos - c.fed, end: pos, body, rawSha256 };
   }
 }

@@ -2,10 +2,10 @@
  * Everything the agent does to the outside world goes through `Deps`, so tests drive `runAgent`
  * in-process with a fake clock, a failing filesystem or a crash at any chosen call.
  */
-import { spawn as spawnChild } from "node:child_process";
 import * as fsp from "node:fs/promises";
 import type { FileHandle } from "node:fs/promises";
 import { loadavg, uptime } from "node:os";
+import { nodeFetch, type HttpFetch } from "./node-http";
 
 export interface FileStat {
   dev: number;
@@ -35,7 +35,7 @@ export interface HookResult {
 }
 
 export interface Deps {
-  fetch: typeof globalThis.fetch;
+  fetch: HttpFetch;
   /** Wall clock, ms since the epoch. */
   now(): number;
   sleep(ms: number): Promise<void>;
@@ -57,7 +57,9 @@ export interface Deps {
 
 const HOOK_OUTPUT_KEEP = 4096;
 
-function runShell(command: string, env: Record<string, string>, timeoutMs: number): Promise<HookResult> {
+/** child_process is loaded only when a hook runs (~2 MB of RSS otherwise spent on every run). */
+async function runShell(command: string, env: Record<string, string>, timeoutMs: number): Promise<HookResult> {
+  const { spawn: spawnChild } = await import("node:child_process");
   return new Promise((resolve) => {
     const child = spawnChild("/bin/sh", ["-c", command], { env: { ...process.env, ...env }, stdio: ["ignore", "pipe", "pipe"] });
     let output = "";
@@ -91,7 +93,7 @@ function isAlive(pid: number): boolean {
 /** The real world. */
 export function nodeDeps(): Deps {
   return {
-    fetch: (input, init) => globalThis.fetch(input, init),
+    fetch: nodeFetch,
     now: () => Date.now(),
     sleep: (ms) => new Promise((r) => setTimeout(r, ms)),
     random: Math.random,

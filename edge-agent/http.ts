@@ -6,6 +6,7 @@
  */
 import type { AgentConfig } from "./config";
 import type { Deps } from "./deps";
+import type { HttpResponse } from "./node-http";
 import { AGENT_VERSION } from "./version";
 
 export interface HttpRequest {
@@ -64,12 +65,16 @@ export async function request(deps: Deps, config: AgentConfig, req: HttpRequest,
   let lastProblem = "";
   for (let attempt = 1; ; attempt++) {
     let wait: number | null = null;
+    // A timer cleared once answered (AbortSignal.timeout would keep every request's signal alive
+    // for the whole timeout: thousands of them on a long backlog).
+    const abort = new AbortController();
+    const timer = setTimeout(() => abort.abort(Object.assign(new Error("timeout"), { name: "TimeoutError" })), config.timeoutMs);
     try {
       const res = await deps.fetch(url, {
         method: req.method,
         headers: { authorization: `Bearer ${req.token}`, "user-agent": `vigie-agent/${AGENT_VERSION}`, ...req.headers },
         body: req.body,
-        signal: AbortSignal.timeout(config.timeoutMs),
+        signal: abort.signal,
       });
       const answer = await readAnswer(res);
       if (!retryable(res.status)) return answer;
@@ -78,6 +83,8 @@ export async function request(deps: Deps, config: AgentConfig, req: HttpRequest,
     } catch (e) {
       if (!isNetworkError(e)) throw e;
       lastProblem = describeNetworkError(e as Error, config);
+    } finally {
+      clearTimeout(timer);
     }
     if (attempt >= config.retry.attempts) {
       throw new WorkerUnavailable(`${req.what}: ${lastProblem} (gave up after ${attempt} attempt${attempt > 1 ? "s" : ""})`);
@@ -91,7 +98,7 @@ export async function request(deps: Deps, config: AgentConfig, req: HttpRequest,
   }
 }
 
-async function readAnswer(res: Response): Promise<HttpAnswer> {
+async function readAnswer(res: HttpResponse): Promise<HttpAnswer> {
   const text = await res.text();
   let json: unknown = null;
   try {

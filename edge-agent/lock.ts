@@ -1,7 +1,7 @@
 /**
  * One agent at a time: a lock file created exclusively (O_EXCL), holding `{ pid, since }`. A lock
- * whose process is dead is stale (the agent was killed, the box lost power): it is moved aside and
- * taken over. Put it on a tmpfs (/run) so a reboot clears it and a recycled pid cannot hold it.
+ * whose process is dead, or taken before the last boot (the box lost power, and a recycled pid may
+ * now belong to anything), is stale: it is moved aside and taken over.
  */
 import { dirname } from "node:path";
 import type { Deps } from "./deps";
@@ -26,7 +26,9 @@ export async function acquireLock(deps: Deps, path: string): Promise<LockResult>
     const seen = await readLock(deps, path);
     if (seen === null) continue; // vanished meanwhile: try again
     const holder = parseHolder(seen.text);
-    const stale = holder ? !deps.isAlive(holder.pid) : deps.now() - seen.mtimeMs > UNREADABLE_LOCK_GRACE_MS;
+    // Taken before the last boot: whatever now runs under that pid is not an agent of ours.
+    const bootedAt = deps.now() - deps.host().uptime * 1000;
+    const stale = holder ? holder.since < bootedAt || !deps.isAlive(holder.pid) : deps.now() - seen.mtimeMs > UNREADABLE_LOCK_GRACE_MS;
     if (!stale) return { ok: false, holder };
     if (!(await moveAsideIfUnchanged(deps, path, seen.text))) return { ok: false, holder: null };
   }

@@ -6,8 +6,7 @@
  * most that one inflight range, which the worker recognises ("already-applied") or applies.
  */
 import { createHash } from "node:crypto";
-import { gzipSync } from "node:zlib";
-import { LineTooLong, SourceShrank, lineChunks, type Chunk } from "./chunker";
+import { gzipChunks, LineTooLong, rawLimitFor, SourceShrank, type GzipChunk } from "./chunker";
 import { formatBytes, shortId, withCleanup, type Context } from "./context";
 import { EXIT } from "./exit-codes";
 import { WorkerUnavailable } from "./http";
@@ -106,7 +105,7 @@ class Shipper {
     ctx.info(`${file.path} [${shortId(sourceId)}]: from byte ${st.offset}${file.gz ? " (gzip, decompressed offsets)" : ` of ${file.size}`}`);
     const reader = openReader(file, st.offset);
     try {
-      const chunks = lineChunks(reader, st.offset, size, st.inflight?.end);
+      const chunks = gzipChunks(reader, st.offset, size, st.inflight?.end);
       const from = st.offset;
       for (let r = await chunks.next(); ; r = await chunks.next()) {
         if (r.done) {
@@ -127,37 +126,27 @@ class Shipper {
     }
   }
 
-  /** Sends one chunk (split in two if its gzip is over the worker's limit); moves the checkpoint on a 2xx. */
-  private async send(s: ScannedSource, st: SourceState, chunk: Chunk): Promise<void> {
+  /** Sends one chunk; moves the checkpoint on a 2xx. */
+  private async send(s: ScannedSource, st: SourceState, chunk: GzipChunk): Promise<void> {
     const { ctx } = this;
-    const rawSha = sha256(chunk.bytes);
-    const resend = st.inflight !== undefined && chunk.start === st.offset && chunk.end === st.inflight.end;
-    if (resend && rawSha !== st.inflight!.sha256) {
+    const raw = chunk.end - chunk.start;
+    if (st.inflight !== undefined && chunk.start === st.offset && chunk.end === st.inflight.end && chunk.rawSha256 !== st.inflight.sha256) {
       throw new SourceReadError(`bytes [${chunk.start}, ${chunk.end}) are not those sent before the previous run stopped: the file was changed in place`);
     }
-    const body = gzipSync(chunk.bytes);
     if (ctx.dryRun) {
-      ctx.info(`would send ${s.file.path} [${chunk.start}, ${chunk.end}): ${formatBytes(chunk.bytes.length)}, gzip ${formatBytes(body.length)}`);
+      ctx.info(`would send ${s.file.path} [${chunk.start}, ${chunk.end}): ${formatBytes(raw)}, gzip ${formatBytes(chunk.body.length)}`);
       return;
     }
-    const session = this.session!;
-    if (body.length > session.maxChunkBytes && !resend) {
-      const mid = chunk.bytes.lastIndexOf(10, Math.floor(chunk.bytes.length / 2) - 1) + 1;
-      if (mid <= 0) throw new LineTooLong(`a line at byte ${chunk.start} does not fit the worker's limit once compressed`);
-      await this.send(s, st, { start: chunk.start, end: chunk.start + mid, bytes: chunk.bytes.subarray(0, mid) });
-      await this.send(s, st, { start: chunk.start + mid, end: chunk.end, bytes: chunk.bytes.subarray(mid) });
-      return;
-    }
-    st.inflight = { end: chunk.end, sha256: rawSha };
+    st.inflight = { end: chunk.end, sha256: chunk.rawSha256 };
     await this.persist();
     const receipt = await postChunk(ctx, {
-      sourceId: s.sourceId, start: chunk.start, end: chunk.end, format: s.file.spec.format, runId: session.runId,
-      body, bodySha256: sha256(body), path: s.file.path,
+      sourceId: s.sourceId, start: chunk.start, end: chunk.end, format: s.file.spec.format, runId: this.session!.runId,
+      body: chunk.body, bodySha256: sha256(chunk.body), path: s.file.path,
     });
     st.offset = chunk.end;
     delete st.inflight;
     await this.persist();
-    this.bytes += chunk.bytes.length;
+    this.bytes += raw;
     this.chunks += 1;
     this.lines += receipt.lines ?? 0;
     this.rejected += receipt.rejected ?? 0;
@@ -174,7 +163,8 @@ class Shipper {
       this.session = await openRun(this.ctx);
       this.ctx.info(`upload run ${this.session.runId}; the worker takes chunks of up to ${formatBytes(this.session.maxChunkBytes)}`);
     }
-    return Math.min(wanted, this.session.maxChunkBytes);
+    // A chunk's gzip must fit the worker's limit too, even for bytes that do not compress.
+    return Math.min(wanted, rawLimitFor(this.session.maxChunkBytes));
   }
 
   private progress(path: string, done: number, total: number | null): void {

@@ -29,6 +29,8 @@ export interface OpenedFile extends Candidate {
   gz: boolean;
   /** null until the file holds a whole first line. */
   sourceId: string | null;
+  /** Bytes the identity hashes (the first line, at most IDENTITY_MAX_BYTES). */
+  identityBytes: number;
 }
 
 export interface ByteReader {
@@ -54,9 +56,8 @@ export async function openSourceFile(open: (p: string) => Promise<FileHandle>, c
     const head = Buffer.alloc(Math.min(st.size, IDENTITY_MAX_BYTES));
     const { bytesRead } = await fh.read(head, 0, head.length, 0);
     const gz = bytesRead >= 2 && head[0] === 0x1f && head[1] === 0x8b;
-    const file = { ...c, fh, dev: st.dev, ino: st.ino, size: st.size, mtimeMs: st.mtimeMs, gz, sourceId: null as string | null };
-    file.sourceId = gz ? await gzipIdentity(fh) : identityOf(head.subarray(0, bytesRead), st.size);
-    return file;
+    const id = gz ? await gzipIdentity(fh) : identityOf(head.subarray(0, bytesRead), st.size);
+    return { ...c, fh, dev: st.dev, ino: st.ino, size: st.size, mtimeMs: st.mtimeMs, gz, sourceId: id?.sourceId ?? null, identityBytes: id?.bytes ?? 0 };
   } catch (e) {
     await fh.close();
     throw e;
@@ -64,13 +65,13 @@ export async function openSourceFile(open: (p: string) => Promise<FileHandle>, c
 }
 
 /** The identity of a file from its first bytes; null while it has no whole first line. */
-function identityOf(head: Uint8Array, fileSize: number): string | null {
+function identityOf(head: Uint8Array, fileSize: number): { sourceId: string; bytes: number } | null {
   const nl = head.indexOf(10);
-  if (nl >= 0) return sourceIdOf(head.subarray(0, nl + 1));
-  return head.length >= IDENTITY_MAX_BYTES && fileSize >= IDENTITY_MAX_BYTES ? sourceIdOf(head.subarray(0, IDENTITY_MAX_BYTES)) : null;
+  const bytes = nl >= 0 ? nl + 1 : head.length >= IDENTITY_MAX_BYTES && fileSize >= IDENTITY_MAX_BYTES ? IDENTITY_MAX_BYTES : 0;
+  return bytes === 0 ? null : { sourceId: sourceIdOf(head.subarray(0, bytes)), bytes };
 }
 
-async function gzipIdentity(fh: FileHandle): Promise<string | null> {
+async function gzipIdentity(fh: FileHandle): Promise<{ sourceId: string; bytes: number } | null> {
   const reader = gzipReader(fh, 0);
   try {
     const head = Buffer.alloc(IDENTITY_MAX_BYTES);
@@ -90,9 +91,9 @@ async function gzipIdentity(fh: FileHandle): Promise<string | null> {
 /** Still the same source? (A `copytruncate` may have emptied and refilled the file since it was opened.) */
 export async function sameIdentity(file: OpenedFile): Promise<boolean> {
   if (file.gz) return true;
-  const head = Buffer.alloc(IDENTITY_MAX_BYTES);
+  const head = Buffer.alloc(file.identityBytes);
   const { bytesRead } = await file.fh.read(head, 0, head.length, 0);
-  return identityOf(head.subarray(0, bytesRead), IDENTITY_MAX_BYTES) === file.sourceId;
+  return bytesRead === head.length && sourceIdOf(head) === file.sourceId;
 }
 
 export function openReader(file: OpenedFile, start: number): ByteReader {

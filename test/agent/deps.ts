@@ -84,7 +84,7 @@ export function crashingDeps(base: Pick<Deps, "fetch" | "fs">, at: CrashPoint) {
     });
   const fs = base.fs;
   const deps: Pick<Deps, "fetch" | "fs"> = {
-    fetch: (input, init) => effect("fetch", `${init?.method ?? "GET"} ${String(input)}`, () => base.fetch(input, init)),
+    fetch: (input, init) => effect("fetch", `${init.method} ${input}`, () => base.fetch(input, init)),
     fs: {
       ...fs,
       open: async (p, flags, mode) => {

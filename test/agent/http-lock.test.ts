@@ -5,6 +5,7 @@ import { describe, expect, it } from "vitest";
 import type { AgentConfig } from "../../edge-agent/config";
 import { backoffMs, request, retryAfterMs, WorkerUnavailable } from "../../edge-agent/http";
 import { acquireLock } from "../../edge-agent/lock";
+import type { HttpFetch, HttpInit } from "../../edge-agent/node-http";
 import { SimulatedCrash, testDeps } from "./deps";
 
 const config = { workerUrl: "http://w.test", timeoutMs: 5000, retry: { attempts: 4, initialDelayMs: 1000, maxDelayMs: 60_000 } } as AgentConfig;
@@ -12,15 +13,15 @@ const req = { method: "POST" as const, path: "/api/v1/ingest?x", token: "t", wha
 
 /** A fetch answering from a list, recording calls. */
 function scripted(...answers: (Response | Error)[]) {
-  const calls: RequestInit[] = [];
-  const fetch = async (_: unknown, init?: RequestInit) => {
-    calls.push(init!);
+  const calls: HttpInit[] = [];
+  const fetch: HttpFetch = async (_, init) => {
+    calls.push(init);
     const a = answers.shift();
     if (a === undefined) throw new Error("no more answers");
     if (a instanceof Error) throw a;
     return a;
   };
-  return { fetch: fetch as typeof globalThis.fetch, calls };
+  return { fetch, calls };
 }
 const json = (status: number, body: unknown, headers: Record<string, string> = {}) => new Response(JSON.stringify(body), { status, headers });
 const netError = () => new TypeError("fetch failed", { cause: { code: "ECONNREFUSED" } });
@@ -97,6 +98,16 @@ describe("the lock file", () => {
     const r = await acquireLock(deps, path);
     expect(r.ok).toBe(true);
     expect(JSON.parse(readFileSync(path, "utf8")).pid).toBe(333);
+  });
+
+  it("a lock taken before the last boot is stale, even if its pid now runs something else", async () => {
+    const path = join(dir(), "agent.lock");
+    const bootedAt = Date.now() - 600_000;
+    writeFileSync(path, JSON.stringify({ pid: 1, since: bootedAt - 5000 }));
+    const deps = testDeps({ pid: 555, isAlive: () => true, host: () => ({ uptime: 600, load: 0 }) });
+    expect((await acquireLock(deps, path)).ok).toBe(true);
+    writeFileSync(path, JSON.stringify({ pid: 1, since: bootedAt + 5000 }));
+    expect(await acquireLock(deps, path)).toMatchObject({ ok: false, holder: { pid: 1 } });
   });
 
   it("an unreadable lock is respected for a minute, then taken over", async () => {

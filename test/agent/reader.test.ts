@@ -4,7 +4,9 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { gzipSync } from "node:zlib";
 import { describe, expect, it } from "vitest";
-import { LineTooLong, lineChunks, type ChunksEnd } from "../../edge-agent/chunker";
+import { createHash } from "node:crypto";
+import { gunzipSync } from "node:zlib";
+import { gzipChunks, LineTooLong, rawLimitFor, type ChunksEnd } from "../../edge-agent/chunker";
 import type { LogSpec } from "../../edge-agent/config";
 import { nodeDeps } from "../../edge-agent/deps";
 import { discover, isRotatedSibling } from "../../edge-agent/discover";
@@ -31,12 +33,15 @@ function bufferReader(bytes: Buffer, start: number, step: number): ByteReader {
   };
 }
 
+/** Every chunk, its body gunzipped (and its raw sha-256 checked). */
 async function collect(reader: ByteReader, start: number, size: number, firstEnd?: number) {
-  const chunks: { start: number; end: number; text: Buffer }[] = [];
-  const gen = lineChunks(reader, start, size, firstEnd);
+  const chunks: { start: number; end: number; text: Buffer; gz: number }[] = [];
+  const gen = gzipChunks(reader, start, size, firstEnd);
   for (let r = await gen.next(); ; r = await gen.next()) {
     if (r.done) return { chunks, end: r.value as ChunksEnd };
-    chunks.push({ start: r.value.start, end: r.value.end, text: Buffer.from(r.value.bytes) });
+    const text = gunzipSync(r.value.body);
+    expect(r.value.rawSha256).toBe(createHash("sha256").update(text).digest("hex"));
+    chunks.push({ start: r.value.start, end: r.value.end, text, gz: r.value.body.length });
   }
 }
 
@@ -53,7 +58,7 @@ async function readAll(file: OpenedFile, start: number): Promise<Buffer> {
   return Buffer.concat(parts);
 }
 
-describe("lineChunks", () => {
+describe("gzipChunks", () => {
   const sample = log.subarray(0, 300_000);
   const lastNl = sample.lastIndexOf(10) + 1;
 
@@ -87,6 +92,22 @@ describe("lineChunks", () => {
 
   it("nothing but a partial line: nothing to send", async () => {
     expect(await collect(bufferReader(Buffer.from("1.2.3.4 - - [17/May"), 0, 100), 0, 4096)).toEqual({ chunks: [], end: { end: 0, trailing: 19 } });
+  });
+
+  it("lines longer than the read buffer are kept whole; the gzip of a raw limit never passes the body limit", async () => {
+    const long = Buffer.concat([Buffer.from(`${"x".repeat(700_000)}\n`), sample]);
+    const { chunks } = await collect(bufferReader(long, 0, 65_536), 0, 1 << 20);
+    expect(chunks[0].text.subarray(0, 700_001).equals(long.subarray(0, 700_001))).toBe(true);
+    expect(Buffer.concat(chunks.map((c) => c.text)).equals(long.subarray(0, long.lastIndexOf(10) + 1))).toBe(true);
+    // Random bytes do not compress: the worst case of the limit.
+    const max = 200_000;
+    const rand = rng(3);
+    const noise = Buffer.from(Array.from({ length: rawLimitFor(max) }, () => Math.floor(rand() * 256)).map((b) => (b === 10 ? 11 : b)));
+    noise[noise.length - 1] = 10;
+    const { chunks: [c] } = await collect(bufferReader(noise, 0, 1 << 20), 0, rawLimitFor(max));
+    expect(c.end).toBe(rawLimitFor(max));
+    expect(c.gz).toBeGreaterThan(c.end * 0.99);
+    expect(c.gz).toBeLessThanOrEqual(max);
   });
 });
 
