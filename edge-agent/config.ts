@@ -23,7 +23,8 @@ export interface AgentConfig {
   workerUrl: string;
   site: string;
   token?: string;
-  node?: { name: string; role: NodeRole; token?: string };
+  /** `replicatedAtFile`: a file the standby's replication job touches when a copy succeeds; its mtime is sent as `replicatedAt`. */
+  node?: { name: string; role: NodeRole; token?: string; replicatedAtFile?: string };
   logs: LogSpec[];
   /** Largest chunk, uncompressed; the worker's own limit caps it. */
   chunkBytes?: number;
@@ -102,7 +103,7 @@ export function parseConfig(text: string, configPath: string, env: Readonly<Reco
   const site = c.string(raw, "site", "", true);
   if (site !== undefined && !SITE_NAME.test(site)) c.bad("site", `"${site}" is not a site name (lowercase letters, digits and '-')`);
   const token = env.VIGIE_TOKEN || c.string(raw, "token", "", false);
-  const node = checkNode(c, raw.node, env);
+  const node = checkNode(c, raw.node, env, abs);
   const logs = checkLogs(c, raw.logs, abs);
   const chunkBytes = c.int(raw, "chunkBytes", "", MIN_CHUNK_BYTES, 1 << 30);
   const stateFile = abs(c.string(raw, "stateFile", "", false) ?? "vigie-agent-state.json");
@@ -145,15 +146,16 @@ function checkUrl(c: Checker, raw: Obj): string | undefined {
   return s.replace(/\/+$/, "");
 }
 
-function checkNode(c: Checker, v: unknown, env: Readonly<Record<string, string | undefined>>): AgentConfig["node"] {
+function checkNode(c: Checker, v: unknown, env: Readonly<Record<string, string | undefined>>, abs: (p: string) => string): AgentConfig["node"] {
   if (v === undefined) return undefined;
-  if (!isObj(v)) return c.bad("node", "must be an object { name, role, token }");
-  c.unknownKeys(v, ["name", "role", "token"], "node.");
+  if (!isObj(v)) return c.bad("node", "must be an object { name, role, token, replicatedAtFile }");
+  c.unknownKeys(v, ["name", "role", "token", "replicatedAtFile"], "node.");
   const name = c.string(v, "name", "node.", true);
   const role = v.role;
   if (role !== "master" && role !== "standby") c.bad("node.role", `must be "master" or "standby", not ${JSON.stringify(role)}`);
   const token = env.VIGIE_NODE_TOKEN || c.string(v, "token", "node.", false);
-  return name === undefined ? undefined : { name, role: role as NodeRole, token };
+  const replicatedAtFile = c.string(v, "replicatedAtFile", "node.", false);
+  return name === undefined ? undefined : { name, role: role as NodeRole, token, replicatedAtFile: replicatedAtFile && abs(replicatedAtFile) };
 }
 
 function checkLogs(c: Checker, v: unknown, abs: (p: string) => string): LogSpec[] {

@@ -1,6 +1,6 @@
 /**
  * `vigie-agent heartbeat`: tells the worker this node is alive (DESIGN.md, "Public contract":
- * `POST /api/v1/heartbeat`, Bearer node token, body `{ version, uptime, load }`, reply
+ * `POST /api/v1/heartbeat`, Bearer node token, body `{ version, uptime, load, replicatedAt? }`, reply
  * `{ epoch, state, active, masterAddress }`), and when the master's address changed since the last
  * heartbeat, runs the `onMasterAddressChange` hook with the new address in its environment — what
  * used to be an ssh + sed of the standby's OpenVPN `remote` line. The address is recorded only once
@@ -10,6 +10,7 @@ import { withCleanup, type Context } from "./context";
 import { EXIT } from "./exit-codes";
 import { request, WorkerUnavailable } from "./http";
 import { acquireLock } from "./lock";
+import { describeError } from "./scan";
 import { readIfExists, writeAtomic } from "./state";
 import { AGENT_VERSION } from "./version";
 
@@ -30,7 +31,7 @@ export const heartbeatFiles = (ctx: Context) => ({ state: `${ctx.config.stateFil
 
 export async function heartbeat(ctx: Context): Promise<void> {
   const { deps, config } = ctx;
-  const body = JSON.stringify({ version: AGENT_VERSION, ...deps.host() });
+  const body = JSON.stringify({ version: AGENT_VERSION, ...deps.host(), replicatedAt: await replicatedAt(ctx) });
   if (ctx.dryRun) {
     ctx.info(`would send to ${config.workerUrl}/api/v1/heartbeat as node ${config.node!.name} (${config.node!.role}): ${body}`);
     return;
@@ -53,6 +54,18 @@ export async function heartbeat(ctx: Context): Promise<void> {
     const next: HeartbeatState = { ...reply, masterAddress: recorded, at: deps.now() };
     await writeAtomic(deps, files.state, `${JSON.stringify(next)}\n`);
   }, lock.release);
+}
+
+/** When the standby's copy last succeeded (epoch seconds): the mtime of the file its replication job touches. */
+async function replicatedAt(ctx: Context): Promise<number | undefined> {
+  const file = ctx.config.node!.replicatedAtFile;
+  if (file === undefined) return undefined;
+  try {
+    return Math.floor((await ctx.deps.fs.stat(file)).mtimeMs / 1000);
+  } catch (e) {
+    ctx.info(`${file}: ${describeError(e)}; no replicatedAt sent`);
+    return undefined;
+  }
 }
 
 async function send(ctx: Context, body: string): Promise<HeartbeatReply | null> {

@@ -9,8 +9,10 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { buildAgent } from "../../edge-agent/build";
 import { EXIT } from "../../edge-agent/exit-codes";
 import { freePort } from "../../scripts/local-worker";
+import { runAgent } from "../../edge-agent/agent";
 import { nodeDeps } from "../../edge-agent/deps";
 import { rng } from "../random";
+import { testDeps } from "./deps";
 import { startFaultProxy, type FaultProxy } from "./fault-proxy";
 import { agent, expectSameFiguresAsReference, startTestWorker, tempDir, writeAgentConfig, type TestWorker } from "./harness";
 import { LINES, append } from "./logs";
@@ -20,7 +22,8 @@ let bundle: string;
 const proxies: FaultProxy[] = [];
 beforeAll(async () => {
   bundle = join(tempDir("bundle"), "vigie-agent.mjs");
-  [t] = await Promise.all([startTestWorker(["flaky", "token", "unreachable", "unreadable", "killed"]), buildAgent(bundle)]);
+  const nodes = [{ site: "killed", node: "home", role: "master" as const }, { site: "killed", node: "backup", role: "standby" as const }];
+  [t] = await Promise.all([startTestWorker(["flaky", "token", "unreachable", "unreadable", "killed"], nodes), buildAgent(bundle)]);
 }, 90_000);
 afterAll(async () => {
   await Promise.all(proxies.map((p) => p.close()));
@@ -151,5 +154,29 @@ describe("when things go wrong, the agent says so, exits non-zero, and loses not
     hold = false;
     expect(await start().done).toEqual({ code: 0, signal: null, output: "" });
     await expectSameFiguresAsReference(t, "killed");
+  });
+
+  it("heartbeats to the real worker's route (issue 6), through an edge that sets CF-Connecting-IP: the standby's hook gets the master's address", async () => {
+    const addresses: Record<string, string> = { [`Bearer ${t.nodes.home}`]: "81.2.69.160", [`Bearer ${t.nodes.backup}`]: "81.2.69.161" };
+    let backupAddress = addresses[`Bearer ${t.nodes.backup}`];
+    const edge = await startFaultProxy(t.url, (r) => ({ kind: "pass", headers: { "cf-connecting-ip": r.authorization === `Bearer ${t.nodes.backup}` ? backupAddress : (addresses[r.authorization] ?? "127.0.0.1") } }));
+    proxies.push(edge);
+    const dir = tempDir("heartbeat");
+    const hookOut = join(dir, "hook.out");
+    const config = (node: string, role: string) =>
+      writeAgentConfig(t, join(dir), "killed", { workerUrl: edge.url, logs: [], node: { name: node, role, token: t.nodes[node] }, stateFile: join(dir, `${node}.json`), hooks: { onMasterAddressChange: `echo "$VIGIE_MASTER_ADDRESS $VIGIE_ROLE" > ${hookOut}` } });
+    const beat = async (node: string, role: string) => {
+      const deps = testDeps();
+      const code = await runAgent({ command: "heartbeat", configPath: config(node, role) }, deps);
+      return { code, err: deps.err.join("") };
+    };
+    expect(await beat("home", "master")).toEqual({ code: EXIT.ok, err: "" });
+    expect(await beat("backup", "standby")).toEqual({ code: EXIT.ok, err: "" });
+    expect(readFileSync(hookOut, "utf8")).toBe("81.2.69.160 standby\n");
+
+    backupAddress = "10.1.2.3";
+    const refused = await beat("backup", "standby");
+    expect(refused.code).toBe(EXIT.refused);
+    expect(refused.err).toMatch(/heartbeat of node backup: the worker refused this node's address \(422 unprocessable: .*10\.1\.2\.3/);
   });
 });

@@ -7,10 +7,12 @@ export interface ProxiedRequest {
   n: number;
   method: string;
   url: string;
+  authorization: string;
 }
 
 export type Fault =
-  | { kind: "pass" }
+  /** Forward, adding these headers (as Cloudflare's edge adds CF-Connecting-IP). */
+  | { kind: "pass"; headers?: Record<string, string> }
   | { kind: "fail"; status: number; headers?: Record<string, string>; body?: string }
   /** Forward, let the worker answer, then hold that answer `ms` before replying. */
   | { kind: "hold"; ms: number };
@@ -30,7 +32,7 @@ export async function startFaultProxy(target: string, plan: (r: ProxiedRequest) 
     const parts: Buffer[] = [];
     req.on("data", (d: Buffer) => parts.push(d));
     req.on("end", async () => {
-      const r = { n: seen.length + 1, method: req.method ?? "GET", url: req.url ?? "/" };
+      const r = { n: seen.length + 1, method: req.method ?? "GET", url: req.url ?? "/", authorization: req.headers.authorization ?? "" };
       seen.push(r);
       const fault = plan(r);
       if (fault.kind === "fail") {
@@ -41,6 +43,7 @@ export async function startFaultProxy(target: string, plan: (r: ProxiedRequest) 
       try {
         const headers: Record<string, string> = {};
         for (const [k, v] of Object.entries(req.headers)) if (typeof v === "string" && k !== "host" && k !== "connection" && k !== "content-length") headers[k] = v;
+        if (fault.kind === "pass") Object.assign(headers, fault.headers);
         const upstream = await fetch(target + r.url, { method: r.method, headers, body: parts.length ? Buffer.concat(parts) : undefined });
         const body = Buffer.from(await upstream.arrayBuffer());
         proxy.onForwarded?.(r, upstream.status);

@@ -12,7 +12,7 @@ import type { AgentOptions } from "../../edge-agent/agent";
 import { runAgent } from "../../edge-agent/agent";
 import type { Deps } from "../../edge-agent/deps";
 import { addSite, root, startLocalWorker, type LocalWorker } from "../../scripts/local-worker";
-import { insertSiteSql, runWrangler, sqlString } from "../../scripts/site-lib";
+import { insertSiteSql, runWrangler, sqlString, upsertNodeSql } from "../../scripts/site-lib";
 import { hashToken, newToken } from "../../worker/auth/tokens";
 import { testDeps, type TestDeps } from "./deps";
 
@@ -30,16 +30,18 @@ export interface TestWorker {
   url: string;
   persistTo: string;
   sites: Record<string, Site>;
+  /** Node tokens by node name. */
+  nodes: Record<string, string>;
   worker: LocalWorker;
   stop(): Promise<void>;
 }
 
 /**
- * Starts a worker with these sites (the first made by the site CLI itself, which also applies the
- * migrations; the others inserted in one statement built by the same library), and uploads the
+ * Starts a worker with these sites and nodes (the first site made by the site CLI itself, which also
+ * applies the migrations; the rest inserted in one statement built by the same library), and uploads the
  * fixture once, in one chunk, to a site named "ref": the figures every scenario must end with.
  */
-export async function startTestWorker(names: string[]): Promise<TestWorker> {
+export async function startTestWorker(names: string[], nodes: { site: string; node: string; role: "master" | "standby" }[] = []): Promise<TestWorker> {
   if (!existsSync(join(root, "worker", "generated", "geo.bin"))) {
     const r = spawnSync(process.execPath, [join(root, "scripts", "build-geo.mjs")], { cwd: root, encoding: "utf8" });
     if (r.status !== 0) throw new Error(`build-geo failed: ${r.stderr}`);
@@ -52,10 +54,15 @@ export async function startTestWorker(names: string[]): Promise<TestWorker> {
     sites[name] = s;
     rows.push(insertSiteSql({ name, agentTokenHash: await hashToken(s.agentToken), readTokenHash: await hashToken(s.readToken), public: false, privacy: "truncate", config: "{}" }));
   }
+  const nodeTokens: Record<string, string> = {};
+  for (const n of nodes) {
+    nodeTokens[n.node] = newToken("node");
+    rows.push(upsertNodeSql(n.site, n.node, n.role, await hashToken(nodeTokens[n.node]), Date.now()));
+  }
   if (rows.length) await runWrangler(["d1", "execute", "DB", "--local", "--persist-to", persistTo, "--command", rows.join("; ")], { cwd: root });
   // Feed readers' names are looked up over DNS-over-HTTPS: pointed at a closed port, offline.
   const worker = await startLocalWorker({ persistTo, vars: { DOH_URL: "http://127.0.0.1:9/dns-query" } });
-  const t = { url: worker.url, persistTo, sites, worker, stop: () => worker.stop() };
+  const t = { url: worker.url, persistTo, sites, nodes: nodeTokens, worker, stop: () => worker.stop() };
   const ref = await uploadOnce(t, "ref", LOG);
   expect(ref).toMatchObject({ status: "applied", lines: 10_000 });
   return t;

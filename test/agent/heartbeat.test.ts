@@ -1,8 +1,10 @@
-// `vigie-agent heartbeat` against a fake worker on loopback. The heartbeat route is not built yet
-// (issue 6): the fake follows DESIGN.md's public contract — POST /api/v1/heartbeat, Bearer node
-// token, optional JSON body { version, uptime, load }; reply { epoch, state, active, masterAddress };
-// 401 for a wrong token, 422 for a private or CGNAT address — and records what it was sent.
-import { existsSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+// `vigie-agent heartbeat` against a fake worker on loopback, for what the real route cannot easily
+// be made to do (5xx, a master address that changes, a failing hook; failures.test.ts beats against
+// the real route). The fake follows DESIGN.md's public contract — POST /api/v1/heartbeat, Bearer
+// node token, optional JSON body { version, uptime, load, replicatedAt }; reply { epoch, state,
+// active, masterAddress }; 401 for a wrong token, 422 for a private or CGNAT address — and records
+// what it was sent.
+import { existsSync, readFileSync, rmSync, utimesSync, writeFileSync } from "node:fs";
 import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import { join } from "node:path";
@@ -147,6 +149,17 @@ describe("heartbeat", () => {
     const unreachable = await down.run();
     expect(unreachable.code).toBe(EXIT.unavailable);
     expect(unreachable.err).toMatch(/heartbeat of node plug: cannot reach .* \(ECONNREFUSED\) \(gave up after 3 attempts\)/);
+  });
+
+  it("a standby names the file its replication job touches: its mtime goes as replicatedAt (epoch seconds)", async () => {
+    const marker = join(tempDir("replica"), "last-sync");
+    const s = setup({ node: { name: "plug", role: "standby", token: NODE_TOKEN, replicatedAtFile: marker } });
+    expect((await s.run()).code).toBe(EXIT.ok);
+    expect(fake.received.at(-1)?.body).toEqual({ version: AGENT_VERSION, uptime: 12345, load: 0.25 });
+    writeFileSync(marker, "");
+    utimesSync(marker, 1_764_000_000, 1_764_000_000);
+    expect((await s.run()).code).toBe(EXIT.ok);
+    expect(fake.received.at(-1)?.body).toEqual({ version: AGENT_VERSION, uptime: 12345, load: 0.25, replicatedAt: 1_764_000_000 });
   });
 
   it("--dry-run sends nothing; a long log upload holding the run lock never delays a heartbeat", async () => {
