@@ -3,14 +3,13 @@
  * The CLI (cli.ts) only maps flags onto options; tests call this with fake deps.
  */
 import { missingFor, parseConfig } from "./config";
-import { withCleanup, type Context } from "./context";
+import { describeError, withCleanup, type Context } from "./context";
 import type { Deps } from "./deps";
 import { EXIT, Problems, type ExitCode } from "./exit-codes";
 import { heartbeat } from "./heartbeat";
 import { acquireLock } from "./lock";
-import { describeError } from "./scan";
 import { ship } from "./ship";
-import { StateError } from "./state";
+import { ownFile, StateError } from "./state";
 import { status } from "./status";
 
 export type Command = "run" | "heartbeat" | "status";
@@ -64,7 +63,7 @@ export async function runAgent(options: AgentOptions, deps: Deps): Promise<ExitC
 
 async function shipLocked(ctx: Context): Promise<void> {
   const { deps, config } = ctx;
-  const lock = await acquireLock(deps, config.lockFile);
+  const lock = await ownFile(`cannot take the lock ${config.lockFile}`, () => acquireLock(deps, config.lockFile));
   if (!lock.ok) {
     const h = lock.holder;
     const long = h !== null && deps.now() - h.since > LONG_LOCK_MS;

@@ -40,3 +40,21 @@ export async function withCleanup<T>(body: () => Promise<T>, cleanup: () => Prom
   await cleanup();
   return result;
 }
+
+/** A filesystem error in words (the agent's usual ones), else the error's message. */
+export function describeError(e: unknown): string {
+  const err = e as NodeJS.ErrnoException;
+  const reasons: Record<string, string> = {
+    ENOENT: "no such file",
+    EACCES: "permission denied",
+    EPERM: "operation not permitted",
+    EISDIR: "is a directory",
+    ENOTDIR: "a part of the path is not a directory",
+    EEXIST: "a file is in the way",
+    ENOTFILE: "not a regular file",
+    ENOSPC: "no space left on the device",
+    EROFS: "read-only filesystem",
+    EIO: "input/output error",
+  };
+  return (err.code && reasons[err.code]) ?? err.message ?? String(e);
+}

@@ -10,7 +10,7 @@ export const EXIT = {
   internal: 1,
   /** Bad command line. */
   usage: 2,
-  /** Bad or missing configuration (or an unreadable state file). */
+  /** Bad or missing configuration, or the state or lock file cannot be read or written. */
   config: 3,
   /** The worker refused the token or does not know the site (401/403/404): nothing was sent. */
   auth: 4,

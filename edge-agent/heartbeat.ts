@@ -6,12 +6,11 @@
  * used to be an ssh + sed of the standby's OpenVPN `remote` line. The address is recorded only once
  * the hook succeeded, so a failed hook runs again on the next heartbeat.
  */
-import { withCleanup, type Context } from "./context";
+import { describeError, withCleanup, type Context } from "./context";
 import { EXIT } from "./exit-codes";
 import { request, WorkerUnavailable } from "./http";
 import { acquireLock } from "./lock";
-import { describeError } from "./scan";
-import { readIfExists, writeAtomic } from "./state";
+import { ownFile, readIfExists, writeAtomic } from "./state";
 import { AGENT_VERSION } from "./version";
 
 export interface HeartbeatReply {
@@ -37,7 +36,7 @@ export async function heartbeat(ctx: Context): Promise<void> {
     return;
   }
   const files = heartbeatFiles(ctx);
-  const lock = await acquireLock(deps, files.lock);
+  const lock = await ownFile(`cannot take the lock ${files.lock}`, () => acquireLock(deps, files.lock));
   if (!lock.ok) {
     ctx.problems.add(EXIT.busy, `another heartbeat (pid ${lock.holder?.pid ?? "?"}) is still running`, ctx.verbose);
     return;
@@ -52,7 +51,7 @@ export async function heartbeat(ctx: Context): Promise<void> {
       if (!(await runHook(ctx, reply, previous?.masterAddress ?? null))) recorded = previous?.masterAddress ?? null;
     }
     const next: HeartbeatState = { ...reply, masterAddress: recorded, at: deps.now() };
-    await writeAtomic(deps, files.state, `${JSON.stringify(next)}\n`);
+    await ownFile(`cannot write ${files.state}`, () => writeAtomic(deps, files.state, `${JSON.stringify(next)}\n`));
   }, lock.release);
 }
 

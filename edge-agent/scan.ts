@@ -7,6 +7,7 @@
 import type { AgentConfig } from "./config";
 import type { Deps } from "./deps";
 import type { AgentState } from "./state";
+import { describeError } from "./context";
 import { discover } from "./discover";
 import { openSourceFile, type OpenedFile } from "./source-file";
 
@@ -43,7 +44,8 @@ export async function scan(deps: Deps, config: AgentConfig, state: AgentState): 
     } catch (e) {
       // A rotated sibling that vanished meanwhile (logrotate removed or compressed it) is no problem.
       if (!c.live && (e as NodeJS.ErrnoException).code === "ENOENT") continue;
-      unreadable.push({ path: c.path, error: describeError(e) });
+      const hint = (e as NodeJS.ErrnoException).code === "EACCES" ? " (is the agent's user in the log's group, e.g. adm?)" : "";
+      unreadable.push({ path: c.path, error: describeError(e) + hint });
       continue;
     }
     const inode = `${file.dev}:${file.ino}`;
@@ -87,17 +89,4 @@ export async function scan(deps: Deps, config: AgentConfig, state: AgentState): 
       await Promise.all(opened.map((f) => f.fh.close().catch(() => undefined)));
     },
   };
-}
-
-export function describeError(e: unknown): string {
-  const err = e as NodeJS.ErrnoException;
-  const reasons: Record<string, string> = {
-    ENOENT: "no such file",
-    EACCES: "permission denied (is the agent's user in the log's group, e.g. adm?)",
-    EPERM: "operation not permitted",
-    EISDIR: "is a directory",
-    ENOTFILE: "not a regular file",
-    EIO: "input/output error",
-  };
-  return (err.code && reasons[err.code]) ?? err.message ?? String(e);
 }

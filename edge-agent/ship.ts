@@ -7,12 +7,12 @@
  */
 import { createHash } from "node:crypto";
 import { gzipChunks, LineTooLong, rawLimitFor, SourceShrank, type GzipChunk } from "./chunker";
-import { formatBytes, shortId, withCleanup, type Context } from "./context";
+import { describeError, formatBytes, shortId, withCleanup, type Context } from "./context";
 import { EXIT } from "./exit-codes";
 import { WorkerUnavailable } from "./http";
-import { scan, describeError, type ScannedSource } from "./scan";
+import { scan, type ScannedSource } from "./scan";
 import { openReader, sameIdentity, SourceReadError } from "./source-file";
-import { FORGET_AFTER_MS, loadState, saveState, type AgentState, type SourceState } from "./state";
+import { FORGET_AFTER_MS, loadState, ownFile, saveState, type AgentState, type SourceState } from "./state";
 import { endRun, openRun, postChunk, WorkerRefusal, type Session } from "./worker-client";
 
 /** The worker's default limit; used when the worker is not asked (--dry-run). */
@@ -81,7 +81,8 @@ class Shipper {
   }
 
   async persist(): Promise<void> {
-    if (!this.ctx.dryRun) await saveState(this.ctx.deps, this.ctx.config.stateFile, this.state);
+    const { deps, config } = this.ctx;
+    if (!this.ctx.dryRun) await ownFile(`cannot write the state file ${config.stateFile}`, () => saveState(deps, config.stateFile, this.state));
   }
 
   async source(s: ScannedSource): Promise<void> {

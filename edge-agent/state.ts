@@ -9,6 +9,7 @@
  * never a 409, even if the file grew meanwhile (a new cut at the file's new end would overlap).
  */
 import { dirname } from "node:path";
+import { describeError } from "./context";
 import type { Deps } from "./deps";
 
 export interface SourceState {
@@ -32,15 +33,29 @@ export interface AgentState {
   sources: Record<string, SourceState>;
 }
 
-/** Unreadable state: the agent stops rather than guess (re-sending from 0 could double-count). */
+/**
+ * The agent's own files (state, lock) cannot be read or written: it stops rather than guess
+ * (re-sending from 0 could double-count). Exit 3, like a bad config.
+ */
 export class StateError extends Error {
   override name = "StateError";
+}
+
+/** Runs `f`; a filesystem error becomes a StateError saying what could not be done. */
+export async function ownFile<T>(what: string, f: () => Promise<T>): Promise<T> {
+  try {
+    return await f();
+  } catch (e) {
+    const err = e as NodeJS.ErrnoException;
+    if (typeof err?.code === "string" && typeof err.syscall === "string") throw new StateError(`${what}: ${describeError(e)}`);
+    throw e;
+  }
 }
 
 export const FORGET_AFTER_MS = 31 * 24 * 3600 * 1000;
 
 export async function loadState(deps: Deps, path: string): Promise<AgentState | null> {
-  const text = await readIfExists(deps, path);
+  const text = await ownFile(`cannot read the state file ${path}`, () => readIfExists(deps, path));
   if (text === null) return null;
   let s: AgentState;
   try {

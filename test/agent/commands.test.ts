@@ -1,12 +1,13 @@
 // The commands without a worker: `run --dry-run` and `status` touch nothing and need no network;
 // the bundled CLI maps flags and exit codes (usage 2, config 3).
 import { spawnSync } from "node:child_process";
-import { existsSync, writeFileSync } from "node:fs";
+import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import { runAgent } from "../../edge-agent/agent";
 import { buildAgent } from "../../edge-agent/build";
 import { formatBytes } from "../../edge-agent/context";
+import { nodeDeps } from "../../edge-agent/deps";
 import { EXIT } from "../../edge-agent/exit-codes";
 import { testDeps } from "./deps";
 import { tempDir } from "./harness";
@@ -56,6 +57,31 @@ describe("commands that touch nothing", () => {
     expect(report.pending).toBe(lines(0, 3000).length);
     expect(report.files[1]).toMatchObject({ gz: true, size: lines(3000, 4000).length, pending: 0 });
     expect(existsSync(join(s.dir, "state.json"))).toBe(false);
+  });
+});
+
+describe("the agent's own files", () => {
+  it("a state or lock file that cannot be written: exit 3 saying which, nothing sent", async () => {
+    const s = setup();
+    const notADir = join(s.dir, "access.log");
+    const config = JSON.parse(readFileSync(s.config, "utf8"));
+    writeFileSync(s.config, JSON.stringify({ ...config, lockFile: join(notADir, "agent.lock") }));
+    const locked = testDeps({ fetch: noNetwork });
+    expect(await runAgent({ command: "run", configPath: s.config }, locked)).toBe(EXIT.config);
+    expect(locked.err.join("")).toBe(`vigie-agent: cannot take the lock ${join(notADir, "agent.lock")}: a file is in the way\n`);
+
+    writeFileSync(s.config, JSON.stringify({ ...config, stateFile: join(notADir, "state.json"), lockFile: join(s.dir, "agent.lock") }));
+    const stateless = testDeps({ fetch: noNetwork });
+    expect(await runAgent({ command: "run", configPath: s.config }, stateless)).toBe(EXIT.config);
+    expect(stateless.err.join("")).toBe(`vigie-agent: cannot read the state file ${join(notADir, "state.json")}: a part of the path is not a directory\n`);
+    expect(existsSync(join(s.dir, "agent.lock"))).toBe(false);
+
+    writeFileSync(s.config, JSON.stringify({ ...config, lockFile: join(s.dir, "agent.lock") }));
+    const fs = nodeDeps().fs;
+    const full = testDeps({ fetch: noNetwork, fs: { ...fs, rename: () => Promise.reject(Object.assign(new Error("ENOSPC"), { code: "ENOSPC", syscall: "rename" })) } });
+    expect(await runAgent({ command: "run", configPath: s.config }, full)).toBe(EXIT.config);
+    expect(full.err.join("")).toBe(`vigie-agent: cannot write the state file ${join(s.dir, "state.json")}: no space left on the device\n`);
+    expect(existsSync(join(s.dir, "agent.lock"))).toBe(false);
   });
 });
 
