@@ -3,15 +3,17 @@
 import { spawnSync } from "node:child_process";
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { runAgent } from "../../edge-agent/agent";
 import { buildAgent } from "../../edge-agent/build";
 import { formatBytes } from "../../edge-agent/context";
 import { nodeDeps } from "../../edge-agent/deps";
 import { EXIT } from "../../edge-agent/exit-codes";
 import { testDeps } from "./deps";
-import { tempDir } from "./harness";
+import { removeTempDirs, tempDir } from "./temp";
 import { append, compress, lines } from "./logs";
+
+afterAll(removeTempDirs);
 
 const noNetwork = () => Promise.reject(new Error("this command must not use the network"));
 

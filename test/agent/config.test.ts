@@ -1,11 +1,13 @@
-import { mkdtempSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { describe, expect, it } from "vitest";
+import { afterAll, describe, expect, it } from "vitest";
 import { runAgent } from "../../edge-agent/agent";
 import { missingFor, parseConfig } from "../../edge-agent/config";
 import { EXIT } from "../../edge-agent/exit-codes";
 import { testDeps } from "./deps";
+import { removeTempDirs, tempDir } from "./temp";
+
+afterAll(removeTempDirs);
 
 const valid = {
   workerUrl: "https://vigie.example.workers.dev/",
@@ -80,7 +82,7 @@ describe("agent config", () => {
   });
 
   it("a bad config file: one clear message per bad key on stderr, exit 3, nothing touched", async () => {
-    const dir = mkdtempSync(join(tmpdir(), "vigie-agent-config-"));
+    const dir = tempDir("config");
     const path = join(dir, "agent.json");
     writeFileSync(path, JSON.stringify({ workerUrl: "http://127.0.0.1:9", site: "blog", token: "t", logs: [{ path: "/x", format: "%" }], chunkBytes: -1, colour: true }));
     const deps = testDeps({ fetch: () => Promise.reject(new Error("no network in this test")) });

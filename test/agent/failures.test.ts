@@ -14,7 +14,8 @@ import { nodeDeps } from "../../edge-agent/deps";
 import { rng } from "../random";
 import { testDeps } from "./deps";
 import { startFaultProxy, type FaultProxy } from "./fault-proxy";
-import { agent, expectSameFiguresAsReference, startTestWorker, tempDir, writeAgentConfig, type TestWorker } from "./harness";
+import { removeTempDirs, tempDir } from "./temp";
+import { agent, expectSameFiguresAsReference, startTestWorker, writeAgentConfig, type TestWorker } from "./harness";
 import { LINES, append } from "./logs";
 
 let t: TestWorker;
@@ -28,6 +29,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await Promise.all(proxies.map((p) => p.close()));
   await t?.stop();
+  removeTempDirs();
 });
 
 const sources = (dir: string) => Object.values((JSON.parse(readFileSync(join(dir, "state", "agent.json"), "utf8")) as { sources: Record<string, { offset: number }> }).sources);

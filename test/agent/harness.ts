@@ -2,9 +2,8 @@
 // site CLI's code, the fixture uploaded once to a reference site, and the stored figures of any
 // site read back (the summary route, and every table through `wrangler d1 execute --json`).
 import { spawnSync } from "node:child_process";
-import { existsSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { createHash } from "node:crypto";
-import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { gzipSync } from "node:zlib";
 import { expect } from "vitest";
@@ -15,6 +14,7 @@ import { addSite, root, startLocalWorker, type LocalWorker } from "../../scripts
 import { insertSiteSql, runWrangler, sqlString, upsertNodeSql } from "../../scripts/site-lib";
 import { hashToken, newToken } from "../../worker/auth/tokens";
 import { testDeps, type TestDeps } from "./deps";
+import { tempDir } from "./temp";
 
 export const FIXTURE = join(root, "test", "fixtures", "semicomplete-2015-05.combined.log");
 export const LOG = readFileSync(FIXTURE);
@@ -46,7 +46,7 @@ export async function startTestWorker(names: string[], nodes: { site: string; no
     const r = spawnSync(process.execPath, [join(root, "scripts", "build-geo.mjs")], { cwd: root, encoding: "utf8" });
     if (r.status !== 0) throw new Error(`build-geo failed: ${r.stderr}`);
   }
-  const persistTo = mkdtempSync(join(tmpdir(), "vigie-agent-worker-"));
+  const persistTo = tempDir("worker");
   const sites: Record<string, Site> = { ref: addSite("ref", persistTo) };
   const rows: string[] = [];
   for (const name of names) {
@@ -152,4 +152,3 @@ export async function agent(configPath: string, overrides: Partial<Deps> = {}, o
   return { code, out: deps.out.join(""), err: deps.err.join(""), deps };
 }
 
-export const tempDir = (tag: string) => mkdtempSync(join(tmpdir(), `vigie-agent-${tag}-`));

@@ -14,7 +14,7 @@ import { EXIT } from "../../edge-agent/exit-codes";
 import { AGENT_VERSION } from "../../edge-agent/version";
 import { freePort } from "../../scripts/local-worker";
 import { testDeps } from "./deps";
-import { tempDir } from "./harness";
+import { removeTempDirs, tempDir } from "./temp";
 
 const NODE_TOKEN = "vgn_standby-token";
 
@@ -64,7 +64,10 @@ let fake: FakeWatchdog;
 beforeAll(async () => {
   fake = await startFakeWatchdog();
 });
-afterAll(() => fake.close());
+afterAll(async () => {
+  await fake.close();
+  removeTempDirs();
+});
 
 function setup(extra: Record<string, unknown> = {}) {
   const dir = tempDir("heartbeat");

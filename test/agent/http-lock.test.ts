@@ -1,12 +1,14 @@
-import { existsSync, mkdtempSync, readFileSync, utimesSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { existsSync, readFileSync, utimesSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { describe, expect, it } from "vitest";
+import { afterAll, describe, expect, it } from "vitest";
 import type { AgentConfig } from "../../edge-agent/config";
 import { backoffMs, request, retryAfterMs, WorkerUnavailable } from "../../edge-agent/http";
 import { acquireLock } from "../../edge-agent/lock";
 import type { HttpFetch, HttpInit } from "../../edge-agent/node-http";
 import { SimulatedCrash, testDeps } from "./deps";
+import { removeTempDirs, tempDir } from "./temp";
+
+afterAll(removeTempDirs);
 
 const config = { workerUrl: "http://w.test", timeoutMs: 5000, retry: { attempts: 4, initialDelayMs: 1000, maxDelayMs: 60_000 } } as AgentConfig;
 const req = { method: "POST" as const, path: "/api/v1/ingest?x", token: "t", what: "upload" };
@@ -78,7 +80,7 @@ describe("requests to the worker", () => {
 });
 
 describe("the lock file", () => {
-  const dir = () => mkdtempSync(join(tmpdir(), "vigie-agent-lock-"));
+  const dir = () => tempDir("lock");
 
   it("one holder at a time; released by its holder", async () => {
     const path = join(dir(), "sub", "agent.lock");

@@ -1,9 +1,8 @@
-import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { open } from "node:fs/promises";
-import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { gzipSync } from "node:zlib";
-import { describe, expect, it } from "vitest";
+import { afterAll, describe, expect, it } from "vitest";
 import { createHash } from "node:crypto";
 import { gunzipSync } from "node:zlib";
 import { gzipChunks, LineTooLong, rawLimitFor, type ChunksEnd } from "../../edge-agent/chunker";
@@ -13,11 +12,13 @@ import { discover, isRotatedSibling } from "../../edge-agent/discover";
 import { expandGlob, segmentRegExp } from "../../edge-agent/glob";
 import { openReader, openSourceFile, sourceIdOf, SourceReadError, type ByteReader, type OpenedFile } from "../../edge-agent/source-file";
 import { rng } from "../random";
+import { removeTempDirs, tempDir } from "./temp";
 
 const FIXTURE = new URL("../fixtures/semicomplete-2015-05.combined.log", import.meta.url);
 const log = readFileSync(FIXTURE);
 const spec: LogSpec = { path: "/x", backfill: false };
-const tmp = () => mkdtempSync(join(tmpdir(), "vigie-agent-reader-"));
+const tmp = () => tempDir("reader");
+afterAll(removeTempDirs);
 
 /** A reader over a buffer that hands out at most `step` bytes per read. */
 function bufferReader(bytes: Buffer, start: number, step: number): ByteReader {

@@ -8,7 +8,8 @@ import { EXIT } from "../../edge-agent/exit-codes";
 import { rng } from "../random";
 import { nodeDeps } from "../../edge-agent/deps";
 import { crashingDeps, type CrashPoint, type EffectKind } from "./deps";
-import { agent, expectSameFiguresAsReference, tempDir, writeAgentConfig, type TestWorker, startTestWorker } from "./harness";
+import { removeTempDirs, tempDir } from "./temp";
+import { agent, expectSameFiguresAsReference, writeAgentConfig, type TestWorker, startTestWorker } from "./harness";
 import { LINES, append, compress, copyTruncate, finishLine, lines, rename, uniqueLine } from "./logs";
 
 const KINDS: EffectKind[] = ["fetch", "open", "write", "sync", "rename", "unlink"];
@@ -19,6 +20,7 @@ beforeAll(async () => {
 }, 90_000);
 afterAll(async () => {
   await t?.stop();
+  removeTempDirs();
 });
 
 /** Runs the agent and expects a clean exit. */
