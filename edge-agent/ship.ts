@@ -108,6 +108,7 @@ class Shipper {
     try {
       const chunks = gzipChunks(reader, st.offset, size, st.inflight?.end);
       const from = st.offset;
+      const started = ctx.deps.now();
       for (let r = await chunks.next(); ; r = await chunks.next()) {
         if (r.done) {
           if (file.gz && !ctx.dryRun) st.final = true;
@@ -120,7 +121,7 @@ class Shipper {
           return;
         }
         await this.send(s, st, r.value);
-        this.progress(file.path, r.value.end - from, file.gz ? null : file.size - from);
+        this.progress(file.path, r.value.end - from, file.gz ? null : file.size - from, started);
       }
     } finally {
       reader.close();
@@ -168,11 +169,12 @@ class Shipper {
     return Math.min(wanted, rawLimitFor(this.session.maxChunkBytes));
   }
 
-  private progress(path: string, done: number, total: number | null): void {
+  /** A progress line on a long backlog (--verbose), at most every two seconds. */
+  private progress(path: string, done: number, total: number | null, started: number): void {
     const now = this.ctx.deps.now();
     if (!this.ctx.verbose || now - this.lastProgress < PROGRESS_EVERY_MS) return;
     this.lastProgress = now;
-    const rate = this.bytes / Math.max(0.001, (now - this.t0) / 1000);
+    const rate = done / Math.max(0.001, (now - started) / 1000);
     const of = total === null ? "" : ` of ${formatBytes(total)} (${Math.floor((100 * done) / Math.max(1, total))}%)`;
     this.ctx.info(`  ${path}: ${formatBytes(done)}${of}, ${formatBytes(rate)}/s`);
   }

@@ -42,6 +42,17 @@ describe("commands that touch nothing", () => {
     expect(existsSync(join(s.dir, "state.json.lock"))).toBe(false);
   });
 
+  it("--verbose on a long backlog: a progress line at most every two seconds", async () => {
+    const s = setup();
+    let clock = 0;
+    const deps = testDeps({ fetch: noNetwork, now: () => (clock += 700) });
+    expect(await runAgent({ command: "run", configPath: s.config, dryRun: true, verbose: true }, deps)).toBe(EXIT.ok);
+    const progress = deps.out.join("").split("\n").filter((l) => l.startsWith("  "));
+    expect(progress.length).toBeGreaterThan(0);
+    expect(progress.length).toBeLessThan(Math.ceil(lines(0, 3000).length / 200_000));
+    expect(progress[0]).toMatch(new RegExp(`^  ${s.live}: \\d+\\.\\d KiB of ${formatBytes(lines(0, 3000).length).replace(".", "\\.")} \\(\\d+%\\), \\d+\\.\\d+ KiB/s$`));
+  });
+
   it("status: pending bytes per file, as a table or as JSON", async () => {
     const s = setup();
     const deps = testDeps({ fetch: noNetwork });
