@@ -6,7 +6,7 @@ import type { Context } from "hono";
 import type { AppEnv } from "../app";
 import type { Site } from "../db/queries/find-site";
 import { ApiError } from "../errors";
-import { ASSETS } from "../views/assets";
+import { ASSETS, fnv1a } from "../views/assets";
 
 export const MONTH_RE = /^\d{4}-(0[1-9]|1[0-2])$/;
 export const YEAR_RE = /^\d{4}$/;
@@ -29,15 +29,6 @@ export function intParam(v: string | undefined, name: string, def: number, min: 
   const n = Number(v);
   if (n < min || n > max) throw new ApiError("bad_request", `${name} must be between ${min} and ${max}`);
   return n;
-}
-
-function fnv1a(s: string): string {
-  let h = 0x811c9dc5;
-  for (let i = 0; i < s.length; i++) {
-    h ^= s.charCodeAt(i);
-    h = Math.imul(h, 0x01000193);
-  }
-  return (h >>> 0).toString(36);
 }
 
 /**

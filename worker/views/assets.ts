@@ -1,7 +1,8 @@
 import { SORT_SCRIPT } from "./assets/sort-script";
 import { STYLE } from "./assets/style";
 
-function fnv1a(s: string): string {
+/** A short, stable hash (FNV-1a, base 36): asset versions and ETags. */
+export function fnv1a(s: string): string {
   let h = 0x811c9dc5;
   for (let i = 0; i < s.length; i++) {
     h ^= s.charCodeAt(i);
