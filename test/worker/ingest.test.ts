@@ -59,6 +59,13 @@ describe("POST /api/v1/ingest: the semicomplete log in one chunk", () => {
       .toEqual(core.hours.filter((h) => h.hits > 0).map((h) => [h.hour, h.hits, h.pages, h.bytes, h.robotHits, h.visitors, h.visits]));
   });
 
+  it("a repeat compressed differently (another gzip level) is still the same chunk", async () => {
+    const before = await dumpDatabase();
+    const res = await upload(site, { start: 0, end: log.length, body: gzip(log, { level: 1 }) });
+    expect(await res.json()).toMatchObject({ status: "already-applied" });
+    expect(await dumpDatabase()).toEqual(before);
+  });
+
   it("a repeat answers already-applied and changes nothing", async () => {
     const before = await dumpDatabase();
     const res = await uploadRange(site, log, 0, log.length);

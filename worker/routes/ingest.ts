@@ -75,7 +75,9 @@ ingest.post("/ingest", async (c) => {
   const feedKeys = await applyPrivacy(partial, site.privacy, site.secret);
 
   const outcome = await applyChunk(db, {
-    siteId: site.id, source, start, end, sha256: sha, runId, partial, analysisMs,
+    // The receipt keeps the hash of the log bytes, not of their gzip: a chunk re-sent after a crash
+    // may be compressed differently (another zlib, another level) and is still the same chunk.
+    siteId: site.id, source, start, end, sha256: hex(await crypto.subtle.digest("SHA-256", bytes)), runId, partial, analysisMs,
     rules: { robotPostBurst: config.robotPostBurst, robotErrorLimit: config.robotErrorLimit },
     gap: config.visitGapSeconds, now: Math.floor(Date.now() / 1000),
   }).catch((e) => {
