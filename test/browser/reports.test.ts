@@ -134,7 +134,7 @@ describe("report pages in Chromium", () => {
     const { page, problems } = await watchedPage(context);
     const res = await page.goto(`${worker.url}/sites/demo/2015-05`);
     expect(res!.status()).toBe(200);
-    for (const id of ["year", "days", "hours", "pages", "entry", "referers", "keywords", "downloads", "browsers", "os", "countries", "feeds", "robots", "status", "not-found", "watched", "analysis"]) {
+    for (const id of ["year", "days", "hours", "pages", "entry", "referers", "keywords", "downloads", "browsers", "os", "countries", "feeds", "robots", "image-search", "status", "not-found", "watched", "analysis"]) {
       expect(await page.locator(`section#${id}`).count(), id).toBe(1);
     }
     expect(await page.locator("#days-table tbody tr.gap").count()).toBe(11); // 21–31 May: the log stops on the 20th
@@ -160,6 +160,29 @@ describe("report pages in Chromium", () => {
     await page.goto(`${worker.url}/sites/demo/2015-05`);
     await page.screenshot({ path: join(artifacts, "month-mobile.png") });
     expect(await page.evaluate("document.documentElement.scrollWidth")).toBeLessThanOrEqual(390);
+    expect(problems).toEqual([]);
+    await context.close();
+  });
+
+  it("the year page pages through its top pages and marks those viewed mostly for their images", async () => {
+    const context = await loggedIn();
+    const { page, problems } = await watchedPage(context);
+    expect((await page.goto(`${worker.url}/sites/demo/2015`))!.status()).toBe(200);
+    expect(await page.locator("section#top-pages tbody tr").count()).toBe(25);
+    // The hostile lines' gallery page (2 of its 3 views from Google Images) is far down the list.
+    const cats = page.locator("section#top-pages td.k", { hasText: "/gallery/<b>cats</b>.html" });
+    let pages = 1;
+    while ((await cats.count()) === 0) {
+      await page.click("section#top-pages a[rel=next]");
+      pages++;
+      expect(pages).toBeLessThan(200);
+    }
+    expect(new URL(page.url()).searchParams.get("page")).toBe(String(pages));
+    expect(await cats.locator(".badge").textContent()).toBe("images");
+    expect(await cats.locator(".badge").getAttribute("title")).toBe("2 of 3 views came from an image search");
+    expect(await cats.locator("b").count()).toBe(0);
+    const rank = await page.$$eval("section#top-pages tbody td:first-child", (tds) => tds.map((td) => Number(td.textContent)));
+    expect(rank[0]).toBe((pages - 1) * 25 + 1);
     expect(problems).toEqual([]);
     await context.close();
   });

@@ -87,6 +87,19 @@ describe("the semicomplete log (real traffic of a personal site)", () => {
     for (const r of kw) expect(r.key).toBe(r.key.toLowerCase());
   });
 
+  it("found by image search: the real log's image-search referers, by path, humans only", () => {
+    // By hand from the log: 40 human hits on googledotcom.png straight from Google Images, and
+    // three pages reached from an image result (imgres / tbm=isch), each far from most of its views.
+    const rows = may.panels["image-search"];
+    expect(find(rows, "/images/googledotcom.png")).toMatchObject({ hits: 40, pages: 0 });
+    expect(rows.filter((r) => r.pages > 0).map((r) => [r.key, r.pages, find(may.panels.pages, r.key)!.pages])).toEqual([
+      ["/blog/geekery/xvfb-firefox.html", 2, 30],
+      ["/blog/tags/X11", 2, 8],
+      ["/presentations/logstash-preso-1.0/", 1, 3],
+    ]);
+    expect(rows.reduce((n, r) => n + r.hits, 0)).toBe(56);
+  });
+
   it("feed readers are their own panel, with subscribers where the agent states them", () => {
     const feeds = may.panels.feeds.map((r) => r.key);
     expect(feeds).toEqual(expect.arrayContaining(["Feedfetcher-Google", "Tiny Tiny RSS"]));
@@ -229,6 +242,17 @@ describe("definitions, one rule at a time", () => {
       line({ req: "GET /files/notes HTTP/1.1" }),
     ].join("\n"), c).reports[0];
     expect(r.panels.downloads.map((d) => [d.key, d.hits, d.bytes])).toEqual([["/dist/tool-1.0.tar.gz", 2, 7000], ["/files/notes", 1, 100]]);
+  });
+
+  it("found by image search: any hit whose referer is an image search, pages counted apart; robots and web searches out", () => {
+    const images = "https://www.google.com/search?q=cats&tbm=isch";
+    const r = report([
+      line({ req: "GET /cats.html HTTP/1.1", ref: images }),
+      line({ ip: "192.0.2.2", req: "GET /cats.jpg HTTP/1.1", ref: "https://www.bing.com/images/search?q=cats", bytes: 900 }),
+      line({ ip: "192.0.2.3", req: "GET /cats.html HTTP/1.1", ref: "https://www.google.com/search?q=cats" }),
+      line({ ip: "192.0.2.4", req: "GET /cats.html HTTP/1.1", ref: images, ua: "Googlebot-Image/1.0" }),
+    ].join("\n")).reports[0];
+    expect(r.panels["image-search"].map((x) => [x.key, x.hits, x.pages, x.bytes])).toEqual([["/cats.html", 1, 1, 100], ["/cats.jpg", 1, 0, 900]]);
   });
 
   it("feeds: by URL or by reader agent, subscribers as stated", () => {

@@ -9,6 +9,8 @@ const classify = createRefererClassifier({
 });
 
 const search = (engine: string, keyword: string): RefererClass => ({ kind: "search", engine, keyword });
+/** A search from the engine's image search: `image` is set (the year page marks pages found that way). */
+const imageSearch = (engine: string, keyword: string): RefererClass => ({ kind: "search", engine, keyword, image: true });
 const site = (host: string, url: string): RefererClass => ({ kind: "site", host, url });
 const INTERNAL: RefererClass = { kind: "internal" };
 
@@ -39,7 +41,7 @@ describe("createRefererClassifier on the semicomplete log's referers", () => {
     ["https://www.google.com/search?q=proxy+50na50", search("Google", "proxy 50na50")],
     [
       "http://www.google.com/search?client=ms-android-verizon&biw=640&bih=360&site=webhp&tbm=isch&sa=1&ei=-t4BU8CnEMaIygHR3IDICQ&q=rageface&oq=rageface&gs_l=mobile-gws-serp.3..41j0j0i10j0l2.81967.95841.0.96405.30.17.0.1.1.3.227.1935.0j10j1.11.0.crnk_timecombined...0...1.1.35.mobile-gws-serp..21.9.1556.QS7ylsDy_7Q",
-      search("Google", "rageface"),
+      imageSearch("Google", "rageface"),
     ],
     [
       "https://encrypted.google.com/url?sa=t&rct=j&q=fpm+packager&source=web&cd=3&ved=0CEMQFjAC&url=http%3A%2F%2Fwww.semicomplete.com%2Fblog%2Ftags%2Fdeb&ei=zzICU5v5I6HhywOlmYEY&usg=AFQjCNHupsJ49QDhyWDEfoWvxMYKgXNwZg&sig2=_WsnCxn6HziBdCEjYaxfjQ",
@@ -51,10 +53,10 @@ describe("createRefererClassifier on the semicomplete log's referers", () => {
       search("Google", NOT_PROVIDED),
     ],
     // Someone searching for a malformed URL: kept, it is what they typed.
-    ["http://images.google.com/images?q=http://%60www.google.com/", search("Google", "http://`www.google.com/")],
+    ["http://images.google.com/images?q=http://%60www.google.com/", imageSearch("Google", "http://`www.google.com/")],
     [
       "http://www.google.com/imgres?imgurl=http://www.semicomplete.com/images/googledotcom.png&imgrefurl=http://www.semicomplete.com/blog/tags/X11&usg=__PeEZfYbktwtGJ92coZl9dbADxrY=&h=768&w=1024&sz=65&hl=en&start=4&zoom=1&tbnid=tX0WOQ4WqLUE5M:&tbnh=113&tbnw=150&ei=7fMAU6m2A4b_rAfopICACw&prev=/search%3Fq%3Dhttp.//www..google%26client%3Dms-samsung%26sa%3DX%26channel%3Dmm%26ie%3DUTF-8%26tbm%3Disch%26prmd%3Divnsza&sa=X&ved=0CDMQrQMwAw&ptbm=isch&q=http.//www..google",
-      search("Google", "http.//www..google"),
+      imageSearch("Google", "http.//www..google"),
     ],
     // Google's translation proxy is not Google search: "google." must be a whole label.
     [
@@ -67,7 +69,7 @@ describe("createRefererClassifier on the semicomplete log's referers", () => {
       search("Bing", "http vs https latency"),
     ],
     // An empty pair before q=, and an escaped "/".
-    ["http://www.bing.com/images/search?&q=www%2fgoogle.com&qft=+filterui:photo-photo&FORM=R5IR21", search("Bing", "www/google.com")],
+    ["http://www.bing.com/images/search?&q=www%2fgoogle.com&qft=+filterui:photo-photo&FORM=R5IR21", imageSearch("Bing", "www/google.com")],
     ["https://duckduckgo.com/", search("DuckDuckGo", NOT_PROVIDED)],
     ["http://r.duckduckgo.com/l/?kh=-1&uddg=http%3A%2F%2Fwww.semicomplete.com%2Fprojects%2Fxdotool%2F", search("DuckDuckGo", NOT_PROVIDED)],
     ["http://yandex.ru/yandsearch?text=socks5+proxy+50&lr=213", search("Yandex", "socks5 proxy 50")],
@@ -78,14 +80,14 @@ describe("createRefererClassifier on the semicomplete log's referers", () => {
     // UTF-8 Cyrillic with %20 for spaces (a vulgar query, verbatim from the log).
     [
       "http://images.yandex.ru/yandsearch?p=9&text=%D0%BB%D0%B8%D1%86%D0%BE%20%D0%B8%20%D0%B4%D0%B2%D0%B0%20%D1%85%D1%83%D1%8F&fp=9&pos=286&uinfo=ww-1263-wh-692-fw-1038-fh-486-pd-1&rpt=simage&img_url=http%3A%2F%2Fg1.s3.forblabla.com%2Fu38%2Fphoto926D%2F20523566942-0%2Flarge.jpeg",
-      search("Yandex", "лицо и два хуя"),
+      imageSearch("Yandex", "лицо и два хуя"),
     ],
     ["http://www.baidu.com/s?wd=semicomplete.com-JordanSissel", search("Baidu", "semicomplete.com-jordansissel")],
     [
       "http://www.baidu.com/s?ie=utf-8&bs=60.191.124.236&f=3&rsv_bp=1&rsv_spt=3&wd=TSIG+error+with+server%3A+tsig+indicates+error&rsv_sug3=2&rsv_sug4=31&rsv_sug1=2&rsp=0&inputT=0",
       search("Baidu", "tsig error with server: tsig indicates error"),
     ],
-    ["http://image.baidu.com/i?ct=503316480&z=0&tn=baiduimagedetail", search("Baidu", NOT_PROVIDED)],
+    ["http://image.baidu.com/i?ct=503316480&z=0&tn=baiduimagedetail", imageSearch("Baidu", NOT_PROVIDED)],
     ["http://www.baidu.com/search/spider.htm", search("Baidu", NOT_PROVIDED)],
     ["http://search.daum.net/", search("Daum", NOT_PROVIDED)],
     // Other sites: query dropped, "www." dropped from the host only.
@@ -155,7 +157,7 @@ describe("createRefererClassifier on hostile or odd referers", () => {
     ["https://www.google.com/search?q=&q=second", search("Google", "second")],
     ["https://www.google.com/search?%71=escaped+key", search("Google", "escaped key")],
     ["https://www.google.com/search#q=fragment", search("Google", NOT_PROVIDED)],
-    ["http://image.baidu.com/search?word=%E7%8C%AB", search("Baidu", "猫")],
+    ["http://image.baidu.com/search?word=%E7%8C%AB", imageSearch("Baidu", "猫")],
     ["http://www.baidu.com/s?wd=&word=second", search("Baidu", "second")],
     ["https://search.yahoo.com/search?p=Foo+Bar&q=not", search("Yahoo", "foo bar")],
     ["https://news.yahoo.com/?q=not+a+search", site("news.yahoo.com", "https://news.yahoo.com/")],
@@ -195,7 +197,7 @@ describe("user-defined search engines", () => {
     ["http://niels.basjes.nl/search?SearchableText=Hadoop+logparser", search("Basjes search", "hadoop logparser")],
     ["http://niels.basjes.nl", search("Basjes search", NOT_PROVIDED)],
     // Placed first, a user rule wins over the built-in Google one.
-    ["http://images.google.com/images?q=http://%60www.google.com/", search("Google Images", "http://`www.google.com/")],
+    ["http://images.google.com/images?q=http://%60www.google.com/", imageSearch("Google Images", "http://`www.google.com/")],
     ["https://www.google.com/", search("Google", NOT_PROVIDED)],
   ])("%s", (referer, expected) => {
     expect(classifyWith(referer)).toEqual(expected);
@@ -300,5 +302,35 @@ describe("fuzz: random referers never throw", () => {
       if (r.kind === "search") expect(r.keyword).not.toBe("");
       expect(typeof percentDecode(s, n % 2 === 0)).toBe("string");
     }
+  });
+});
+
+describe("image searches (the year page marks pages viewed mostly from them)", () => {
+  it.each<[string, boolean]>([
+    // Google: the result page of an image, the classic image tab, the 2024 images mode.
+    ["https://www.google.com/imgres?imgurl=https://example.org/a.png&imgrefurl=https://example.org/a", true],
+    ["https://www.google.de/search?q=kibana&tbm=isch", true],
+    ["https://www.google.com/search?q=kibana&udm=2&sa=X", true],
+    ["https://images.google.fr/", true],
+    ["https://www.bing.com/images/search?q=kibana", true],
+    ["https://duckduckgo.com/?q=kibana&iax=images&ia=images", true],
+    ["https://www.qwant.com/?q=kibana&t=images", true],
+    ["https://www.ecosia.org/images?q=kibana", true],
+    ["https://yandex.ru/images/search?text=kibana", true],
+    ["https://images.search.yahoo.com/search/images?p=kibana", true],
+    // Web searches, including ones that merely mention images.
+    ["https://www.google.com/search?q=images+of+kibana", false],
+    ["https://www.google.com/search?q=x&tbm=isch2", false],
+    ["https://www.bing.com/search?q=kibana&form=images", false],
+    ["https://duckduckgo.com/?q=kibana&ia=web", false],
+    ["https://www.google.com/imagesearch-help", false],
+  ])("%s → image search: %s", (referer, image) => {
+    const c = classify(referer);
+    expect(c.kind).toBe("search");
+    expect(c.kind === "search" && c.image === true).toBe(image);
+  });
+
+  it("is never set on a referer that is not a search engine's", () => {
+    expect(classify("https://images.example.org/gallery?tbm=isch")).toEqual(site("images.example.org", "https://images.example.org/gallery"));
   });
 });

@@ -109,6 +109,20 @@ describe("report JSON routes, after ingesting the fixture logs in two runs", () 
     expect(y.daily.length).toBe(y.days);
   });
 
+  it("GET /years/:year marks the pages viewed mostly for their images (over half their views from an image search)", async () => {
+    const y = await getJson<YearJson>(site, "/api/v1/sites/semi/years/2015?limit=1000");
+    const fromImages = new Map<string, number>();
+    for (const r of [...core["2015-05"].panels["image-search"], ...core["2015-10"].panels["image-search"]]) fromImages.set(r.key, (fromImages.get(r.key) ?? 0) + r.pages);
+    for (const r of y.topPages.rows) {
+      expect(r.fromImages, r.key).toBe(fromImages.get(r.key) ?? 0);
+      expect(r.forImages, r.key).toBe(2 * r.fromImages > r.pages);
+    }
+    // The real log's pages found from image searches (2 of 30 views of xvfb-firefox.html) are not
+    // marked; the hostile lines' gallery page (2 of 3) is.
+    expect(y.topPages.rows.find((r) => r.key === "/blog/geekery/xvfb-firefox.html")).toMatchObject({ fromImages: 2, forImages: false });
+    expect(y.topPages.rows.filter((r) => r.forImages).map((r) => [r.key, r.fromImages, r.pages])).toEqual([["/gallery/<b>cats</b>.html", 2, 3]]);
+  });
+
   it("GET /years: the index, years newest first with their months", async () => {
     const idx = await getJson<IndexJson>(site, "/api/v1/sites/semi/years");
     expect(idx.years).toHaveLength(1);

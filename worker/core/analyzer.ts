@@ -21,8 +21,8 @@ const P = Object.fromEntries(ADDITIVE_PANELS.map((id, i) => [id, i])) as Record<
 
 /** Per distinct user agent, classified once: ids in the panels' key spaces, -1 for none. */
 interface AgentSlot { browser: number; version: number; os: number; device: number; robot: number; feed: number; subscribers: number; watched: boolean }
-/** Per distinct referer: 0 direct, 1 internal, 2 search, 3 other site. */
-interface RefererSlot { kind: number; engine: number; keyword: number; site: number; url: number }
+/** Per distinct referer: kind 0 direct, 1 internal, 2 search, 3 other site; image 1 for an image search. */
+interface RefererSlot { kind: number; engine: number; keyword: number; site: number; url: number; image: number }
 
 
 interface MonthState {
@@ -62,6 +62,8 @@ export class Analyzer {
 
   private agentSlots: AgentSlot[] = [];
   private refererSlots: RefererSlot[] = [];
+  /** Per referer id: 1 when it is an image search, 0 when not, -1 not classified yet. */
+  private refererImage = new Int8Array(1024).fill(-1);
   private pathFlags = new Int8Array(1024);
   private ipCountry = new Int32Array(1024);
   private ipWatched = new Int8Array(1024);
@@ -243,6 +245,9 @@ export class Analyzer {
         let refId = this.ipReferer[ipId];
         if (refId < 0 || !sameText(text, rfs, rfe, this.referers.strings[refId])) refId = this.ipReferer[ipId] = this.referers.idOf(text, rfs, rfe);
         month.byReferer.add(refId, 1, isPage, bytes);
+        let image = refId < this.refererImage.length ? this.refererImage[refId] : -1;
+        if (image < 0) image = this.refererSlotOf(refId).image;
+        if (image === 1) c[P["image-search"]].add(pathId, 1, isPage, bytes);
       }
     }
     if (agent.watched || this.isWatchedAddress(ipId)) this.watch(month, text, sp, status, bytes, ms, me, us, ue);
@@ -285,7 +290,7 @@ export class Analyzer {
     out.watched = mergeWatched(m.watched, []);
     out.hours = Array.from(m.hours);
     ADDITIVE_PANELS.forEach((id, i) => {
-      const names = id === "pages" || id === "downloads" || id === "not-found" ? this.paths.strings
+      const names = id === "pages" || id === "downloads" || id === "not-found" || id === "image-search" ? this.paths.strings
         : id === "feed-hosts" ? this.ips.strings : id === "status" ? null : this.keys[i].strings;
       const rows: Record<string, [number, number, number, number]> = {};
       m.counters[i].forEach((k, hits, pages, bytes, max) => { rows[names ? names[k] : String(k)] = [hits, pages, bytes, max]; });
@@ -367,11 +372,18 @@ export class Analyzer {
   private refererSlotOf(id: number): RefererSlot {
     const c = this.classifyReferer(this.referers.strings[id]);
     const k = this.keys;
-    const slot: RefererSlot = { kind: 0, engine: -1, keyword: -1, site: -1, url: -1 };
+    const slot: RefererSlot = { kind: 0, engine: -1, keyword: -1, site: -1, url: -1, image: 0 };
     if (c.kind === "internal") slot.kind = 1;
-    else if (c.kind === "search") { slot.kind = 2; slot.engine = k[P["search-engines"]].id(c.engine); slot.keyword = k[P.keywords].id(c.keyword); }
+    else if (c.kind === "search") {
+      slot.kind = 2;
+      slot.engine = k[P["search-engines"]].id(c.engine);
+      slot.keyword = k[P.keywords].id(c.keyword);
+      slot.image = c.image ? 1 : 0;
+    }
     else if (c.kind === "site") { slot.kind = 3; slot.site = k[P["referring-sites"]].id(c.host || "(not a web address)"); slot.url = k[P.referers].id(c.url); }
     this.refererSlots[id] = slot;
+    if (id >= this.refererImage.length) this.refererImage = grow(this.refererImage, id, -1);
+    this.refererImage[id] = slot.image;
     return slot;
   }
 

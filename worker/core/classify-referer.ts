@@ -9,8 +9,11 @@ export type RefererClass =
   | { kind: "direct" }
   /** The host is one of the site's own hosts, whatever the path or query. */
   | { kind: "internal" }
-  /** `keyword` is normalised (see normaliseKeyword), NOT_PROVIDED when the terms are absent. */
-  | { kind: "search"; engine: string; keyword: string }
+  /**
+   * `keyword` is normalised (see normaliseKeyword), NOT_PROVIDED when the terms are absent.
+   * `image` is present (true) when the referer is the engine's image search (see isImageSearch).
+   */
+  | { kind: "search"; engine: string; keyword: string; image?: true }
   /**
    * Any other referer. `host` is lowercased, without port, userinfo, trailing dot or a leading
    * "www." (so www.a.org and a.org add up); `url` is the referer up to its path: scheme
@@ -49,7 +52,11 @@ export function createRefererClassifier(opts: RefererOptions): (referer: string)
     const site = withoutWww(url.host);
     if (siteHosts.has(site)) return { kind: "internal" };
     const engine = engines.find((e) => e.hosts.some((p) => hostMatchesPattern(url.host, p)));
-    if (engine) return { kind: "search", engine: engine.name, keyword: findKeyword(url.query, engine.params) };
+    if (engine) {
+      const found: RefererClass = { kind: "search", engine: engine.name, keyword: findKeyword(url.query, engine.params) };
+      if (isImageSearch(url)) found.image = true;
+      return found;
+    }
     return { kind: "site", host: site, url: url.link };
   };
 }
@@ -61,6 +68,8 @@ interface HttpUrl {
   query: string | null;
   /** scheme://host[:port]/path, safe to use as a link once HTML-escaped. */
   link: string;
+  /** The path as written ("" when the URL has none). */
+  path: string;
 }
 
 const HTTP_SCHEME = /^(https?):\/\//i;
@@ -107,7 +116,21 @@ function splitHttpUrl(s: string): HttpUrl | null {
     host: rawHost.toLowerCase().replace(/\.$/, ""),
     query,
     link: `${scheme[1].toLowerCase()}://${hostPort}${afterAuthority.slice(0, pathEnd)}`,
+    path: afterAuthority.slice(0, pathEnd),
   };
+}
+
+// How the engines' image searches show in a referer: a host of their own (images.google.fr,
+// images.search.yahoo.com, image.baidu.com), a path (Google's /imgres result page, Bing's and
+// Yandex's /images/search, Ecosia's /images) or a query switch (Google's tbm=isch and udm=2,
+// DuckDuckGo's iax=images, Qwant's t=images).
+const IMAGE_HOST = /^images?\./;
+const IMAGE_PATH = /^\/(?:imgres|images)(?:[/?]|$)/i;
+const IMAGE_QUERY = /(?:^|&)(?:tbm=isch|udm=2|iax?=images|t=images)(?:&|$)/;
+
+/** Whether a search engine's referer comes from its image search. */
+function isImageSearch(url: HttpUrl): boolean {
+  return IMAGE_HOST.test(url.host) || IMAGE_PATH.test(url.path) || (url.query !== null && IMAGE_QUERY.test(url.query));
 }
 
 /** Index of the first character of `s` that is in `chars`, or s.length. */

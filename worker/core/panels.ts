@@ -11,6 +11,7 @@ export const PANELS = [
   { id: "referring-sites", title: "Referring sites", key: "referer host, other sites", who: "humans" },
   { id: "search-engines", title: "Search engines", key: "engine of a search referer", who: "humans" },
   { id: "keywords", title: "Search keywords", key: "search terms, lowercased", who: "humans" },
+  { id: "image-search", title: "Found by image search", key: "path requested from an image search (pages = page views)", who: "humans" },
   { id: "browsers", title: "Browsers", key: "browser family", who: "humans" },
   { id: "browser-versions", title: "Browser versions", key: "family and major version", who: "humans" },
   { id: "os", title: "Operating systems", key: "OS family", who: "humans" },

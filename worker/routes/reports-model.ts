@@ -181,12 +181,16 @@ export interface YearJson extends YearTotalsJson {
   /** The year's days with data (for the calendar), and the gaps among them. */
   daily: DayRow[];
   gaps: string[];
-  topPages: { total: { rows: number; pages: number }; rows: { key: string; hits: number; pages: number; bytes: number }[] };
+  /**
+   * `fromImages`: the page's views that came from an image search; `forImages` is true when they
+   * are over half of its views (the page is viewed mostly for its images).
+   */
+  topPages: { total: { rows: number; pages: number }; offset: number; rows: { key: string; hits: number; pages: number; bytes: number; fromImages: number; forImages: boolean }[] };
   /** Every year of the site, newest first, to compare with. */
   years: YearTotalsJson[];
 }
 
-export function yearJson(site: string, year: string, r: YearReportRows): YearJson {
+export function yearJson(site: string, year: string, r: YearReportRows, offset = 0): YearJson {
   const index = indexJson(site, r);
   const self = index.years.find((y) => y.year === year) ?? { year, hits: 0, pages: 0, bytes: 0, visits: 0, visitors: 0, robotHits: 0, rejected: 0, days: 0, visitsPerDay: 0, months: [] };
   const gaps: string[] = [];
@@ -198,7 +202,8 @@ export function yearJson(site: string, year: string, r: YearReportRows): YearJso
     gaps,
     topPages: {
       total: { rows: top[0]?.n ?? 0, pages: top[0]?.sumPages ?? 0 },
-      rows: top.map(({ key, hits, pages, bytes }) => ({ key, hits, pages, bytes })),
+      offset,
+      rows: top.map(({ key, hits, pages, bytes, fromImages }) => ({ key, hits, pages, bytes, fromImages, forImages: 2 * fromImages > pages })),
     },
     years: index.years,
   };

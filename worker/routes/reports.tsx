@@ -32,6 +32,8 @@ export const reports = new Hono<AppEnv>();
 
 /** Rows per panel on the month page, and per page of a panel's own pages. */
 export const MONTH_TOP = 10;
+/** Top pages per page of the year page. */
+export const YEAR_TOP = 25;
 export const PANEL_PAGE_SIZE = 100;
 const COOKIE_MAX_AGE = 30 * 24 * 3600;
 
@@ -111,9 +113,10 @@ reports.get("/sites/:site/:period", async (c) => {
   const period = c.req.param("period");
   const db = c.env.DB;
   if (YEAR_RE.test(period)) {
+    const n = intParam(c.req.query("page"), "page", 1, 1, 1_000_000);
     return report(c, r, async () => {
-      const y = yearJson(r.site.name, period, await getYearReport(db, r.site.id, period, 25));
-      return { status: y.months.length ? 200 : 404, node: YearPage({ y, logout: r.logout }) };
+      const y = yearJson(r.site.name, period, await getYearReport(db, r.site.id, period, YEAR_TOP, (n - 1) * YEAR_TOP), (n - 1) * YEAR_TOP);
+      return { status: y.months.length ? 200 : 404, node: YearPage({ y, logout: r.logout, top: YEAR_TOP }) };
     });
   }
   if (MONTH_RE.test(period)) {

@@ -35,8 +35,9 @@ sitesApi.get("/sites/:site/years/:year", async (c) => {
   const year = c.req.param("year");
   if (!YEAR_RE.test(year)) throw new ApiError("bad_request", "year must be YYYY");
   const top = intParam(c.req.query("limit"), "limit", 25, 1, 1000);
+  const offset = intParam(c.req.query("offset"), "offset", 0, 0, 100_000_000);
   if (cacheable(c, site)) return notModified(c);
-  return c.json(yearJson(site.name, year, await getYearReport(c.env.DB, site.id, year, top)));
+  return c.json(yearJson(site.name, year, await getYearReport(c.env.DB, site.id, year, top, offset), offset));
 });
 
 /** A month: its figures, days, hours, the top `limit` rows of every panel (with each panel's totals), watched hits. */

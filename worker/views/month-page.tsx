@@ -26,7 +26,7 @@ const PANEL_ORDER: PanelId[][] = [
   ["browser-versions", "devices"],
   ["countries", "status"],
   ["feeds", "feed-hosts"],
-  ["robots"],
+  ["robots", "image-search"],
 ];
 
 const PANEL_NOTES: Partial<Record<PanelId, string>> = {
@@ -35,6 +35,7 @@ const PANEL_NOTES: Partial<Record<PanelId, string>> = {
   feeds: "subscribers as the reader states them",
   robots: "crawlers named by their user agent",
   entry: "first page of each visit",
+  "image-search": "pages and images people reached from an image search",
 };
 
 export function MonthPage(p: MonthPageProps) {

@@ -31,7 +31,8 @@ export function PanelPage(p: { site: string; panel: PanelPageJson; pageSize: num
   );
 }
 
-function Pager(p: { page: number; pages: number; href: (n: number) => string }) {
+/** Previous / next links through a long table, one page of rows at a time. */
+export function Pager(p: { page: number; pages: number; href: (n: number) => string }) {
   if (p.pages <= 1) return <></>;
   return (
     <nav class="pager" aria-label="Pages">

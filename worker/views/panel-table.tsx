@@ -27,6 +27,7 @@ export const PANEL_SPECS: Record<PanelId, PanelSpec> = {
   "referring-sites": { key: "Site", main: "hits", mainLabel: "Hits", extra: [{ m: "pages", label: "Pages" }] },
   "search-engines": { key: "Search engine", main: "hits", mainLabel: "Hits", extra: [{ m: "pages", label: "Pages" }] },
   keywords: { key: "Search terms", main: "hits", mainLabel: "Hits", extra: [{ m: "pages", label: "Pages" }], changes: true },
+  "image-search": { key: "Page or image", main: "hits", mainLabel: "Hits", extra: [{ m: "pages", label: "Page views" }, { m: "bytes", label: "Bandwidth" }] },
   browsers: { key: "Browser", main: "hits", mainLabel: "Hits", extra: HUMAN },
   "browser-versions": { key: "Version", main: "hits", mainLabel: "Hits", extra: HUMAN },
   os: { key: "Operating system", main: "hits", mainLabel: "Hits", extra: HUMAN },
@@ -51,7 +52,7 @@ function KeyCell(p: { panel: PanelId; row: PanelRowJson }) {
   if (p.panel === "countries") return <span class="key"><span class="code">{k}</span> {countryName(k)}</span>;
   if (p.panel === "status") return <span class="key"><span class="mono">{k}</span> {statusReason(k)}</span>;
   if (p.panel === "feed-hosts" && p.row.hostName) return <span class="key">{p.row.hostName}<span class="sub mono">{k}</span></span>;
-  if (p.panel === "pages" || p.panel === "entry" || p.panel === "downloads" || p.panel === "not-found") return <span class="key mono" title={k}>{k}</span>;
+  if (p.panel === "pages" || p.panel === "entry" || p.panel === "downloads" || p.panel === "not-found" || p.panel === "image-search") return <span class="key mono" title={k}>{k}</span>;
   return <span class="key" title={k}>{k}</span>;
 }
 

@@ -3,10 +3,13 @@ import { YearCalendar } from "./charts";
 import { MonthsOfYear, Tiles } from "./figures";
 import { fmtBytes, fmtChange, fmtInt, fmtPct } from "./format";
 import { Layout } from "./layout";
+import { Pager } from "./panel-page";
 
 /** The year in review: the figures owners otherwise compute by hand, compared with the other years. */
-export function YearPage(p: { y: YearJson; logout?: string }) {
+export function YearPage(p: { y: YearJson; logout?: string; top: number }) {
   const y = p.y;
+  const top = y.topPages;
+  const page = Math.floor(top.offset / p.top) + 1;
   const base = `/sites/${y.site}`;
   const prev = y.years.find((o) => o.year < y.year);
   const later = [...y.years].reverse().find((o) => o.year > y.year);
@@ -74,6 +77,9 @@ export function YearPage(p: { y: YearJson; logout?: string }) {
 
       <section class="card" id="top-pages">
         <h2>Top pages of {y.year} <small>· {fmtInt(y.topPages.total.rows)} pages viewed, {fmtInt(y.topPages.total.pages)} views</small></h2>
+        {top.rows.some((r) => r.forImages) && (
+          <p class="meta"><span class="badge">images</span> viewed mostly for its images: over half of the page's views came from an image search.</p>
+        )}
         <div class="scroll">
           <table class="sortable">
             <thead>
@@ -86,12 +92,13 @@ export function YearPage(p: { y: YearJson; logout?: string }) {
               </tr>
             </thead>
             <tbody>
-              {y.topPages.rows.map((r, i) => (
+              {top.rows.map((r, i) => (
                 <tr>
-                  <td class="n hide-s" data-v={i + 1}>{i + 1}</td>
+                  <td class="n hide-s" data-v={top.offset + i + 1}>{top.offset + i + 1}</td>
                   <td class="k mono" data-v={r.key}>{r.key}
+                    {r.forImages && <> <span class="badge" title={`${fmtInt(r.fromImages)} of ${fmtInt(r.pages)} views came from an image search`}>images</span></>}
                     <svg class="bar" viewBox="0 0 100 5" preserveAspectRatio="none" aria-hidden="true">
-                      <rect width={((100 * r.pages) / Math.max(1, y.topPages.rows[0].pages)).toFixed(2)} height="5" />
+                      <rect width={((100 * r.pages) / Math.max(1, top.rows[0].pages)).toFixed(2)} height="5" />
                     </svg>
                   </td>
                   <td class="n" data-v={r.pages}>{fmtInt(r.pages)}</td>
@@ -102,6 +109,7 @@ export function YearPage(p: { y: YearJson; logout?: string }) {
             </tbody>
           </table>
         </div>
+        <Pager page={page} pages={Math.ceil(top.total.rows / p.top)} href={(n) => `${base}/${y.year}${n > 1 ? `?page=${n}` : ""}#top-pages`} />
       </section>
     </Layout>
   );
