@@ -6,11 +6,15 @@ export class IntMap {
   private keys = new Int32Array(1 << 12);
   private values = new Int32Array(1 << 12).fill(-1);
   private mask = (1 << 12) - 1;
+  /** 32 − log2(capacity): the slot is the product's top bits (Fibonacci hashing). */
+  private shift = 32 - 12;
   private count = 0;
 
   /** The value of `key`, or -1. */
   get(key: number): number {
-    let i = Math.imul(key, 0x9e3779b1) >>> 0 & this.mask;
+    // The top bits of the product depend on every bit of the key; the low bits only on the key's
+    // low bits, and addresses that differ only in their first octets would share slots.
+    let i = Math.imul(key, 0x9e3779b1) >>> this.shift;
     for (;;) {
       const v = this.values[i];
       if (v === -1 || this.keys[i] === key) return v;
@@ -20,7 +24,7 @@ export class IntMap {
 
   set(key: number, value: number): void {
     if ((this.count + 1) * 2 > this.mask) this.grow();
-    let i = Math.imul(key, 0x9e3779b1) >>> 0 & this.mask;
+    let i = Math.imul(key, 0x9e3779b1) >>> this.shift;
     while (this.values[i] !== -1 && this.keys[i] !== key) i = (i + 1) & this.mask;
     if (this.values[i] === -1) this.count++;
     this.keys[i] = key;
@@ -32,6 +36,7 @@ export class IntMap {
     this.keys = new Int32Array(keys.length * 2);
     this.values = new Int32Array(keys.length * 2).fill(-1);
     this.mask = keys.length * 2 - 1;
+    this.shift--;
     this.count = 0;
     for (let i = 0; i < keys.length; i++) if (values[i] !== -1) this.set(keys[i], values[i]);
   }
