@@ -62,8 +62,10 @@ export function addSpan<T>(spans: Span<T>[], start: number, end: number, entryAt
   const n = spans.length;
   if (n > 0) {
     const last = spans[n - 1];
-    // Fast path for time-ordered logs: inside or just after the last visit.
-    if (start >= last.start && start <= last.end + gap) {
+    // Fast path for logs in rough time order (servers write lines when requests end, so a few
+    // seconds back is common): the new span meets the last visit and cannot reach the one before.
+    if (start <= last.end + gap && end >= last.start - gap && (n === 1 || start > spans[n - 2].end + gap)) {
+      if (start < last.start) last.start = start;
       if (end > last.end) last.end = end;
       takeEntry(last, entryAt, entry, before);
       return;
