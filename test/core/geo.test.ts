@@ -192,6 +192,20 @@ describe("createGeoLookup", () => {
     expect(geo.country(ip)).toBe(country);
   });
 
+  it("countryOfIPv4 (the analyzer's path: the address as a number) agrees with country() on every IPv4 case", () => {
+    const v4 = [...known, ...unknown.map(([ip]) => [ip, ""] as [string, string])].filter(([ip]) => /^\d+\.\d+\.\d+\.\d+$/.test(ip));
+    expect(v4.length).toBeGreaterThan(10);
+    for (const [ip] of v4) {
+      const n = ip.split(".").reduce((a, o) => a * 256 + Number(o), 0);
+      if (ip.split(".").every((o) => Number(o) <= 255 && String(Number(o)) === o)) expect(geo.countryOfIPv4(n), ip).toBe(geo.country(ip));
+    }
+    // Every /8, at a few points of each: the binary search over the whole table.
+    for (let a = 0; a < 256; a++) for (const rest of [0, 0x123456, 0xffffff]) {
+      const n = a * 0x1000000 + rest;
+      expect(geo.countryOfIPv4(n)).toBe(geo.country(`${a}.${(rest >>> 16) & 255}.${(rest >>> 8) & 255}.${rest & 255}`));
+    }
+  });
+
   it.each(unknown)('%s → "" (%s)', (ip) => {
     expect(geo.country(ip)).toBe("");
   });

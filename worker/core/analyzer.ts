@@ -8,7 +8,7 @@ import { createRefererClassifier } from "./classify-referer";
 import { ASSET, DOWNLOAD, FEED, ROBOTS_TXT, createPathClassifier, isFeed } from "./classify-path";
 import { DenseCounters } from "./dense-counters";
 import { IntMap } from "./int-map";
-import { Interner } from "./interner";
+import { flatCopy, Interner } from "./interner";
 import { F, FIELDS, compileLogFormat } from "./log-format";
 import { LogClock, dayToDate, parseOffsetMinutes } from "./log-clock";
 import { ADDITIVE_PANELS } from "./panels";
@@ -53,7 +53,15 @@ export class Analyzer {
   private readonly gap: number;
   private readonly pageStatus = new Uint8Array(600);
 
-  private readonly ips = new Interner();
+  /**
+   * Client addresses get dense ids too. An IPv4 address is read as a number and keeps only that
+   * (ipV4) until its text is needed (ipName): most addresses never need it on the per-line path.
+   * Other clients (IPv6, host names) are interned by their text (hostIds).
+   */
+  private ipCount = 0;
+  private ipV4 = new Int32Array(1024);
+  private readonly ipNames: (string | undefined)[] = [];
+  private readonly hostIds = new Map<string, number>();
   private readonly agents = new Interner();
   private readonly paths = new Interner();
   private readonly referers = new Interner();
@@ -149,8 +157,9 @@ export class Analyzer {
       us = sp[2 * F.path]; ue = sp[2 * F.path + 1];
       ms = sp[2 * F.method]; me = sp[2 * F.method + 1];
     }
-    let qs = text.indexOf("?", us);
-    if (qs < 0 || qs >= ue) qs = ue;
+    // Bounded by hand: indexOf("?") would run on through the rest of the line and the next ones.
+    let qs = us;
+    while (qs < ue && text.charCodeAt(qs) !== 63) qs++;
     const pathId = this.paths.idOf(text, us, qs);
     let flags = this.pathFlags.length > pathId ? this.pathFlags[pathId] : -1;
     if (flags < 0) flags = this.pathFlagsOf(pathId);
@@ -164,19 +173,25 @@ export class Analyzer {
     let ipId: number;
     const v4 = readIPv4(text, hs, he);
     if (v4 !== -1) {
-      const known = this.v4Ids.get(v4);
-      if (known >= 0) ipId = known;
-      else {
-        ipId = this.ips.idOf(text, hs, he);
+      ipId = this.v4Ids.get(v4);
+      if (ipId < 0) {
+        ipId = this.newIp();
+        this.ipV4[ipId] = v4;
         this.v4Ids.set(v4, ipId);
-        if (ipId >= this.ipAgent.length) this.growPerIp(ipId);
       }
     } else if (sameText(text, hs, he, this.lastHost)) {
       ipId = this.lastIp;
     } else {
-      ipId = this.lastIp = this.ips.idOf(text, hs, he);
-      this.lastHost = this.ips.strings[ipId];
-      if (ipId >= this.ipAgent.length) this.growPerIp(ipId);
+      const host = text.slice(hs, he);
+      const known = this.hostIds.get(host);
+      if (known !== undefined) ipId = known;
+      else {
+        ipId = this.newIp();
+        this.ipNames[ipId] = flatCopy(host);
+        this.hostIds.set(this.ipNames[ipId]!, ipId);
+      }
+      this.lastIp = ipId;
+      this.lastHost = this.ipNames[ipId]!;
     }
     const uaS = sp[2 * F.userAgent];
     const uaE = sp[2 * F.userAgent + 1];
@@ -291,9 +306,11 @@ export class Analyzer {
     out.hours = Array.from(m.hours);
     ADDITIVE_PANELS.forEach((id, i) => {
       const names = id === "pages" || id === "downloads" || id === "not-found" || id === "image-search" ? this.paths.strings
-        : id === "feed-hosts" ? this.ips.strings : id === "status" ? null : this.keys[i].strings;
+        : id === "status" || id === "feed-hosts" ? null : this.keys[i].strings;
       const rows: Record<string, [number, number, number, number]> = {};
-      m.counters[i].forEach((k, hits, pages, bytes, max) => { rows[names ? names[k] : String(k)] = [hits, pages, bytes, max]; });
+      m.counters[i].forEach((k, hits, pages, bytes, max) => {
+        rows[names ? names[k] : id === "feed-hosts" ? this.ipName(k) : String(k)] = [hits, pages, bytes, max];
+      });
       out.panels[id] = rows;
     });
     for (const [day, map] of m.days) {
@@ -307,9 +324,9 @@ export class Analyzer {
   }
 
   private visitorKeyOf(ip: number, ua: number): string {
-    this.ipHashes ??= new Int32Array(this.ips.size * 2);
+    this.ipHashes ??= new Int32Array(this.ipCount * 2);
     this.uaHashes ??= new Int32Array(this.agents.size * 2);
-    if (this.ipHashes[2 * ip] === 0 && this.ipHashes[2 * ip + 1] === 0) hashInto(this.ips.strings[ip], this.ipHashes, 2 * ip);
+    if (this.ipHashes[2 * ip] === 0 && this.ipHashes[2 * ip + 1] === 0) hashInto(this.ipName(ip), this.ipHashes, 2 * ip);
     if (this.uaHashes[2 * ua] === 0 && this.uaHashes[2 * ua + 1] === 0) hashInto(this.agents.strings[ua], this.uaHashes, 2 * ua);
     return visitorKey(this.ipHashes[2 * ip], this.ipHashes[2 * ip + 1], this.uaHashes[2 * ua], this.uaHashes[2 * ua + 1]);
   }
@@ -338,7 +355,19 @@ export class Analyzer {
     this.dayMap = map;
   }
 
+  private newIp(): number {
+    const id = this.ipCount++;
+    if (id >= this.ipAgent.length) this.growPerIp(id);
+    return id;
+  }
+
+  /** The client's address as written in the log. */
+  private ipName(id: number): string {
+    return (this.ipNames[id] ??= dottedQuad(this.ipV4[id]));
+  }
+
   private growPerIp(ipId: number): void {
+    this.ipV4 = grow(this.ipV4, ipId, 0);
     this.ipAgent = grow(this.ipAgent, ipId, -1);
     this.ipReferer = grow(this.ipReferer, ipId, -1);
     this.ipVisitorAgent = grow(this.ipVisitorAgent, ipId, -1);
@@ -389,7 +418,7 @@ export class Analyzer {
 
   private countryOf(ipId: number): number {
     if (ipId >= this.ipCountry.length) this.ipCountry = grow(this.ipCountry, ipId, -1);
-    const code = this.geo ? this.geo.country(this.ips.strings[ipId]) : "";
+    const code = this.geo === null ? "" : this.ipNames[ipId] === undefined ? this.geo.countryOfIPv4(this.ipV4[ipId] >>> 0) : this.geo.country(this.ipNames[ipId]!);
     return (this.ipCountry[ipId] = this.keys[P.countries].id(code || "??"));
   }
 
@@ -399,7 +428,7 @@ export class Analyzer {
     if (ipId >= this.ipWatched.length) this.ipWatched = grow(this.ipWatched, ipId, -1);
     let w = this.ipWatched[ipId];
     if (w < 0) {
-      const ip = this.ips.strings[ipId];
+      const ip = this.ipName(ipId);
       w = this.ipWatched[ipId] = list.some((a) => a === ip || ((a.endsWith(".") || a.endsWith(":")) && ip.startsWith(a))) ? 1 : 0;
     }
     return w === 1;
@@ -430,6 +459,11 @@ function grow<T extends Int8Array | Int32Array>(a: T, index: number, fill: numbe
   next.fill(fill);
   next.set(a);
   return next;
+}
+
+/** An IPv4 address (as readIPv4 returns it) in its one spelling. */
+function dottedQuad(v: number): string {
+  return `${v >>> 24}.${(v >>> 16) & 255}.${(v >>> 8) & 255}.${v & 255}`;
 }
 
 /** True when text[s, e) equals `known`, compared in place. */

@@ -15,6 +15,8 @@
 export interface GeoLookup {
   /** ISO 3166 alpha-2 uppercase ("FR"), or "" when unknown, private, a hostname, or malformed. Never throws. */
   country(ip: string): string;
+  /** The same for an IPv4 address given as an unsigned 32-bit number (no text to parse). */
+  countryOfIPv4(value: number): string;
 }
 
 const MAGIC = 0x4f454756; // "VGEO" read as a little-endian u32
@@ -94,6 +96,9 @@ export function createGeoLookup(data: ArrayBuffer | Uint8Array): GeoLookup {
       // ::ffff:a.b.c.d is an IPv4 client seen through a dual-stack socket.
       if (g[0] === 0 && g[1] === 0 && g[2] === 0 && g[3] === 0 && g[4] === 0 && g[5] === 0xffff) return name(lookup4(g[6] * 0x10000 + g[7]));
       return name(lookup6(g[0] * 0x10000 + g[1], g[2] * 0x10000 + g[3]));
+    },
+    countryOfIPv4(value: number): string {
+      return name(lookup4(value));
     },
   };
 }

@@ -29,6 +29,6 @@ export class Interner {
 }
 
 /** A copy of `s` that shares no memory with the string it was sliced from. */
-function flatCopy(s: string): string {
+export function flatCopy(s: string): string {
   return s.length < 13 ? s : (" " + s).slice(1);
 }
