@@ -3,6 +3,7 @@
  * onto `runAgent` (agent.ts). Silent on success unless --verbose, so cron mails only trouble;
  * exit codes in exit-codes.ts and the README.
  */
+import { setFlagsFromString } from "node:v8";
 import { defineCommand, renderUsage, runCommand, runMain, type CommandDef } from "citty";
 import { runAgent, type Command } from "./agent";
 import { nodeDeps } from "./deps";
@@ -63,5 +64,15 @@ async function cli(rawArgs: string[]): Promise<void> {
     process.stderr.write(`vigie-agent: internal error: ${(e as Error).stack ?? String(e)}\n`);
   }
 }
+
+/**
+ * V8 stops at its baseline compiler. The agent's JavaScript is glue around native zlib, sha-256,
+ * files and sockets, so the optimizing compiler makes it no faster, yet it costs ~9 MB of the
+ * 64 MB RSS budget (the compiler's code paged in from the node binary, its working memory in V8's
+ * threads, the optimized code). Set here rather than in a shebang, which `node vigie-agent.mjs`
+ * (cron, systemd) bypasses. The flag exists from V8 11 (Node 20); an older V8 would print
+ * "unrecognized flag" on every run.
+ */
+if (Number(process.versions.v8.split(".")[0]) >= 11) setFlagsFromString("--max-opt=1");
 
 await cli(process.argv.slice(2));
