@@ -12,7 +12,7 @@ import { flatCopy, Interner } from "./interner";
 import { F, FIELDS, compileLogFormat } from "./log-format";
 import { LogClock, dayToDate, parseOffsetMinutes } from "./log-clock";
 import { ADDITIVE_PANELS } from "./panels";
-import { MAX_SAMPLES, MAX_WATCHED, emptyMonth, emptyPartial, hashInto, mergeWatched, visitorKey } from "./partial";
+import { MAX_SAMPLES, MAX_WATCHED, emptyMonth, emptyPartial, hashInto, hashIPv4Into, mergeWatched, visitorKey } from "./partial";
 import { scanLine } from "./scan-line";
 import { addSpan, newVisitorDay, stringBefore } from "./visitor-day";
 
@@ -60,7 +60,8 @@ export class Analyzer {
    */
   private ipCount = 0;
   private ipV4 = new Int32Array(1024);
-  private readonly ipNames: (string | undefined)[] = [];
+  /** Text of each client by id; null for an IPv4 address whose text was not needed yet (see ipName). */
+  private readonly ipNames: (string | null)[] = [];
   private readonly hostIds = new Map<string, number>();
   private readonly agents = new Interner();
   private readonly paths = new Interner();
@@ -326,7 +327,11 @@ export class Analyzer {
   private visitorKeyOf(ip: number, ua: number): string {
     this.ipHashes ??= new Int32Array(this.ipCount * 2);
     this.uaHashes ??= new Int32Array(this.agents.size * 2);
-    if (this.ipHashes[2 * ip] === 0 && this.ipHashes[2 * ip + 1] === 0) hashInto(this.ipName(ip), this.ipHashes, 2 * ip);
+    if (this.ipHashes[2 * ip] === 0 && this.ipHashes[2 * ip + 1] === 0) {
+      const name = this.ipNames[ip];
+      if (name === null) hashIPv4Into(this.ipV4[ip], this.ipHashes, 2 * ip);
+      else hashInto(name, this.ipHashes, 2 * ip);
+    }
     if (this.uaHashes[2 * ua] === 0 && this.uaHashes[2 * ua + 1] === 0) hashInto(this.agents.strings[ua], this.uaHashes, 2 * ua);
     return visitorKey(this.ipHashes[2 * ip], this.ipHashes[2 * ip + 1], this.uaHashes[2 * ua], this.uaHashes[2 * ua + 1]);
   }
@@ -357,6 +362,7 @@ export class Analyzer {
 
   private newIp(): number {
     const id = this.ipCount++;
+    this.ipNames.push(null);
     if (id >= this.ipAgent.length) this.growPerIp(id);
     return id;
   }
@@ -418,7 +424,7 @@ export class Analyzer {
 
   private countryOf(ipId: number): number {
     if (ipId >= this.ipCountry.length) this.ipCountry = grow(this.ipCountry, ipId, -1);
-    const code = this.geo === null ? "" : this.ipNames[ipId] === undefined ? this.geo.countryOfIPv4(this.ipV4[ipId] >>> 0) : this.geo.country(this.ipNames[ipId]!);
+    const code = this.geo === null ? "" : this.ipNames[ipId] === null ? this.geo.countryOfIPv4(this.ipV4[ipId] >>> 0) : this.geo.country(this.ipNames[ipId]!);
     return (this.ipCountry[ipId] = this.keys[P.countries].id(code || "??"));
   }
 

@@ -115,6 +115,33 @@ export function hashInto(s: string, out: Int32Array, at: number): void {
   out[at + 1] = h2;
 }
 
+const quad = new Uint8Array(15);
+
+/**
+ * hashInto of an IPv4 address's dotted text, from the address as a 32-bit number (the analyzer
+ * keeps most addresses as numbers): the same two hashes, without building the string.
+ */
+export function hashIPv4Into(v: number, out: Int32Array, at: number): void {
+  let n = 0;
+  for (let shift = 24; shift >= 0; shift -= 8) {
+    const o = (v >>> shift) & 255;
+    if (o >= 100) quad[n++] = 48 + ((o / 100) | 0);
+    if (o >= 10) quad[n++] = 48 + (((o / 10) | 0) % 10);
+    quad[n++] = 48 + (o % 10);
+    if (shift > 0) quad[n++] = 46;
+  }
+  let h1 = 0x811c9dc5 ^ n;
+  let h2 = 0x9747b28c ^ n;
+  for (let i = 0; i < n; i++) {
+    const c = quad[i];
+    h1 = Math.imul(h1 ^ c, 0x01000193);
+    h2 = Math.imul(h2 ^ c, 0x5bd1e995);
+    h2 ^= h2 >>> 15;
+  }
+  out[at] = h1 | 1;
+  out[at + 1] = h2;
+}
+
 const KEY_ALPHABET = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz-_";
 const KEY_CODES = Array.from(KEY_ALPHABET, (c) => c.charCodeAt(0));
 
