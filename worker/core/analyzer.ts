@@ -97,6 +97,8 @@ export class Analyzer {
   private dayNumber = NaN;
   private dayMap: Map<number, VisitorDay> = new Map();
   private pendingRejected = 0;
+  /** Position of the first "?" at or after the current line's path in the text being pushed (its length if none). */
+  private queryAt = -1;
   private readonly result = emptyPartial();
 
   constructor(private readonly config: AnalysisConfig, private readonly geo: GeoLookup | null = null) {
@@ -118,6 +120,7 @@ export class Analyzer {
   push(text: string): void {
     const len = text.length;
     let pos = 0;
+    this.queryAt = -1;
     while (pos < len) {
       let nl = text.indexOf("\n", pos);
       if (nl < 0) nl = len;
@@ -158,9 +161,12 @@ export class Analyzer {
       us = sp[2 * F.path]; ue = sp[2 * F.path + 1];
       ms = sp[2 * F.method]; me = sp[2 * F.method + 1];
     }
-    // Bounded by hand: indexOf("?") would run on through the rest of the line and the next ones.
-    let qs = us;
-    while (qs < ue && text.charCodeAt(qs) !== 63) qs++;
+    // The next "?" of the text, found once for all the lines before it: most paths have none.
+    if (this.queryAt < us) {
+      this.queryAt = text.indexOf("?", us);
+      if (this.queryAt < 0) this.queryAt = text.length;
+    }
+    const qs = this.queryAt < ue ? this.queryAt : ue;
     const pathId = this.paths.idOf(text, us, qs);
     let flags = this.pathFlags.length > pathId ? this.pathFlags[pathId] : -1;
     if (flags < 0) flags = this.pathFlagsOf(pathId);

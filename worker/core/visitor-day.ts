@@ -60,20 +60,22 @@ export function newVisitorDay<T>(): VisitorDay<T> {
  */
 export function addSpan<T>(spans: Span<T>[], start: number, end: number, entryAt: number, entry: T | null, gap: number, before: (a: T, b: T) => boolean): void {
   const n = spans.length;
-  if (n > 0) {
-    const last = spans[n - 1];
-    // Fast path for logs in rough time order (servers write lines when requests end, so a few
-    // seconds back is common): the new span meets the last visit and cannot reach the one before.
-    if (start <= last.end + gap && end >= last.start - gap && (n === 1 || start > spans[n - 2].end + gap)) {
-      if (start < last.start) last.start = start;
-      if (end > last.end) last.end = end;
-      takeEntry(last, entryAt, entry, before);
-      return;
-    }
-    if (start > last.end + gap) {
-      spans.push({ start, end, entryAt, entry });
-      return;
-    }
+  if (n === 0) {
+    spans.push({ start, end, entryAt, entry });
+    return;
+  }
+  const last = spans[n - 1];
+  // Fast path for logs in rough time order (servers write lines when requests end, so a few
+  // seconds back is common): the new span meets the last visit and cannot reach the one before.
+  if (start <= last.end + gap && end >= last.start - gap && (n === 1 || start > spans[n - 2].end + gap)) {
+    if (start < last.start) last.start = start;
+    if (end > last.end) last.end = end;
+    takeEntry(last, entryAt, entry, before);
+    return;
+  }
+  if (start > last.end + gap) {
+    spans.push({ start, end, entryAt, entry });
+    return;
   }
   const merged: Span<T> = { start, end, entryAt, entry };
   let at = 0;
