@@ -53,10 +53,14 @@ export function monthReport(month: string, m: MonthPartial, rules: RobotRules): 
   const hourVisitors = new Array<number>(24).fill(0);
   const hourVisits = new Array<number>(24).fill(0);
   let hits = 0, pages = 0, bytes = 0, visits = 0, robotHits = 0;
+  // Visitor-days come grouped by day (an analyzer writes them so): the day is looked up only when it changes.
+  let d: DayFigures | undefined;
   for (const [key, v] of m.visitorDays) {
-    const date = key.slice(0, 10);
-    let d = days.get(date);
-    if (d === undefined) { d = { date, hits: 0, pages: 0, bytes: 0, visits: 0, visitors: 0, robotHits: 0 }; days.set(date, d); }
+    if (d === undefined || !key.startsWith(d.date)) {
+      const date = key.slice(0, 10);
+      d = days.get(date);
+      if (d === undefined) { d = { date, hits: 0, pages: 0, bytes: 0, visits: 0, visitors: 0, robotHits: 0 }; days.set(date, d); }
+    }
     const c = contribution(v, rules);
     d.hits += c.hits;
     d.bytes += c.bytes;
@@ -74,7 +78,7 @@ export function monthReport(month: string, m: MonthPartial, rules: RobotRules): 
     pages += c.pages;
     visits += c.visits;
     humans.add(key.slice(11));
-    for (let h = 0; h < 24; h++) if (c.hours & (1 << h)) hourVisitors[h]++;
+    for (let b = c.hours; b !== 0; b &= b - 1) hourVisitors[31 - Math.clz32(b & -b)]++;
     for (const h of c.visitHours) hourVisits[h]++;
     for (const e of c.entries) {
       const r = (entry[e] ??= [0, 0, 0, 0]);
