@@ -11,15 +11,28 @@ import { describeError, formatBytes, shortId, withCleanup, type Context } from "
 import { EXIT } from "./exit-codes";
 import { WorkerUnavailable } from "./http";
 import { scan, type ScannedSource } from "./scan";
-import { openReader, sameIdentity, SourceReadError } from "./source-file";
+import { openReader, sameIdentity, SourceReadError, type ByteReader } from "./source-file";
 import { FORGET_AFTER_MS, loadState, ownFile, saveState, type AgentState, type SourceState } from "./state";
-import { endRun, openRun, postChunk, WorkerRefusal, type Session } from "./worker-client";
+import { endRun, heldChunks, openRun, postChunk, WorkerRefusal, type Session } from "./worker-client";
 
 /** The worker's default limit; used when the worker is not asked (--dry-run). */
 export const DEFAULT_CHUNK_BYTES = 10 * 1024 * 1024;
 const PROGRESS_EVERY_MS = 2000;
 
 const sha256 = (b: Uint8Array) => createHash("sha256").update(b).digest("hex");
+
+/** sha-256 of the reader's next `length` bytes, or null when it ends before. */
+async function hashNext(reader: ByteReader, length: number): Promise<string | null> {
+  const hash = createHash("sha256");
+  const buf = Buffer.allocUnsafe(Math.min(length, 256 * 1024));
+  for (let left = length; left > 0; ) {
+    const n = await reader.read(buf, 0, Math.min(left, buf.length));
+    if (n === 0) return null;
+    hash.update(buf.subarray(0, n));
+    left -= n;
+  }
+  return hash.digest("hex");
+}
 
 export async function ship(ctx: Context): Promise<void> {
   const { deps, config } = ctx;
@@ -103,6 +116,22 @@ class Shipper {
     if (st.final || (!file.gz && file.size === st.offset && !st.inflight)) return;
 
     const size = await this.chunkSize();
+    // A file this state never saw may be one the worker holds already (the state file was lost).
+    if (!known && !ctx.dryRun) await this.skipHeld(s, st);
+    try {
+      await this.shipFrom(s, st, size);
+    } catch (e) {
+      // Refused as overlapping what the worker holds: the state is behind it (restored from an old
+      // backup?). Skip what it holds, if the file has the very same bytes, once, and go on.
+      if (!(e instanceof WorkerRefusal && e.status === 409) || !(await this.skipHeld(s, st))) throw e;
+      await this.shipFrom(s, st, size);
+    }
+  }
+
+  /** Ships the source's new whole lines from its checkpoint, chunk by chunk. */
+  private async shipFrom(s: ScannedSource, st: SourceState, size: number): Promise<void> {
+    const { ctx } = this;
+    const { file, sourceId } = s;
     ctx.info(`${file.path} [${shortId(sourceId)}]: from byte ${st.offset}${file.gz ? " (gzip, decompressed offsets)" : ` of ${file.size}`}`);
     const reader = openReader(file, st.offset);
     try {
@@ -126,6 +155,32 @@ class Shipper {
     } finally {
       reader.close();
     }
+  }
+
+  /**
+   * Moves the checkpoint past the chunks the worker holds from it on, each checked against the
+   * file's own bytes (sha-256): stops at the first gap or difference. True when it moved.
+   */
+  private async skipHeld(s: ScannedSource, st: SourceState): Promise<boolean> {
+    const { ctx } = this;
+    const held = await heldChunks(ctx, s.sourceId, st.offset);
+    if (held.length === 0 || held[0].start !== st.offset) return false;
+    let pos = st.offset;
+    const reader = openReader(s.file, pos);
+    try {
+      for (const c of held) {
+        if (c.start !== pos || (await hashNext(reader, c.end - c.start)) !== c.sha256) break;
+        pos = c.end;
+      }
+    } finally {
+      reader.close();
+    }
+    if (pos === st.offset) return false;
+    ctx.info(`${s.file.path}: the worker already holds bytes [${st.offset}, ${pos}) of it, the same as the file's: resuming after them`);
+    st.offset = pos;
+    delete st.inflight;
+    await this.persist();
+    return true;
   }
 
   /** Sends one chunk; moves the checkpoint on a 2xx. */

@@ -10,7 +10,8 @@ import { request, type HttpAnswer, type HttpRequest } from "./http";
 /** The worker said no: `exit` tells whether to stop everything (auth) or only the current file (refused). */
 export class WorkerRefusal extends Error {
   override name = "WorkerRefusal";
-  constructor(readonly exit: ExitCode, message: string) {
+  /** The HTTP status of the refusal, when there was one. */
+  constructor(readonly exit: ExitCode, message: string, readonly status?: number) {
     super(message);
   }
 }
@@ -56,9 +57,31 @@ export function refusal(ctx: Context, answer: HttpAnswer, what: string): WorkerR
     return new WorkerRefusal(EXIT.auth, `${what}: ${detail}. Check "site" and "workerUrl" in the config file; nothing was lost.`);
   }
   if (answer.status === 409) {
-    return new WorkerRefusal(EXIT.refused, `${what}: the worker already holds other bytes of this source overlapping that range (${detail}). The state file ${ctx.config.stateFile} does not match the worker (restored from an old backup, or deleted?). This file is stopped; the others go on.`);
+    return new WorkerRefusal(EXIT.refused, `${what}: the worker already holds other bytes of this source overlapping that range (${detail}), and they are not this file's bytes (the file was changed in place?). This file is stopped; the others go on.`, 409);
   }
   return new WorkerRefusal(EXIT.refused, `${what}: the worker refused it (${detail}). This file is stopped until someone looks; the others go on.`);
+}
+
+/** A chunk the worker holds: a byte range of a source and the sha-256 of its log bytes. */
+export interface HeldChunk {
+  start: number;
+  end: number;
+  sha256: string;
+}
+
+/** The chunks of a source the worker holds that end after `from`, in order (`GET /api/v1/chunks`, all its pages). */
+export async function heldChunks(ctx: Context, sourceId: string, from: number): Promise<HeldChunk[]> {
+  const out: HeldChunk[] = [];
+  for (;;) {
+    const what = "asking the worker which chunks it holds";
+    const answer = await call(ctx, { method: "GET", path: `/api/v1/chunks?${site(ctx)}&source=${encodeURIComponent(sourceId)}&from=${from}`, what });
+    if (!ok(answer)) throw refusal(ctx, answer, what);
+    const j = answer.json as { chunks?: HeldChunk[]; more?: boolean };
+    if (!Array.isArray(j?.chunks)) throw new WorkerRefusal(EXIT.refused, `${what}: unexpected answer ${JSON.stringify(answer.json)?.slice(0, 200)}`);
+    out.push(...j.chunks);
+    if (!j.more || j.chunks.length === 0) return out;
+    from = j.chunks[j.chunks.length - 1].end;
+  }
 }
 
 export async function openRun(ctx: Context): Promise<Session> {

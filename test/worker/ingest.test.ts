@@ -1,4 +1,4 @@
-import { env } from "cloudflare:test";
+import { env, SELF } from "cloudflare:test";
 import { gzip } from "pako";
 import { beforeAll, describe, expect, it } from "vitest";
 import semicompleteText from "../fixtures/semicomplete-2015-05.combined.log?raw";
@@ -8,6 +8,7 @@ import { monthReport } from "../../worker/core/report";
 import { geoLookup } from "../../worker/geo";
 import { applyChunk } from "../../worker/ingest/apply-chunk";
 import { truncateAddress } from "../../worker/ingest/privacy";
+import { CHUNKS_PAGE } from "../../worker/routes/ingest";
 import { createSite, dumpDatabase, sha256Hex, storedFigures, upload, uploadRange } from "./helpers";
 import type { TestSite } from "./helpers";
 
@@ -64,6 +65,29 @@ describe("POST /api/v1/ingest: the semicomplete log in one chunk", () => {
     const res = await upload(site, { start: 0, end: log.length, body: gzip(log, { level: 1 }) });
     expect(await res.json()).toMatchObject({ status: "already-applied" });
     expect(await dumpDatabase()).toEqual(before);
+  });
+
+  it("GET /chunks lists what the worker holds of a source: ranges and the sha-256 of their log bytes", async () => {
+    const held = async (q: string) => (await SELF.fetch(`http://vigie.test/api/v1/chunks?site=semi&${q}`, { headers: { authorization: `Bearer ${site.agentToken}` } })).json();
+    expect(await held("source=access.log")).toEqual({ source: "access.log", chunks: [{ start: 0, end: log.length, sha256: await sha256Hex(log) }], more: false });
+    expect(await held(`source=access.log&from=${log.length - 1}`)).toMatchObject({ chunks: [{ start: 0 }] });
+    expect(await held(`source=access.log&from=${log.length}`)).toEqual({ source: "access.log", chunks: [], more: false });
+    expect(await held("source=other.log")).toEqual({ source: "other.log", chunks: [], more: false });
+    expect(await held("from=-1&source=access.log")).toMatchObject({ error: { code: "bad_request" } });
+  });
+
+  it("GET /chunks pages its answer: CHUNKS_PAGE chunks, then the rest from the last end", async () => {
+    const other = await createSite("many");
+    const n = CHUNKS_PAGE + 5;
+    const rows = Array.from({ length: n }, (_, i) => env.DB.prepare(`INSERT INTO chunks (site_id, source, start, "end", sha256, lines, rejected, applied_at) VALUES (?1, 's', ?2, ?3, 'x', 1, 0, 0)`).bind(other.id, i * 10, i * 10 + 10));
+    await env.DB.batch(rows);
+    const get = async (from: number) => (await SELF.fetch(`http://vigie.test/api/v1/chunks?site=many&source=s&from=${from}`, { headers: { authorization: `Bearer ${other.agentToken}` } })).json() as Promise<{ chunks: { start: number; end: number }[]; more: boolean }>;
+    const first = await get(0);
+    expect(first.chunks).toHaveLength(CHUNKS_PAGE);
+    expect(first.more).toBe(true);
+    const rest = await get(first.chunks.at(-1)!.end);
+    expect(rest.chunks.map((c) => c.start)).toEqual([1000, 1001, 1002, 1003, 1004].map((i) => i * 10));
+    expect(rest.more).toBe(false);
   });
 
   it("a repeat answers already-applied and changes nothing", async () => {

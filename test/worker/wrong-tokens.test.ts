@@ -25,6 +25,7 @@ describe("wrong tokens on every route", () => {
     { name: "ingest", method: "POST", path: "/api/v1/ingest?site=guarded&source=s&start=0&end=71", kind: "agent", body: async () => ({ body, headers: { "x-content-sha256": await sha256Hex(body) } }) },
     { name: "open a run", method: "POST", path: "/api/v1/runs?site=guarded", kind: "agent" },
     { name: "end a run", method: "POST", path: "/api/v1/runs/1/end?site=guarded", kind: "agent" },
+    { name: "chunks held", method: "GET", path: "/api/v1/chunks?site=guarded&source=s", kind: "agent" },
     { name: "import", method: "POST", path: "/api/v1/sites/guarded/import", kind: "agent", body: async () => ({ body: "{}", headers: { "content-type": "application/json" } }) },
     { name: "heartbeat", method: "POST", path: "/api/v1/heartbeat", kind: "node", body: async () => ({ body: "{}", headers: { "content-type": "application/json", "cf-connecting-ip": "81.2.69.160" } }) },
     { name: "summary", method: "GET", path: "/api/v1/sites/guarded/summary?month=2015-05", kind: "read" },

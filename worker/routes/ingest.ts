@@ -5,6 +5,7 @@ import { Analyzer } from "../core/analyzer";
 import { resolveConfig } from "../core/config";
 import { compileLogFormat } from "../core/log-format";
 import { requireAgent } from "../auth/request-auth";
+import { listChunks, type ChunkReceipt } from "../db/queries/chunk-receipts";
 import { createRun, endRun, findRun } from "../db/queries/runs";
 import { dohUrl, maxChunkBytes } from "../env";
 import { ApiError } from "../errors";
@@ -109,6 +110,26 @@ ingest.post("/runs/:id/end", async (c) => {
 
 /** GET /api/v1/limits — what the agent must respect. */
 ingest.get("/limits", (c) => c.json({ maxChunkBytes: maxChunkBytes(c.env) }));
+
+/** Chunks listed per answer of GET /chunks. */
+export const CHUNKS_PAGE = 1000;
+
+/**
+ * GET /api/v1/chunks?site=&source=[&from=] — the chunks of a source the worker holds that end after
+ * `from` (default 0), in order, CHUNKS_PAGE at most (`more` says there are others): each one's byte
+ * range and the sha-256 of its log bytes. An agent that lost its state checks them against its file
+ * and resumes after them instead of being refused (409) on every chunk.
+ */
+ingest.get("/chunks", async (c) => {
+  const q = c.req.query();
+  if (!q.site) throw new ApiError("bad_request", "site is required");
+  const site = await requireAgent(c, q.site);
+  const source = q.source ?? "";
+  if (source.length < 1 || source.length > 512) throw new ApiError("bad_request", "source must be 1 to 512 characters");
+  const from = q.from === undefined ? 0 : int(q.from, "from");
+  const rows = (await listChunks(c.env.DB, site.id, source, from, CHUNKS_PAGE + 1).all<ChunkReceipt>()).results;
+  return c.json({ source, chunks: rows.slice(0, CHUNKS_PAGE), more: rows.length > CHUNKS_PAGE });
+});
 
 function hex(buf: ArrayBuffer): string {
   return [...new Uint8Array(buf)].map((b) => b.toString(16).padStart(2, "0")).join("");

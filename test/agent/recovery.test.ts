@@ -1,0 +1,74 @@
+// The agent's state file lost, or restored from an old backup, against a real local worker: the
+// agent asks the worker which chunks of the file it holds (GET /api/v1/chunks), checks each one
+// against the file's own bytes, and resumes after them. Nothing lost, nothing counted twice; a
+// file whose bytes differ from what the worker holds is still refused.
+import { copyFileSync, rmSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { EXIT } from "../../edge-agent/exit-codes";
+import { removeTempDirs, tempDir } from "./temp";
+import { agent, expectSameFiguresAsReference, LOG, startTestWorker, summary, writeAgentConfig, type TestWorker } from "./harness";
+import { append, LINES, LINE_STARTS } from "./logs";
+
+let t: TestWorker;
+beforeAll(async () => {
+  t = await startTestWorker(["lost", "old", "changed"]);
+}, 90_000);
+afterAll(async () => {
+  await t?.stop();
+  removeTempDirs();
+});
+
+describe("a state that does not match the worker", () => {
+  it("lost: the next run skips the chunks the worker holds (checked byte for byte) and ships the rest", async () => {
+    const dir = tempDir("lost");
+    const live = join(dir, "access.log");
+    const config = writeAgentConfig(t, dir, "lost");
+    append(live, 0, 6000);
+    expect((await agent(config)).code).toBe(EXIT.ok);
+    rmSync(join(dir, "state"), { recursive: true });
+    append(live, 6000, LINES);
+    const run = await agent(config, {}, { verbose: true });
+    expect(run.err).toBe("");
+    expect(run.code).toBe(EXIT.ok);
+    expect(run.out).toContain(`the worker already holds bytes [0, ${LINE_STARTS[6000]}) of it, the same as the file's: resuming after them`);
+    await expectSameFiguresAsReference(t, "lost");
+  });
+
+  it("restored from an old backup: refused as overlapping (409), then resumed after what the worker holds", async () => {
+    const dir = tempDir("old");
+    const live = join(dir, "access.log");
+    const config = writeAgentConfig(t, dir, "old");
+    const state = join(dir, "state", "agent.json");
+    append(live, 0, 3000);
+    expect((await agent(config)).code).toBe(EXIT.ok);
+    copyFileSync(state, join(dir, "backup.json"));
+    append(live, 3000, 7000);
+    expect((await agent(config)).code).toBe(EXIT.ok);
+    copyFileSync(join(dir, "backup.json"), state);
+    append(live, 7000, LINES);
+    const run = await agent(config, {}, { verbose: true });
+    expect(run.err).toBe("");
+    expect(run.code).toBe(EXIT.ok);
+    // The chunks re-cut as before are answered already-applied; the one that now runs past the old
+    // end of the file overlaps the worker's last chunk: 409, then skipped after checking it.
+    expect(run.out).toMatch(new RegExp(`the worker already holds bytes \\[\\d+, ${LINE_STARTS[7000]}\\) of it, the same as the file's`));
+    await expectSameFiguresAsReference(t, "old");
+  });
+
+  it("a file changed in place under the same first line: nothing skipped, the chunk refused, nothing written", async () => {
+    const dir = tempDir("changed");
+    const live = join(dir, "access.log");
+    const config = writeAgentConfig(t, dir, "changed");
+    append(live, 0, 2000);
+    expect((await agent(config)).code).toBe(EXIT.ok);
+    const before = await summary(t, "changed");
+    rmSync(join(dir, "state"), { recursive: true });
+    // Same first line (same source id), other bytes after it: line 2 replaced by line 3.
+    writeFileSync(live, Buffer.concat([LOG.subarray(0, LINE_STARTS[1]), LOG.subarray(LINE_STARTS[2], LINE_STARTS[2000])]));
+    const run = await agent(config);
+    expect(run.code).toBe(EXIT.refused);
+    expect(run.err).toMatch(/the worker already holds other bytes of this source overlapping that range .*409.*This file is stopped/s);
+    expect(await summary(t, "changed")).toEqual(before);
+  });
+});
