@@ -181,6 +181,10 @@ describe("report pages in Chromium", () => {
     expect(await cats.locator(".badge").textContent()).toBe("images");
     expect(await cats.locator(".badge").getAttribute("title")).toBe("2 of 3 views came from an image search");
     expect(await cats.locator("b").count()).toBe(0);
+    await page.locator("section#top-pages").screenshot({ path: join(artifacts, "year-top-pages.png") });
+    // Bars keep the year's scale on every page: the top page's bar is the only full one.
+    const widths = await page.$$eval("section#top-pages tbody rect", (rs) => rs.map((r) => Number(r.getAttribute("width"))));
+    expect(Math.max(...widths)).toBeLessThan(10);
     const rank = await page.$$eval("section#top-pages tbody td:first-child", (tds) => tds.map((td) => Number(td.textContent)));
     expect(rank[0]).toBe((pages - 1) * 25 + 1);
     expect(problems).toEqual([]);

@@ -68,7 +68,9 @@ describe("report JSON routes, after ingesting the fixture logs in two runs", () 
     const got: PanelPageJson["rows"] = [];
     for (let offset = 0; offset < all.length; offset += 7) {
       const p = await getJson<PanelPageJson>(site, `/api/v1/sites/semi/panels/referers?month=2015-05&limit=7&offset=${offset}`);
-      expect(p).toMatchObject({ id: "referers", month: "2015-05", limit: 7, offset, total: { rows: all.length } });
+      // `top`, the bars' scale, is the panel's largest on every page, not the page's.
+      const top = { hits: Math.max(...all.map((r) => r.hits)), pages: Math.max(...all.map((r) => r.pages)) };
+      expect(p).toMatchObject({ id: "referers", month: "2015-05", limit: 7, offset, total: { rows: all.length }, top });
       got.push(...p.rows);
     }
     expect(rowsOf(got)).toEqual(rowsOf(all));
@@ -104,7 +106,8 @@ describe("report JSON routes, after ingesting the fixture logs in two runs", () 
     const expected = [...pages.entries()].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1)).slice(0, 5);
     expect(y.topPages.rows.map((r) => [r.key, r.pages])).toEqual(expected);
     // Shares are of the pages panel's total (declared crawlers out; behavioural robots' views stay in it).
-    expect(y.topPages.total).toEqual({ rows: pages.size, pages: [...pages.values()].reduce((s, n) => s + n, 0) });
+    // maxPages (the year's top page, the bars' scale on every page of the list) too.
+    expect(y.topPages.total).toEqual({ rows: pages.size, pages: [...pages.values()].reduce((s, n) => s + n, 0), maxPages: expected[0][1] });
     expect(y.years.map((o) => o.year)).toEqual(["2015"]);
     expect(y.daily.length).toBe(y.days);
   });

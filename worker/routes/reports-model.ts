@@ -136,12 +136,14 @@ export function monthJson(site: string, month: string, r: MonthReportRows): Mont
   };
 }
 
-export interface PanelPageJson extends PanelJson { month: string; limit: number; offset: number }
+/** `top`: the panel's largest hits and pages, the bars' scale on every page of rows. */
+export interface PanelPageJson extends PanelJson { month: string; limit: number; offset: number; top: { hits: number; pages: number } }
 
 export function panelPageJson(month: string, id: PanelId, r: PanelPageRows, limit: number, offset: number): PanelPageJson {
   return {
     id, title: PANEL_TITLES[id], month, limit, offset,
     total: { rows: r.head.n, hits: r.head.sumHits, pages: r.head.sumPages, bytes: r.head.sumBytes },
+    top: { hits: r.head.maxHits, pages: r.head.maxPages },
     rows: r.rows.map((row) => rowJson(row, r.head.lastRunId)),
   };
 }
@@ -185,7 +187,7 @@ export interface YearJson extends YearTotalsJson {
    * `fromImages`: the page's views that came from an image search; `forImages` is true when they
    * are over half of its views (the page is viewed mostly for its images).
    */
-  topPages: { total: { rows: number; pages: number }; offset: number; rows: { key: string; hits: number; pages: number; bytes: number; fromImages: number; forImages: boolean }[] };
+  topPages: { total: { rows: number; pages: number; maxPages: number }; offset: number; rows: { key: string; hits: number; pages: number; bytes: number; fromImages: number; forImages: boolean }[] };
   /** Every year of the site, newest first, to compare with. */
   years: YearTotalsJson[];
 }
@@ -201,7 +203,7 @@ export function yearJson(site: string, year: string, r: YearReportRows, offset =
     daily: r.days,
     gaps,
     topPages: {
-      total: { rows: top[0]?.n ?? 0, pages: top[0]?.sumPages ?? 0 },
+      total: { rows: top[0]?.n ?? 0, pages: top[0]?.sumPages ?? 0, maxPages: top[0]?.maxPages ?? 0 },
       offset,
       rows: top.map(({ key, hits, pages, bytes, fromImages }) => ({ key, hits, pages, bytes, fromImages, forImages: 2 * fromImages > pages })),
     },

@@ -24,7 +24,7 @@ export function PanelPage(p: { site: string; panel: PanelPageJson; pageSize: num
         {" · "}<a href={`/api/v1/sites/${site}/panels/${panel.id}?month=${panel.month}&limit=${p.pageSize}&offset=${panel.offset}`}>JSON</a>
       </p>
       <section class="card">
-        <PanelTable panel={panel} offset={panel.offset} rank />
+        <PanelTable panel={panel} offset={panel.offset} rank scale={panel.top} />
         <Pager page={page} pages={pages} href={href} />
       </section>
     </Layout>

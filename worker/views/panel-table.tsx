@@ -66,12 +66,13 @@ function Change(p: { row: PanelRowJson }) {
  * The table of a panel's rows; `others` adds a footer with what the listed rows leave out (the
  * month page shows the top rows only), and `offset` numbers rows after earlier pages.
  */
-export function PanelTable(p: { panel: PanelJson; offset?: number; others?: boolean; rank?: boolean }) {
+/** `scale`: the value of a full bar (the panel's largest, on pages past the first); by default the largest row shown. */
+export function PanelTable(p: { panel: PanelJson; offset?: number; others?: boolean; rank?: boolean; scale?: { hits: number; pages: number } }) {
   const id = p.panel.id;
   const spec = PANEL_SPECS[id];
   const total = p.panel.total;
   const whole = total[spec.main];
-  const top = Math.max(1, ...p.panel.rows.map((r) => r[spec.main]));
+  const top = Math.max(1, p.scale ? p.scale[spec.main] : 0, ...p.panel.rows.map((r) => r[spec.main]));
   const shown = { hits: 0, pages: 0, bytes: 0 };
   for (const r of p.panel.rows) { shown.hits += r.hits; shown.pages += r.pages; shown.bytes += r.bytes; }
   const restRows = total.rows - (p.offset ?? 0) - p.panel.rows.length;

@@ -98,7 +98,7 @@ export function YearPage(p: { y: YearJson; logout?: string; top: number }) {
                   <td class="k mono" data-v={r.key}>{r.key}
                     {r.forImages && <> <span class="badge" title={`${fmtInt(r.fromImages)} of ${fmtInt(r.pages)} views came from an image search`}>images</span></>}
                     <svg class="bar" viewBox="0 0 100 5" preserveAspectRatio="none" aria-hidden="true">
-                      <rect width={((100 * r.pages) / Math.max(1, top.rows[0].pages)).toFixed(2)} height="5" />
+                      <rect width={((100 * r.pages) / Math.max(1, top.total.maxPages)).toFixed(2)} height="5" />
                     </svg>
                   </td>
                   <td class="n" data-v={r.pages}>{fmtInt(r.pages)}</td>

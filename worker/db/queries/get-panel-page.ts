@@ -2,7 +2,7 @@ import type { PanelDbRow } from "./get-month-report";
 
 export interface PanelPageRows {
   /** The month's last run (changes are shown against it) and the panel's totals. */
-  head: { lastRunId: number | null; n: number; sumHits: number; sumPages: number; sumBytes: number };
+  head: { lastRunId: number | null; n: number; sumHits: number; sumPages: number; sumBytes: number; maxHits: number; maxPages: number };
   rows: PanelDbRow[];
 }
 
@@ -17,7 +17,8 @@ export async function getPanelPage(
   const [head, rows] = await db.batch([
     db.prepare(`
       SELECT (SELECT last_run_id FROM months WHERE site_id = ?1 AND month = ?2) AS lastRunId,
-        COUNT(*) AS n, COALESCE(SUM(hits), 0) AS sumHits, COALESCE(SUM(pages), 0) AS sumPages, COALESCE(SUM(bytes), 0) AS sumBytes
+        COUNT(*) AS n, COALESCE(SUM(hits), 0) AS sumHits, COALESCE(SUM(pages), 0) AS sumPages, COALESCE(SUM(bytes), 0) AS sumBytes,
+        COALESCE(MAX(hits), 0) AS maxHits, COALESCE(MAX(pages), 0) AS maxPages
       FROM panel_rows WHERE site_id = ?1 AND month = ?2 AND panel = ?3 AND hits > 0`).bind(siteId, month, panel),
     db.prepare(`
       SELECT p.panel AS panel, p.key AS key, p.hits AS hits, p.pages AS pages, p.bytes AS bytes, p.max AS max,

@@ -3,7 +3,7 @@ import type { SiteIndexRows } from "./get-site-index";
 import { getSiteIndexStatements } from "./get-site-index";
 
 /** A page of the year: its views, and how many of them came from an image search (`fromImages`). */
-export interface YearPageRow { key: string; hits: number; pages: number; bytes: number; fromImages: number; n: number; sumPages: number }
+export interface YearPageRow { key: string; hits: number; pages: number; bytes: number; fromImages: number; n: number; sumPages: number; maxPages: number }
 
 export interface YearReportRows extends SiteIndexRows {
   days: DayRow[];
@@ -25,7 +25,7 @@ export async function getYearReport(db: D1Database, siteId: number, year: string
     db.prepare(`
       WITH year_pages AS (
         SELECT key, SUM(hits) AS hits, SUM(pages) AS pages, SUM(bytes) AS bytes,
-          COUNT(*) OVER () AS n, SUM(SUM(pages)) OVER () AS sumPages
+          COUNT(*) OVER () AS n, SUM(SUM(pages)) OVER () AS sumPages, MAX(SUM(pages)) OVER () AS maxPages
         FROM panel_rows WHERE site_id = ?1 AND panel = 'pages' AND month >= ?2 AND month <= ?3 AND hits > 0
         GROUP BY key ORDER BY pages DESC, hits DESC, key LIMIT ?4 OFFSET ?5
       ), from_images AS (
@@ -33,7 +33,7 @@ export async function getYearReport(db: D1Database, siteId: number, year: string
         FROM panel_rows WHERE site_id = ?1 AND panel = 'image-search' AND month >= ?2 AND month <= ?3 AND pages > 0
         GROUP BY key
       )
-      SELECT p.key, p.hits, p.pages, p.bytes, p.n, p.sumPages, COALESCE(i.fromImages, 0) AS fromImages
+      SELECT p.key, p.hits, p.pages, p.bytes, p.n, p.sumPages, p.maxPages, COALESCE(i.fromImages, 0) AS fromImages
       FROM year_pages p LEFT JOIN from_images i ON i.key = p.key
       ORDER BY p.pages DESC, p.hits DESC, p.key`).bind(siteId, `${year}-01`, `${year}-12`, top, offset),
     db.prepare("SELECT MIN(date) AS firstDate FROM days WHERE site_id = ?1").bind(siteId),
