@@ -1,7 +1,7 @@
 /**
  * `npm run site -- <command>`: sites and tokens in D1 (local by default, `--remote` for the deployed
  * one). Only maps flags onto scripts/site-lib.ts. stdout carries the result alone, one JSON line per
- * record, so `npm run --silent site -- add demo | jq` works; wrangler's output and errors go to stderr.
+ * record, so `npm run site -- add demo | jq` works (the project's .npmrc keeps npm's banner out); wrangler's output and errors go to stderr.
  */
 import { resolve } from "node:path";
 import { fileURLToPath } from "node:url";

@@ -108,6 +108,14 @@ describe("npm run site", () => {
     expect(JSON.stringify(addedRow)).not.toContain(out.agentToken.slice(4));
   });
 
+  it("as the contract writes it, `npm run site -- add NAME`, stdout is that one JSON line (no npm banner: .npmrc)", () => {
+    const own = mkdtempSync(join(tmpdir(), "vigie-site-npm-"));
+    const r = spawnSync("npm", ["run", "site", "--", "add", "contract", "--persist-to", own], { cwd: ROOT, env: ENV, encoding: "utf8" });
+    rmSync(own, { recursive: true, force: true });
+    expect(r.status, r.stderr).toBe(0);
+    expect(r.stdout).toMatch(/^\{"site":"contract","agentToken":"vga_[A-Za-z0-9_-]{43}","readToken":"vgr_[A-Za-z0-9_-]{43}"\}\n$/);
+  });
+
   it("a duplicate name exits 1 with a message and prints nothing", () => {
     const again = site("add", "demo");
     expect(again.status).toBe(1);
