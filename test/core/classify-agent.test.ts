@@ -9,6 +9,7 @@ import {
   ROBOTS,
 } from "../../worker/core/agent-tables";
 import { classifyAgent, type AgentInfo, type DeviceClass } from "../../worker/core/classify-agent";
+import { rng } from "../random";
 
 /** Every user agent of a fixture log with its hit count. The agent is the third quoted field. */
 function agentsOf(name: string): Map<string, number> {
@@ -377,16 +378,7 @@ describe("classifyAgent over the semicomplete log", () => {
 });
 
 describe("classifyAgent never throws", () => {
-  // Deterministic PRNG (mulberry32) so a failure reproduces.
-  function random(seed: number): () => number {
-    return () => {
-      seed = (seed + 0x6d2b79f5) | 0;
-      let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
-      t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-      return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-    };
-  }
-  const next = random(2015);
+  const next = rng(2015); // seeded, so a failure reproduces
   const randomString = (length: number, maxCode: number) =>
     Array.from({ length }, () => String.fromCharCode(Math.floor(next() * maxCode))).join("");
   // Pieces of real agents, glued at random: they reach deeper into the tables than noise does.

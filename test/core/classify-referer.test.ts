@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { createRefererClassifier, NOT_PROVIDED, type RefererClass } from "../../worker/core/classify-referer";
 import { percentDecode } from "../../worker/core/percent-decode";
+import { rng } from "../random";
 import { BUILTIN_SEARCH_ENGINES, hostMatchesPattern, type SearchEngineRule } from "../../worker/core/search-engines";
 
 const classify = createRefererClassifier({
@@ -272,21 +273,12 @@ describe("percentDecode", () => {
 });
 
 describe("fuzz: random referers never throw", () => {
-  // A fixed seed, so a failure is reproducible.
-  function mulberry32(seed: number): () => number {
-    return () => {
-      seed = (seed + 0x6d2b79f5) | 0;
-      let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
-      t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-      return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-    };
-  }
   const PIECES = [
     "http://", "https://", "HTTP://", "javascript:", "//", "www.", "google.", "com", "semicomplete.com",
     "duckduckgo.com", "/", "?", "#", "&", "=", "q", "wd", "text", "+", "%", "%2", "%C3", "%A9", "%E8",
     "%FF", "%00", "@", ":", "[", "]", "::1", "\\", " ", "\t", "-", ".", "\uFFFD", "\uD800", "é", "猫", "0", "8080",
   ];
-  const rand = mulberry32(20150517);
+  const rand = rng(20150517); // a fixed seed, so a failure is reproducible
   const pick = () => PIECES[Math.floor(rand() * PIECES.length)];
   const randomChar = () => String.fromCharCode(Math.floor(rand() * 0x10000));
 

@@ -3,6 +3,7 @@ import { existsSync, readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
 import { createGeoLookup } from "../../worker/core/geo";
+import { rng } from "../random";
 
 const root = fileURLToPath(new URL("../../", import.meta.url));
 const binPath = `${root}worker/generated/geo.bin`;
@@ -63,14 +64,10 @@ function naive4(ip: number): string {
   return best < 0 ? "" : v4Cc[best];
 }
 
-/** Seeded, so a failure replays. */
+/** Seeded 32-bit integers (test/random.ts's generator, unscaled), so a failure replays. */
 function mulberry32(seed: number): () => number {
-  return () => {
-    seed = (seed + 0x6d2b79f5) | 0;
-    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return (t ^ (t >>> 14)) >>> 0;
-  };
+  const next = rng(seed);
+  return () => next() * 4294967296;
 }
 
 // Rows quoted from the CSV (line numbers of geo-whois-asn-country-ipv4.csv / -ipv6.csv, package

@@ -1,16 +1,7 @@
 import { describe, expect, it } from "vitest";
 import type { Span } from "../../worker/core/visitor-day";
 import { addSpan, stringBefore } from "../../worker/core/visitor-day";
-
-/** Deterministic PRNG (mulberry32) so a failure reproduces. */
-function mulberry32(seed: number): () => number {
-  return () => {
-    seed = (seed + 0x6d2b79f5) | 0;
-    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { rng } from "../random";
 
 interface Hit { at: number; page: string | null }
 
@@ -35,7 +26,7 @@ describe("addSpan: visits of one visitor-day, whatever the order of its hits", (
     ["up to two hours back", 7200],
     ["in any order", 86_400],
   ])("hits %s give the visits of the definition", (_name, jitter) => {
-    const rand = mulberry32(jitter + 17);
+    const rand = rng(jitter + 17);
     for (let round = 0; round < 300; round++) {
       // Bursts of hits, some over the gap apart, some exactly at it.
       const hits: Hit[] = [];
