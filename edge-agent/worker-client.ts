@@ -79,8 +79,10 @@ export async function heldChunks(ctx: Context, sourceId: string, from: number): 
     const j = answer.json as { chunks?: HeldChunk[]; more?: boolean };
     if (!Array.isArray(j?.chunks)) throw new WorkerRefusal(EXIT.refused, `${what}: unexpected answer ${JSON.stringify(answer.json)?.slice(0, 200)}`);
     out.push(...j.chunks);
-    if (!j.more || j.chunks.length === 0) return out;
-    from = j.chunks[j.chunks.length - 1].end;
+    const next = j.chunks.length === 0 ? from : j.chunks[j.chunks.length - 1].end;
+    // Every page must move on: a worker answering the same page again would loop forever.
+    if (!j.more || !(next > from)) return out;
+    from = next;
   }
 }
 
