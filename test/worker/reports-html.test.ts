@@ -88,6 +88,10 @@ describe("report pages (HTML)", () => {
     const year = await page(site, "/sites/html/2015");
     expect(year.html).toContain("2015 in review");
     expect(year.html).toContain("Top pages of 2015");
+    expect(year.html).toContain('href="/sites/html/2015?page=2#top-pages"');
+    const past = await SELF.fetch("http://vigie.test/sites/html/2015?page=999", { headers: read(site) });
+    expect(past.status).toBe(404);
+    expect(await past.text()).toContain("The top pages of 2015 have no page 999.");
     const css = idx.html.match(/href="(\/assets\/vigie\.css\?v=\w+)"/)![1];
     const res = await SELF.fetch(`http://vigie.test${css}`);
     expect(res.headers.get("content-type")).toMatch(/^text\/css/);

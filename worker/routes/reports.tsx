@@ -116,6 +116,9 @@ reports.get("/sites/:site/:period", async (c) => {
     const n = intParam(c.req.query("page"), "page", 1, 1, 1_000_000);
     return report(c, r, async () => {
       const y = yearJson(r.site.name, period, await getYearReport(db, r.site.id, period, YEAR_TOP, (n - 1) * YEAR_TOP), (n - 1) * YEAR_TOP);
+      if (n > 1 && y.topPages.rows.length === 0) {
+        return { status: 404, node: MessagePage({ site: r.site.name, title: "Not found", message: `The top pages of ${period} have no page ${n}.` }) };
+      }
       return { status: y.months.length ? 200 : 404, node: YearPage({ y, logout: r.logout, top: YEAR_TOP }) };
     });
   }
