@@ -4,6 +4,7 @@ import type { Totals } from "../routes/reports-model";
 import type { Column } from "./charts";
 import { BarChart } from "./charts";
 import { fmtBytes, fmtInt, monthShort, monthTitle } from "./format";
+import { SortTh } from "./sort-th";
 
 export function Tiles(p: { t: Totals; visitorsNote?: string }) {
   const t = p.t;
@@ -44,12 +45,12 @@ export function MonthsOfYear(p: { site: string; year: string; months: MonthRow[]
         <table class="sortable">
           <thead>
             <tr>
-              <th><button type="button">Month</button></th>
-              <th class="n" data-type="num"><button type="button">Visitors</button></th>
-              <th class="n" data-type="num"><button type="button">Visits</button></th>
-              <th class="n" data-type="num"><button type="button">Pages</button></th>
-              <th class="n" data-type="num"><button type="button">Hits</button></th>
-              <th class="n hide-s" data-type="num"><button type="button">Bandwidth</button></th>
+              <SortTh label="Month" />
+              <SortTh num label="Visitors" />
+              <SortTh num label="Visits" />
+              <SortTh num label="Pages" />
+              <SortTh num label="Hits" />
+              <SortTh num narrow label="Bandwidth" />
             </tr>
           </thead>
           <tbody>

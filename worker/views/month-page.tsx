@@ -8,6 +8,7 @@ import { datesOf, fmtBytes, fmtDuration, fmtInt, fmtPct, fmtTime, isWeekend, mon
 import type { Crumb } from "./layout";
 import { Layout } from "./layout";
 import { PanelTable } from "./panel-table";
+import { SortTh } from "./sort-th";
 
 export interface MonthPageProps {
   m: MonthJson;
@@ -114,13 +115,13 @@ function Days(p: { m: MonthJson }) {
         <table class="sortable" id="days-table">
           <thead>
             <tr>
-              <th><button type="button">Day</button></th>
-              <th class="n" data-type="num"><button type="button">Visitors</button></th>
-              <th class="n" data-type="num"><button type="button">Visits</button></th>
-              <th class="n" data-type="num"><button type="button">Pages</button></th>
-              <th class="n" data-type="num"><button type="button">Hits</button></th>
-              <th class="n hide-s" data-type="num"><button type="button">Bandwidth</button></th>
-              <th class="n hide-s" data-type="num"><button type="button">Robot hits</button></th>
+              <SortTh label="Day" />
+              <SortTh num label="Visitors" />
+              <SortTh num label="Visits" />
+              <SortTh num label="Pages" />
+              <SortTh num label="Hits" />
+              <SortTh num narrow label="Bandwidth" />
+              <SortTh num narrow label="Robot hits" />
             </tr>
           </thead>
           <tbody>
@@ -184,13 +185,13 @@ function Hours(p: { m: MonthJson }) {
           <table class="sortable" id="hours-table">
             <thead>
               <tr>
-                <th class="n" data-type="num"><button type="button">Hour</button></th>
-                <th class="n" data-type="num"><button type="button">Visitors</button></th>
-                <th class="n" data-type="num"><button type="button">Visits</button></th>
-                <th class="n" data-type="num"><button type="button">Pages</button></th>
-                <th class="n" data-type="num"><button type="button">Hits</button></th>
-                <th class="n" data-type="num"><button type="button">Bandwidth</button></th>
-                <th class="n hide-s" data-type="num"><button type="button">Robot hits</button></th>
+                <SortTh num label="Hour" />
+                <SortTh num label="Visitors" />
+                <SortTh num label="Visits" />
+                <SortTh num label="Pages" />
+                <SortTh num label="Hits" />
+                <SortTh num label="Bandwidth" />
+                <SortTh num narrow label="Robot hits" />
               </tr>
             </thead>
             <tbody>
@@ -231,11 +232,11 @@ function Watched(p: { m: MonthJson }) {
             <table class="sortable">
               <thead>
                 <tr>
-                  <th><button type="button">Time</button></th>
-                  <th><button type="button">Request</button></th>
-                  <th class="n" data-type="num"><button type="button">Status</button></th>
-                  <th class="n" data-type="num"><button type="button">Bytes</button></th>
-                  <th class="hide-s"><button type="button">Referer</button></th>
+                  <SortTh label="Time" />
+                  <SortTh label="Request" />
+                  <SortTh num label="Status" />
+                  <SortTh num label="Bytes" />
+                  <SortTh narrow label="Referer" />
                 </tr>
               </thead>
               <tbody>

@@ -5,6 +5,7 @@
 import type { PanelId } from "../core/panels";
 import type { PanelJson, PanelRowJson } from "../routes/reports-model";
 import { countryName, fmtBytes, fmtInt, fmtPct, safeHref, statusReason } from "./format";
+import { SortTh } from "./sort-th";
 
 type Measure = "hits" | "pages" | "bytes" | "max";
 
@@ -83,12 +84,12 @@ export function PanelTable(p: { panel: PanelJson; offset?: number; others?: bool
       <table class="sortable" data-panel={id}>
         <thead>
           <tr>
-            {p.rank && <th class="n hide-s" data-type="num"><button type="button">#</button></th>}
-            <th><button type="button">{spec.key}</button></th>
-            <th class="n" data-type="num"><button type="button">{spec.mainLabel}</button></th>
-            <th class="n" data-type="num"><button type="button">%</button></th>
-            {spec.extra.map((e) => <th class={`n${e.m === "bytes" ? " hide-s" : ""}`} data-type="num"><button type="button">{e.label}</button></th>)}
-            {changes && <th class="n" data-type="num"><button type="button" title="since the previous analysis run">Change</button></th>}
+            {p.rank && <SortTh num narrow label="#" />}
+            <SortTh label={spec.key} />
+            <SortTh num label={spec.mainLabel} />
+            <SortTh num label="%" />
+            {spec.extra.map((e) => <SortTh num narrow={e.m === "bytes"} label={e.label} />)}
+            {changes && <SortTh num label="Change" title="since the previous analysis run" />}
           </tr>
         </thead>
         <tbody>

@@ -4,6 +4,7 @@ import { MonthsOfYear, Tiles } from "./figures";
 import { fmtBytes, fmtChange, fmtInt, fmtPct } from "./format";
 import { Layout } from "./layout";
 import { Pager } from "./panel-page";
+import { SortTh } from "./sort-th";
 
 /** The year in review: the figures owners otherwise compute by hand, compared with the other years. */
 export function YearPage(p: { y: YearJson; logout?: string; top: number }) {
@@ -46,13 +47,13 @@ export function YearPage(p: { y: YearJson; logout?: string; top: number }) {
           <table class="sortable">
             <thead>
               <tr>
-                <th><button type="button">Year</button></th>
-                <th class="n" data-type="num"><button type="button">Visits</button></th>
-                <th class="n" data-type="num"><button type="button">Visits a day</button></th>
-                <th class="n" data-type="num"><button type="button">Visitors</button></th>
-                <th class="n" data-type="num"><button type="button">Pages</button></th>
-                <th class="n" data-type="num"><button type="button">Bandwidth</button></th>
-                <th class="n" data-type="num"><button type="button">Days</button></th>
+                <SortTh label="Year" />
+                <SortTh num label="Visits" />
+                <SortTh num label="Visits a day" />
+                <SortTh num label="Visitors" />
+                <SortTh num label="Pages" />
+                <SortTh num label="Bandwidth" />
+                <SortTh num label="Days" />
               </tr>
             </thead>
             <tbody>
@@ -84,11 +85,11 @@ export function YearPage(p: { y: YearJson; logout?: string; top: number }) {
           <table class="sortable">
             <thead>
               <tr>
-                <th class="n hide-s" data-type="num"><button type="button">#</button></th>
-                <th><button type="button">Page</button></th>
-                <th class="n" data-type="num"><button type="button">Views</button></th>
-                <th class="n" data-type="num"><button type="button">Share</button></th>
-                <th class="n hide-s" data-type="num"><button type="button">Bandwidth</button></th>
+                <SortTh num narrow label="#" />
+                <SortTh label="Page" />
+                <SortTh num label="Views" />
+                <SortTh num label="Share" />
+                <SortTh num narrow label="Bandwidth" />
               </tr>
             </thead>
             <tbody>
