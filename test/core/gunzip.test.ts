@@ -4,22 +4,11 @@ import * as pako from "pako";
 import { describe, expect, it } from "vitest";
 import { GUNZIP_INPUT_SLICE, gunzip } from "../../worker/ingest/gunzip";
 import type { GunzipResult } from "../../worker/ingest/gunzip";
+import { bytes, concat } from "../bytes";
 import { rng } from "../random";
 import { BASJES, readFixture, SEMICOMPLETE } from "./fixtures";
 
 const MB = 1024 * 1024;
-const utf8 = new TextEncoder();
-const bytes = (s: string) => utf8.encode(s);
-
-const concat = (...parts: Uint8Array[]) => {
-  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
-  let at = 0;
-  for (const p of parts) {
-    out.set(p, at);
-    at += p.length;
-  }
-  return out;
-};
 
 /** node:zlib is the zlib the `gzip` tool and logrotate's gzip share; pako is what runs in the worker. */
 const nodeGz = (data: Uint8Array) => new Uint8Array(gzipSync(data));

@@ -4,18 +4,9 @@ import * as pako from "pako";
 import { describe, expect, it } from "vitest";
 import { GUNZIP_INPUT_SLICE, gunzip } from "../../worker/ingest/gunzip";
 import type { GunzipResult } from "../../worker/ingest/gunzip";
+import { bytes, concat } from "../bytes";
 
 const MB = 1024 * 1024;
-const bytes = (s: string) => new TextEncoder().encode(s);
-const concat = (...parts: Uint8Array[]) => {
-  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
-  let at = 0;
-  for (const p of parts) {
-    out.set(p, at);
-    at += p.length;
-  }
-  return out;
-};
 const same = (a: Uint8Array, b: Uint8Array) => a.length === b.length && a.every((x, i) => x === b[i]);
 const outcome = (r: GunzipResult) => (r.ok ? `ok ${r.members}` : r.code);
 
