@@ -103,16 +103,7 @@ export function mergeWatched(a: WatchedHit[], b: WatchedHit[]): WatchedHit[] {
  * Never both zero, so zero can mean "not computed yet".
  */
 export function hashInto(s: string, out: Int32Array, at: number): void {
-  let h1 = 0x811c9dc5 ^ s.length;
-  let h2 = 0x9747b28c ^ s.length;
-  for (let i = 0; i < s.length; i++) {
-    const c = s.charCodeAt(i);
-    h1 = Math.imul(h1 ^ c, 0x01000193);
-    h2 = Math.imul(h2 ^ c, 0x5bd1e995);
-    h2 ^= h2 >>> 15;
-  }
-  out[at] = h1 | 1;
-  out[at + 1] = h2;
+  hashCodesInto(s.length, (i) => s.charCodeAt(i), out, at);
 }
 
 const quad = new Uint8Array(15);
@@ -130,10 +121,15 @@ export function hashIPv4Into(v: number, out: Int32Array, at: number): void {
     quad[n++] = 48 + (o % 10);
     if (shift > 0) quad[n++] = 46;
   }
-  let h1 = 0x811c9dc5 ^ n;
-  let h2 = 0x9747b28c ^ n;
-  for (let i = 0; i < n; i++) {
-    const c = quad[i];
+  hashCodesInto(n, (i) => quad[i], out, at);
+}
+
+/** The two hashes of hashInto, over `length` character codes. */
+function hashCodesInto(length: number, codeAt: (i: number) => number, out: Int32Array, at: number): void {
+  let h1 = 0x811c9dc5 ^ length;
+  let h2 = 0x9747b28c ^ length;
+  for (let i = 0; i < length; i++) {
+    const c = codeAt(i);
     h1 = Math.imul(h1 ^ c, 0x01000193);
     h2 = Math.imul(h2 ^ c, 0x5bd1e995);
     h2 ^= h2 >>> 15;
