@@ -8,13 +8,16 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { EXIT } from "../../edge-agent/exit-codes";
 import { removeTempDirs, tempDir } from "./temp";
 import { agent, expectSameFiguresAsReference, LOG, startTestWorker, summary, writeAgentConfig, type TestWorker } from "./harness";
+import { startFaultProxy, type FaultProxy } from "./fault-proxy";
 import { append, LINES, LINE_STARTS } from "./logs";
 
 let t: TestWorker;
 beforeAll(async () => {
-  t = await startTestWorker(["lost", "old", "changed"]);
+  t = await startTestWorker(["lost", "old", "changed", "looping"]);
 }, 90_000);
+const proxies: FaultProxy[] = [];
 afterAll(async () => {
+  await Promise.all(proxies.map((p) => p.close()));
   await t?.stop();
   removeTempDirs();
 });
@@ -70,5 +73,20 @@ describe("a state that does not match the worker", () => {
     expect(run.code).toBe(EXIT.refused);
     expect(run.err).toMatch(/the worker already holds other bytes of this source overlapping that range .*409.*This file is stopped/s);
     expect(await summary(t, "changed")).toEqual(before);
+  });
+
+  it("a worker whose chunk listing never moves on (the same page, more: true) is asked twice, not forever", async () => {
+    const stuck = JSON.stringify({ source: "x", chunks: [{ start: 0, end: 10, sha256: "0".repeat(64) }], more: true });
+    const proxy = await startFaultProxy(t.url, (r) => (r.url.startsWith("/api/v1/chunks") ? { kind: "fail", status: 200, body: stuck } : { kind: "pass" }));
+    proxies.push(proxy);
+    const dir = tempDir("looping");
+    const config = writeAgentConfig(t, dir, "looping", { workerUrl: proxy.url });
+    append(join(dir, "access.log"), 0, LINES);
+    const run = await agent(config);
+    expect(run.err).toBe("");
+    expect(run.code).toBe(EXIT.ok);
+    // from=0, then from=10 answered with the same page again: the agent stops there.
+    expect(proxy.seen.filter((r) => r.url.startsWith("/api/v1/chunks")).map((r) => new URL(r.url, "http://x").searchParams.get("from"))).toEqual(["0", "10"]);
+    await expectSameFiguresAsReference(t, "looping");
   });
 });
