@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import type { Span } from "../../worker/core/visitor-day";
 import { addSpan, stringBefore } from "../../worker/core/visitor-day";
+import { VisitorDayTable } from "../../worker/core/visitor-day-table";
 import { rng } from "../random";
 
 interface Hit { at: number; page: string | null }
@@ -43,5 +44,64 @@ describe("addSpan: visits of one visitor-day, whatever the order of its hits", (
       for (const h of arrival) addSpan(spans, h.at, h.at, h.page === null ? -1 : h.at, h.page, GAP, stringBefore);
       expect(spans).toEqual(visitsOf(hits, GAP));
     }
+  });
+});
+
+describe("VisitorDayTable: the analyzer's visitor-days, as columns", () => {
+  const GAP = 1800;
+  const PAGES = ["/p0", "/p1", "/p2", "/p3"];
+  it.each([
+    ["in time order", 0],
+    ["a few seconds back now and then", 30],
+    ["up to two hours back", 7200],
+    ["in any order", 86_400],
+  ])("interleaved visitor-days with hits %s give the visits of the definition and the sums", (_name, jitter) => {
+    const rand = rng(jitter + 99);
+    for (let round = 0; round < 20; round++) {
+      const table = new VisitorDayTable(GAP, PAGES);
+      // 30 visitor-days (2 days × 5 clients × 3 agents), their hits shuffled together by arrival.
+      const all: { key: [number, number, number]; h: Hit; arrival: number }[] = [];
+      const byKey = new Map<string, Hit[]>();
+      for (let day = 0; day < 2; day++) for (let client = 0; client < 5; client++) for (let agent = 0; agent < 3; agent++) {
+        const hits: Hit[] = [];
+        let t = Math.floor(rand() * 3600);
+        const n = 1 + Math.floor(rand() * 30);
+        for (let i = 0; i < n; i++) {
+          const r = rand();
+          t += r < 0.1 ? GAP : r < 0.2 ? GAP + 1 + Math.floor(rand() * 5000) : Math.floor(rand() * 120);
+          const h = { at: t, page: rand() < 0.5 ? PAGES[Math.floor(rand() * 4)] : null };
+          hits.push(h);
+          all.push({ key: [day + 16_000, client * 7, agent], h, arrival: jitter === 86_400 ? rand() : t - rand() * jitter + i * 1e-6 });
+        }
+        byKey.set(`${day + 16_000} ${client * 7} ${agent}`, hits);
+      }
+      all.sort((a, b) => a.arrival - b.arrival);
+      for (const { key: [day, client, agent], h } of all) {
+        const row = table.idOf(day, client, agent);
+        table.hits[row]++;
+        table.addHit(row, h.at, h.page === null ? -1 : PAGES.indexOf(h.page));
+      }
+      expect(table.size).toBe(30);
+      for (const [key, hits] of byKey) {
+        const [day, client, agent] = key.split(" ").map(Number);
+        const v = table.toVisitorDay(table.idOf(day, client, agent));
+        expect(v.hits).toBe(hits.length);
+        expect(v.spans).toEqual(visitsOf(hits, GAP));
+      }
+      expect(table.size).toBe(30);
+    }
+  });
+
+  it("keeps as many span slots as live visits when hits come in reverse order and merge", () => {
+    const table = new VisitorDayTable(GAP, PAGES);
+    const row = table.idOf(16_000, 1, 1);
+    // 21 visits, newest first (each one a merge by the definition), then the hits that bridge them, 500 times over.
+    for (let round = 0; round < 500; round++) {
+      for (let t = 60_000; t >= 0; t -= 3000) table.addHit(row, t, t === 0 ? 1 : -1);
+      expect(table.toVisitorDay(row).spans).toHaveLength(round === 0 ? 21 : 1);
+      for (let t = 58_500; t > 0; t -= 3000) table.addHit(row, t, -1);
+      expect(table.toVisitorDay(row).spans).toEqual([{ start: 0, end: 60_000, entryAt: 0, entry: "/p1" }]);
+    }
+    expect((table as unknown as { spanCount: number }).spanCount).toBeLessThanOrEqual(22);
   });
 });

@@ -1,7 +1,6 @@
 import type { AnalysisConfig } from "./config";
 import type { CompiledFormat } from "./log-format";
 import type { AnalysisPartial, MonthPartial, WatchedHit } from "./partial";
-import type { VisitorDay } from "./visitor-day";
 import type { GeoLookup } from "./geo";
 import { classifyAgent } from "./classify-agent";
 import { createRefererClassifier } from "./classify-referer";
@@ -14,7 +13,8 @@ import { LogClock, dayToDate, parseOffsetMinutes } from "./log-clock";
 import { ADDITIVE_PANELS } from "./panels";
 import { MAX_SAMPLES, MAX_WATCHED, emptyMonth, emptyPartial, hashInto, hashIPv4Into, mergeWatched, visitorKey } from "./partial";
 import { scanLine } from "./scan-line";
-import { addSpan, newVisitorDay, stringBefore } from "./visitor-day";
+import { grow } from "./grow";
+import { VisitorDayTable } from "./visitor-day-table";
 
 // Panel slots, in ADDITIVE_PANELS order.
 const P = Object.fromEntries(ADDITIVE_PANELS.map((id, i) => [id, i])) as Record<(typeof ADDITIVE_PANELS)[number], number>;
@@ -32,13 +32,11 @@ interface MonthState {
   byAgent: DenseCounters;
   byReferer: DenseCounters;
   hours: Float64Array;
-  /** day → (ip id × UA_SHIFT + agent id) → visitor-day, stored as it will be returned (no copy at the end). */
-  days: Map<number, Map<number, VisitorDay>>;
+  /** The month's days, in the order first seen. */
+  days: Set<number>;
   watched: WatchedHit[];
   rejected: number;
 }
-
-const UA_SHIFT = 2 ** 26;
 
 /**
  * Streams lines through parse → classify → count. Memory grows with distinct keys (addresses,
@@ -83,8 +81,9 @@ export class Analyzer {
   private lastIp = -1;
   /** IPv4 address (as a signed 32-bit integer) → ip id. */
   private readonly v4Ids = new IntMap();
-  /** The last visitor-day of each client, with its agent and day, to skip the day's map. */
-  private readonly ipVisitor: VisitorDay[] = [];
+  private readonly visitorDays: VisitorDayTable;
+  /** The last visitor-day row of each client, with its agent and day, to skip the table's lookup. */
+  private ipVisitor = new Int32Array(1024).fill(-1);
   private ipVisitorAgent = new Int32Array(1024);
   private ipVisitorDay = new Int32Array(1024);
   private ipHashes: Int32Array | null = null;
@@ -95,7 +94,6 @@ export class Analyzer {
   private readonly months = new Map<string, MonthState>();
   private month: MonthState | null = null;
   private dayNumber = NaN;
-  private dayMap: Map<number, VisitorDay> = new Map();
   private pendingRejected = 0;
   /** Position of the first "?" at or after the current line's path in the text being pushed (its length if none). */
   private queryAt = -1;
@@ -108,6 +106,7 @@ export class Analyzer {
     const fixed = config.timeZone === null ? null : parseOffsetMinutes(config.timeZone);
     this.clock = new LogClock(fixed);
     this.gap = config.visitGapSeconds;
+    this.visitorDays = new VisitorDayTable(this.gap, this.paths.strings);
     for (const s of config.pageStatuses) this.pageStatus[s] = 1;
     this.classifyPath = createPathClassifier(config);
     this.classifyReferer = createRefererClassifier({ siteHosts: config.siteHosts, engines: config.searchEngines });
@@ -221,28 +220,23 @@ export class Analyzer {
     h[hour * 4 + 2] += bytes;
     if (robot) h[hour * 4 + 3] += 1;
 
-    // The client's last visitor-day is nearly always this line's: check it before the day's map.
-    let v: VisitorDay | undefined = this.ipVisitor[ipId];
-    if (v === undefined || this.ipVisitorAgent[ipId] !== uaId || this.ipVisitorDay[ipId] !== this.dayNumber) {
-      const vkey = ipId * UA_SHIFT + uaId;
-      v = this.dayMap.get(vkey);
-      if (v === undefined) {
-        v = newVisitorDay<string>();
-        this.dayMap.set(vkey, v);
-      }
-      this.ipVisitor[ipId] = v;
+    // The client's last visitor-day is nearly always this line's: check it before the table.
+    const vd = this.visitorDays;
+    let row = this.ipVisitor[ipId];
+    if (row < 0 || this.ipVisitorAgent[ipId] !== uaId || this.ipVisitorDay[ipId] !== this.dayNumber) {
+      row = this.ipVisitor[ipId] = vd.idOf(this.dayNumber, ipId, uaId);
       this.ipVisitorAgent[ipId] = uaId;
       this.ipVisitorDay[ipId] = this.dayNumber;
     }
-    v.hits++;
-    v.bytes += bytes;
-    v.pages += isPage;
-    if (status >= 400 && status < 500) v.errors++;
-    if (isPost) v.posts++;
-    if (flags & ROBOTS_TXT) v.robotsTxt++;
-    if (robot) v.uaRobot = 1;
-    v.hours |= 1 << hour;
-    addSpan(v.spans, second, second, isPage ? second : -1, isPage ? this.paths.strings[pathId] : null, this.gap, stringBefore);
+    vd.hits[row]++;
+    vd.bytes[row] += bytes;
+    vd.pages[row] += isPage;
+    if (status >= 400 && status < 500) vd.errors[row]++;
+    if (isPost) vd.posts[row]++;
+    if (flags & ROBOTS_TXT) vd.robotsTxt[row]++;
+    if (robot) vd.uaRobot[row] = 1;
+    vd.hours[row] |= 1 << hour;
+    vd.addHit(row, second, isPage ? pathId : -1);
 
     const c = month.counters;
     c[P.status].add(status, 1, isPage, bytes);
@@ -283,11 +277,18 @@ export class Analyzer {
       const first = this.months.values().next().value;
       if (first) first.rejected += this.pendingRejected;
     }
-    for (const m of this.months.values()) out.months[m.key] = this.monthPartial(m);
+    const rowsByDay = new Map<number, number[]>();
+    const t = this.visitorDays;
+    for (let row = 0; row < t.size; row++) {
+      const list = rowsByDay.get(t.day[row]);
+      if (list === undefined) rowsByDay.set(t.day[row], [row]);
+      else list.push(row);
+    }
+    for (const m of this.months.values()) out.months[m.key] = this.monthPartial(m, rowsByDay);
     return out;
   }
 
-  private monthPartial(m: MonthState): MonthPartial {
+  private monthPartial(m: MonthState, rowsByDay: Map<number, number[]>): MonthPartial {
     const c = m.counters;
     m.byAgent.forEach((ua, hits, pages, bytes) => {
       const a = this.agentSlots[ua];
@@ -320,12 +321,10 @@ export class Analyzer {
       });
       out.panels[id] = rows;
     });
-    for (const [day, map] of m.days) {
+    const t = this.visitorDays;
+    for (const day of m.days) {
       const date = dayToDate(day) + " ";
-      for (const [vkey, v] of map) {
-        const ua = vkey % UA_SHIFT;
-        out.visitorDays.set(date + this.visitorKeyOf((vkey - ua) / UA_SHIFT, ua), v);
-      }
+      for (const row of rowsByDay.get(day) ?? []) out.visitorDays.set(date + this.visitorKeyOf(t.client[row], t.agent[row]), t.toVisitorDay(row));
     }
     return out;
   }
@@ -356,14 +355,12 @@ export class Analyzer {
     const key = date.slice(0, 7);
     let m = this.months.get(key);
     if (m === undefined) {
-      m = { key, counters: ADDITIVE_PANELS.map(() => new DenseCounters()), byAgent: new DenseCounters(), byReferer: new DenseCounters(), hours: new Float64Array(96), days: new Map(), watched: [], rejected: 0 };
+      m = { key, counters: ADDITIVE_PANELS.map(() => new DenseCounters()), byAgent: new DenseCounters(), byReferer: new DenseCounters(), hours: new Float64Array(96), days: new Set(), watched: [], rejected: 0 };
       this.months.set(key, m);
     }
-    let map = m.days.get(day);
-    if (map === undefined) { map = new Map(); m.days.set(day, map); }
+    m.days.add(day);
     this.month = m;
     this.dayNumber = day;
-    this.dayMap = map;
   }
 
   private newIp(): number {
@@ -382,6 +379,7 @@ export class Analyzer {
     this.ipV4 = grow(this.ipV4, ipId, 0);
     this.ipAgent = grow(this.ipAgent, ipId, -1);
     this.ipReferer = grow(this.ipReferer, ipId, -1);
+    this.ipVisitor = grow(this.ipVisitor, ipId, -1);
     this.ipVisitorAgent = grow(this.ipVisitorAgent, ipId, -1);
     this.ipVisitorDay = grow(this.ipVisitorDay, ipId, -1);
   }
@@ -462,15 +460,6 @@ export class Analyzer {
     });
     if (m.watched.length > 2 * MAX_WATCHED) m.watched = mergeWatched(m.watched, []).slice(0, MAX_WATCHED);
   }
-}
-
-function grow<T extends Int8Array | Int32Array>(a: T, index: number, fill: number): T {
-  let n = a.length * 2;
-  while (n <= index) n *= 2;
-  const next = new (a.constructor as { new (n: number): T })(n);
-  next.fill(fill);
-  next.set(a);
-  return next;
 }
 
 /** An IPv4 address (as readIPv4 returns it) in its one spelling. */

@@ -1,0 +1,178 @@
+import type { Span, VisitorDay } from "./visitor-day";
+import { addSpan } from "./visitor-day";
+import { grow } from "./grow";
+
+/**
+ * The visitor-days of one analysis as columns of typed arrays, one row per (day, client, agent):
+ * the per-line loop adds to numbers in place and allocates nothing, where an object (and a spans
+ * array) per visitor-day cost a third of the analysis in garbage collection. A row becomes a
+ * `VisitorDay` once, when the analysis ends (`toVisitorDay`). Spans (visits) are kept the way
+ * `addSpan` keeps them — sorted and merged — as a list per row, newest first, in pooled columns;
+ * an entry page is a path id, and ties in the same second go to the smaller path (`names`).
+ */
+export class VisitorDayTable {
+  size = 0;
+  day = new Int32Array(1024);
+  client = new Int32Array(1024);
+  agent = new Int32Array(1024);
+  hits = new Int32Array(1024);
+  bytes = new Float64Array(1024);
+  pages = new Int32Array(1024);
+  errors = new Int32Array(1024);
+  posts = new Int32Array(1024);
+  robotsTxt = new Int32Array(1024);
+  uaRobot = new Uint8Array(1024);
+  hours = new Int32Array(1024);
+  /** The row's latest span, -1 for none. */
+  private lastSpan = new Int32Array(1024);
+
+  private spanCount = 0;
+  private spStart = new Int32Array(1024);
+  private spEnd = new Int32Array(1024);
+  private spEntryAt = new Int32Array(1024);
+  /** Path id of the span's entry page, -1 for none. */
+  private spEntry = new Int32Array(1024);
+  /** The span before this one in time, -1 for none. */
+  private spPrev = new Int32Array(1024);
+  /** Spans freed by a merge, chained through spPrev, -1 for none. */
+  private free = -1;
+
+  /** Open addressing on (day, client, agent) → row. */
+  private table = new Int32Array(1 << 12).fill(-1);
+  private shift = 32 - 12;
+
+  /**
+   * @param gap the visit gap in seconds
+   * @param names path names by id, to break a tie between two entry pages of the same second
+   */
+  constructor(private readonly gap: number, private readonly names: readonly string[]) {}
+
+  /** The row of (day, client, agent), added when new. */
+  idOf(day: number, client: number, agent: number): number {
+    const mask = this.table.length - 1;
+    let i = slotOf(day, client, agent) >>> this.shift;
+    for (;;) {
+      const row = this.table[i];
+      if (row < 0) break;
+      if (this.client[row] === client && this.agent[row] === agent && this.day[row] === day) return row;
+      i = (i + 1) & mask;
+    }
+    const row = this.size++;
+    if (row === this.day.length) this.growRows();
+    this.day[row] = day;
+    this.client[row] = client;
+    this.agent[row] = agent;
+    this.lastSpan[row] = -1;
+    this.table[i] = row;
+    if (this.size * 2 > this.table.length) this.growTable();
+    return row;
+  }
+
+  /** A hit at `second` of the row's day; `entry` is its page's path id, -1 when it is not a page. */
+  addHit(row: number, second: number, entry: number): void {
+    const gap = this.gap;
+    const last = this.lastSpan[row];
+    if (last < 0 || second > this.spEnd[last] + gap) {
+      this.lastSpan[row] = this.newSpan(second, entry, last);
+      return;
+    }
+    // The hit meets the last visit and cannot reach the one before (logs come in rough time order).
+    const prev = this.spPrev[last];
+    if (second >= this.spStart[last] - gap && (prev < 0 || second > this.spEnd[prev] + gap)) {
+      if (second < this.spStart[last]) this.spStart[last] = second;
+      if (second > this.spEnd[last]) this.spEnd[last] = second;
+      if (entry >= 0) {
+        const at = this.spEntryAt[last];
+        if (at < 0 || second < at || (second === at && this.names[entry] < this.names[this.spEntry[last]])) {
+          this.spEntryAt[last] = second;
+          this.spEntry[last] = entry;
+        }
+      }
+      return;
+    }
+    // Further back in time: merge by the definition, on objects, and write the list back.
+    // The row's nodes are reused (a merge frees some), so the pool stays as large as the live spans.
+    const spans = this.spansOf(row);
+    for (let s = last; s >= 0; ) {
+      const prev = this.spPrev[s];
+      this.spPrev[s] = this.free;
+      this.free = s;
+      s = prev;
+    }
+    addSpan(spans, second, second, entry >= 0 ? second : -1, entry >= 0 ? entry : null, gap, (a, b) => this.names[a] < this.names[b]);
+    let id = -1;
+    for (const s of spans) id = this.newSpan(s.start, s.entry ?? -1, id, s.end, s.entryAt);
+    this.lastSpan[row] = id;
+  }
+
+  /** The row as the partial's record (spans sorted by time, entries as path names). */
+  toVisitorDay(row: number): VisitorDay {
+    const spans: Span<string>[] = [];
+    for (let s = this.lastSpan[row]; s >= 0; s = this.spPrev[s]) {
+      spans.push({ start: this.spStart[s], end: this.spEnd[s], entryAt: this.spEntryAt[s], entry: this.spEntry[s] < 0 ? null : this.names[this.spEntry[s]] });
+    }
+    spans.reverse();
+    return {
+      hits: this.hits[row], bytes: this.bytes[row], pages: this.pages[row], errors: this.errors[row], posts: this.posts[row],
+      robotsTxt: this.robotsTxt[row], uaRobot: this.uaRobot[row], hours: this.hours[row], spans,
+    };
+  }
+
+  private spansOf(row: number): Span<number>[] {
+    const spans: Span<number>[] = [];
+    for (let s = this.lastSpan[row]; s >= 0; s = this.spPrev[s]) {
+      spans.push({ start: this.spStart[s], end: this.spEnd[s], entryAt: this.spEntryAt[s], entry: this.spEntry[s] < 0 ? null : this.spEntry[s] });
+    }
+    return spans.reverse();
+  }
+
+  private newSpan(start: number, entry: number, prev: number, end = start, entryAt = entry >= 0 ? start : -1): number {
+    let id = this.free;
+    if (id >= 0) this.free = this.spPrev[id];
+    else id = this.spanCount++;
+    if (id === this.spStart.length) {
+      this.spStart = grow(this.spStart);
+      this.spEnd = grow(this.spEnd);
+      this.spEntryAt = grow(this.spEntryAt);
+      this.spEntry = grow(this.spEntry);
+      this.spPrev = grow(this.spPrev);
+    }
+    this.spStart[id] = start;
+    this.spEnd[id] = end;
+    this.spEntryAt[id] = entryAt;
+    this.spEntry[id] = entry;
+    this.spPrev[id] = prev;
+    return id;
+  }
+
+  private growRows(): void {
+    this.day = grow(this.day);
+    this.client = grow(this.client);
+    this.agent = grow(this.agent);
+    this.hits = grow(this.hits);
+    this.bytes = grow(this.bytes);
+    this.pages = grow(this.pages);
+    this.errors = grow(this.errors);
+    this.posts = grow(this.posts);
+    this.robotsTxt = grow(this.robotsTxt);
+    this.uaRobot = grow(this.uaRobot);
+    this.hours = grow(this.hours);
+    this.lastSpan = grow(this.lastSpan);
+  }
+
+  private growTable(): void {
+    this.table = new Int32Array(this.table.length * 2).fill(-1);
+    this.shift--;
+    const mask = this.table.length - 1;
+    for (let row = 0; row < this.size; row++) {
+      let i = slotOf(this.day[row], this.client[row], this.agent[row]) >>> this.shift;
+      while (this.table[i] >= 0) i = (i + 1) & mask;
+      this.table[i] = row;
+    }
+  }
+}
+
+/** A 32-bit mix of the three keys; its top bits pick the slot (Fibonacci hashing). */
+function slotOf(day: number, client: number, agent: number): number {
+  return Math.imul(Math.imul(client, 0x9e3779b1) ^ Math.imul(agent, 0x85ebca77) ^ day, 0x9e3779b1);
+}
