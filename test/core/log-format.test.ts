@@ -8,10 +8,11 @@ function fields(format: string, line: string): Record<string, string> | string {
   const c = compileLogFormat(format);
   if (!c.ok) throw new Error(c.error);
   const spans = new Int32Array(FIELDS.length * 2).fill(-1);
-  const why = scanLine(c.format, line, 0, line.length, spans);
+  const b = new TextEncoder().encode(line);
+  const why = scanLine(c.format, b, 0, b.length, spans);
   if (why !== null) return why;
   const out: Record<string, string> = {};
-  for (const f of FIELDS) if (spans[2 * F[f]] >= 0) out[f] = line.slice(spans[2 * F[f]], spans[2 * F[f] + 1]);
+  for (const f of FIELDS) if (spans[2 * F[f]] >= 0) out[f] = new TextDecoder().decode(b.subarray(spans[2 * F[f]], spans[2 * F[f] + 1]));
   return out;
 }
 

@@ -2,7 +2,7 @@ const MONTHS = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "
 const DAY = 86_400;
 
 /**
- * Reads `%t` timestamps (`[17/May/2015:10:05:03 +0000]`, brackets optional) without building strings.
+ * Reads `%t` timestamps (`[17/May/2015:10:05:03 +0000]`, brackets optional) from a line's bytes.
  * Logs come in time order, so the date and offset of the previous line are remembered and
  * compared in place; only a new date is parsed in full. After `read()` returns true, `day`
  * (days since 1970-01-01 of the bucket's date), `second` (of that day) and `epoch` (UTC seconds)
@@ -12,33 +12,33 @@ export class LogClock {
   day = 0;
   second = 0;
   epoch = 0;
-  private dateText = "";
-  private dateDay = 0;
-  private offsetText = "";
-  private offsetSeconds = 0;
+  /** The last date's 11 bytes (`17/May/2015`) and the last offset's 5 (`+0000`); NaN before the first. */
+  private readonly dateBytes = new Uint8Array(11);
+  private dateDay = NaN;
+  private readonly offsetBytes = new Uint8Array(5);
+  private offsetSeconds = NaN;
 
   constructor(private readonly fixedOffsetMinutes: number | null = null) {}
 
-  read(text: string, s: number, e: number): boolean {
+  read(b: Uint8Array, s: number, e: number): boolean {
     // Apache's %t includes its brackets; nginx's $time_local does not.
-    if (text.charCodeAt(s) === 91 && text.charCodeAt(e - 1) === 93) { s++; e--; }
+    if (b[s] === 91 && b[e - 1] === 93) { s++; e--; }
     if (e - s !== 26) return false;
-    // slice + === measured 4× faster than startsWith for these short fields on V8.
-    if (text.slice(s, s + 11) !== this.dateText) {
-      const day = parseDate(text, s);
+    if (Number.isNaN(this.dateDay) || !same(b, s, this.dateBytes)) {
+      const day = parseDate(b, s);
       if (day === null) return false;
-      this.dateText = text.slice(s, s + 11);
+      this.dateBytes.set(b.subarray(s, s + 11));
       this.dateDay = day;
     }
-    if (text.charCodeAt(s + 11) !== 58 || text.charCodeAt(s + 14) !== 58 || text.charCodeAt(s + 17) !== 58 || text.charCodeAt(s + 20) !== 32) return false;
-    const h = two(text, s + 12);
-    const m = two(text, s + 15);
-    const sec = two(text, s + 18);
+    if (b[s + 11] !== 58 || b[s + 14] !== 58 || b[s + 17] !== 58 || b[s + 20] !== 32) return false;
+    const h = two(b, s + 12);
+    const m = two(b, s + 15);
+    const sec = two(b, s + 18);
     if (h > 23 || m > 59 || sec > 60) return false;
-    if (text.slice(s + 21, s + 26) !== this.offsetText) {
-      const off = parseOffset(text, s + 21);
+    if (Number.isNaN(this.offsetSeconds) || !same(b, s + 21, this.offsetBytes)) {
+      const off = parseOffset(b, s + 21);
       if (off === null) return false;
-      this.offsetText = text.slice(s + 21, s + 26);
+      this.offsetBytes.set(b.subarray(s + 21, s + 26));
       this.offsetSeconds = off;
     }
     const local = this.dateDay * DAY + h * 3600 + m * 60 + sec;
@@ -55,18 +55,24 @@ export class LogClock {
   }
 }
 
-/** Two ASCII digits as a number, or 99 when they are not digits (callers range-check). */
-function two(text: string, at: number): number {
-  const a = text.charCodeAt(at) - 48;
-  const b = text.charCodeAt(at + 1) - 48;
-  return a >= 0 && a <= 9 && b >= 0 && b <= 9 ? a * 10 + b : 99;
+/** True when b holds `known` at `at`. */
+function same(b: Uint8Array, at: number, known: Uint8Array): boolean {
+  for (let j = 0; j < known.length; j++) if (b[at + j] !== known[j]) return false;
+  return true;
 }
 
-function parseDate(text: string, s: number): number | null {
-  if (text.charCodeAt(s + 2) !== 47 || text.charCodeAt(s + 6) !== 47) return null;
-  const d = two(text, s);
-  const month = MONTHS.indexOf(text.slice(s + 3, s + 6));
-  const y = two(text, s + 7) * 100 + two(text, s + 9);
+/** Two ASCII digits as a number, or 99 when they are not digits (callers range-check). */
+function two(b: Uint8Array, at: number): number {
+  const x = b[at] - 48;
+  const y = b[at + 1] - 48;
+  return x >= 0 && x <= 9 && y >= 0 && y <= 9 ? x * 10 + y : 99;
+}
+
+function parseDate(b: Uint8Array, s: number): number | null {
+  if (b[s + 2] !== 47 || b[s + 6] !== 47) return null;
+  const d = two(b, s);
+  const month = MONTHS.indexOf(String.fromCharCode(b[s + 3], b[s + 4], b[s + 5]));
+  const y = two(b, s + 7) * 100 + two(b, s + 9);
   if (month < 0 || d < 1 || d > 31 || y > 9999) return null;
   const ms = Date.UTC(y, month, d);
   // Date.UTC rolls 31/Feb over into March: refuse dates that do not exist.
@@ -74,10 +80,10 @@ function parseDate(text: string, s: number): number | null {
   return ms / 1000 / DAY;
 }
 
-function parseOffset(text: string, s: number): number | null {
-  const sign = text.charCodeAt(s);
-  const hh = two(text, s + 1);
-  const mm = two(text, s + 3);
+function parseOffset(b: Uint8Array, s: number): number | null {
+  const sign = b[s];
+  const hh = two(b, s + 1);
+  const mm = two(b, s + 3);
   if ((sign !== 43 && sign !== 45) || hh > 14 || mm > 59) return null;
   return (sign === 45 ? -1 : 1) * (hh * 3600 + mm * 60);
 }

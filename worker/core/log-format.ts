@@ -1,6 +1,6 @@
 /**
  * Log formats as data: a preset name or an Apache `LogFormat` / nginx `log_format` string is
- * compiled once into a list of steps (literals and fields) that `scanLine` walks with indexOf.
+ * compiled once into a list of steps (literals and fields) that `scanLine` walks over a line's bytes.
  */
 
 /** The fields the analysis understands; every other directive is matched and ignored. */
@@ -38,6 +38,9 @@ export interface ScanPlan {
   quoted: Uint8Array;
   after: string[];
   closingQuote: Uint8Array;
+  /** `lead` and `after` as UTF-8 bytes. */
+  leadBytes: Uint8Array;
+  afterBytes: Uint8Array[];
 }
 
 export interface CompiledFormat {
@@ -104,11 +107,16 @@ export function compileLogFormat(spec: string): CompileResult {
 function planOf(steps: Step[]): ScanPlan {
   const fields = steps.flatMap((s, i) => (s.kind === "field" ? [i] : []));
   const lit = (i: number) => { const s = steps[i]; return s?.kind === "literal" ? s.text : ""; };
+  const lead = fields[0] > 0 ? lit(0) : "";
+  const after = fields.map((i) => lit(i + 1));
+  const utf8 = new TextEncoder();
   return {
-    lead: fields[0] > 0 ? lit(0) : "",
+    lead,
+    leadBytes: utf8.encode(lead),
+    afterBytes: after.map((a) => utf8.encode(a)),
     slots: Int32Array.from(fields, (i) => { const s = steps[i] as Extract<Step, { kind: "field" }>; return s.field === null ? -1 : 2 * F[s.field]; }),
     quoted: Uint8Array.from(fields, (i) => ((steps[i] as Extract<Step, { kind: "field" }>).quoted ? 1 : 0)),
-    after: fields.map((i) => lit(i + 1)),
+    after,
     closingQuote: Uint8Array.from(fields, (i) => ((steps[i] as Extract<Step, { kind: "field" }>).quoted && i + 2 === steps.length && lit(i + 1) === '"' ? 1 : 0)),
   };
 }

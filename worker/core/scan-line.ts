@@ -4,38 +4,50 @@ const BACKSLASH = 92;
 const QUOTE = 34;
 
 /**
- * Finds the fields of one line without building any string: writes each field's [start, end)
- * into `spans` (at 2·F[field]) and returns null, or returns why the line does not parse. Fields
- * the format lacks are never written: callers fill `spans` with -1 once, up front.
+ * Finds the fields of one line of bytes without building any string: writes each field's
+ * [start, end) into `spans` (at 2·F[field]) and returns null, or returns why the line does not
+ * parse. Fields the format lacks are never written: callers fill `spans` with -1 once, up front.
  * `end` excludes the newline. Never throws.
  *
  * Lenient where real logs demand it: a last quoted field with no closing quote runs to the end
  * of the line (seen in the wild: a user agent cut short), and text after the format's last
  * field is ignored (so `common` reads a combined log).
  */
-export function scanLine(format: CompiledFormat, text: string, start: number, end: number, spans: Int32Array): string | null {
-  const { lead, slots, quoted, after, closingQuote } = format.plan;
+export function scanLine(format: CompiledFormat, b: Uint8Array, start: number, end: number, spans: Int32Array): string | null {
+  const { lead, leadBytes, slots, quoted, afterBytes, after, closingQuote } = format.plan;
   let pos = start;
-  if (lead !== "") {
-    if (pos + lead.length > end || !text.startsWith(lead, pos)) return `expected "${lead}" at column 1`;
-    pos += lead.length;
+  if (leadBytes.length > 0) {
+    if (pos + leadBytes.length > end || !bytesAt(b, pos, leadBytes, 0)) return `expected "${lead}" at column 1`;
+    pos += leadBytes.length;
   }
   for (let i = 0; i < slots.length; i++) {
-    const lit = after[i];
+    const lit = afterBytes[i];
     let fieldEnd: number;
     let next: number;
-    if (lit === "") {
+    if (lit.length === 0) {
       fieldEnd = next = end;
     } else if (closingQuote[i] === 1) {
       // Last quoted field: the closing quote is the line's last character, so a quote inside
       // the value (unescaped by some servers) cannot end it early.
-      fieldEnd = text.charCodeAt(end - 1) === QUOTE && end - 1 >= pos ? end - 1 : end;
+      fieldEnd = b[end - 1] === QUOTE && end - 1 >= pos ? end - 1 : end;
       next = end;
     } else {
-      let at = text.indexOf(lit, pos);
-      if (quoted[i] === 1) while (at >= 0 && at < end && isEscaped(text, at, pos)) at = text.indexOf(lit, at + 1);
-      if (at < 0 || at + lit.length > end) {
-        return quoted[i] === 1 ? `unterminated quoted field at column ${pos - start + 1}` : `expected "${lit}" after column ${pos - start + 1}`;
+      // The literal's first byte, then the rest in place; a quoted field's value is long (a
+      // request, a referer) and its quote is found natively, an unquoted one's in a short loop.
+      const first = lit[0];
+      let at = pos;
+      for (;;) {
+        if (quoted[i] === 1) {
+          at = b.indexOf(first, at);
+          if (at < 0) at = end;
+        } else {
+          while (at < end && b[at] !== first) at++;
+        }
+        if (at + lit.length > end) {
+          return quoted[i] === 1 ? `unterminated quoted field at column ${pos - start + 1}` : `expected "${after[i]}" after column ${pos - start + 1}`;
+        }
+        if ((lit.length === 1 || bytesAt(b, at + 1, lit, 1)) && !(quoted[i] === 1 && isEscaped(b, at, pos))) break;
+        at++;
       }
       fieldEnd = at;
       next = at + lit.length;
@@ -50,9 +62,15 @@ export function scanLine(format: CompiledFormat, text: string, start: number, en
   return null;
 }
 
+/** True when b holds lit[from…] at `at`. */
+function bytesAt(b: Uint8Array, at: number, lit: Uint8Array, from: number): boolean {
+  for (let j = from; j < lit.length; j++) if (b[at + j - from] !== lit[j]) return false;
+  return true;
+}
+
 /** True when the quote at `at` is preceded by an odd number of backslashes. */
-function isEscaped(text: string, at: number, floor: number): boolean {
+function isEscaped(b: Uint8Array, at: number, floor: number): boolean {
   let n = 0;
-  for (let j = at - 1; j >= floor && text.charCodeAt(j) === BACKSLASH; j--) n++;
+  for (let j = at - 1; j >= floor && b[j] === BACKSLASH; j--) n++;
   return (n & 1) === 1;
 }

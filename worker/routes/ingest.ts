@@ -67,7 +67,7 @@ ingest.post("/ingest", async (c) => {
   }
 
   const analyzer = new Analyzer(config, geoLookup());
-  analyzer.push(new TextDecoder().decode(bytes));
+  analyzer.pushBytes(bytes);
   const partial = analyzer.finish();
   // Workers stop the clock while code runs (it moves only across I/O), so a pure analysis would
   // always time at 0: the chunk's duration is taken from the request's start instead, which
