@@ -1,8 +1,10 @@
 import { describe, expect, it } from "vitest";
 import { analyzeText } from "../../worker/core/analyze";
+import { Analyzer } from "../../worker/core/analyzer";
 import { goaccessDailyVisitors, monthReport } from "../../worker/core/report";
 import type { AnalysisConfig } from "../../worker/core/config";
-import { BASJES, config, geo, readFixture, SEMICOMPLETE, semicompleteConfig } from "./fixtures";
+import { readFileSync } from "node:fs";
+import { BASJES, config, fixture, geo, readFixture, SEMICOMPLETE, semicompleteConfig } from "./fixtures";
 
 const rules = (c: AnalysisConfig) => ({ robotPostBurst: c.robotPostBurst, robotErrorLimit: c.robotErrorLimit });
 function report(text: string, c: AnalysisConfig = semicompleteConfig()) {
@@ -316,6 +318,43 @@ describe("definitions, one rule at a time", () => {
     expect(p.reasons).toEqual({ "empty line": 1, 'expected " "" after column 11': 1, "bad time": 1, "bad status": 1, "bad byte count": 1 });
     expect(p.samples.map((s) => s.line)).toEqual([2, 3, 4, 5, 6]);
     expect(p.months["2015-05"].rejected).toBe(5);
+  });
+});
+
+describe("bytes in, text out", () => {
+  /** Analyses raw bytes fed in blocks of `block` bytes cut at line ends (as the bench and an ingest do). */
+  function analyzeBytes(bytes: Uint8Array, c: AnalysisConfig, block: number) {
+    const a = new Analyzer(c, geo());
+    for (let at = 0; at < bytes.length; ) {
+      let end = Math.min(bytes.length, at + block);
+      if (end < bytes.length) end = bytes.lastIndexOf(10, end - 1) + 1;
+      a.pushBytes(bytes.subarray(at, end));
+      at = end;
+    }
+    return a.finish();
+  }
+
+  it("the raw file gives the partial of its text, whatever the blocks", () => {
+    const raw = new Uint8Array(readFileSync(fixture(SEMICOMPLETE)));
+    const fromText = analyzeText(readFixture(SEMICOMPLETE), semicompleteConfig(), geo());
+    for (const block of [raw.length, 65_536, 4096]) expect(analyzeBytes(raw, semicompleteConfig(), block)).toEqual(fromText);
+  });
+
+  it("two invalid byte sequences that read as the same text make one row and one visitor", () => {
+    const enc = new TextEncoder();
+    const bytes = (s: string) => enc.encode(s);
+    // "/caf\xe9" and "/caf\xff" both read "/caf\ufffd"; so do the agents ending in \xe9 and \xff.
+    const a = new Analyzer(semicompleteConfig(), geo());
+    const head = '192.0.2.1 - - [17/May/2015:10:00:00 +0000] "GET /caf';
+    const middle = ' HTTP/1.1" 200 100 "-" "Mozilla/5.0 (X11; Linux x86_64; rv:38.0) Gecko/20100101 Firefox/38.0 ';
+    const parts = [bytes(head), [0xe9], bytes(middle), [0xe9], bytes('"\n'), bytes(head), [0xff], bytes(middle), [0xff], bytes('"\n')];
+    a.pushBytes(new Uint8Array(parts.flatMap((p) => [...p])));
+    const p = a.finish();
+    expect(p.hits).toBe(2);
+    const m = p.months["2015-05"];
+    expect(m.panels.pages).toEqual({ "/caf\ufffd": [2, 2, 200, 0] });
+    expect([...m.visitorDays.values()].map((v) => v.hits)).toEqual([2]);
+    expect(Object.keys(m.panels["browser-versions"]!)).toEqual(["Firefox 38"]);
   });
 });
 
