@@ -25,5 +25,6 @@ describe("visitor keys", () => {
     hashIPv4Into((192 << 24) | (2 << 8) | 1, h, 0);
     hashInto("Mozilla/5.0", h, 2);
     expect(visitorKey(h[0], h[1], h[2], h[3])).toBe(k);
+    expect(visitorKey(h[0], h[1], h[2], h[3], "2015-05-17")).toBe(`2015-05-17 ${k}`);
   });
 });

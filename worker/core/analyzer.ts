@@ -329,13 +329,14 @@ export class Analyzer {
     });
     const t = this.visitorDays;
     for (const day of m.days) {
-      const date = dayToDate(day) + " ";
-      for (const row of rowsByDay.get(day) ?? []) out.visitorDays.set(date + this.visitorKeyOf(t.client[row], t.agent[row]), t.toVisitorDay(row));
+      const date = dayToDate(day);
+      for (const row of rowsByDay.get(day) ?? []) out.visitorDays.set(this.visitorKeyOf(t.client[row], t.agent[row], date), t.toVisitorDay(row));
     }
     return out;
   }
 
-  private visitorKeyOf(ip: number, ua: number): string {
+  /** The visitor-day key (`date` `visitorKey`) of a client and agent. */
+  private visitorKeyOf(ip: number, ua: number, date: string): string {
     this.ipHashes ??= new Int32Array(this.ipCount * 2);
     this.uaHashes ??= new Int32Array(this.agents.size * 2);
     if (this.ipHashes[2 * ip] === 0 && this.ipHashes[2 * ip + 1] === 0) {
@@ -344,7 +345,7 @@ export class Analyzer {
       else hashInto(name, this.ipHashes, 2 * ip);
     }
     if (this.uaHashes[2 * ua] === 0 && this.uaHashes[2 * ua + 1] === 0) hashInto(this.agents.strings[ua], this.uaHashes, 2 * ua);
-    return visitorKey(this.ipHashes[2 * ip], this.ipHashes[2 * ip + 1], this.uaHashes[2 * ua], this.uaHashes[2 * ua + 1]);
+    return visitorKey(this.ipHashes[2 * ip], this.ipHashes[2 * ip + 1], this.uaHashes[2 * ua], this.uaHashes[2 * ua + 1], date);
   }
 
   private reject(reason: string, b: Uint8Array, s: number, e: number): void {

@@ -107,11 +107,12 @@ export class VisitorDayTable {
 
   /** The row as the partial's record (spans sorted by time, entries as path names). */
   toVisitorDay(row: number): VisitorDay {
-    const spans: Span<string>[] = [];
+    let n = 0;
+    for (let s = this.lastSpan[row]; s >= 0; s = this.spPrev[s]) n++;
+    const spans = new Array<Span<string>>(n);
     for (let s = this.lastSpan[row]; s >= 0; s = this.spPrev[s]) {
-      spans.push({ start: this.spStart[s], end: this.spEnd[s], entryAt: this.spEntryAt[s], entry: this.spEntry[s] < 0 ? null : this.names[this.spEntry[s]] });
+      spans[--n] = { start: this.spStart[s], end: this.spEnd[s], entryAt: this.spEntryAt[s], entry: this.spEntry[s] < 0 ? null : this.names[this.spEntry[s]] };
     }
-    spans.reverse();
     return {
       hits: this.hits[row], bytes: this.bytes[row], pages: this.pages[row], errors: this.errors[row], posts: this.posts[row],
       robotsTxt: this.robotsTxt[row], uaRobot: this.uaRobot[row], hours: this.hours[row], spans,
