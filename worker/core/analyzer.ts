@@ -40,10 +40,11 @@ interface MonthState {
 }
 
 /**
- * Streams lines through parse → classify → count. Memory grows with distinct keys (addresses,
- * agents, paths, referers, visitor-days), never with lines: every string is interned once to a
- * small integer, every classification is cached per distinct string, and the per-line loop
- * builds no string that is not a key.
+ * Streams lines of bytes through parse → classify → count. Memory grows with distinct keys
+ * (addresses, agents, paths, referers, visitor-days), never with lines: every key is interned once
+ * to a small integer, every classification is cached per distinct key, visitor-days are columns
+ * of numbers, and the per-line loop decodes no text but a new key's (and a query, to look for a
+ * feed in it): nothing it allocates outlives the line.
  */
 export class Analyzer {
   readonly format: CompiledFormat;
@@ -186,7 +187,7 @@ export class Analyzer {
     const isPost = me - ms === 4 && b[ms] === 80 && b[ms + 1] === 79 && b[ms + 2] === 83 && b[ms + 3] === 84;
 
     // Consecutive lines often come from the same client, and a client keeps its agent and, for
-    // the assets of a page, its referer: compare in place before paying for a slice and a hash.
+    // the assets of a page, its referer: compare in place before paying for a hash.
     // An IPv4 address is read as a number: no string is built for it, except once per address.
     let ipId: number;
     const v4 = readIPv4(b, hs, he);
