@@ -340,6 +340,14 @@ describe("bytes in, text out", () => {
     for (const block of [raw.length, 65_536, 4096]) expect(analyzeBytes(raw, semicompleteConfig(), block)).toEqual(fromText);
   });
 
+  it("a byte-order mark before the first line is not part of its address", () => {
+    const a = new Analyzer(config({ watched: { addresses: ["192.0.2.7"] } }), geo());
+    a.pushBytes(new Uint8Array([0xef, 0xbb, 0xbf, ...new TextEncoder().encode(line({ ip: "192.0.2.7" }) + "\n")]));
+    const p = a.finish();
+    expect([p.hits, p.rejected]).toEqual([1, 0]);
+    expect(p.months["2015-05"].watched.map((w) => w.address)).toEqual(["192.0.2.7"]);
+  });
+
   it("two invalid byte sequences that read as the same text make one row and one visitor", () => {
     const enc = new TextEncoder();
     const bytes = (s: string) => enc.encode(s);

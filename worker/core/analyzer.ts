@@ -129,7 +129,8 @@ export class Analyzer {
   pushBytes(b: Uint8Array): void {
     const view = new DataView(b.buffer, b.byteOffset, b.byteLength);
     const len = b.length;
-    let pos = 0;
+    // A byte-order mark opens a file, not a line (decoding the chunk as text dropped it too).
+    let pos = len >= 3 && b[0] === 0xef && b[1] === 0xbb && b[2] === 0xbf ? 3 : 0;
     this.queryAt = -1;
     while (pos < len) {
       let nl = b.indexOf(10, pos);
@@ -353,7 +354,7 @@ export class Analyzer {
     const r = this.result;
     r.rejected++;
     r.reasons[reason] = (r.reasons[reason] ?? 0) + 1;
-    if (r.samples.length < MAX_SAMPLES) r.samples.push({ line: r.lines, reason, text: decodeBytes(b, s, e).slice(0, 500) });
+    if (r.samples.length < MAX_SAMPLES) r.samples.push({ line: r.lines, reason, text: decodeBytes(b, s, Math.min(e, s + 2000)).slice(0, 500) });
     if (this.month) this.month.rejected++;
     else this.pendingRejected++;
   }
