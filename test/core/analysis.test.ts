@@ -341,7 +341,7 @@ describe("bytes in, text out", () => {
   });
 
   it("a byte-order mark before the first line is not part of its address", () => {
-    const a = new Analyzer(config({ watched: { addresses: ["192.0.2.7"] } }), geo());
+    const a = new Analyzer(config({ watched: { addresses: ["192.0.2.7"], userAgents: [] } }), geo());
     a.pushBytes(new Uint8Array([0xef, 0xbb, 0xbf, ...new TextEncoder().encode(line({ ip: "192.0.2.7" }) + "\n")]));
     const p = a.finish();
     expect([p.hits, p.rejected]).toEqual([1, 0]);

@@ -1,7 +1,7 @@
 import { grow } from "./grow";
 
 // ignoreBOM keeps a U+FEFF that starts a field: only the one that opens a file is dropped (pushBytes).
-const decoder = new TextDecoder("utf-8", { ignoreBOM: true });
+const decoder = new TextDecoder("utf-8", { fatal: false, ignoreBOM: true });
 
 /** UTF-8 bytes [s, e) as text (an invalid sequence becomes U+FFFD, as when a whole log is decoded). */
 export function decodeBytes(b: Uint8Array, s: number, e: number): string {
