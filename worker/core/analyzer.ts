@@ -44,7 +44,7 @@ interface MonthState {
  * (addresses, agents, paths, referers, visitor-days), never with lines: every key is interned once
  * to a small integer, every classification is cached per distinct key, visitor-days are columns
  * of numbers, and the per-line loop decodes no text but a new key's (and a query, to look for a
- * feed in it): nothing it allocates outlives the line.
+ * feed in it) and keeps nothing but new keys.
  */
 export class Analyzer {
   readonly format: CompiledFormat;
