@@ -348,6 +348,19 @@ describe("bytes in, text out", () => {
     expect(p.months["2015-05"].watched.map((w) => w.address)).toEqual(["192.0.2.7"]);
   });
 
+  it("a year is four digits, taken as written (0015 is not 1915); anything else is a bad time", () => {
+    const p = analyzeText([
+      line({ t: "17/May/20xx:10:00:00 +0000" }), line({ t: "17/May/20é5:10:00:00 +0000" }), line({ t: "17/May/0015:10:00:00 +0000" }),
+    ].join("\n"), semicompleteConfig());
+    expect(p.reasons).toEqual({ "bad time": 2 });
+    expect(Object.keys(p.months)).toEqual(["0015-05"]);
+  });
+
+  it("a rejected line's column counts characters, not bytes", () => {
+    const p = analyzeText("café - frank", semicompleteConfig());
+    expect(p.reasons).toEqual({ 'expected " " after column 8': 1 });
+  });
+
   it("two invalid byte sequences that read as the same text make one row and one visitor", () => {
     const enc = new TextEncoder();
     const bytes = (s: string) => enc.encode(s);

@@ -1,5 +1,8 @@
 import { grow } from "./grow";
 
+/** Byte spellings kept per text beyond its first. */
+const MAX_SPELLINGS = 8;
+
 // ignoreBOM keeps a U+FEFF that starts a field: only the one that opens a file is dropped (pushBytes).
 const decoder = new TextDecoder("utf-8", { fatal: false, ignoreBOM: true });
 
@@ -21,6 +24,8 @@ export class ByteInterner {
   private readonly byText = new Map<string, number>();
   /** Per id, the entry of its first spelling, -1 when it was only ever given as text. */
   private firstEntry = new Int32Array(64).fill(-1);
+  /** Per id, how many byte spellings other than the first have an entry. */
+  private spellings = new Uint8Array(64);
 
   // Entries: one per distinct byte string, pointing into `store`.
   private entries = 0;
@@ -55,9 +60,19 @@ export class ByteInterner {
       i = (i + 1) & mask;
     }
     const text = decodeBytes(b, s, e);
-    const id = this.byText.get(text) ?? this.add(text);
-    this.addEntry(i, h, b, s, n, id);
-    return id;
+    const known = this.byText.get(text);
+    if (known === undefined) {
+      const id = this.add(text);
+      this.addEntry(i, h, b, s, n, id);
+      return id;
+    }
+    // Another spelling of a known text (invalid bytes that decode alike). A few are remembered;
+    // past that they are decoded each time they come, so crafted spellings cannot grow memory.
+    if (this.spellings[known] < MAX_SPELLINGS) {
+      this.spellings[known]++;
+      this.addEntry(i, h, b, s, n, known);
+    }
+    return known;
   }
 
   /** Id of a text given as a string. */
@@ -75,7 +90,10 @@ export class ByteInterner {
     const id = this.strings.length;
     this.strings.push(text);
     this.byText.set(text, id);
-    if (id === this.firstEntry.length) this.firstEntry = grow(this.firstEntry, id, -1);
+    if (id === this.firstEntry.length) {
+      this.firstEntry = grow(this.firstEntry, id, -1);
+      this.spellings = grow(this.spellings, id);
+    }
     return id;
   }
 

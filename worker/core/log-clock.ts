@@ -72,12 +72,16 @@ function parseDate(b: Uint8Array, s: number): number | null {
   if (b[s + 2] !== 47 || b[s + 6] !== 47) return null;
   const d = two(b, s);
   const month = MONTHS.indexOf(String.fromCharCode(b[s + 3], b[s + 4], b[s + 5]));
-  const y = two(b, s + 7) * 100 + two(b, s + 9);
-  if (month < 0 || d < 1 || d > 31 || y > 9999) return null;
-  const ms = Date.UTC(y, month, d);
-  // Date.UTC rolls 31/Feb over into March: refuse dates that do not exist.
-  if (new Date(ms).getUTCDate() !== d) return null;
-  return ms / 1000 / DAY;
+  // two() says 99 for non-digits, which is also a valid half of a year: check the year's bytes.
+  for (let i = s + 7; i < s + 11; i++) if (b[i] < 48 || b[i] > 57) return null;
+  const year = two(b, s + 7) * 100 + two(b, s + 9);
+  if (month < 0 || d < 1 || d > 31) return null;
+  const date = new Date(Date.UTC(2000, month, d));
+  // Date.UTC would read the years 0–99 as 1900–1999; setUTCFullYear takes them as written.
+  date.setUTCFullYear(year, month, d);
+  // A date that does not exist (31/Feb) rolls over into the next month: refuse it.
+  if (date.getUTCDate() !== d) return null;
+  return date.getTime() / 1000 / DAY;
 }
 
 function parseOffset(b: Uint8Array, s: number): number | null {

@@ -1,4 +1,5 @@
 import type { CompiledFormat } from "./log-format";
+import { decodeBytes } from "./byte-interner";
 
 const BACKSLASH = 92;
 const QUOTE = 34;
@@ -44,7 +45,8 @@ export function scanLine(format: CompiledFormat, b: Uint8Array, start: number, e
           while (at < end && b[at] !== first) at++;
         }
         if (at + lit.length > end) {
-          return quoted[i] === 1 ? `unterminated quoted field at column ${pos - start + 1}` : `expected "${after[i]}" after column ${pos - start + 1}`;
+          const column = columnOf(b, start, pos);
+          return quoted[i] === 1 ? `unterminated quoted field at column ${column}` : `expected "${after[i]}" after column ${column}`;
         }
         if ((lit.length === 1 || bytesAt(b, at + 1, lit, 1)) && !(quoted[i] === 1 && isEscaped(b, at, pos))) break;
         at++;
@@ -73,4 +75,9 @@ function isEscaped(b: Uint8Array, at: number, floor: number): boolean {
   let n = 0;
   for (let j = at - 1; j >= floor && b[j] === BACKSLASH; j--) n++;
   return (n & 1) === 1;
+}
+
+/** The 1-based column of b[pos] in its line, in characters (UTF-16 units, as an editor counts), not bytes. */
+function columnOf(b: Uint8Array, start: number, pos: number): number {
+  return decodeBytes(b, start, pos).length + 1;
 }
