@@ -19,27 +19,36 @@ function visitsOf(hits: Hit[], gap: number): Span<string>[] {
   return out;
 }
 
+const GAP = 1800;
+const JITTERS: [string, number][] = [
+  ["in time order", 0],
+  ["a few seconds back now and then (servers log when a request ends)", 30],
+  ["up to two hours back", 7200],
+  ["in any order", 86_400],
+];
+
+/** A burst of up to `most` hits: some over the gap apart, some exactly at it; half of them pages. */
+function burst(rand: () => number, most: number): Hit[] {
+  const hits: Hit[] = [];
+  let t = Math.floor(rand() * 3600);
+  const n = 1 + Math.floor(rand() * most);
+  for (let i = 0; i < n; i++) {
+    const r = rand();
+    t += r < 0.1 ? GAP : r < 0.2 ? GAP + 1 + Math.floor(rand() * 5000) : Math.floor(rand() * 120);
+    hits.push({ at: t, page: rand() < 0.5 ? `/p${Math.floor(rand() * 4)}` : null });
+  }
+  return hits;
+}
+
+/** When each hit arrives: its time, moved back by up to `jitter` seconds of the log (any order at a day). */
+const arrivalKey = (rand: () => number, h: Hit, i: number, jitter: number) => (jitter === 86_400 ? rand() : h.at - rand() * jitter + i * 1e-6);
+
 describe("addSpan: visits of one visitor-day, whatever the order of its hits", () => {
-  const GAP = 1800;
-  it.each([
-    ["in time order", 0],
-    ["a few seconds back now and then (servers log when a request ends)", 30],
-    ["up to two hours back", 7200],
-    ["in any order", 86_400],
-  ])("hits %s give the visits of the definition", (_name, jitter) => {
+  it.each(JITTERS)("hits %s give the visits of the definition", (_name, jitter) => {
     const rand = rng(jitter + 17);
     for (let round = 0; round < 300; round++) {
-      // Bursts of hits, some over the gap apart, some exactly at it.
-      const hits: Hit[] = [];
-      let t = Math.floor(rand() * 3600);
-      const n = 1 + Math.floor(rand() * 40);
-      for (let i = 0; i < n; i++) {
-        const r = rand();
-        t += r < 0.1 ? GAP : r < 0.2 ? GAP + 1 + Math.floor(rand() * 5000) : Math.floor(rand() * 120);
-        hits.push({ at: t, page: rand() < 0.5 ? `/p${Math.floor(rand() * 4)}` : null });
-      }
-      // Arrival order: the time order, each hit moved back by up to `jitter` seconds of the log.
-      const arrival = hits.map((h, i) => ({ h, key: jitter === 86_400 ? rand() : h.at - rand() * jitter + i * 1e-6 })).sort((a, b) => a.key - b.key).map((x) => x.h);
+      const hits = burst(rand, 40);
+      const arrival = hits.map((h, i) => ({ h, key: arrivalKey(rand, h, i, jitter) })).sort((a, b) => a.key - b.key).map((x) => x.h);
       const spans: Span<string>[] = [];
       for (const h of arrival) addSpan(spans, h.at, h.at, h.page === null ? -1 : h.at, h.page, GAP, stringBefore);
       expect(spans).toEqual(visitsOf(hits, GAP));
@@ -48,14 +57,8 @@ describe("addSpan: visits of one visitor-day, whatever the order of its hits", (
 });
 
 describe("VisitorDayTable: the analyzer's visitor-days, as columns", () => {
-  const GAP = 1800;
   const PAGES = ["/p0", "/p1", "/p2", "/p3"];
-  it.each([
-    ["in time order", 0],
-    ["a few seconds back now and then", 30],
-    ["up to two hours back", 7200],
-    ["in any order", 86_400],
-  ])("interleaved visitor-days with hits %s give the visits of the definition and the sums", (_name, jitter) => {
+  it.each(JITTERS)("interleaved visitor-days with hits %s give the visits of the definition and the sums", (_name, jitter) => {
     const rand = rng(jitter + 99);
     for (let round = 0; round < 20; round++) {
       const table = new VisitorDayTable(GAP, PAGES);
@@ -63,16 +66,8 @@ describe("VisitorDayTable: the analyzer's visitor-days, as columns", () => {
       const all: { key: [number, number, number]; h: Hit; arrival: number }[] = [];
       const byKey = new Map<string, Hit[]>();
       for (let day = 0; day < 2; day++) for (let client = 0; client < 5; client++) for (let agent = 0; agent < 3; agent++) {
-        const hits: Hit[] = [];
-        let t = Math.floor(rand() * 3600);
-        const n = 1 + Math.floor(rand() * 30);
-        for (let i = 0; i < n; i++) {
-          const r = rand();
-          t += r < 0.1 ? GAP : r < 0.2 ? GAP + 1 + Math.floor(rand() * 5000) : Math.floor(rand() * 120);
-          const h = { at: t, page: rand() < 0.5 ? PAGES[Math.floor(rand() * 4)] : null };
-          hits.push(h);
-          all.push({ key: [day + 16_000, client * 7, agent], h, arrival: jitter === 86_400 ? rand() : t - rand() * jitter + i * 1e-6 });
-        }
+        const hits = burst(rand, 30);
+        hits.forEach((h, i) => all.push({ key: [day + 16_000, client * 7, agent], h, arrival: arrivalKey(rand, h, i, jitter) }));
         byKey.set(`${day + 16_000} ${client * 7} ${agent}`, hits);
       }
       all.sort((a, b) => a.arrival - b.arrival);

@@ -49,10 +49,6 @@ export function robotReason(v: VisitorDay<unknown>, rules: RobotRules): string |
   return null;
 }
 
-export function newVisitorDay<T>(): VisitorDay<T> {
-  return { hits: 0, bytes: 0, pages: 0, errors: 0, posts: 0, robotsTxt: 0, uaRobot: 0, hours: 0, spans: [] };
-}
-
 /**
  * Adds the span [start, end] (with its entry page) to `spans`, kept sorted and merged: spans
  * closer than or exactly `gap` apart become one. The earliest page wins the entry; a tie in the
