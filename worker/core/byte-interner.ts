@@ -132,6 +132,12 @@ export class ByteInterner {
   }
 }
 
+/** True when b holds lit[from…] at `at` (short literals, compared a byte at a time). */
+export function bytesAt(b: Uint8Array, at: number, lit: Uint8Array, from = 0): boolean {
+  for (let j = from; j < lit.length; j++) if (b[at + j - from] !== lit[j]) return false;
+  return true;
+}
+
 /** A 32-bit hash of b[s, e), four bytes a step (MurmurHash3's mixing). */
 function hashBytes(b: Uint8Array, view: DataView, s: number, e: number): number {
   let h = e - s;

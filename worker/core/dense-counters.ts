@@ -1,3 +1,5 @@
+import { grow } from "./grow";
+
 /** Columns of every panel row: summed, except MAX which keeps the largest value seen. */
 export const HITS = 0;
 export const PAGES = 1;
@@ -37,10 +39,6 @@ export class DenseCounters {
   }
 
   private grow(at: number): void {
-    let n = this.data.length * 2;
-    while (n <= at + STRIDE) n *= 2;
-    const next = new Float64Array(n);
-    next.set(this.data);
-    this.data = next;
+    this.data = grow(this.data, at + STRIDE);
   }
 }

@@ -1,3 +1,5 @@
+import { bytesAt } from "./byte-interner";
+
 const MONTHS = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
 const DAY = 86_400;
 
@@ -24,7 +26,7 @@ export class LogClock {
     // Apache's %t includes its brackets; nginx's $time_local does not.
     if (b[s] === 91 && b[e - 1] === 93) { s++; e--; }
     if (e - s !== 26) return false;
-    if (Number.isNaN(this.dateDay) || !same(b, s, this.dateBytes)) {
+    if (Number.isNaN(this.dateDay) || !bytesAt(b, s, this.dateBytes)) {
       const day = parseDate(b, s);
       if (day === null) return false;
       this.dateBytes.set(b.subarray(s, s + 11));
@@ -35,7 +37,7 @@ export class LogClock {
     const m = two(b, s + 15);
     const sec = two(b, s + 18);
     if (h > 23 || m > 59 || sec > 60) return false;
-    if (Number.isNaN(this.offsetSeconds) || !same(b, s + 21, this.offsetBytes)) {
+    if (Number.isNaN(this.offsetSeconds) || !bytesAt(b, s + 21, this.offsetBytes)) {
       const off = parseOffset(b, s + 21);
       if (off === null) return false;
       this.offsetBytes.set(b.subarray(s + 21, s + 26));
@@ -53,12 +55,6 @@ export class LogClock {
     }
     return true;
   }
-}
-
-/** True when b holds `known` at `at`. */
-function same(b: Uint8Array, at: number, known: Uint8Array): boolean {
-  for (let j = 0; j < known.length; j++) if (b[at + j] !== known[j]) return false;
-  return true;
 }
 
 /** Two ASCII digits as a number, or 99 when they are not digits (callers range-check). */

@@ -1,5 +1,5 @@
 import type { CompiledFormat } from "./log-format";
-import { decodeBytes } from "./byte-interner";
+import { bytesAt, decodeBytes } from "./byte-interner";
 
 const BACKSLASH = 92;
 const QUOTE = 34;
@@ -18,7 +18,7 @@ export function scanLine(format: CompiledFormat, b: Uint8Array, start: number, e
   const { lead, leadBytes, slots, quoted, afterBytes, after, closingQuote } = format.plan;
   let pos = start;
   if (leadBytes.length > 0) {
-    if (pos + leadBytes.length > end || !bytesAt(b, pos, leadBytes, 0)) return `expected "${lead}" at column 1`;
+    if (pos + leadBytes.length > end || !bytesAt(b, pos, leadBytes)) return `expected "${lead}" at column 1`;
     pos += leadBytes.length;
   }
   for (let i = 0; i < slots.length; i++) {
@@ -62,12 +62,6 @@ export function scanLine(format: CompiledFormat, b: Uint8Array, start: number, e
     pos = next;
   }
   return null;
-}
-
-/** True when b holds lit[from…] at `at`. */
-function bytesAt(b: Uint8Array, at: number, lit: Uint8Array, from: number): boolean {
-  for (let j = from; j < lit.length; j++) if (b[at + j - from] !== lit[j]) return false;
-  return true;
 }
 
 /** True when the quote at `at` is preceded by an odd number of backslashes. */
