@@ -33,8 +33,6 @@ interface MonthState {
   byAgent: DenseCounters;
   byReferer: DenseCounters;
   hours: Float64Array;
-  /** The month's days, in the order first seen. */
-  days: Set<number>;
   watched: WatchedHit[];
   rejected: number;
 }
@@ -285,6 +283,8 @@ export class Analyzer {
       const first = this.months.values().next().value;
       if (first) first.rejected += this.pendingRejected;
     }
+    for (const m of this.months.values()) out.months[m.key] = this.monthPartial(m);
+    // Visitor-days grouped by day, the days in the order first seen (a day's first line makes its first row).
     const rowsByDay = new Map<number, number[]>();
     const t = this.visitorDays;
     for (let row = 0; row < t.size; row++) {
@@ -292,11 +292,15 @@ export class Analyzer {
       if (list === undefined) rowsByDay.set(t.day[row], [row]);
       else list.push(row);
     }
-    for (const m of this.months.values()) out.months[m.key] = this.monthPartial(m, rowsByDay);
+    for (const [day, rows] of rowsByDay) {
+      const date = dayToDate(day);
+      const days = out.months[date.slice(0, 7)].visitorDays;
+      for (const row of rows) days.set(this.visitorKeyOf(t.client[row], t.agent[row], date), t.toVisitorDay(row));
+    }
     return out;
   }
 
-  private monthPartial(m: MonthState, rowsByDay: Map<number, number[]>): MonthPartial {
+  private monthPartial(m: MonthState): MonthPartial {
     const c = m.counters;
     m.byAgent.forEach((ua, hits, pages, bytes) => {
       const a = this.agentSlots[ua];
@@ -329,11 +333,6 @@ export class Analyzer {
       });
       out.panels[id] = rows;
     });
-    const t = this.visitorDays;
-    for (const day of m.days) {
-      const date = dayToDate(day);
-      for (const row of rowsByDay.get(day) ?? []) out.visitorDays.set(this.visitorKeyOf(t.client[row], t.agent[row], date), t.toVisitorDay(row));
-    }
     return out;
   }
 
@@ -364,10 +363,9 @@ export class Analyzer {
     const key = date.slice(0, 7);
     let m = this.months.get(key);
     if (m === undefined) {
-      m = { key, counters: ADDITIVE_PANELS.map(() => new DenseCounters()), byAgent: new DenseCounters(), byReferer: new DenseCounters(), hours: new Float64Array(96), days: new Set(), watched: [], rejected: 0 };
+      m = { key, counters: ADDITIVE_PANELS.map(() => new DenseCounters()), byAgent: new DenseCounters(), byReferer: new DenseCounters(), hours: new Float64Array(96), watched: [], rejected: 0 };
       this.months.set(key, m);
     }
-    m.days.add(day);
     this.month = m;
     this.dayNumber = day;
   }
