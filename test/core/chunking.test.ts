@@ -34,6 +34,28 @@ describe("chunking does not change results", () => {
     expect(canonical(merged)).toEqual(whole);
   });
 
+  it("merging into an analysis's own result (its visitor-days read from the analyzer's table) equals merging into an empty one", () => {
+    const chunks = randomChunks(lines, rng(11));
+    expect(chunks.length).toBeGreaterThan(5);
+    const merged = analyzeText(chunks[0].join("\n"), c, geo());
+    for (const chunk of chunks.slice(1)) mergePartials(merged, analyzeText(chunk.join("\n"), c, geo()), c.visitGapSeconds);
+    expect(canonical(merged)).toEqual(whole);
+  });
+
+  it("an analysis's visitor-day records are built when read: changing one read by iteration changes nothing, get then set does", () => {
+    const mp = analyzeText(lines.slice(0, 500).join("\n"), c, geo()).months["2015-05"];
+    const [key, first] = mp.visitorDays[Symbol.iterator]().next().value!;
+    const size = mp.visitorDays.size;
+    first.hits += 1000;
+    expect([...mp.visitorDays.values()][0].hits).toBe(first.hits - 1000);
+    const v = mp.visitorDays.get(key)!;
+    v.hits += 1000;
+    mp.visitorDays.set(key, v);
+    expect([...mp.visitorDays.values()][0].hits).toBe(first.hits);
+    expect(mp.visitorDays.size).toBe(size);
+    expect([...mp.visitorDays.keys()][0]).toBe(key);
+  });
+
   it("one analyzer fed line by line equals one fed the whole text", () => {
     const a = new Analyzer(c, geo());
     for (const l of lines) a.push(l + "\n");

@@ -15,7 +15,7 @@ import { ADDITIVE_PANELS } from "./panels";
 import { MAX_SAMPLES, MAX_WATCHED, emptyMonth, emptyPartial, hashInto, hashIPv4Into, mergeWatched, visitorKey } from "./partial";
 import { scanLine } from "./scan-line";
 import { grow } from "./grow";
-import { VisitorDayTable } from "./visitor-day-table";
+import { MonthVisitorDays, VisitorDayTable } from "./visitor-day-table";
 
 // Panel slots, in ADDITIVE_PANELS order.
 const P = Object.fromEntries(ADDITIVE_PANELS.map((id, i) => [id, i])) as Record<(typeof ADDITIVE_PANELS)[number], number>;
@@ -283,8 +283,8 @@ export class Analyzer {
       const first = this.months.values().next().value;
       if (first) first.rejected += this.pendingRejected;
     }
-    for (const m of this.months.values()) out.months[m.key] = this.monthPartial(m);
-    // Visitor-days grouped by day, the days in the order first seen (a day's first line makes its first row).
+    // Each month's visitor-days: its rows grouped by day, the days in the order first seen (a day's
+    // first line makes its first row), read from the table when read (MonthVisitorDays).
     const rowsByDay = new Map<number, number[]>();
     const t = this.visitorDays;
     for (let row = 0; row < t.size; row++) {
@@ -292,15 +292,23 @@ export class Analyzer {
       if (list === undefined) rowsByDay.set(t.day[row], [row]);
       else list.push(row);
     }
+    const rowsByMonth = new Map<string, number[]>();
     for (const [day, rows] of rowsByDay) {
-      const date = dayToDate(day);
-      const days = out.months[date.slice(0, 7)].visitorDays;
-      for (const row of rows) days.set(this.visitorKeyOf(t.client[row], t.agent[row], date), t.toVisitorDay(row));
+      const key = dayToDate(day).slice(0, 7);
+      const list = rowsByMonth.get(key);
+      if (list === undefined) rowsByMonth.set(key, rows);
+      else for (const row of rows) list.push(row);
     }
+    let keyDay = NaN, keyDate = "";
+    const keyOf = (row: number): string => {
+      if (t.day[row] !== keyDay) keyDate = dayToDate((keyDay = t.day[row]));
+      return this.visitorKeyOf(t.client[row], t.agent[row], keyDate);
+    };
+    for (const m of this.months.values()) out.months[m.key] = this.monthPartial(m, new MonthVisitorDays(t, rowsByMonth.get(m.key) ?? [], keyOf));
     return out;
   }
 
-  private monthPartial(m: MonthState): MonthPartial {
+  private monthPartial(m: MonthState, visitorDays: MonthVisitorDays): MonthPartial {
     const c = m.counters;
     m.byAgent.forEach((ua, hits, pages, bytes) => {
       const a = this.agentSlots[ua];
@@ -322,6 +330,7 @@ export class Analyzer {
     });
     const out = emptyMonth();
     out.rejected = m.rejected;
+    out.visitorDays = visitorDays;
     out.watched = mergeWatched(m.watched, []);
     out.hours = Array.from(m.hours);
     ADDITIVE_PANELS.forEach((id, i) => {

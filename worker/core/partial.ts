@@ -22,13 +22,26 @@ export interface RejectedSample {
   text: string;
 }
 
+/**
+ * A month's visitor-days by key (`YYYY-MM-DD visitorKey`). A `Map` is one; an analysis returns a
+ * lighter one that builds each record when it is read (see MonthVisitorDays), so a record read
+ * by iteration may be a fresh object each time: change a visitor-day through `get`, then `set`.
+ */
+export interface VisitorDays extends Iterable<[string, VisitorDay]> {
+  readonly size: number;
+  get(key: string): VisitorDay | undefined;
+  set(key: string, v: VisitorDay): unknown;
+  keys(): Iterable<string>;
+  values(): Iterable<VisitorDay>;
+}
+
 /** What a part of a log contributes to one month; merging two parts gives the whole's. */
 export interface MonthPartial {
   panels: Partial<Record<PanelId, Record<string, Row>>>;
   /** 24 × [hits, pages, bytes, robot hits (by user agent)] by local hour, flattened. */
   hours: number[];
   /** Keyed `YYYY-MM-DD visitorKey`. */
-  visitorDays: Map<string, VisitorDay>;
+  visitorDays: VisitorDays;
   watched: WatchedHit[];
   /** Rejected lines, attributed to the month of the nearest parsed line before them (else after). */
   rejected: number;

@@ -1,3 +1,4 @@
+import type { VisitorDays } from "./partial";
 import type { Span, VisitorDay } from "./visitor-day";
 import { addSpan } from "./visitor-day";
 import { grow } from "./grow";
@@ -170,6 +171,50 @@ export class VisitorDayTable {
       while (this.table[i] >= 0) i = (i + 1) & mask;
       this.table[i] = row;
     }
+  }
+}
+
+/**
+ * Some rows of a table (one month's, in the order given) as a partial's visitor-days. A record is
+ * built each time it is read and dropped after: 200,000 records held until the report is done
+ * cost more in garbage collection than building them. The first `get` or `set` makes the view a
+ * Map of its own (a merge target).
+ */
+export class MonthVisitorDays implements VisitorDays {
+  private map: Map<string, VisitorDay> | null = null;
+
+  constructor(private readonly table: VisitorDayTable, private readonly rows: readonly number[], private readonly keyOf: (row: number) => string) {}
+
+  get size(): number {
+    return this.map === null ? this.rows.length : this.map.size;
+  }
+
+  get(key: string): VisitorDay | undefined {
+    return this.owned().get(key);
+  }
+
+  set(key: string, v: VisitorDay): this {
+    this.owned().set(key, v);
+    return this;
+  }
+
+  *[Symbol.iterator](): IterableIterator<[string, VisitorDay]> {
+    if (this.map !== null) yield* this.map;
+    else for (const row of this.rows) yield [this.keyOf(row), this.table.toVisitorDay(row)];
+  }
+
+  *keys(): IterableIterator<string> {
+    if (this.map !== null) yield* this.map.keys();
+    else for (const row of this.rows) yield this.keyOf(row);
+  }
+
+  *values(): IterableIterator<VisitorDay> {
+    if (this.map !== null) yield* this.map.values();
+    else for (const row of this.rows) yield this.table.toVisitorDay(row);
+  }
+
+  private owned(): Map<string, VisitorDay> {
+    return (this.map ??= new Map(this));
   }
 }
 

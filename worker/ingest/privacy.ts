@@ -53,11 +53,9 @@ export async function applyPrivacy(p: AnalysisPartial, mode: Privacy, secret: st
       }
       m.panels["feed-hosts"] = merged;
     }
-    const keys = [...m.visitorDays.keys()];
-    const rekeyed = await keyedHashes(secret, keys.map((k) => k.slice(11)));
-    const days = new Map<string, VisitorDay>();
-    keys.forEach((k, i) => days.set(`${k.slice(0, 10)} ${rekeyed[i]}`, m.visitorDays.get(k)!));
-    m.visitorDays = days;
+    const entries = [...m.visitorDays];
+    const rekeyed = await keyedHashes(secret, entries.map(([k]) => k.slice(11)));
+    m.visitorDays = new Map<string, VisitorDay>(entries.map(([k, v], i) => [`${k.slice(0, 10)} ${rekeyed[i]}`, v]));
   }
   return feedKeys;
 }
