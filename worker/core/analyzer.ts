@@ -4,7 +4,7 @@ import type { AnalysisPartial, MonthPartial, WatchedHit } from "./partial";
 import type { GeoLookup } from "./geo";
 import { classifyAgent } from "./classify-agent";
 import { createRefererClassifier } from "./classify-referer";
-import { ASSET, DOWNLOAD, FEED, ROBOTS_TXT, createPathClassifier, isFeed } from "./classify-path";
+import { ASSET, DOWNLOAD, FEED, ROBOTS_TXT, createFeedTest, createPathClassifier } from "./classify-path";
 import { DenseCounters } from "./dense-counters";
 import { IntMap } from "./int-map";
 import { ByteInterner, decodeBytes } from "./byte-interner";
@@ -90,6 +90,7 @@ export class Analyzer {
   private uaHashes: Int32Array | null = null;
 
   private readonly classifyPath: (path: string) => number;
+  private readonly isFeedQuery: (b: Uint8Array, s: number, e: number) => boolean;
   private readonly classifyReferer: ReturnType<typeof createRefererClassifier>;
   private readonly months = new Map<string, MonthState>();
   private month: MonthState | null = null;
@@ -109,6 +110,7 @@ export class Analyzer {
     this.visitorDays = new VisitorDayTable(this.gap, this.paths.strings);
     for (const s of config.pageStatuses) this.pageStatus[s] = 1;
     this.classifyPath = createPathClassifier(config);
+    this.isFeedQuery = createFeedTest(config.feedPatterns);
     this.classifyReferer = createRefererClassifier({ siteHosts: config.siteHosts, engines: config.searchEngines });
     this.ipCountry.fill(-1);
     this.ipWatched.fill(-1);
@@ -181,8 +183,8 @@ export class Analyzer {
     const pathId = this.paths.idOf(b, view, us, qs);
     let flags = this.pathFlags.length > pathId ? this.pathFlags[pathId] : -1;
     if (flags < 0) flags = this.pathFlagsOf(pathId);
-    if (qs < ue - 1 && !(flags & FEED) && isFeed(decodeBytes(b, qs, ue).toLowerCase(), this.config.feedPatterns)) flags |= FEED;
-    else if (rs < 0 && sp[2 * F.query] >= 0 && isFeed(decodeBytes(b, sp[2 * F.query], sp[2 * F.query + 1]).toLowerCase(), this.config.feedPatterns)) flags |= FEED;
+    if (qs < ue - 1 && !(flags & FEED) && this.isFeedQuery(b, qs, ue)) flags |= FEED;
+    else if (rs < 0 && sp[2 * F.query] >= 0 && this.isFeedQuery(b, sp[2 * F.query], sp[2 * F.query + 1])) flags |= FEED;
     const isPost = me - ms === 4 && b[ms] === 80 && b[ms + 1] === 79 && b[ms + 2] === 83 && b[ms + 3] === 84;
 
     // Consecutive lines often come from the same client, and a client keeps its agent and, for

@@ -1,4 +1,5 @@
 import type { AnalysisConfig } from "./config";
+import { decodeBytes } from "./byte-interner";
 
 export const ASSET = 1;
 export const DOWNLOAD = 2;
@@ -38,4 +39,43 @@ export function isFeed(lower: string, feedPatterns: readonly string[]): boolean 
     }
   }
   return false;
+}
+
+/**
+ * isFeed over a query's UTF-8 bytes, for the per-line loop: ASCII is lowercased byte by byte,
+ * which is all toLowerCase does to it, so a query of ASCII bytes is never decoded. Anything else
+ * takes the decoded way, where Unicode lowercasing can make an ASCII letter (the Kelvin sign K
+ * becomes k): a query with a byte beyond ASCII, or a pattern beyond it (or empty).
+ */
+export function createFeedTest(feedPatterns: readonly string[]): (b: Uint8Array, s: number, e: number) => boolean {
+  const lower = feedPatterns.map((p) => p.toLowerCase());
+  const ascii = lower.every((p) => p !== "" && /^[\x00-\x7f]+$/.test(p));
+  const patterns = lower.map((p) => Uint8Array.from(p, (c) => c.charCodeAt(0)));
+  /** Patterns by their first byte. */
+  const byFirst: Uint8Array[][] = Array.from({ length: 128 }, () => []);
+  for (const p of patterns) byFirst[p[0]].push(p);
+  const decoded = (b: Uint8Array, s: number, e: number) => isFeed(decodeBytes(b, s, e).toLowerCase(), lower);
+  if (!ascii) return decoded;
+  return (b, s, e) => {
+    for (let i = s; i < e; i++) {
+      const c = b[i];
+      if (c >= 0x80) return decoded(b, s, e);
+      next: for (const p of byFirst[lowerAscii(c)]) {
+        const after = i + p.length;
+        if (after > e) continue;
+        for (let j = 1; j < p.length; j++) if (lowerAscii(b[i + j]) !== p[j]) continue next;
+        if (after === e) return true;
+        const n = b[after];
+        if (n >= 0x80) return decoded(b, s, e);
+        const l = lowerAscii(n);
+        if (!(l >= 97 && l <= 122)) return true;
+      }
+    }
+    return false;
+  };
+}
+
+/** An ASCII byte lowercased (A–Z → a–z); others as they are. */
+function lowerAscii(c: number): number {
+  return c >= 65 && c <= 90 ? c | 32 : c;
 }
