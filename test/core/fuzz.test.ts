@@ -1,6 +1,8 @@
 import { describe, expect, it } from "vitest";
 import { analyzeText } from "../../worker/core/analyze";
-import { compileLogFormat, PRESETS } from "../../worker/core/log-format";
+import { compileLogFormat, FIELDS, PRESETS } from "../../worker/core/log-format";
+import type { CompiledFormat } from "../../worker/core/log-format";
+import { scanLine } from "../../worker/core/scan-line";
 import { readFixture, SEMICOMPLETE, semicompleteConfig, geo } from "./fixtures";
 import { rng } from "../random";
 
@@ -11,6 +13,8 @@ function noise(rand: () => number, n: number): string {
   for (let i = 0; i < n; i++) s += rand() < 0.8 ? alphabet[Math.floor(rand() * alphabet.length)] : String.fromCharCode(Math.floor(rand() * 0x3000)).replace("\n", " ");
   return s;
 }
+
+const TRICKS = ['\\" "', '\\" ', '\\\\" "', '\\\\" ', '" "', '" ', ' "', '"', " ", "\\"];
 
 describe("the parser never throws, and every line is counted", () => {
   const real = readFixture(SEMICOMPLETE).split("\n").slice(0, 2000);
@@ -36,6 +40,49 @@ describe("the parser never throws, and every line is counted", () => {
     expect(monthHits).toBe(p.hits);
     expect(p.samples.length).toBeLessThanOrEqual(5);
     for (const s of p.samples) expect(s.text.length).toBeLessThanOrEqual(500);
+  });
+
+  it.each([
+    ["combined", 4],
+    ["nginx", 3],
+    ["vhost_combined", 6],
+  ])("%s: the combined family's last five fields, read with their literals built in (from field %i), are read as the general loop reads them", (spec, tailAt) => {
+    const fast = (compileLogFormat(spec) as { format: CompiledFormat }).format;
+    expect(fast.plan.tailAt).toBe(tailAt);
+    const general = { ...fast, plan: { ...fast.plan, tailAt: -1 } };
+    const rand = rng(tailAt + 100);
+    const utf8 = new TextEncoder();
+    const a = new Int32Array(2 * FIELDS.length);
+    const b = new Int32Array(2 * FIELDS.length);
+    let parsed = 0;
+    for (let i = 0; i < 20_000; i++) {
+      const base = real[i % real.length];
+      const prefix = spec === "vhost_combined" ? "semicomplete.com:80 " : "";
+      let line = prefix + base;
+      if (rand() < 0.8) {
+        // noise, or the literals of the fields with escaped quotes
+        const at = Math.floor(rand() * line.length);
+        const insert = rand() < 0.5 ? noise(rand, Math.floor(rand() * 4)) : TRICKS[Math.floor(rand() * TRICKS.length)];
+        line = line.slice(0, at) + insert + line.slice(at + Math.floor(rand() * 3));
+      }
+      const bytes = utf8.encode(line);
+      a.fill(-1);
+      b.fill(-1);
+      const whyA = scanLine(fast, bytes, 0, bytes.length, a);
+      const whyB = scanLine(general, bytes, 0, bytes.length, b);
+      expect(whyA, line).toBe(whyB);
+      if (whyA === null) {
+        parsed++;
+        expect(Array.from(a), line).toEqual(Array.from(b));
+      }
+    }
+    expect(parsed).toBeGreaterThan(5000);
+  });
+
+  it("formats that do not end in the combined family's five fields are read the general way only", () => {
+    for (const spec of ["common", '%h %l %u %t "%r" %>s %b "%{Referer}i" "%{User-Agent}i" %D', '%h %l %u %t "%r" %>s %b "%{User-Agent}i" "%{Referer}i"', '%h %l %u %t %r %>s %b "%{Referer}i" "%{User-Agent}i"']) {
+      expect((compileLogFormat(spec) as { format: CompiledFormat }).format.plan.tailAt, spec).toBe(-1);
+    }
   });
 
   it("invalid UTF-8 bytes, decoded as the worker decodes them, are still lines", () => {

@@ -41,6 +41,12 @@ export interface ScanPlan {
   /** `lead` and `after` as UTF-8 bytes. */
   leadBytes: Uint8Array;
   afterBytes: Uint8Array[];
+  /**
+   * Index of the first of the five fields that end the combined family's formats (Apache
+   * combined and vhost_combined, nginx's default): `"request" status bytes "referer" "agent"`,
+   * which scanLine reads with its literals built in; -1 when the format does not end so.
+   */
+  tailAt: number;
 }
 
 export interface CompiledFormat {
@@ -104,13 +110,22 @@ export function compileLogFormat(spec: string): CompileResult {
   return { ok: true, format: { source, steps, has, plan: planOf(steps) } };
 }
 
+/** The combined family's last five fields and the literals after them (the first is quoted: a `"` opens it). */
+const TAIL = { slots: ["request", "status", "bytes", "referer", "userAgent"] as Field[], after: ['" ', " ", ' "', '" "', '"'] };
+
 function planOf(steps: Step[]): ScanPlan {
   const fields = steps.flatMap((s, i) => (s.kind === "field" ? [i] : []));
   const lit = (i: number) => { const s = steps[i]; return s?.kind === "literal" ? s.text : ""; };
   const lead = fields[0] > 0 ? lit(0) : "";
   const after = fields.map((i) => lit(i + 1));
   const utf8 = new TextEncoder();
+  const tailAt = fields.length - TAIL.slots.length;
+  const tailed = tailAt >= 0 && TAIL.slots.every((f, k) => {
+    const s = steps[fields[tailAt + k]] as Extract<Step, { kind: "field" }>;
+    return s.field === f && after[tailAt + k] === TAIL.after[k];
+  }) && (tailAt > 0 ? after[tailAt - 1] : lead).endsWith('"');
   return {
+    tailAt: tailed ? tailAt : -1,
     lead,
     leadBytes: utf8.encode(lead),
     afterBytes: after.map((a) => utf8.encode(a)),
