@@ -29,7 +29,7 @@ interface RefererSlot { kind: number; engine: number; keyword: number; site: num
 interface MonthState {
   key: string;
   counters: DenseCounters[];
-  /** Human hits by agent id and by referer id: spread over the agent and referer panels at the end (one add per line, not four). */
+  /** Human hits by agent id (summed from visitor-days) and by referer id: spread over the agent and referer panels at the end. */
   byAgent: DenseCounters;
   byReferer: DenseCounters;
   hours: Float64Array;
@@ -255,14 +255,10 @@ export class Analyzer {
       c[P["feed-hosts"]].add(ipId, 1, 0, bytes);
       if (agent.subscribers > 0) c[P.feeds].max(feed, agent.subscribers);
     }
-    if (robot) {
-      c[P.robots].add(agent.robot, 1, isPage, bytes);
-    } else {
+    // Robots, agents and countries are the same for a whole visitor-day: summed from its row at the end.
+    if (!robot) {
       if (isPage) c[P.pages].add(pathId, 1, 1, bytes);
       if (flags & DOWNLOAD && status >= 200 && status < 300) c[P.downloads].add(pathId, 1, 0, bytes);
-      month.byAgent.add(uaId, 1, isPage, bytes);
-      const country = ipId < this.ipCountry.length && this.ipCountry[ipId] >= 0 ? this.ipCountry[ipId] : this.countryOf(ipId);
-      c[P.countries].add(country, 1, isPage, bytes);
       const rfs = sp[2 * F.referer];
       if (rfs >= 0 && !(sp[2 * F.referer + 1] - rfs === 1 && b[rfs] === 45)) {
         const rfe = sp[2 * F.referer + 1];
@@ -293,6 +289,21 @@ export class Analyzer {
       const list = rowsByDay.get(t.day[row]);
       if (list === undefined) rowsByDay.set(t.day[row], [row]);
       else list.push(row);
+    }
+    // The panels keyed by what a visitor-day holds constant, its agent (robots; browsers, OS and
+    // devices through byAgent) and its client (countries), are sums of its rows: one add per row,
+    // not one per line.
+    for (const [day, rows] of rowsByDay) {
+      const m = this.months.get(dayToDate(day).slice(0, 7))!;
+      for (const row of rows) {
+        const agent = this.agentSlots[t.agent[row]];
+        const hits = t.hits[row], pages = t.pages[row], bytes = t.bytes[row];
+        if (agent.robot >= 0) m.counters[P.robots].add(agent.robot, hits, pages, bytes);
+        else {
+          m.byAgent.add(t.agent[row], hits, pages, bytes);
+          m.counters[P.countries].add(this.countryOf(t.client[row]), hits, pages, bytes);
+        }
+      }
     }
     const rowsByMonth = new Map<string, number[]>();
     for (const [day, rows] of rowsByDay) {
@@ -446,6 +457,7 @@ export class Analyzer {
 
   private countryOf(ipId: number): number {
     if (ipId >= this.ipCountry.length) this.ipCountry = grow(this.ipCountry, ipId, -1);
+    if (this.ipCountry[ipId] >= 0) return this.ipCountry[ipId];
     const code = this.geo === null ? "" : this.ipNames[ipId] === null ? this.geo.countryOfIPv4(this.ipV4[ipId] >>> 0) : this.geo.country(this.ipNames[ipId]!);
     return (this.ipCountry[ipId] = this.keys[P.countries].id(code || "??"));
   }
