@@ -414,3 +414,30 @@ describe("classifyAgent never throws", () => {
     expect(classifyAgent(value as unknown as string).browser).toBe("Unknown");
   });
 });
+
+describe("classified agents are remembered across analyses", () => {
+  const chrome = "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/120.0.0.0 Safari/537.36";
+
+  it("the same agent gives the same frozen answer, which a caller cannot change", () => {
+    const a = classifyAgent(chrome);
+    expect(classifyAgent(chrome)).toBe(a);
+    expect(Object.isFrozen(a)).toBe(true);
+    expect(() => { (a as AgentInfo).browser = "x"; }).toThrow();
+  });
+
+  it("an agent over 512 characters is classified each time, not kept", () => {
+    const long = `${chrome} ${"x".repeat(600)}`;
+    const a = classifyAgent(long);
+    expect(classifyAgent(long)).not.toBe(a);
+    expect(classifyAgent(long)).toEqual(a);
+  });
+
+  it("past 10,000 agents the memory is emptied, and answers stay right", () => {
+    const first = classifyAgent(chrome);
+    for (let i = 0; i < 10_001; i++) classifyAgent(`Bot${i}/1.0`);
+    const again = classifyAgent(chrome);
+    expect(again).not.toBe(first);
+    expect(again).toEqual(first);
+    expect(classifyAgent("Bot7/1.0").robot).toBe("Bot7");
+  });
+});
