@@ -49,6 +49,7 @@ export class Analyzer {
   private readonly spans = new Int32Array(FIELDS.length * 2).fill(-1);
   private readonly clock: LogClock;
   private readonly gap: number;
+  private readonly watchesAddresses: boolean;
   private readonly pageStatus = new Uint8Array(600);
 
   /**
@@ -98,6 +99,10 @@ export class Analyzer {
   private pendingRejected = 0;
   /** Position of the first "?" at or after the current line's path in the bytes being pushed (their length if none). */
   private queryAt = -1;
+  /** The previous line's client address, [lastHost, lastHostEnd) in the bytes being pushed (empty at their start), and its id. */
+  private lastHost = 0;
+  private lastHostEnd = 0;
+  private lastIp = -1;
   private readonly result = emptyPartial();
 
   constructor(private readonly config: AnalysisConfig, private readonly geo: GeoLookup | null = null) {
@@ -107,6 +112,7 @@ export class Analyzer {
     const fixed = config.timeZone === null ? null : parseOffsetMinutes(config.timeZone);
     this.clock = new LogClock(fixed);
     this.gap = config.visitGapSeconds;
+    this.watchesAddresses = config.watched.addresses.length > 0;
     this.visitorDays = new VisitorDayTable(this.gap, this.paths.strings);
     for (const s of config.pageStatuses) this.pageStatus[s] = 1;
     this.classifyPath = createPathClassifier(config);
@@ -132,6 +138,7 @@ export class Analyzer {
     // A byte-order mark opens a file, not a line (decoding the chunk as text dropped it too).
     let pos = len >= 3 && b[0] === 0xef && b[1] === 0xbb && b[2] === 0xbf ? 3 : 0;
     this.queryAt = -1;
+    this.lastHost = this.lastHostEnd = 0;
     while (pos < len) {
       let nl = b.indexOf(10, pos);
       if (nl < 0) nl = len;
@@ -190,9 +197,12 @@ export class Analyzer {
     // Consecutive lines often come from the same client, and a client keeps its agent and, for
     // the assets of a page, its referer: compare in place before paying for a hash.
     // An IPv4 address is read as a number: no string is built for it, except once per address.
+    // Half the lines come from the previous line's client (a page, then its assets): its bytes
+    // again are its id, without reading the address or looking it up.
     let ipId: number;
-    const v4 = readIPv4(b, hs, he);
-    if (v4 !== -1) {
+    const v4 = he - hs === this.lastHostEnd - this.lastHost && bytesIn(b, hs, this.lastHost, he - hs) ? -2 : readIPv4(b, hs, he);
+    if (v4 === -2) ipId = this.lastIp;
+    else if (v4 !== -1) {
       ipId = this.v4Ids.get(v4);
       if (ipId < 0) {
         ipId = this.newIp();
@@ -207,6 +217,9 @@ export class Analyzer {
         this.ipNames[ipId] = this.hosts.strings[host];
       }
     }
+    this.lastHost = hs;
+    this.lastHostEnd = he;
+    this.lastIp = ipId;
     const uaS = sp[2 * F.userAgent];
     const uaE = sp[2 * F.userAgent + 1];
     let uaId = this.ipAgent[ipId];
@@ -270,7 +283,7 @@ export class Analyzer {
         if (image === 1) c[P["image-search"]].add(pathId, 1, isPage, bytes);
       }
     }
-    if (agent.watched || this.isWatchedAddress(ipId)) this.watch(month, b, sp, status, bytes, ms, me, us, ue);
+    if (agent.watched || (this.watchesAddresses && this.isWatchedAddress(ipId))) this.watch(month, b, sp, status, bytes, ms, me, us, ue);
   }
 
   /** The mergeable result; the analyzer must not be used afterwards. */
@@ -464,7 +477,6 @@ export class Analyzer {
 
   private isWatchedAddress(ipId: number): boolean {
     const list = this.config.watched.addresses;
-    if (list.length === 0) return false;
     if (ipId >= this.ipWatched.length) this.ipWatched = grow(this.ipWatched, ipId, -1);
     let w = this.ipWatched[ipId];
     if (w < 0) {
@@ -520,6 +532,12 @@ function readIPv4(b: Uint8Array, s: number, e: number): number {
   }
   if (dots !== 3 || digits === 0) return -1;
   return (value << 8) | part;
+}
+
+/** True when b holds the same n bytes at s and at t. */
+function bytesIn(b: Uint8Array, s: number, t: number, n: number): boolean {
+  for (let i = 0; i < n; i++) if (b[s + i] !== b[t + i]) return false;
+  return true;
 }
 
 /** Three ASCII digits 100–599, or -1. */
