@@ -194,11 +194,10 @@ export class Analyzer {
     else if (rs < 0 && sp[2 * F.query] >= 0 && this.isFeedQuery(b, sp[2 * F.query], sp[2 * F.query + 1])) flags |= FEED;
     const isPost = me - ms === 4 && b[ms] === 80 && b[ms + 1] === 79 && b[ms + 2] === 83 && b[ms + 3] === 84;
 
-    // Consecutive lines often come from the same client, and a client keeps its agent and, for
-    // the assets of a page, its referer: compare in place before paying for a hash.
-    // An IPv4 address is read as a number: no string is built for it, except once per address.
-    // Half the lines come from the previous line's client (a page, then its assets): its bytes
-    // again are its id, without reading the address or looking it up.
+    // Consecutive lines often come from the same client (half of them: a page, then its assets),
+    // and a client keeps its agent and, for the assets of a page, its referer: compare in place
+    // before reading an address or paying for a hash. An IPv4 address is read as a number: no
+    // string is built for it, except once per address.
     let ipId: number;
     const v4 = he - hs === this.lastHostEnd - this.lastHost && bytesIn(b, hs, this.lastHost, he - hs) ? -2 : readIPv4(b, hs, he);
     if (v4 === -2) ipId = this.lastIp;
@@ -303,11 +302,16 @@ export class Analyzer {
       if (list === undefined) rowsByDay.set(t.day[row], [row]);
       else list.push(row);
     }
-    // The panels keyed by what a visitor-day holds constant, its agent (robots; browsers, OS and
-    // devices through byAgent) and its client (countries), are sums of its rows: one add per row,
-    // not one per line.
+    const rowsByMonth = new Map<string, number[]>();
     for (const [day, rows] of rowsByDay) {
-      const m = this.months.get(dayToDate(day).slice(0, 7))!;
+      const key = dayToDate(day).slice(0, 7);
+      const list = rowsByMonth.get(key);
+      if (list === undefined) rowsByMonth.set(key, rows);
+      else for (const row of rows) list.push(row);
+      // The panels keyed by what a visitor-day holds constant, its agent (robots; browsers, OS
+      // and devices through byAgent) and its client (countries), are sums of its rows: one add
+      // per row, not one per line.
+      const m = this.months.get(key)!;
       for (const row of rows) {
         const agent = this.agentSlots[t.agent[row]];
         const hits = t.hits[row], pages = t.pages[row], bytes = t.bytes[row];
@@ -317,13 +321,6 @@ export class Analyzer {
           m.counters[P.countries].add(this.countryOf(t.client[row]), hits, pages, bytes);
         }
       }
-    }
-    const rowsByMonth = new Map<string, number[]>();
-    for (const [day, rows] of rowsByDay) {
-      const key = dayToDate(day).slice(0, 7);
-      const list = rowsByMonth.get(key);
-      if (list === undefined) rowsByMonth.set(key, rows);
-      else for (const row of rows) list.push(row);
     }
     let keyDay = NaN, keyDate = "";
     const keyOf = (row: number): string => {
