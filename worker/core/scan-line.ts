@@ -70,8 +70,8 @@ export function scanLine(format: CompiledFormat, b: Uint8Array, start: number, e
 
 /**
  * `"request" status bytes "referer" "agent"` from `pos` (the request's opening quote is behind
- * it), found exactly as the general loop finds them: the same searches with the literals built in
- * (about 1.7 times as fast). False — spans half written, which the general loop then rewrites —
+ * it), found exactly as the general loop finds them: the same searches, with the literals built
+ * in rather than read from the plan. False — spans half written, which the general loop rewrites —
  * at the first thing that loop would report or treat apart: a backslash before a quote, a
  * missing literal.
  */
