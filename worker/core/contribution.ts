@@ -30,6 +30,11 @@ export function contribution(v: VisitorDay, rules: RobotRules): Contribution {
   for (const s of v.spans) if (s.entry !== null) entries.push(s.entry);
   return {
     hits: v.hits, bytes: v.bytes, robot: null, pages: v.pages, visits: v.spans.length, hours: v.hours,
-    visitHours: v.spans.map((s) => Math.floor(s.start / 3600)), entries,
+    visitHours: v.spans.map((s) => visitHour(s.start)), entries,
   };
+}
+
+/** The local hour a visit starting at `start` (seconds of its day) counts under. */
+export function visitHour(start: number): number {
+  return Math.floor(start / 3600);
 }

@@ -2,7 +2,7 @@ import type { MonthPartial } from "./partial";
 import type { PanelId, PanelRow, Row } from "./panels";
 import type { RobotRules } from "./visitor-day";
 import { ADDITIVE_PANELS, rowsOf } from "./panels";
-import { contribution } from "./contribution";
+import { contribution, visitHour } from "./contribution";
 
 export interface DayFigures {
   date: string;
@@ -44,60 +44,100 @@ export interface MonthReport {
   robotReasons: Record<string, number>;
 }
 
-/** Derives a month's report from its merged partial. Pure and deterministic. */
-export function monthReport(month: string, m: MonthPartial, rules: RobotRules): MonthReport {
-  const days = new Map<string, DayFigures>();
-  const humans = new Set<string>();
-  const entry: Record<string, Row> = {};
-  const robotReasons: Record<string, number> = {};
-  const hourVisitors = new Array<number>(24).fill(0);
-  const hourVisits = new Array<number>(24).fill(0);
-  let hits = 0, pages = 0, bytes = 0, visits = 0, robotHits = 0;
-  // Visitor-days come grouped by day (an analyzer writes them so): the day is looked up only when it changes.
-  let d: DayFigures | undefined;
-  for (const [key, v] of m.visitorDays) {
-    if (d === undefined || !key.startsWith(d.date)) {
-      const date = key.slice(0, 10);
-      d = days.get(date);
-      if (d === undefined) { d = { date, hits: 0, pages: 0, bytes: 0, visits: 0, visitors: 0, robotHits: 0 }; days.set(date, d); }
-    }
-    const c = contribution(v, rules);
-    d.hits += c.hits;
-    d.bytes += c.bytes;
-    hits += c.hits;
-    bytes += c.bytes;
-    if (c.robot !== null) {
-      d.robotHits += c.hits;
-      robotHits += c.hits;
-      robotReasons[c.robot] = (robotReasons[c.robot] ?? 0) + 1;
-      continue;
-    }
-    d.pages += c.pages;
-    d.visits += c.visits;
+/**
+ * A month's visitor-day figures as they are summed: a robot visitor-day adds its hits and bytes;
+ * a human one its hits, bytes, pages, hours and itself as a visitor, then each of its visits.
+ */
+export class MonthTally {
+  readonly days = new Map<string, DayFigures>();
+  /** Human visitors, by any value that tells them apart (their key, or a number). */
+  readonly humans = new Set<unknown>();
+  readonly entry: Record<string, Row> = {};
+  readonly robotReasons: Record<string, number> = {};
+  readonly hourVisitors = new Array<number>(24).fill(0);
+  readonly hourVisits = new Array<number>(24).fill(0);
+  hits = 0;
+  pages = 0;
+  bytes = 0;
+  visits = 0;
+  robotHits = 0;
+  private d: DayFigures | undefined;
+
+  /** The day figures of `date`: visitor-days come grouped by day, so it is looked up only when it changes. */
+  private day(date: string): DayFigures {
+    if (this.d !== undefined && this.d.date === date) return this.d;
+    let d = this.days.get(date);
+    if (d === undefined) { d = { date, hits: 0, pages: 0, bytes: 0, visits: 0, visitors: 0, robotHits: 0 }; this.days.set(date, d); }
+    return (this.d = d);
+  }
+
+  robot(date: string, hits: number, bytes: number, reason: string): void {
+    const d = this.day(date);
+    d.hits += hits;
+    d.bytes += bytes;
+    d.robotHits += hits;
+    this.hits += hits;
+    this.bytes += bytes;
+    this.robotHits += hits;
+    this.robotReasons[reason] = (this.robotReasons[reason] ?? 0) + 1;
+  }
+
+  human(date: string, visitor: unknown, hits: number, bytes: number, pages: number, hours: number): void {
+    const d = this.day(date);
+    d.hits += hits;
+    d.bytes += bytes;
+    d.pages += pages;
     d.visitors++;
-    pages += c.pages;
-    visits += c.visits;
-    humans.add(key.slice(11));
-    for (let b = c.hours; b !== 0; b &= b - 1) hourVisitors[31 - Math.clz32(b & -b)]++;
-    for (const h of c.visitHours) hourVisits[h]++;
-    for (const e of c.entries) {
-      const r = (entry[e] ??= [0, 0, 0, 0]);
+    this.hits += hits;
+    this.bytes += bytes;
+    this.pages += pages;
+    this.humans.add(visitor);
+    for (let b = hours; b !== 0; b &= b - 1) this.hourVisitors[31 - Math.clz32(b & -b)]++;
+  }
+
+  /** A visit of the last human visitor-day: its start hour and its entry page (null for none). */
+  visit(startHour: number, entry: string | null): void {
+    this.d!.visits++;
+    this.visits++;
+    this.hourVisits[startHour]++;
+    if (entry !== null) {
+      const r = (this.entry[entry] ??= [0, 0, 0, 0]);
       r[0]++;
       r[1]++;
     }
   }
+}
+
+/** A source of visitor-days that sums itself into a tally faster than its records would. */
+export interface Tallies {
+  tallyInto(tally: MonthTally, rules: RobotRules): boolean;
+}
+
+/** Derives a month's report from its merged partial. Pure and deterministic. */
+export function monthReport(month: string, m: MonthPartial, rules: RobotRules): MonthReport {
+  const t = new MonthTally();
+  const vd = m.visitorDays as Partial<Tallies>;
+  if (vd.tallyInto === undefined || !vd.tallyInto(t, rules)) {
+    for (const [key, v] of m.visitorDays) {
+      const c = contribution(v, rules);
+      const date = key.slice(0, 10);
+      if (c.robot !== null) { t.robot(date, c.hits, c.bytes, c.robot); continue; }
+      t.human(date, key.slice(11), c.hits, c.bytes, c.pages, c.hours);
+      for (const s of v.spans) t.visit(visitHour(s.start), s.entry);
+    }
+  }
   const panels = {} as Record<PanelId, PanelRow[]>;
   for (const id of ADDITIVE_PANELS) panels[id] = rowsOf(m.panels[id] ?? {});
-  panels.entry = rowsOf(entry);
+  panels.entry = rowsOf(t.entry);
   const hours: HourFigures[] = [];
   for (let h = 0; h < 24; h++) {
     const at = h * 4;
-    hours.push({ hour: h, hits: m.hours[at], pages: m.hours[at + 1], bytes: m.hours[at + 2], robotHits: m.hours[at + 3], visitors: hourVisitors[h], visits: hourVisits[h] });
+    hours.push({ hour: h, hits: m.hours[at], pages: m.hours[at + 1], bytes: m.hours[at + 2], robotHits: m.hours[at + 3], visitors: t.hourVisitors[h], visits: t.hourVisits[h] });
   }
   return {
-    month, hits, pages, bytes, visits, visitors: humans.size, robotHits, rejected: m.rejected,
-    days: [...days.values()].sort((a, b) => (a.date < b.date ? -1 : 1)),
-    hours, panels, robotReasons,
+    month, hits: t.hits, pages: t.pages, bytes: t.bytes, visits: t.visits, visitors: t.humans.size, robotHits: t.robotHits, rejected: m.rejected,
+    days: [...t.days.values()].sort((a, b) => (a.date < b.date ? -1 : 1)),
+    hours, panels, robotReasons: t.robotReasons,
   };
 }
 

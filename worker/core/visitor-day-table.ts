@@ -1,6 +1,9 @@
 import type { VisitorDays } from "./partial";
-import type { Span, VisitorDay } from "./visitor-day";
-import { addSpan } from "./visitor-day";
+import type { MonthTally, Tallies } from "./report";
+import type { RobotRules, Span, VisitorDay } from "./visitor-day";
+import { addSpan, robotReason } from "./visitor-day";
+import { visitHour } from "./contribution";
+import { dayToDate } from "./log-clock";
 import { grow } from "./grow";
 
 /**
@@ -106,6 +109,32 @@ export class VisitorDayTable {
     this.lastSpan[row] = id;
   }
 
+  /**
+   * Sums rows into a month's tally as their records would (see monthReport), without building
+   * them: a visitor is told apart by its (client, agent) ids, as one number, rather than by its key.
+   */
+  tallyRows(rows: readonly number[], tally: MonthTally, rules: RobotRules): void {
+    let agents = 1;
+    for (const row of rows) if (this.agent[row] >= agents) agents = this.agent[row] + 1;
+    const counters = { uaRobot: 0, robotsTxt: 0, pages: 0, posts: 0, errors: 0 };
+    let day = NaN, date = "";
+    for (const row of rows) {
+      if (this.day[row] !== day) date = dayToDate((day = this.day[row]));
+      counters.uaRobot = this.uaRobot[row];
+      counters.robotsTxt = this.robotsTxt[row];
+      counters.pages = this.pages[row];
+      counters.posts = this.posts[row];
+      counters.errors = this.errors[row];
+      const reason = robotReason(counters, rules);
+      if (reason !== null) {
+        tally.robot(date, this.hits[row], this.bytes[row], reason);
+        continue;
+      }
+      tally.human(date, this.client[row] * agents + this.agent[row], this.hits[row], this.bytes[row], this.pages[row], this.hours[row]);
+      for (let s = this.lastSpan[row]; s >= 0; s = this.spPrev[s]) tally.visit(visitHour(this.spStart[s]), this.spEntry[s] < 0 ? null : this.names[this.spEntry[s]]);
+    }
+  }
+
   /** The row as the partial's record (spans sorted by time, entries as path names). */
   toVisitorDay(row: number): VisitorDay {
     let n = 0;
@@ -180,7 +209,7 @@ export class VisitorDayTable {
  * cost more in garbage collection than building them. The first `get` or `set` makes the view a
  * Map of its own (a merge target).
  */
-export class MonthVisitorDays implements VisitorDays {
+export class MonthVisitorDays implements VisitorDays, Tallies {
   private map: Map<string, VisitorDay> | null = null;
 
   constructor(private readonly table: VisitorDayTable, private readonly rows: readonly number[], private readonly keyOf: (row: number) => string) {}
@@ -211,6 +240,13 @@ export class MonthVisitorDays implements VisitorDays {
   *values(): IterableIterator<VisitorDay> {
     if (this.map !== null) yield* this.map.values();
     else for (const row of this.rows) yield this.table.toVisitorDay(row);
+  }
+
+  /** Sums the rows into a report's tally, without their records (false once a Map: then its records are read). */
+  tallyInto(tally: MonthTally, rules: RobotRules): boolean {
+    if (this.map !== null) return false;
+    this.table.tallyRows(this.rows, tally, rules);
+    return true;
   }
 
   private owned(): Map<string, VisitorDay> {

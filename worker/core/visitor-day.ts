@@ -40,7 +40,7 @@ export interface RobotRules {
 export const DEFAULT_ROBOT_RULES: RobotRules = { robotPostBurst: 4, robotErrorLimit: 10 };
 
 /** Why a visitor-day counts as a robot, or null for a human. Every rule reads merged counters only. */
-export function robotReason(v: VisitorDay<unknown>, rules: RobotRules): string | null {
+export function robotReason(v: Pick<VisitorDay, "uaRobot" | "robotsTxt" | "pages" | "posts" | "errors">, rules: RobotRules): string | null {
   if (v.uaRobot) return "user agent";
   if (v.robotsTxt > 0) return "asked for /robots.txt";
   if (v.pages === 0) return "no page views";
