@@ -56,6 +56,17 @@ describe("chunking does not change results", () => {
     expect([...mp.visitorDays.keys()][0]).toBe(key);
   });
 
+  it("a month report from an analysis's own visitor-days (summed from the table) equals the report from their records", () => {
+    const p = analyzeText(lines.join("\n"), c, geo());
+    const rules = { robotPostBurst: c.robotPostBurst, robotErrorLimit: c.robotErrorLimit };
+    expect(Object.keys(p.months).length).toBeGreaterThan(1);
+    for (const [m, mp] of Object.entries(p.months)) {
+      const fromRecords = monthReport(m, { ...mp, visitorDays: new Map(mp.visitorDays) }, rules);
+      expect(monthReport(m, mp, rules)).toEqual(fromRecords);
+      expect(fromRecords.visits).toBeGreaterThan(0);
+    }
+  });
+
   it("one analyzer fed line by line equals one fed the whole text", () => {
     const a = new Analyzer(c, geo());
     for (const l of lines) a.push(l + "\n");
