@@ -1,4 +1,5 @@
 import { isbot, isbotMatch } from "isbot";
+import { remembered } from "./memo";
 import {
   BROWSERS,
   BROWSER_PRODUCT_TOKENS,
@@ -49,29 +50,12 @@ const TRAILING_VERSION = /[\s_-]+v?\d[\w.]*$/;
 const WORD_CHAR = /[\w.!-]/;
 
 /**
- * Agents already classified by this process or isolate. An ingest analyses each chunk with a
- * fresh Analyzer, and the same few hundred agents come back chunk after chunk: classifying them
- * again was a third of a small chunk's CPU. Bounded in entries and key length; emptied when full.
- */
-const known = new Map<string, Readonly<AgentInfo>>();
-const KNOWN_MAX = 10_000;
-const KNOWN_MAX_LENGTH = 512;
-
-/**
  * Classify a User-Agent header into browser, OS, device class, robot and feed reader. Pure and
- * total: any string (and even a non-string) gives an answer, never an exception. Results are
- * shared (frozen): the same agent gives the same object.
+ * total: any string (and even a non-string) gives an answer, never an exception. Answers are
+ * remembered by the process or isolate (see memo.ts) and shared: the same agent gives the same
+ * frozen object.
  */
-export function classifyAgent(ua: string): Readonly<AgentInfo> {
-  const hit = known.get(ua);
-  if (hit !== undefined) return hit;
-  const info = Object.freeze(classify(ua));
-  if (typeof ua === "string" && ua.length <= KNOWN_MAX_LENGTH) {
-    if (known.size >= KNOWN_MAX) known.clear();
-    known.set(ua, info);
-  }
-  return info;
-}
+export const classifyAgent: (ua: string) => Readonly<AgentInfo> = remembered(classify);
 
 function classify(ua: string): AgentInfo {
   const raw = typeof ua === "string" ? ua.trim() : "";

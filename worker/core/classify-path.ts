@@ -1,5 +1,6 @@
 import type { AnalysisConfig } from "./config";
 import { decodeBytes } from "./byte-interner";
+import { perConfiguration, remembered } from "./memo";
 
 export const ASSET = 1;
 export const DOWNLOAD = 2;
@@ -8,19 +9,26 @@ export const ROBOTS_TXT = 8;
 
 /**
  * Flags of a path (without its query): a static asset (never a page), a download, a feed, or
- * /robots.txt. Called once per distinct path; the caller caches the result.
+ * /robots.txt. Answers are remembered by the process or isolate, per configuration (see memo.ts).
  */
-export function createPathClassifier(config: AnalysisConfig): (path: string) => number {
+export const createPathClassifier: (config: AnalysisConfig) => (path: string) => number = perConfiguration(
+  (config) => remembered(pathClassifier(config)),
+  (c) => JSON.stringify([c.assetExtensions, c.downloadExtensions, c.downloadPaths, c.feedPatterns]),
+);
+
+function pathClassifier(config: AnalysisConfig): (path: string) => number {
   const assets = new Set(config.assetExtensions);
   const downloads = config.downloadExtensions.map((e) => "." + e);
   const feeds = config.feedPatterns.map((p) => p.toLowerCase());
+  // Copied: the classifier outlives this configuration object (it serves every equal one).
+  const downloadPaths = [...config.downloadPaths];
   return (path) => {
     const lower = path.toLowerCase();
     let flags = 0;
     const slash = lower.lastIndexOf("/");
     const dot = lower.lastIndexOf(".");
     if (dot > slash && assets.has(lower.slice(dot + 1))) flags |= ASSET;
-    if (downloads.some((d) => lower.endsWith(d)) || config.downloadPaths.some((p) => path.startsWith(p))) flags |= DOWNLOAD;
+    if (downloads.some((d) => lower.endsWith(d)) || downloadPaths.some((p) => path.startsWith(p))) flags |= DOWNLOAD;
     if (isFeed(lower, feeds)) flags |= FEED;
     if (lower === "/robots.txt") flags |= ROBOTS_TXT;
     return flags;

@@ -1,4 +1,5 @@
 import { percentDecode } from "./percent-decode";
+import { perConfiguration, remembered } from "./memo";
 import { hostMatchesPattern, type SearchEngineRule } from "./search-engines";
 
 /** The keyword of a search whose terms the referer does not carry (https Google, empty `q=`). */
@@ -39,7 +40,12 @@ export interface RefererOptions {
  * and only an http(s) referer with a well-formed host can come out as a site with a host (a link).
  * Meant to run once per distinct referer (the caller caches), so it favours clarity over speed.
  */
-export function createRefererClassifier(opts: RefererOptions): (referer: string) => RefererClass {
+export const createRefererClassifier: (opts: RefererOptions) => (referer: string) => Readonly<RefererClass> = perConfiguration(
+  (opts) => remembered(refererClassifier(opts)),
+  (opts) => JSON.stringify([opts.siteHosts, opts.engines]),
+);
+
+function refererClassifier(opts: RefererOptions): (referer: string) => RefererClass {
   const siteHosts = new Set(opts.siteHosts.map((h) => withoutWww(h.trim().toLowerCase().replace(/\.$/, ""))));
   // Copied so that a caller mutating its rules later cannot change a classifier in use.
   const engines = opts.engines.map((e) => ({ name: e.name, hosts: [...e.hosts], params: [...e.params] }));
