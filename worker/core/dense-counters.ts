@@ -10,7 +10,6 @@ const STRIDE = 4;
 /** Counters indexed by a dense id (an Interner's), stored flat in one growable Float64Array. */
 export class DenseCounters {
   data = new Float64Array(64 * STRIDE);
-  used = 0;
 
   add(id: number, hits: number, pages: number, bytes: number): void {
     const at = id * STRIDE;
@@ -19,20 +18,18 @@ export class DenseCounters {
     d[at] += hits;
     d[at + 1] += pages;
     d[at + 2] += bytes;
-    if (id >= this.used) this.used = id + 1;
   }
 
   max(id: number, value: number): void {
     const at = id * STRIDE + MAX;
     if (at >= this.data.length) this.grow(at);
     if (value > this.data[at]) this.data[at] = value;
-    if (id >= this.used) this.used = id + 1;
   }
 
-  /** Calls `fn` for every id that was touched, with its four columns. */
+  /** Calls `fn` for every id that was counted, with its four columns. */
   forEach(fn: (id: number, hits: number, pages: number, bytes: number, max: number) => void): void {
     const d = this.data;
-    for (let id = 0; id < this.used; id++) {
+    for (let id = 0; id * STRIDE < d.length; id++) {
       const at = id * STRIDE;
       if (d[at] !== 0 || d[at + 3] !== 0) fn(id, d[at], d[at + 1], d[at + 2], d[at + 3]);
     }
