@@ -432,12 +432,12 @@ describe("classified agents are remembered across analyses", () => {
     expect(classifyAgent(long)).toEqual(a);
   });
 
-  it("past 10,000 agents the memory is emptied, and answers stay right", () => {
+  it("past 500,000 characters of agents kept the memory is emptied, and answers stay right", () => {
     const first = classifyAgent(chrome);
-    for (let i = 0; i < 10_001; i++) classifyAgent(`Bot${i}/1.0`);
+    for (let i = 0; i < 1_001; i++) classifyAgent(`Bot${i}/1.0 ${"x".repeat(500)}`);
     const again = classifyAgent(chrome);
     expect(again).not.toBe(first);
     expect(again).toEqual(first);
-    expect(classifyAgent("Bot7/1.0").robot).toBe("Bot7");
+    expect(classifyAgent(`Bot7/1.0 ${"x".repeat(500)}`).robot).toBe("Bot7");
   });
 });

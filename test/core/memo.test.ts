@@ -17,13 +17,13 @@ describe("answers remembered across analyses", () => {
     expect(calls).toBe(3);
   });
 
-  it("at most `max` answers are kept: past that all are dropped, and answers stay right", () => {
+  it("the keys kept add up to at most `maxChars` characters: past that all are dropped, and answers stay right", () => {
     let calls = 0;
-    const f = remembered((k: string) => k.toUpperCase() + ++calls, 3);
-    expect([f("a"), f("b"), f("c")]).toEqual(["A1", "B2", "C3"]);
-    expect(f("a")).toBe("A1");
+    const f = remembered((k: string) => k.toUpperCase() + ++calls, 6);
+    expect([f("aa"), f("bb"), f("cc")]).toEqual(["AA1", "BB2", "CC3"]);
+    expect(f("aa")).toBe("AA1");
     expect(f("d")).toBe("D4");
-    expect(f("a")).toBe("A5");
+    expect(f("aa")).toBe("AA5");
   });
 
   it("one instance per configuration key, a few kept", () => {
