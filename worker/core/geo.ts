@@ -58,11 +58,21 @@ export function createGeoLookup(data: ArrayBuffer | Uint8Array): GeoLookup {
     return (names[index] ??= String.fromCharCode(codes[2 * index], codes[2 * index + 1]));
   };
 
+  // by16[h] = how many ranges start below h·65536: the ranges that can hold an address with top
+  // 16 bits h lie between by16[h] − 1 and by16[h + 1] − 1, a handful, where a search of the
+  // whole table takes 18 steps through a 1 MB array (a cache miss each).
+  const by16 = new Uint32Array(65537);
+  for (let h = 0, i = 0; h <= 65536; h++) {
+    while (i < n4 && v4Start[i] >>> 16 < h) i++;
+    by16[h] = i;
+  }
+
   /** Country index of the last range starting at or before `ip` (an unsigned 32-bit value). */
   const lookup4 = (ip: number): number => {
     if (n4 === 0 || v4Start[0] > ip) return 0;
-    let lo = 0;
-    let hi = n4 - 1;
+    const h = ip >>> 16;
+    let lo = by16[h] === 0 ? 0 : by16[h] - 1;
+    let hi = by16[h + 1] - 1;
     while (lo < hi) {
       const mid = (lo + hi + 1) >>> 1;
       if (v4Start[mid] <= ip) lo = mid;
