@@ -80,6 +80,12 @@ export class Analyzer {
   /** Last agent and referer id seen per client address, -1 for none. */
   private ipAgent = new Int32Array(1024).fill(-1);
   private ipReferer = new Int32Array(1024).fill(-1);
+  /**
+   * Clients that asked for a feed, by ip id → dense id, and their ip ids: the feed-hosts panel is
+   * counted by that dense id (a few thousand), not by ip id (a panel as long as every address).
+   */
+  private readonly feedHosts = new IntMap();
+  private readonly feedHostIps: number[] = [];
   /** IPv4 address (as a signed 32-bit integer) → ip id. */
   private readonly v4Ids = new IntMap();
   private readonly visitorDays: VisitorDayTable;
@@ -264,7 +270,9 @@ export class Analyzer {
     if (agent.feed >= 0 || flags & FEED) {
       const feed = agent.feed >= 0 ? agent.feed : this.keys[P.feeds].id(uaS < 0 ? "-" : this.agents.strings[uaId] || "-");
       c[P.feeds].add(feed, 1, 0, bytes);
-      c[P["feed-hosts"]].add(ipId, 1, 0, bytes);
+      let host = this.feedHosts.get(ipId);
+      if (host < 0) this.feedHosts.set(ipId, (host = this.feedHostIps.push(ipId) - 1));
+      c[P["feed-hosts"]].add(host, 1, 0, bytes);
       if (agent.subscribers > 0) c[P.feeds].max(feed, agent.subscribers);
     }
     // Robots, agents and countries are the same for a whole visitor-day: summed from its row at the end.
@@ -361,7 +369,7 @@ export class Analyzer {
         : id === "status" || id === "feed-hosts" ? null : this.keys[i].strings;
       const rows: Record<string, [number, number, number, number]> = {};
       m.counters[i].forEach((k, hits, pages, bytes, max) => {
-        rows[names ? names[k] : id === "feed-hosts" ? this.ipName(k) : String(k)] = [hits, pages, bytes, max];
+        rows[names ? names[k] : id === "feed-hosts" ? this.ipName(this.feedHostIps[k]) : String(k)] = [hits, pages, bytes, max];
       });
       out.panels[id] = rows;
     });
