@@ -113,7 +113,11 @@ export interface Tallies {
   tallyInto(tally: MonthTally, rules: RobotRules): boolean;
 }
 
-/** Derives a month's report from its merged partial. Pure and deterministic. */
+/**
+ * Derives a month's report from its merged partial. Pure and deterministic. Visitor-days that can
+ * sum themselves (an analysis's own, see Tallies) do; others are read as records, one
+ * contribution each: the two ways give the same report (the chunking tests compare them).
+ */
 export function monthReport(month: string, m: MonthPartial, rules: RobotRules): MonthReport {
   const t = new MonthTally();
   const vd = m.visitorDays as Partial<Tallies>;
