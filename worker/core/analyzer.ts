@@ -7,7 +7,7 @@ import { createRefererClassifier } from "./classify-referer";
 import { ASSET, DOWNLOAD, FEED, ROBOTS_TXT, createFeedTest, createPathClassifier } from "./classify-path";
 import { DenseCounters } from "./dense-counters";
 import { IntMap } from "./int-map";
-import { ByteInterner, decodeBytes } from "./byte-interner";
+import { ByteInterner, decodeBytes, sameBytes } from "./byte-interner";
 import { Interner } from "./interner";
 import { F, FIELDS, compileLogFormat } from "./log-format";
 import { LogClock, dayToDate, parseOffsetMinutes } from "./log-clock";
@@ -205,7 +205,7 @@ export class Analyzer {
     // before reading an address or paying for a hash. An IPv4 address is read as a number: no
     // string is built for it, except once per address.
     let ipId: number;
-    const v4 = he - hs === this.lastHostEnd - this.lastHost && bytesIn(b, hs, this.lastHost, he - hs) ? -2 : readIPv4(b, hs, he);
+    const v4 = he - hs === this.lastHostEnd - this.lastHost && sameBytes(b, view, hs, b, view, this.lastHost, he - hs) ? -2 : readIPv4(b, hs, he);
     if (v4 === -2) ipId = this.lastIp;
     else if (v4 !== -1) {
       ipId = this.v4Ids.get(v4);
@@ -537,12 +537,6 @@ function readIPv4(b: Uint8Array, s: number, e: number): number {
   }
   if (dots !== 3 || digits === 0) return -1;
   return (value << 8) | part;
-}
-
-/** True when b holds the same n bytes at s and at t. */
-function bytesIn(b: Uint8Array, s: number, t: number, n: number): boolean {
-  for (let i = 0; i < n; i++) if (b[s + i] !== b[t + i]) return false;
-  return true;
 }
 
 /** Three ASCII digits 100–599, or -1. */

@@ -159,8 +159,8 @@ function hashBytes(b: Uint8Array, view: DataView, s: number, e: number): number 
   return h ^ (h >>> 16);
 }
 
-/** True when a[as, as + n) equals b[bs, bs + n), compared four bytes at a time. */
-function sameBytes(a: Uint8Array, av: DataView, as: number, b: Uint8Array, bv: DataView, bs: number, n: number): boolean {
+/** True when a[as, as + n) equals b[bs, bs + n), compared four bytes at a time (a and b may be the same bytes). */
+export function sameBytes(a: Uint8Array, av: DataView, as: number, b: Uint8Array, bv: DataView, bs: number, n: number): boolean {
   let j = 0;
   for (; j + 4 <= n; j += 4) if (av.getInt32(as + j, true) !== bv.getInt32(bs + j, true)) return false;
   for (; j < n; j++) if (a[as + j] !== b[bs + j]) return false;
