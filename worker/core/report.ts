@@ -2,7 +2,7 @@ import type { MonthPartial } from "./partial";
 import type { PanelId, PanelRow, Row } from "./panels";
 import type { RobotRules } from "./visitor-day";
 import { ADDITIVE_PANELS, rowsOf } from "./panels";
-import { contribution, visitHour } from "./contribution";
+import { contribution } from "./contribution";
 
 export interface DayFigures {
   date: string;
@@ -46,7 +46,8 @@ export interface MonthReport {
 
 /**
  * A month's visitor-day figures as they are summed: a robot visitor-day adds its hits and bytes;
- * a human one its hits, bytes, pages, hours and itself as a visitor, then each of its visits.
+ * a human one its hits, bytes, pages, hours and itself as a visitor, then each of its visits and
+ * the entry page of each that viewed one.
  */
 export class MonthTally {
   readonly days = new Map<string, DayFigures>();
@@ -95,16 +96,18 @@ export class MonthTally {
     for (let b = hours; b !== 0; b &= b - 1) this.hourVisitors[31 - Math.clz32(b & -b)]++;
   }
 
-  /** A visit of the last human visitor-day: its start hour and its entry page (null for none). */
-  visit(startHour: number, entry: string | null): void {
+  /** A visit of the last human visitor-day, by its start hour. */
+  visit(startHour: number): void {
     this.d!.visits++;
     this.visits++;
     this.hourVisits[startHour]++;
-    if (entry !== null) {
-      const r = (this.entry[entry] ??= [0, 0, 0, 0]);
-      r[0]++;
-      r[1]++;
-    }
+  }
+
+  /** The entry page of a visit (one that viewed a page). */
+  entryPage(path: string): void {
+    const r = (this.entry[path] ??= [0, 0, 0, 0]);
+    r[0]++;
+    r[1]++;
   }
 }
 
@@ -127,7 +130,8 @@ export function monthReport(month: string, m: MonthPartial, rules: RobotRules): 
       const date = key.slice(0, 10);
       if (c.robot !== null) { t.robot(date, c.hits, c.bytes, c.robot); continue; }
       t.human(date, key.slice(11), c.hits, c.bytes, c.pages, c.hours);
-      for (const s of v.spans) t.visit(visitHour(s.start), s.entry);
+      for (const h of c.visitHours) t.visit(h);
+      for (const e of c.entries) t.entryPage(e);
     }
   }
   const panels = {} as Record<PanelId, PanelRow[]>;

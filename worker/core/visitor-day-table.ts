@@ -131,7 +131,10 @@ export class VisitorDayTable {
         continue;
       }
       tally.human(date, this.client[row] * agents + this.agent[row], this.hits[row], this.bytes[row], this.pages[row], this.hours[row]);
-      for (let s = this.lastSpan[row]; s >= 0; s = this.spPrev[s]) tally.visit(visitHour(this.spStart[s]), this.spEntry[s] < 0 ? null : this.names[this.spEntry[s]]);
+      for (let s = this.lastSpan[row]; s >= 0; s = this.spPrev[s]) {
+        tally.visit(visitHour(this.spStart[s]));
+        if (this.spEntry[s] >= 0) tally.entryPage(this.names[this.spEntry[s]]);
+      }
     }
   }
 
