@@ -79,6 +79,72 @@ describe("the parser never throws, and every line is counted", () => {
     expect(parsed).toBeGreaterThan(5000);
   });
 
+  it.each(["common", "nginx", '%h %l %u %t :: "%r" %>s %b ][ %D', '%v:%p %h %l %u %t "%r" %>s %O'])(
+    "%s: the general loop ends each field where a plain search of the literal after it does",
+    (spec) => {
+      // The general loop finds an unquoted field's literal of two bytes or more by its last byte,
+      // natively; this reference looks for the whole literal with String.indexOf (the lines are
+      // ASCII: characters are bytes), skipping escaped quotes as the parser does.
+      const format = (compileLogFormat(spec) as { format: CompiledFormat }).format;
+      const general = { ...format, plan: { ...format.plan, tailAt: -1 } };
+      const { slots, quoted, after, closingQuote } = general.plan;
+      const escaped = (line: string, at: number, floor: number) => {
+        let n = 0;
+        for (let j = at - 1; j >= floor && line[j] === "\\"; j--) n++;
+        return n % 2 === 1;
+      };
+      const reference = (line: string, spans: Int32Array): boolean => {
+        let pos = 0;
+        for (let i = 0; i < slots.length; i++) {
+          let fieldEnd = line.length;
+          let next = line.length;
+          if (closingQuote[i] === 1) fieldEnd = line.endsWith('"') && line.length - 1 >= pos ? line.length - 1 : line.length;
+          else if (after[i] !== "") {
+            let at = pos;
+            for (;;) {
+              at = line.indexOf(after[i], at);
+              if (at < 0) return false;
+              if (!(quoted[i] === 1 && escaped(line, at, pos))) break;
+              at++;
+            }
+            fieldEnd = at;
+            next = at + after[i].length;
+          }
+          if (slots[i] >= 0) { spans[slots[i]] = pos; spans[slots[i] + 1] = fieldEnd; }
+          pos = next;
+        }
+        return true;
+      };
+      const rand = rng(spec.length * 31);
+      const literals = after.filter((x) => x !== "");
+      const a = new Int32Array(2 * FIELDS.length);
+      const b = new Int32Array(2 * FIELDS.length);
+      let parsed = 0;
+      for (let i = 0; i < 5_000; i++) {
+        let line = real[i % real.length].replace(/[^\x20-\x7e]/g, "x");
+        if (spec.startsWith("%v")) line = "semicomplete.com:80 " + line;
+        if (spec.includes("::")) line = line.replace(' "', ' :: "').replace(/ "[^"]*" "[^"]*"$/, " ][ 1234");
+        for (let k = Math.floor(rand() * 3); k > 0; k--) {
+          // the literals' bytes, whole, their last byte alone, or with their first byte changed
+          const at = Math.floor(rand() * line.length);
+          const l = literals[Math.floor(rand() * literals.length)];
+          const r = rand();
+          const insert = r < 0.4 ? l : r < 0.7 ? l.slice(-1) : "x" + l.slice(1);
+          line = line.slice(0, at) + insert + line.slice(at + Math.floor(rand() * 2));
+        }
+        const bytes = new TextEncoder().encode(line);
+        a.fill(-1);
+        b.fill(-1);
+        const ok = scanLine(general, bytes, 0, bytes.length, a) === null;
+        expect(ok, line).toBe(reference(line, b));
+        if (!ok) continue;
+        parsed++;
+        expect(Array.from(a), line).toEqual(Array.from(b));
+      }
+      expect(parsed).toBeGreaterThan(1000);
+    },
+  );
+
   it("formats that do not end in the combined family's five fields are read the general way only", () => {
     for (const spec of ["common", '%h %l %u %t "%r" %>s %b "%{Referer}i" "%{User-Agent}i" %D', '%h %l %u %t "%r" %>s %b "%{User-Agent}i" "%{Referer}i"', '%h %l %u %t %r %>s %b "%{Referer}i" "%{User-Agent}i"']) {
       expect((compileLogFormat(spec) as { format: CompiledFormat }).format.plan.tailAt, spec).toBe(-1);
