@@ -26,15 +26,19 @@ interface AgentSlot { browser: number; version: number; os: number; device: numb
 interface RefererSlot { kind: number; engine: number; keyword: number; site: number; url: number; image: number }
 
 
-interface MonthState {
-  key: string;
-  counters: DenseCounters[];
+/**
+ * One month's counters while lines stream. A class, not an object literal: a second month's
+ * literal widened the type V8 had recorded for these fields and threw away the optimised loop.
+ */
+class MonthState {
+  readonly counters = ADDITIVE_PANELS.map(() => new DenseCounters());
   /** Human hits by agent id (summed from visitor-days) and by referer id: spread over the agent and referer panels at the end. */
-  byAgent: DenseCounters;
-  byReferer: DenseCounters;
-  hours: Float64Array;
-  watched: WatchedHit[];
-  rejected: number;
+  readonly byAgent = new DenseCounters();
+  readonly byReferer = new DenseCounters();
+  readonly hours = new Float64Array(96);
+  watched: WatchedHit[] = [];
+  rejected = 0;
+  constructor(readonly key: string) {}
 }
 
 /**
@@ -103,7 +107,7 @@ export class Analyzer {
   private month: MonthState | null = null;
   private dayNumber = NaN;
   private pendingRejected = 0;
-  /** Position of the first "?" at or after the current line's path in the bytes being pushed (their length if none). */
+  /** Position of the first "?" at or after the current line's path in the bytes being pushed (0x7fffffff if none). */
   private queryAt = -1;
   /** The previous line's client address, [lastHost, lastHostEnd) in the bytes being pushed (empty at their start), and its id. */
   private lastHost = 0;
@@ -189,8 +193,11 @@ export class Analyzer {
     }
     // The next "?" of the bytes, found once for all the lines before it: most paths have none.
     if (this.queryAt < us) {
-      this.queryAt = b.indexOf(63, us);
-      if (this.queryAt < 0) this.queryAt = b.length;
+      // None: past any position. One store, taken every time: a store or a property read run
+      // only at the end of the bytes has no type feedback, and cost the optimised loop a
+      // deoptimisation each run.
+      const q = b.indexOf(63, us);
+      this.queryAt = q < 0 ? 0x7fffffff : q;
     }
     const qs = this.queryAt < ue ? this.queryAt : ue;
     const pathId = this.paths.idOf(b, view, us, qs);
@@ -403,7 +410,7 @@ export class Analyzer {
     const key = date.slice(0, 7);
     let m = this.months.get(key);
     if (m === undefined) {
-      m = { key, counters: ADDITIVE_PANELS.map(() => new DenseCounters()), byAgent: new DenseCounters(), byReferer: new DenseCounters(), hours: new Float64Array(96), watched: [], rejected: 0 };
+      m = new MonthState(key);
       this.months.set(key, m);
     }
     this.month = m;
