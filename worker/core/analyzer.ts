@@ -205,7 +205,13 @@ export class Analyzer {
     if (flags < 0) flags = this.pathFlagsOf(pathId);
     if (qs < ue - 1 && !(flags & FEED) && this.isFeedQuery(b, qs, ue)) flags |= FEED;
     else if (rs < 0 && sp[2 * F.query] >= 0 && this.isFeedQuery(b, sp[2 * F.query], sp[2 * F.query + 1])) flags |= FEED;
-    const isPost = me - ms === 4 && b[ms] === 80 && b[ms + 1] === 79 && b[ms + 2] === 83 && b[ms + 3] === 84;
+    // POST: the method's first four bytes as one word, and its length, both read on every line
+    // with a method (its first four bytes are the line's: a space and a path follow it), not only
+    // on four-letter ones. A read the optimised loop meets for the first time, with the first
+    // POST of a log, has no type feedback and throws the loop's optimised code away.
+    const methodWord = ms >= 0 ? b[ms] | (b[ms + 1] << 8) | (b[ms + 2] << 16) | (b[ms + 3] << 24) : 0;
+    const fourLetters = me - ms === 4;
+    const isPost = fourLetters && methodWord === 0x54534f50;
 
     // Consecutive lines often come from the same client (half of them: a page, then its assets),
     // and a client keeps its agent and, for the assets of a page, its referer: compare in place
@@ -239,7 +245,8 @@ export class Analyzer {
     else if (uaId < 0 || !this.agents.sameAs(uaId, b, view, uaS, uaE)) uaId = this.ipAgent[ipId] = this.agents.idOf(b, view, uaS, uaE);
     const agent = uaId < this.agentSlots.length ? this.agentSlots[uaId] : this.agentSlotOf(uaId);
 
-    if (this.clock.day !== this.dayNumber) this.enterDay(this.clock.day);
+    const day = this.clock.day;
+    if (day !== this.dayNumber) this.enterDay(day);
     const month = this.month!;
     r.hits++;
     const second = this.clock.second;
