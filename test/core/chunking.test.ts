@@ -34,6 +34,31 @@ describe("chunking does not change results", () => {
     expect(canonical(merged)).toEqual(whole);
   });
 
+  it("each line pushed on its own (no previous line to compare a client, agent or referer with) gives the same result", () => {
+    // The shortcuts start afresh with every push: one push per line is the analysis without them.
+    // The crafted lines come first: Y's robot line reads no referer, then Y's next line has X's
+    // referer, which must not take Y's own last referer for it.
+    const line = (ip: string, agent: string, referer: string, path: string) =>
+      `${ip} - - [17/May/2015:10:05:0${path.length % 10} +0000] "GET ${path} HTTP/1.1" 200 100 "${referer}" "${agent}"`;
+    const human = "Mozilla/5.0 (X11; Linux x86_64; rv:38.0) Gecko/20100101 Firefox/38.0";
+    const crafted = [
+      line("10.0.0.2", human, "http://r2.example/", "/a"),
+      line("10.0.0.1", human, "http://r1.example/", "/b"),
+      line("10.0.0.2", "Googlebot/2.1 (+http://www.google.com/bot.html)", "-", "/c"),
+      line("10.0.0.2", human, "http://r1.example/", "/d"),
+      line("10.0.0.2", human + " x", "http://r1.example/", "/e"),
+      line("10.0.0.2", human, "http://r1.example/", "/f"),
+    ];
+    const all = [...crafted, ...lines];
+    const once = new Analyzer(c, geo());
+    once.push(all.join("\n"));
+    const alone = new Analyzer(c, geo());
+    for (const l of all) alone.push(l);
+    const a = once.finish();
+    expect(a.months["2015-05"].panels["referring-sites"]["r1.example"][0]).toBeGreaterThanOrEqual(4);
+    expect(canonical(a)).toEqual(canonical(alone.finish()));
+  });
+
   it("merging into an analysis's own result (its visitor-days read from the analyzer's table) equals merging into an empty one", () => {
     const chunks = randomChunks(lines, rng(11));
     expect(chunks.length).toBeGreaterThan(5);
