@@ -43,14 +43,16 @@ describe("the parser never throws, and every line is counted", () => {
   });
 
   it.each([
-    ["combined", 4],
-    ["nginx", 3],
-    ["vhost_combined", 6],
-  ])("%s: the combined family's last five fields, read with their literals built in (from field %i), are read as the general loop reads them", (spec, tailAt) => {
+    ["combined", 0, 4],
+    ["nginx", -1, 3],
+    ["vhost_combined", 2, 6],
+    ["common", 0, -1],
+  ])("%s: Apache's first four fields (from field %i) and the combined family's last five (from field %i), read with their literals built in, are read as the general loop reads them", (spec, headAt, tailAt) => {
     const fast = (compileLogFormat(spec) as { format: CompiledFormat }).format;
+    expect(fast.plan.headAt).toBe(headAt);
     expect(fast.plan.tailAt).toBe(tailAt);
-    const general = { ...fast, plan: { ...fast.plan, tailAt: -1 } };
-    const rand = rng(tailAt + 100);
+    const general = { ...fast, plan: { ...fast.plan, headAt: -1, tailAt: -1 } };
+    const rand = rng(tailAt + 100 + headAt);
     const utf8 = new TextEncoder();
     const a = new Int32Array(2 * FIELDS.length);
     const b = new Int32Array(2 * FIELDS.length);
@@ -60,8 +62,8 @@ describe("the parser never throws, and every line is counted", () => {
       const prefix = spec === "vhost_combined" ? "semicomplete.com:80 " : "";
       let line = prefix + base;
       if (rand() < 0.8) {
-        // noise, or the literals of the fields with escaped quotes
-        const at = Math.floor(rand() * line.length);
+        // noise, or the literals of the fields with escaped quotes, a third of them in the first fields
+        const at = Math.floor(rand() * (rand() < 0.33 ? Math.min(60, line.length) : line.length));
         const insert = rand() < 0.5 ? noise(rand, Math.floor(rand() * 4)) : TRICKS[Math.floor(rand() * TRICKS.length)];
         line = line.slice(0, at) + insert + line.slice(at + Math.floor(rand() * 3));
       }
@@ -86,7 +88,7 @@ describe("the parser never throws, and every line is counted", () => {
       // natively; this reference looks for the whole literal with String.indexOf (the lines are
       // ASCII: characters are bytes), skipping escaped quotes as the parser does.
       const format = (compileLogFormat(spec) as { format: CompiledFormat }).format;
-      const general = { ...format, plan: { ...format.plan, tailAt: -1 } };
+      const general = { ...format, plan: { ...format.plan, headAt: -1, tailAt: -1 } };
       const { slots, quoted, after, closingQuote } = general.plan;
       const escaped = (line: string, at: number, floor: number) => {
         let n = 0;
@@ -149,6 +151,13 @@ describe("the parser never throws, and every line is counted", () => {
     for (const spec of ["common", '%h %l %u %t "%r" %>s %b "%{Referer}i" "%{User-Agent}i" %D', '%h %l %u %t "%r" %>s %b "%{User-Agent}i" "%{Referer}i"', '%h %l %u %t %r %>s %b "%{Referer}i" "%{User-Agent}i"']) {
       expect((compileLogFormat(spec) as { format: CompiledFormat }).format.plan.tailAt, spec).toBe(-1);
     }
+  });
+
+  it("formats without Apache's `%h %l %u %t \"` run are read the general way only", () => {
+    for (const spec of ["nginx", '%h %l %u %t %r %>s %b', '%h %l %D %t "%r" %>s %b', '%h - %u %t "%r" %>s %b', '%t %h %l %u "%r" %>s %b']) {
+      expect((compileLogFormat(spec) as { format: CompiledFormat }).format.plan.headAt, spec).toBe(-1);
+    }
+    expect((compileLogFormat('%{Host}i %a %l %u %t "%r" %>s %b') as { format: CompiledFormat }).format.plan.headAt).toBe(1);
   });
 
   it("invalid UTF-8 bytes, decoded as the worker decodes them, are still lines", () => {

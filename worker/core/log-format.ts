@@ -47,6 +47,12 @@ export interface ScanPlan {
    * which scanLine reads with its literals built in; -1 when the format does not end so.
    */
   tailAt: number;
+  /**
+   * Index of the first of the four fields that open Apache's common family (common, combined,
+   * vhost_combined after its vhost): `%h %l %u %t "`, which scanLine reads with its literals
+   * built in; -1 when the format has no such run.
+   */
+  headAt: number;
 }
 
 export interface CompiledFormat {
@@ -110,6 +116,9 @@ export function compileLogFormat(spec: string): CompileResult {
   return { ok: true, format: { source, steps, has, plan: planOf(steps) } };
 }
 
+/** Apache's `%h %l %u %t "`: the fields (%l and %u are read and ignored) and the literals after them. */
+const HEAD = { slots: ["host", null, null, "time"] as (Field | null)[], after: [" ", " ", " ", ' "'] };
+
 /** The combined family's last five fields and the literals after them (the first is quoted: a `"` opens it). */
 const TAIL = { slots: ["request", "status", "bytes", "referer", "userAgent"] as Field[], after: ['" ', " ", ' "', '" "', '"'] };
 
@@ -124,8 +133,12 @@ function planOf(steps: Step[]): ScanPlan {
     const s = steps[fields[tailAt + k]] as Extract<Step, { kind: "field" }>;
     return s.field === f && after[tailAt + k] === TAIL.after[k];
   }) && (tailAt > 0 ? after[tailAt - 1] : lead).endsWith('"');
+  const field = (k: number) => (steps[fields[k]] as Extract<Step, { kind: "field" }>).field;
+  const headAt = fields.findIndex((_, at) => at + HEAD.slots.length <= fields.length
+    && HEAD.slots.every((f, k) => field(at + k) === f && after[at + k] === HEAD.after[k]));
   return {
     tailAt: tailed ? tailAt : -1,
+    headAt,
     lead,
     leadBytes: utf8.encode(lead),
     afterBytes: after.map((a) => utf8.encode(a)),

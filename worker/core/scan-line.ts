@@ -16,15 +16,24 @@ const QUOTE = 34;
  * field is ignored (so `common` reads a combined log).
  */
 export function scanLine(format: CompiledFormat, b: Uint8Array, start: number, end: number, spans: Int32Array): string | null {
-  const { lead, leadBytes, slots, quoted, afterBytes, after, closingQuote, tailAt } = format.plan;
+  const { lead, leadBytes, slots, quoted, afterBytes, after, closingQuote, tailAt, headAt } = format.plan;
   let pos = start;
   if (leadBytes.length > 0) {
     if (pos + leadBytes.length > end || !bytesAt(b, pos, leadBytes)) return `expected "${lead}" at column 1`;
     pos += leadBytes.length;
   }
   for (let i = 0; i < slots.length; i++) {
-    // Most logs end in the combined family's five fields: read with their literals built in, and
-    // read again the general way below when anything looks unusual there.
+    // Most logs open with Apache's `%h %l %u %t "` and end in the combined family's five fields:
+    // both are read with their literals built in, and read again the general way below when
+    // anything looks unusual there.
+    if (i === headAt) {
+      const next = scanHead(b, pos, end, spans);
+      if (next >= 0) {
+        pos = next;
+        i += 3;
+        continue;
+      }
+    }
     if (i === tailAt && scanTail(b, pos, end, spans)) return null;
     const lit = afterBytes[i];
     let fieldEnd: number;
@@ -73,6 +82,36 @@ export function scanLine(format: CompiledFormat, b: Uint8Array, start: number, e
     pos = next;
   }
   return null;
+}
+
+/**
+ * `host ident user time "` from `pos`, found exactly as the general loop finds them: the host
+ * (then ident, then user) ends at the first space, the time at the first space followed by a
+ * quote. Returns the position after that quote, or -1 — spans half written, which the general
+ * loop rewrites — where the general loop would report the line.
+ */
+function scanHead(b: Uint8Array, pos: number, end: number, spans: Int32Array): number {
+  let i = pos;
+  while (i < end && b[i] !== 32) i++;
+  if (i >= end) return -1;
+  spans[2 * F.host] = pos;
+  spans[2 * F.host + 1] = i;
+  // ident, then user: a space each
+  i++;
+  while (i < end && b[i] !== 32) i++;
+  i++;
+  while (i < end && b[i] !== 32) i++;
+  if (i >= end) return -1;
+  pos = ++i;
+  // the time, then ` "`: the first quote behind a space (an occurrence ends with a quote)
+  for (;;) {
+    i = b.indexOf(QUOTE, i + 1);
+    if (i < 0 || i >= end) return -1;
+    if (b[i - 1] === 32) break;
+  }
+  spans[2 * F.time] = pos;
+  spans[2 * F.time + 1] = i - 1;
+  return i + 1;
 }
 
 /**
