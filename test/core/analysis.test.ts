@@ -292,6 +292,24 @@ describe("definitions, one rule at a time", () => {
     expect(shifted.reports[0].hours[0].hits).toBe(1);
   });
 
+  it("each line's own date and offset count, when they change from one line to the next or come back", () => {
+    // The clock remembers the last date and offset and compares them in place: every change must be seen.
+    const times = [
+      "17/May/2015:23:59:59 +0000", "18/May/2015:00:00:01 +0000", "18/May/2015:00:00:02 +0200", "18/May/2015:00:00:03 -0200",
+      "18/May/2015:00:00:04 +0200", "18/May/2015-00:00:05 +0200", "18/May/2015:00:00:06 +0200", "18/May/2016:00:00:07 +0200",
+      "18/May/2016:00:00:08 +0230", "18/Mar/2016:00:00:09 +0230",
+    ];
+    const r = report(times.map((t) => line({ t })).join("\n"), config({ timeZone: "+0000" }));
+    expect(r.partial.reasons).toEqual({ "bad time": 1 });
+    const hits = (month: number) => Object.fromEntries(r.reports[month].days.map((d) => [d.date, d.hits]));
+    expect(r.months).toEqual(["2015-05", "2016-03", "2016-05"]);
+    expect(hits(0)).toEqual({ "2015-05-17": 4, "2015-05-18": 2 });
+    expect(hits(1)).toEqual({ "2016-03-17": 1 });
+    expect(hits(2)).toEqual({ "2016-05-17": 2 });
+    expect(r.reports[0].hours.filter((h) => h.hits > 0).map((h) => [h.hour, h.hits])).toEqual([[0, 1], [2, 1], [22, 3], [23, 1]]);
+    expect(r.reports[2].hours.filter((h) => h.hits > 0).map((h) => [h.hour, h.hits])).toEqual([[21, 1], [22, 1]]);
+  });
+
   it("watched visitors leave a full trail, by address prefix or agent substring", () => {
     const c = config({ watched: { addresses: ["198.51.100."], userAgents: ["Tiny Tiny RSS"] } });
     const p = analyzeText([

@@ -168,7 +168,7 @@ export class Analyzer {
 
     const hs = sp[2 * F.host], he = sp[2 * F.host + 1];
     if (hs < 0 || he <= hs) return this.reject("empty client address", b, s, e);
-    if (!this.clock.read(b, sp[2 * F.time], sp[2 * F.time + 1])) return this.reject("bad time", b, s, e);
+    if (!this.clock.read(b, view, sp[2 * F.time], sp[2 * F.time + 1])) return this.reject("bad time", b, s, e);
     const status = readStatus(b, sp[2 * F.status], sp[2 * F.status + 1]);
     if (status < 0) return this.reject("bad status", b, s, e);
     const bytes = sp[2 * F.bytes] < 0 ? 0 : readBytes(b, sp[2 * F.bytes], sp[2 * F.bytes + 1]);

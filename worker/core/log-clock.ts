@@ -1,5 +1,3 @@
-import { bytesAt } from "./byte-interner";
-
 const MONTHS = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
 const DAY = 86_400;
 
@@ -14,22 +12,32 @@ export class LogClock {
   day = 0;
   second = 0;
   epoch = 0;
-  /** The last date's 11 bytes (`17/May/2015`) and the last offset's 5 (`+0000`); NaN before the first. */
-  private readonly dateBytes = new Uint8Array(11);
+  /**
+   * The last date's bytes (`17/May/2015:`, as three little-endian words) and the last offset's
+   * (`+0000`, its sign and a word), compared four bytes at a time; NaN before the first.
+   */
+  private date0 = 0;
+  private date1 = 0;
+  private date2 = 0;
   private dateDay = NaN;
-  private readonly offsetBytes = new Uint8Array(5);
+  private offsetSign = 0;
+  private offsetDigits = 0;
   private offsetSeconds = NaN;
 
   constructor(private readonly fixedOffsetMinutes: number | null = null) {}
 
-  read(b: Uint8Array, s: number, e: number): boolean {
+  /** Reads b[s, e); `view` is a DataView of the same bytes. */
+  read(b: Uint8Array, view: DataView, s: number, e: number): boolean {
     // Apache's %t includes its brackets; nginx's $time_local does not.
     if (b[s] === 91 && b[e - 1] === 93) { s++; e--; }
     if (e - s !== 26) return false;
-    if (Number.isNaN(this.dateDay) || !bytesAt(b, s, this.dateBytes)) {
+    const d0 = view.getInt32(s, true), d1 = view.getInt32(s + 4, true), d2 = view.getInt32(s + 8, true);
+    if (d0 !== this.date0 || d1 !== this.date1 || d2 !== this.date2 || Number.isNaN(this.dateDay)) {
       const day = parseDate(b, s);
       if (day === null) return false;
-      this.dateBytes.set(b.subarray(s, s + 11));
+      this.date0 = d0;
+      this.date1 = d1;
+      this.date2 = d2;
       this.dateDay = day;
     }
     if (b[s + 11] !== 58 || b[s + 14] !== 58 || b[s + 17] !== 58 || b[s + 20] !== 32) return false;
@@ -37,10 +45,12 @@ export class LogClock {
     const m = two(b, s + 15);
     const sec = two(b, s + 18);
     if (h > 23 || m > 59 || sec > 60) return false;
-    if (Number.isNaN(this.offsetSeconds) || !bytesAt(b, s + 21, this.offsetBytes)) {
+    const sign = b[s + 21], digits = view.getInt32(s + 22, true);
+    if (sign !== this.offsetSign || digits !== this.offsetDigits || Number.isNaN(this.offsetSeconds)) {
       const off = parseOffset(b, s + 21);
       if (off === null) return false;
-      this.offsetBytes.set(b.subarray(s + 21, s + 26));
+      this.offsetSign = sign;
+      this.offsetDigits = digits;
       this.offsetSeconds = off;
     }
     const local = this.dateDay * DAY + h * 3600 + m * 60 + sec;
