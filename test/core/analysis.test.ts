@@ -292,6 +292,29 @@ describe("definitions, one rule at a time", () => {
     expect(shifted.reports[0].hours[0].hits).toBe(1);
   });
 
+  it("a request's path runs from its first space to its last (or is the whole request), whatever its shape", () => {
+    // The common shapes ("GET " … " HTTP/1.x") are checked a word at a time: the odd ones must agree.
+    const pieces = ["GET", "GET ", "POST ", " ", "  ", "HTTP/1.1", " HTTP/1.1", " HTTP/1.0", "HTTP", " HTTP/1 1", " HTTP/1.1 ", "/a", "/b?c=d", "/é", "x", "GETX /"];
+    let seed = 7;
+    const rand = () => ((seed = (Math.imul(seed, 1103515245) + 12345) >>> 0) / 2 ** 32);
+    const requests = ["GET / HTTP/1.1", "GET /a HTTP/1.0", "GET  HTTP/1.1", "GET HTTP/1.1", "GET /a b HTTP/1.1", "GET /a HTTP/1 1"];
+    for (let i = 0; i < 400; i++) requests.push(Array.from({ length: 1 + Math.floor(rand() * 5) }, () => pieces[Math.floor(rand() * pieces.length)]).join(""));
+    const expected = new Map<string, number>();
+    for (const req of requests) {
+      const first = req.indexOf(" ");
+      let path = req;
+      if (first >= 0) {
+        const last = req.lastIndexOf(" ");
+        path = req.slice(first + 1, last > first + 1 ? last : req.length);
+      }
+      path = path.split("?")[0];
+      expected.set(path, (expected.get(path) ?? 0) + 1);
+    }
+    const r = report(requests.map((req) => line({ req, status: 404 })).join("\n"));
+    expect(r.partial.hits).toBe(requests.length);
+    expect(new Map(r.reports[0].panels["not-found"].map((row) => [row.key, row.hits]))).toEqual(expected);
+  });
+
   it("each line's own date and offset count, when they change from one line to the next or come back", () => {
     // The clock remembers the last date and offset and compares them in place: every change must be seen.
     const times = [
