@@ -64,11 +64,16 @@ export function createFeedTest(feedPatterns: readonly string[]): (b: Uint8Array,
   for (const p of patterns) byFirst[p[0]].push(p);
   const decoded = (b: Uint8Array, s: number, e: number) => isFeed(decodeBytes(b, s, e).toLowerCase(), lower);
   if (!ascii) return decoded;
+  /** 1 for the bytes a pattern starts with, lowercased: most bytes of a query start none. */
+  const starts = new Uint8Array(128);
+  for (const p of patterns) starts[p[0]] = 1;
   return (b, s, e) => {
     for (let i = s; i < e; i++) {
       const c = b[i];
       if (c >= 0x80) return decoded(b, s, e);
-      next: for (const p of byFirst[lowerAscii(c)]) {
+      const l = lowerAscii(c);
+      if (starts[l] === 0) continue;
+      next: for (const p of byFirst[l]) {
         const after = i + p.length;
         if (after > e) continue;
         for (let j = 1; j < p.length; j++) if (lowerAscii(b[i + j]) !== p[j]) continue next;
