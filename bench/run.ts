@@ -44,7 +44,10 @@ function timed(cmd: string, args: string[]): { seconds: number; rssMB: number; s
 }
 
 function best(label: string, cmd: string, args: string[], runs = RUNS) {
-  const all = Array.from({ length: runs }, () => timed(cmd, args));
+  return report(label, Array.from({ length: runs }, () => timed(cmd, args)));
+}
+
+function report(label: string, all: ReturnType<typeof timed>[]) {
   const b = all.reduce((x, y) => (y.seconds < x.seconds ? y : x));
   const rate = lines / b.seconds;
   console.log(`${label.padEnd(10)} ${fmt(rate).padStart(10)} lines/s  best ${b.seconds.toFixed(2)} s of ${all.map((a) => a.seconds.toFixed(2)).join(", ")}  peak RSS ${b.rssMB.toFixed(0)} MB`);
@@ -59,14 +62,23 @@ const coreJs = join(data, "core-run.mjs");
 await build({ entryPoints: [join(root, "bench", "core-run.ts")], bundle: true, platform: "node", format: "esm", target: "node20", outfile: coreJs, logLevel: "warning" });
 
 console.log(`file: ${log} (1,000,000 lines), node ${process.version}, one core each, best of ${RUNS}`);
-const core = best("core", "node", [coreJs, log, geoFile]);
+// The core's and GoAccess's runs alternate, so that a change in this shared machine's speed
+// during the bench weighs on both.
+const coreRun = () => timed("node", [coreJs, log, geoFile]);
+const goaccessRun = () => timed("goaccess", [log, "--log-format=COMBINED", "--no-global-config", "-o", join(data, "goaccess.json")]);
+const coreRuns: ReturnType<typeof timed>[] = [];
+const goaccessRuns: ReturnType<typeof timed>[] = [];
+for (let i = 0; i < RUNS; i++) {
+  coreRuns.push(coreRun());
+  if (have("goaccess")) goaccessRuns.push(goaccessRun());
+}
+const core = report("core", coreRuns);
 const detail = JSON.parse(core.stdout.trim().split("\n").pop()!);
 console.log(`           in-process: ${fmt(lines / (detail.ms / 1000))} lines/s (${detail.ms.toFixed(0)} ms from open to statistics), ${detail.months} months, ${fmt(detail.visits)} visits`);
 
 let goaccess: { rate: number } | null = null;
-if (have("goaccess")) {
-  goaccess = best("goaccess", "goaccess", [log, "--log-format=COMBINED", "--no-global-config", "-o", join(data, "goaccess.json")]);
-} else console.log("goaccess   not installed (apt-get install goaccess)");
+if (goaccessRuns.length > 0) goaccess = report("goaccess", goaccessRuns);
+else console.log("goaccess   not installed (apt-get install goaccess)");
 
 const awstatsPl = "/usr/lib/cgi-bin/awstats.pl";
 let awstats: { rate: number } | null = null;
