@@ -105,7 +105,8 @@ export class Analyzer {
   private readonly classifyReferer: ReturnType<typeof createRefererClassifier>;
   private readonly months = new Map<string, MonthState>();
   private month: MonthState | null = null;
-  private dayNumber = NaN;
+  /** The current line's day (as LogClock counts days); none before the first line. */
+  private dayNumber = -0x80000000;
   private pendingRejected = 0;
   /** Position of the first "?" at or after the current line's path in the bytes being pushed (0x7fffffff if none). */
   private queryAt = -1;

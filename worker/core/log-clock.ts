@@ -5,24 +5,26 @@ const DAY = 86_400;
  * Reads `%t` timestamps (`[17/May/2015:10:05:03 +0000]`, brackets optional) from a line's bytes.
  * Logs come in time order, so the date and offset of the previous line are remembered and
  * compared in place; only a new date is parsed in full. After `read()` returns true, `day`
- * (days since 1970-01-01 of the bucket's date), `second` (of that day) and `epoch` (UTC seconds)
- * describe the line. Buckets use the log's own offset unless `fixedOffsetMinutes` is given.
+ * (days since 1970-01-01 of the bucket's date) and `second` (of that day) describe the line, as
+ * small integers (the per-line loop stays in integer arithmetic). Buckets use the log's own
+ * offset unless `fixedOffsetMinutes` is given.
  */
 export class LogClock {
   day = 0;
   second = 0;
-  epoch = 0;
   /**
    * The last date's bytes (`17/May/2015:`, as three little-endian words) and the last offset's
-   * (`+0000`, its sign and a word), compared four bytes at a time; NaN before the first.
+   * (`+0000`, its sign and a word), compared four bytes at a time; none before the first.
    */
   private date0 = 0;
   private date1 = 0;
   private date2 = 0;
-  private dateDay = NaN;
+  private dateDay = 0;
+  private hasDate = false;
   private offsetSign = 0;
   private offsetDigits = 0;
-  private offsetSeconds = NaN;
+  private offsetSeconds = 0;
+  private hasOffset = false;
 
   constructor(private readonly fixedOffsetMinutes: number | null = null) {}
 
@@ -32,13 +34,14 @@ export class LogClock {
     if (b[s] === 91 && b[e - 1] === 93) { s++; e--; }
     if (e - s !== 26) return false;
     const d0 = view.getInt32(s, true), d1 = view.getInt32(s + 4, true), d2 = view.getInt32(s + 8, true);
-    if (d0 !== this.date0 || d1 !== this.date1 || d2 !== this.date2 || Number.isNaN(this.dateDay)) {
+    if (d0 !== this.date0 || d1 !== this.date1 || d2 !== this.date2 || !this.hasDate) {
       const day = parseDate(b, s);
       if (day === null) return false;
       this.date0 = d0;
       this.date1 = d1;
       this.date2 = d2;
       this.dateDay = day;
+      this.hasDate = true;
     }
     if (b[s + 11] !== 58 || b[s + 14] !== 58 || b[s + 17] !== 58 || b[s + 20] !== 32) return false;
     const h = two(b, s + 12);
@@ -46,20 +49,21 @@ export class LogClock {
     const sec = two(b, s + 18);
     if (h > 23 || m > 59 || sec > 60) return false;
     const sign = b[s + 21], digits = view.getInt32(s + 22, true);
-    if (sign !== this.offsetSign || digits !== this.offsetDigits || Number.isNaN(this.offsetSeconds)) {
+    if (sign !== this.offsetSign || digits !== this.offsetDigits || !this.hasOffset) {
       const off = parseOffset(b, s + 21);
       if (off === null) return false;
       this.offsetSign = sign;
       this.offsetDigits = digits;
       this.offsetSeconds = off;
+      this.hasOffset = true;
     }
-    const local = this.dateDay * DAY + h * 3600 + m * 60 + sec;
-    this.epoch = local - this.offsetSeconds;
+    const second = h * 3600 + m * 60 + sec;
     if (this.fixedOffsetMinutes === null) {
       this.day = this.dateDay;
-      this.second = local - this.dateDay * DAY;
+      this.second = second;
     } else {
-      const shifted = this.epoch + this.fixedOffsetMinutes * 60;
+      // Seconds since 1970 in the fixed offset, then its day and second.
+      const shifted = this.dateDay * DAY + second - this.offsetSeconds + this.fixedOffsetMinutes * 60;
       this.day = Math.floor(shifted / DAY);
       this.second = shifted - this.day * DAY;
     }
@@ -87,7 +91,7 @@ function parseDate(b: Uint8Array, s: number): number | null {
   date.setUTCFullYear(year, month, d);
   // A date that does not exist (31/Feb) rolls over into the next month: refuse it.
   if (date.getUTCDate() !== d) return null;
-  return date.getTime() / 1000 / DAY;
+  return Math.round(date.getTime() / 1000 / DAY);
 }
 
 function parseOffset(b: Uint8Array, s: number): number | null {
