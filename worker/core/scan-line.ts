@@ -47,7 +47,8 @@ export function scanLine(format: CompiledFormat, b: Uint8Array, start: number, e
       next = end;
     } else {
       // The literal's first byte, then the rest in place; a quoted field's value is long (a
-      // request, a referer) and its quote is found natively, an unquoted one's in a short loop.
+      // request, a referer) and its quote is found natively, an unquoted one's in a short loop
+      // (or natively by its last byte, below, when the literal is longer than one byte).
       const first = lit[0];
       const last = lit[lit.length - 1];
       let at = pos;
