@@ -277,15 +277,7 @@ export class Analyzer {
       this.ipVisitorAgent[ipId] = uaId;
       this.ipVisitorDay[ipId] = this.dayNumber;
     }
-    vd.hits[row]++;
-    vd.bytes[row] += bytes;
-    vd.pages[row] += isPage;
-    if (status >= 400 && status < 500) vd.errors[row]++;
-    if (isPost) vd.posts[row]++;
-    if (flags & ROBOTS_TXT) vd.robotsTxt[row]++;
-    if (robot) vd.uaRobot[row] = 1;
-    vd.hours[row] |= 1 << hour;
-    vd.addHit(row, second, isPage ? pathId : -1);
+    vd.hit(row, second, bytes, isPage ? pathId : -1, status >= 400 && status < 500, isPost, (flags & ROBOTS_TXT) !== 0, robot);
 
     const c = month.counters;
     c[P.status].add(status, 1, isPage, bytes);

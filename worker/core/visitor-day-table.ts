@@ -72,6 +72,22 @@ export class VisitorDayTable {
     return row;
   }
 
+  /**
+   * A line of the row's visitor-day, at `second` of its day: its counters, its hour and its visit
+   * (addHit). `entry` is its page's path id, -1 when it is not a page; `error` is a 4xx answer.
+   */
+  hit(row: number, second: number, bytes: number, entry: number, error: boolean, post: boolean, robotsTxt: boolean, robot: boolean): void {
+    this.hits[row]++;
+    this.bytes[row] += bytes;
+    if (entry >= 0) this.pages[row]++;
+    if (error) this.errors[row]++;
+    if (post) this.posts[row]++;
+    if (robotsTxt) this.robotsTxt[row]++;
+    if (robot) this.uaRobot[row] = 1;
+    this.hours[row] |= 1 << ((second / 3600) | 0);
+    this.addHit(row, second, entry);
+  }
+
   /** A hit at `second` of the row's day; `entry` is its page's path id, -1 when it is not a page. */
   addHit(row: number, second: number, entry: number): void {
     const gap = this.gap;
