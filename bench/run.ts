@@ -66,18 +66,19 @@ console.log(`file: ${log} (1,000,000 lines), node ${process.version}, one core e
 // during the bench weighs on both.
 const coreRun = () => timed("node", [coreJs, log, geoFile]);
 const goaccessRun = () => timed("goaccess", [log, "--log-format=COMBINED", "--no-global-config", "-o", join(data, "goaccess.json")]);
+const hasGoaccess = have("goaccess");
 const coreRuns: ReturnType<typeof timed>[] = [];
 const goaccessRuns: ReturnType<typeof timed>[] = [];
 for (let i = 0; i < RUNS; i++) {
   coreRuns.push(coreRun());
-  if (have("goaccess")) goaccessRuns.push(goaccessRun());
+  if (hasGoaccess) goaccessRuns.push(goaccessRun());
 }
 const core = report("core", coreRuns);
 const detail = JSON.parse(core.stdout.trim().split("\n").pop()!);
 console.log(`           in-process: ${fmt(lines / (detail.ms / 1000))} lines/s (${detail.ms.toFixed(0)} ms from open to statistics), ${detail.months} months, ${fmt(detail.visits)} visits`);
 
 let goaccess: { rate: number } | null = null;
-if (goaccessRuns.length > 0) goaccess = report("goaccess", goaccessRuns);
+if (hasGoaccess) goaccess = report("goaccess", goaccessRuns);
 else console.log("goaccess   not installed (apt-get install goaccess)");
 
 const awstatsPl = "/usr/lib/cgi-bin/awstats.pl";
@@ -101,7 +102,7 @@ console.log(`ingest     ${fmt(ing.linesPerSecond).padStart(10)} lines/s  ${ing.s
 console.log(`report     month page ${ing.pageMs.toFixed(0)} ms from D1, ${ing.cachedPageMs.toFixed(0)} ms cached (1M-line data, local workerd)`);
 
 // GoAccess's daily unique visitors on the real semicomplete log against ours under its definition.
-if (have("goaccess")) {
+if (hasGoaccess) {
   const semi = join(root, "test", "fixtures", "semicomplete-2015-05.combined.log");
   const out = join(data, "goaccess-semicomplete.json");
   if (spawnSync("goaccess", [semi, "--log-format=COMBINED", "--no-global-config", "--no-progress", "-o", out], { stdio: "ignore" }).status !== 0) throw new Error("goaccess failed");
