@@ -87,6 +87,33 @@ describe("VisitorDayTable: the analyzer's visitor-days, as columns", () => {
     }
   });
 
+  it("gives one row per (day, client, agent) as its tables grow, with days in time order, interleaved or back again", () => {
+    const rand = rng(7);
+    for (const order of ["by day", "days interleaved"] as const) {
+      const table = new VisitorDayTable(GAP, PAGES);
+      const rows = new Map<string, number>();
+      const given = new Set<number>();
+      // 3 days × 700 clients × 1–3 agents: each day's table grows several times.
+      const keys: [number, number, number][] = [];
+      for (let day = 0; day < 3; day++) for (let client = 0; client < 700; client++) for (let agent = 0; agent <= client % 3; agent++) keys.push([16_000 + day, client, agent]);
+      const lines = [...keys, ...keys, ...keys].map((k) => ({ k, at: order === "by day" ? k[0] + rand() : rand() }));
+      lines.sort((a, b) => a.at - b.at);
+      for (const { k } of lines) {
+        const row = table.idOf(...k);
+        const key = k.join(" ");
+        const known = rows.get(key);
+        if (known === undefined) {
+          expect(given.has(row)).toBe(false);
+          rows.set(key, row);
+          given.add(row);
+        } else expect(row).toBe(known);
+        expect([table.day[row], table.client[row], table.agent[row]]).toEqual(k);
+      }
+      expect(table.size).toBe(keys.length);
+      expect(rows.size).toBe(keys.length);
+    }
+  });
+
   it("keeps as many span slots as live visits when hits come in reverse order and merge", () => {
     const table = new VisitorDayTable(GAP, PAGES);
     const row = table.idOf(16_000, 1, 1);

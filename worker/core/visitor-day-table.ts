@@ -41,9 +41,14 @@ export class VisitorDayTable {
   /** Spans freed by a merge, chained through spPrev, -1 for none. */
   private free = -1;
 
-  /** Open addressing on (day, client, agent) → row. */
-  private table = new Int32Array(1 << 12).fill(-1);
-  private shift = 32 - 12;
+  /**
+   * Rows by (client, agent), one open-addressing table per day. Lines come in rough time order,
+   * so the current day's table is small and stays in cache; one table of every row did not, and
+   * each new visitor-day cost a cache miss.
+   */
+  private readonly dayTables = new Map<number, DayTable>();
+  private today = new DayTable();
+  private todayNumber = -0x80000000;
 
   /**
    * @param gap the visit gap in seconds
@@ -53,12 +58,15 @@ export class VisitorDayTable {
 
   /** The row of (day, client, agent), added when new. */
   idOf(day: number, client: number, agent: number): number {
-    const mask = this.table.length - 1;
-    let i = slotOf(day, client, agent) >>> this.shift;
+    if (day !== this.todayNumber) this.enterDay(day);
+    const d = this.today;
+    const t = d.slots;
+    const mask = t.length - 1;
+    let i = slotOf(client, agent) >>> d.shift;
     for (;;) {
-      const row = this.table[i];
+      const row = t[i];
       if (row < 0) break;
-      if (this.client[row] === client && this.agent[row] === agent && this.day[row] === day) return row;
+      if (this.client[row] === client && this.agent[row] === agent) return row;
       i = (i + 1) & mask;
     }
     const row = this.size++;
@@ -67,8 +75,8 @@ export class VisitorDayTable {
     this.client[row] = client;
     this.agent[row] = agent;
     this.lastSpan[row] = -1;
-    this.table[i] = row;
-    if (this.size * 2 > this.table.length) this.growTable();
+    t[i] = row;
+    if (++d.count * 2 > t.length) this.growDay(d);
     return row;
   }
 
@@ -210,16 +218,32 @@ export class VisitorDayTable {
     this.lastSpan = grow(this.lastSpan);
   }
 
-  private growTable(): void {
-    this.table = new Int32Array(this.table.length * 2).fill(-1);
-    this.shift--;
-    const mask = this.table.length - 1;
-    for (let row = 0; row < this.size; row++) {
-      let i = slotOf(this.day[row], this.client[row], this.agent[row]) >>> this.shift;
-      while (this.table[i] >= 0) i = (i + 1) & mask;
-      this.table[i] = row;
+  private enterDay(day: number): void {
+    let d = this.dayTables.get(day);
+    if (d === undefined) this.dayTables.set(day, (d = new DayTable()));
+    this.today = d;
+    this.todayNumber = day;
+  }
+
+  private growDay(d: DayTable): void {
+    const old = d.slots;
+    const t = (d.slots = new Int32Array(old.length * 2).fill(-1));
+    d.shift--;
+    const mask = t.length - 1;
+    for (const row of old) {
+      if (row < 0) continue;
+      let i = slotOf(this.client[row], this.agent[row]) >>> d.shift;
+      while (t[i] >= 0) i = (i + 1) & mask;
+      t[i] = row;
     }
   }
+}
+
+/** One day's rows: slot → row, -1 empty; the slot is the hash's top bits. */
+class DayTable {
+  slots = new Int32Array(64).fill(-1);
+  shift = 32 - 6;
+  count = 0;
 }
 
 /**
@@ -273,7 +297,7 @@ export class MonthVisitorDays implements VisitorDays, Tallies {
   }
 }
 
-/** A 32-bit mix of the three keys; its top bits pick the slot (Fibonacci hashing). */
-function slotOf(day: number, client: number, agent: number): number {
-  return Math.imul(Math.imul(client, 0x9e3779b1) ^ Math.imul(agent, 0x85ebca77) ^ day, 0x9e3779b1);
+/** A 32-bit mix of a client and an agent; its top bits pick the slot (Fibonacci hashing). */
+function slotOf(client: number, agent: number): number {
+  return Math.imul(Math.imul(client, 0x9e3779b1) ^ Math.imul(agent, 0x85ebca77), 0x9e3779b1);
 }
