@@ -317,32 +317,49 @@ export class Analyzer {
       if (first) first.rejected += this.pendingRejected;
     }
     // Each month's visitor-days: its rows grouped by day, the days in the order first seen (a day's
-    // first line makes its first row), read from the table when read (MonthVisitorDays).
-    const rowsByDay = new Map<number, number[]>();
+    // first line makes its first row), read from the table when read (MonthVisitorDays). Rows are
+    // sorted by day with a counting sort: nearly all of them come in day order, so the day's index
+    // is looked up only when the day changes.
     const t = this.visitorDays;
-    for (let row = 0; row < t.size; row++) {
-      const list = rowsByDay.get(t.day[row]);
-      if (list === undefined) rowsByDay.set(t.day[row], [row]);
-      else list.push(row);
+    const dayOfRow = new Int32Array(t.size);
+    const days: number[] = [];
+    const dayIndex = new Map<number, number>();
+    for (let row = 0, day = NaN, index = -1; row < t.size; row++) {
+      if (t.day[row] !== day) {
+        day = t.day[row];
+        index = dayIndex.get(day) ?? -1;
+        if (index < 0) dayIndex.set(day, (index = days.push(day) - 1));
+      }
+      dayOfRow[row] = index;
     }
-    const rowsByMonth = new Map<string, number[]>();
-    for (const [day, rows] of rowsByDay) {
-      const key = dayToDate(day).slice(0, 7);
-      const list = rowsByMonth.get(key);
-      if (list === undefined) rowsByMonth.set(key, rows);
-      else for (const row of rows) list.push(row);
-      // The panels keyed by what a visitor-day holds constant, its agent (robots; browsers, OS
-      // and devices through byAgent) and its client (countries), are sums of its rows: one add
-      // per row, not one per line.
-      const m = this.months.get(key)!;
-      for (const row of rows) {
-        const agent = this.agentSlots[t.agent[row]];
-        const hits = t.hits[row], pages = t.pages[row], bytes = t.bytes[row];
-        if (agent.robot >= 0) m.counters[P.robots].add(agent.robot, hits, pages, bytes);
-        else {
-          m.byAgent.add(t.agent[row], hits, pages, bytes);
-          m.counters[P.countries].add(this.countryOf(t.client[row]), hits, pages, bytes);
-        }
+    const first = new Int32Array(days.length + 1);
+    for (let row = 0; row < t.size; row++) first[dayOfRow[row] + 1]++;
+    for (let i = 0; i < days.length; i++) first[i + 1] += first[i];
+    const next = first.slice(0, days.length);
+    const byDay = new Int32Array(t.size);
+    for (let row = 0; row < t.size; row++) byDay[next[dayOfRow[row]]++] = row;
+    // Each day's month, and each month's rows: its days' runs of byDay, in order.
+    const monthOfDay = days.map((day) => this.months.get(dayToDate(day).slice(0, 7))!);
+    const monthRows = new Map<MonthState, Int32Array>();
+    for (const m of new Set(monthOfDay)) {
+      let n = 0;
+      for (let i = 0; i < days.length; i++) if (monthOfDay[i] === m) n += first[i + 1] - first[i];
+      const rows = new Int32Array(n);
+      n = 0;
+      for (let i = 0; i < days.length; i++) if (monthOfDay[i] === m) { rows.set(byDay.subarray(first[i], first[i + 1]), n); n += first[i + 1] - first[i]; }
+      monthRows.set(m, rows);
+    }
+    // The panels keyed by what a visitor-day holds constant, its agent (robots; browsers, OS and
+    // devices through byAgent) and its client (countries), are sums of its rows: one add per row,
+    // not one per line.
+    for (let row = 0; row < t.size; row++) {
+      const m = monthOfDay[dayOfRow[row]];
+      const agent = this.agentSlots[t.agent[row]];
+      const hits = t.hits[row], pages = t.pages[row], bytes = t.bytes[row];
+      if (agent.robot >= 0) m.counters[P.robots].add(agent.robot, hits, pages, bytes);
+      else {
+        m.byAgent.add(t.agent[row], hits, pages, bytes);
+        m.counters[P.countries].add(this.countryOf(t.client[row]), hits, pages, bytes);
       }
     }
     let keyDay = NaN, keyDate = "";
@@ -350,7 +367,7 @@ export class Analyzer {
       if (t.day[row] !== keyDay) keyDate = dayToDate((keyDay = t.day[row]));
       return this.visitorKeyOf(t.client[row], t.agent[row], keyDate);
     };
-    for (const m of this.months.values()) out.months[m.key] = this.monthPartial(m, new MonthVisitorDays(t, rowsByMonth.get(m.key) ?? [], keyOf));
+    for (const m of this.months.values()) out.months[m.key] = this.monthPartial(m, new MonthVisitorDays(t, monthRows.get(m) ?? new Int32Array(0), keyOf));
     return out;
   }
 

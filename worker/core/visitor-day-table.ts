@@ -137,7 +137,7 @@ export class VisitorDayTable {
    * Sums rows into a month's tally as their records would (see monthReport), without building
    * them: a visitor is told apart by its (client, agent) ids, as one number, rather than by its key.
    */
-  tallyRows(rows: readonly number[], tally: MonthTally, rules: RobotRules): void {
+  tallyRows(rows: ArrayLike<number> & Iterable<number>, tally: MonthTally, rules: RobotRules): void {
     let agents = 1;
     for (const row of rows) if (this.agent[row] >= agents) agents = this.agent[row] + 1;
     const counters = { uaRobot: 0, robotsTxt: 0, pages: 0, posts: 0, errors: 0 };
@@ -255,7 +255,7 @@ class DayTable {
 export class MonthVisitorDays implements VisitorDays, Tallies {
   private map: Map<string, VisitorDay> | null = null;
 
-  constructor(private readonly table: VisitorDayTable, private readonly rows: readonly number[], private readonly keyOf: (row: number) => string) {}
+  constructor(private readonly table: VisitorDayTable, private readonly rows: ArrayLike<number> & Iterable<number>, private readonly keyOf: (row: number) => string) {}
 
   get size(): number {
     return this.map === null ? this.rows.length : this.map.size;
