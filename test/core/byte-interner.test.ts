@@ -26,6 +26,25 @@ describe("ByteInterner: byte strings of a log to dense ids, by their text", () =
     expect(interner.size).toBe(byText.size);
   });
 
+  it("keys alike in length and first and last four bytes (one guess) keep their own ids, met in turn", () => {
+    const interner = new ByteInterner();
+    // Keys that differ in their middle only, and keys that differ in their last byte only (those of
+    // four bytes share a guess: their first four bytes are their last four).
+    const keys = Array.from({ length: 50 }, (_, i) => `/blog/${String(i).padStart(2, "0")}/post.html`);
+    for (let n = 4; n < 40; n += 3) for (let c = 0x21; c < 0x7f; c++) keys.push("/".padEnd(n - 1, "a") + String.fromCharCode(c));
+    const ids = keys.map((k) => interner.id(k));
+    const rand = rng(3);
+    for (let i = 0; i < 20_000; i++) {
+      const k = Math.floor(rand() * keys.length);
+      // Each key met once or more in a row, from bytes at an odd offset.
+      for (let r = Math.floor(rand() * 3); r >= 0; r--) {
+        const b = enc.encode(` ${keys[k]} `);
+        expect(interner.idOf(b, view(b), 1, b.length - 1)).toBe(ids[k]);
+      }
+    }
+    expect(interner.size).toBe(keys.length);
+  });
+
   it("an id given as text takes the bytes of that text too", () => {
     const interner = new ByteInterner();
     const empty = interner.id("");

@@ -1,5 +1,8 @@
 import { grow } from "./grow";
 
+/** 4,096 guesses (16 KB) per interner. */
+const GUESS_SHIFT = 32 - 12;
+
 /** Byte spellings kept per text beyond its first. */
 const MAX_SPELLINGS = 8;
 
@@ -40,6 +43,12 @@ export class ByteInterner {
   /** Open addressing: slot → entry, -1 empty; the slot is the hash's top bits. */
   private table = new Int32Array(1 << 10).fill(-1);
   private shift = 32 - 10;
+  /**
+   * The entry last found for a key's length and first and last four bytes, by a mix of them
+   * (-1 none): a guess, always checked against the key's bytes. Keys alike in those take the
+   * same slot and replace each other; each then costs one failed compare more, never a wrong id.
+   */
+  private readonly guess = new Int32Array(1 << (32 - GUESS_SHIFT)).fill(-1);
 
   get size(): number {
     return this.strings.length;
@@ -48,6 +57,14 @@ export class ByteInterner {
   /** Id of b[s, e); `view` is a DataView of the same bytes. */
   idOf(b: Uint8Array, view: DataView, s: number, e: number): number {
     const n = e - s;
+    // Most keys were seen before: the guess for their length and first and last four bytes is
+    // checked in place, which saves hashing the key.
+    let g = -1;
+    if (n >= 4) {
+      g = Math.imul(view.getInt32(s, true) ^ view.getInt32(e - 4, true) ^ n, 0x9e3779b1) >>> GUESS_SHIFT;
+      const entry = this.guess[g];
+      if (entry >= 0 && this.entryLength[entry] === n && sameBytes(this.store, this.storeView, this.entryStart[entry], b, view, s, n)) return this.entryId[entry];
+    }
     const h = hashBytes(b, view, s, e);
     const mask = this.table.length - 1;
     let i = h >>> this.shift;
@@ -55,6 +72,7 @@ export class ByteInterner {
       const entry = this.table[i];
       if (entry < 0) break;
       if (this.entryHash[entry] === h && this.entryLength[entry] === n && sameBytes(this.store, this.storeView, this.entryStart[entry], b, view, s, n)) {
+        if (g >= 0) this.guess[g] = entry;
         return this.entryId[entry];
       }
       i = (i + 1) & mask;
