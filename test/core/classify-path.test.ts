@@ -27,6 +27,12 @@ describe("a feed by its query, read from bytes", () => {
     expect(test(defaults, query)).toBe(feed);
   });
 
+  it("a pattern with a letter beyond ASCII matches, decoded (it threw when the test was built)", () => {
+    expect(test(["été.rss"], "?f=%C3%A9t%C3%A9.rss")).toBe(false);
+    expect(test(["été.rss"], "?f=ÉTÉ.RSS&x")).toBe(true);
+    expect(test(["été.rss"], "?f=ete.rss")).toBe(false);
+  });
+
   it("a pattern given in capitals matches (it is lowercased, as for paths)", () => {
     expect(test(["Format=JSONFEED"], "?format=jsonfeed")).toBe(true);
   });

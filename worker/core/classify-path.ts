@@ -58,12 +58,12 @@ export function isFeed(lower: string, feedPatterns: readonly string[]): boolean 
 export function createFeedTest(feedPatterns: readonly string[]): (b: Uint8Array, s: number, e: number) => boolean {
   const lower = feedPatterns.map((p) => p.toLowerCase());
   const ascii = lower.every((p) => p !== "" && /^[\x00-\x7f]+$/.test(p));
+  const decoded = (b: Uint8Array, s: number, e: number) => isFeed(decodeBytes(b, s, e).toLowerCase(), lower);
+  if (!ascii) return decoded;
   const patterns = lower.map((p) => Uint8Array.from(p, (c) => c.charCodeAt(0)));
   /** Patterns by their first byte. */
   const byFirst: Uint8Array[][] = Array.from({ length: 128 }, () => []);
   for (const p of patterns) byFirst[p[0]].push(p);
-  const decoded = (b: Uint8Array, s: number, e: number) => isFeed(decodeBytes(b, s, e).toLowerCase(), lower);
-  if (!ascii) return decoded;
   /** 1 for the bytes a pattern starts with, lowercased: most bytes of a query start none. */
   const starts = new Uint8Array(128);
   for (const p of patterns) starts[p[0]] = 1;
