@@ -92,9 +92,9 @@ export function scanLine(format: CompiledFormat, b: Uint8Array, start: number, e
  * loop rewrites — where the general loop would report the line.
  */
 function scanHead(b: Uint8Array, pos: number, end: number, spans: Int32Array): number {
-  let i = pos;
-  while (i < end && b[i] !== 32) i++;
-  if (i >= end) return -1;
+  // The host's space natively: a byte loop costs V8 some 16 instructions a byte.
+  let i = b.indexOf(32, pos);
+  if (i < 0 || i >= end) return -1;
   spans[2 * F.host] = pos;
   spans[2 * F.host + 1] = i;
   // ident, then user: a space each
