@@ -47,6 +47,7 @@ export class VisitorDayTable {
    * each new visitor-day cost a cache miss.
    */
   private readonly dayTables = new Map<number, DayTable>();
+  /** The table of the last day asked for (an empty one, of no day, before the first). */
   private today = new DayTable();
   private todayNumber = -0x80000000;
 
