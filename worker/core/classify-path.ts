@@ -73,7 +73,10 @@ export function createFeedTest(feedPatterns: readonly string[]): (b: Uint8Array,
       if (c >= 0x80) return decoded(b, s, e);
       const l = lowerAscii(c);
       if (starts[l] === 0) continue;
-      next: for (const p of byFirst[l]) {
+      // An indexed loop: a for-of here cost twice the time of the whole test.
+      const starting = byFirst[l];
+      next: for (let k = 0; k < starting.length; k++) {
+        const p = starting[k];
         const after = i + p.length;
         if (after > e) continue;
         for (let j = 1; j < p.length; j++) if (lowerAscii(b[i + j]) !== p[j]) continue next;
