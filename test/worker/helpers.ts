@@ -1,6 +1,7 @@
 import { env, SELF } from "cloudflare:test";
 import { gzip } from "pako";
 import { hashToken, newToken } from "../../worker/auth/tokens";
+import { feedHostsSettled } from "../../worker/ingest/resolve-feed-hosts";
 
 export interface TestSite { id: number; name: string; agentToken: string; readToken: string }
 
@@ -58,8 +59,13 @@ export async function storedFigures(siteId: number) {
   };
 }
 
-/** The whole database, every table, for "nothing was written" checks. */
+/**
+ * The whole database, every table, for "nothing was written" checks. It first waits for the feed
+ * hosts' names that earlier uploads resolve in the background (waitUntil): they landed between a
+ * test's two dumps now and then, and failed it.
+ */
 export async function dumpDatabase(): Promise<Record<string, unknown[]>> {
+  await feedHostsSettled();
   const tables = await env.DB.prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' AND name NOT LIKE '_cf_%' AND name NOT LIKE 'd1_%' ORDER BY name").all<{ name: string }>();
   const out: Record<string, unknown[]> = {};
   for (const { name } of tables.results) out[name] = (await env.DB.prepare(`SELECT * FROM "${name}"`).all()).results;

@@ -14,6 +14,23 @@ export function ptrName(ip: string): string | null {
   return groups.map((g) => g.padStart(4, "0")).join("").split("").reverse().join(".") + ".ip6.arpa";
 }
 
+/** Resolutions started (waitUntil) and not finished yet in this isolate: tests wait for them (feedHostsSettled). */
+const pending = new Set<Promise<unknown>>();
+
+/** Runs resolveFeedHosts in the background of a request; its errors are logged, never thrown. */
+export function resolveFeedHostsLater(db: D1Database, siteId: number, feedKeys: Map<string, string>, dohUrl: string, now: number): Promise<unknown> {
+  const p: Promise<unknown> = resolveFeedHosts(db, siteId, feedKeys, dohUrl, now)
+    .catch((e) => console.error("feed host names:", e))
+    .finally(() => pending.delete(p));
+  pending.add(p);
+  return p;
+}
+
+/** Resolves once no resolution started by resolveFeedHostsLater is running in this isolate. */
+export async function feedHostsSettled(): Promise<void> {
+  while (pending.size > 0) await Promise.allSettled([...pending]);
+}
+
 interface DnsJson { Status: number; Answer?: { type: number; data: string }[] }
 
 /**

@@ -14,7 +14,7 @@ import { gunzip } from "../ingest/gunzip";
 import { geoLookup } from "../geo";
 import { applyPrivacy } from "../ingest/privacy";
 import { readBody } from "../ingest/read-body";
-import { resolveFeedHosts } from "../ingest/resolve-feed-hosts";
+import { resolveFeedHostsLater } from "../ingest/resolve-feed-hosts";
 
 export const ingest = new Hono<AppEnv>();
 
@@ -86,7 +86,7 @@ ingest.post("/ingest", async (c) => {
     throw e;
   });
   if (outcome.status === "conflict") throw new ApiError("conflict", outcome.message);
-  if (outcome.status === "applied") c.executionCtx.waitUntil(resolveFeedHosts(db, site.id, feedKeys, dohUrl(c.env), Math.floor(Date.now() / 1000)).catch((e) => console.error("feed host names:", e)));
+  if (outcome.status === "applied") c.executionCtx.waitUntil(resolveFeedHostsLater(db, site.id, feedKeys, dohUrl(c.env), Math.floor(Date.now() / 1000)));
   const common = { lines: partial.lines, rejected: partial.rejected, maxChunkBytes: limit, runId, wallMs: Date.now() - t0, analysisMs };
   if (outcome.status === "already-applied") return c.json({ status: "already-applied", ...common, rowsWritten: 0, statements: 0, queries: outcome.queries });
   return c.json({ status: "applied", ...common, rowsWritten: outcome.rowsWritten, statements: outcome.statements, queries: outcome.queries });
