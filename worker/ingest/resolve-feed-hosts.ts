@@ -38,7 +38,7 @@ interface DnsJson { Status: number; Answer?: { type: number; data: string }[] }
  * and caches the names in D1, keyed as the panel stores them. Runs after the chunk is committed
  * (waitUntil): a slow or failing resolver never delays nor fails an ingest.
  */
-export async function resolveFeedHosts(db: D1Database, siteId: number, feedKeys: Map<string, string>, dohUrl: string, now: number): Promise<number> {
+async function resolveFeedHosts(db: D1Database, siteId: number, feedKeys: Map<string, string>, dohUrl: string, now: number): Promise<number> {
   if (feedKeys.size === 0) return 0;
   const storedKeys = [...new Set(feedKeys.values())];
   const known = await db.prepare("SELECT j.value AS address FROM json_each(?2) AS j CROSS JOIN host_names AS h ON h.site_id = ?1 AND h.address = j.value")
