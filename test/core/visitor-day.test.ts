@@ -111,6 +111,13 @@ describe("VisitorDayTable: the analyzer's visitor-days, as columns", () => {
       }
       expect(table.size).toBe(keys.length);
       expect(rows.size).toBe(keys.length);
+      // rowsByDay: every row once, under its day, in the order added; the days in the order first seen.
+      const byDay = [...table.rowsByDay()].map(([day, r]) => [day, [...r]] as const);
+      const firstSeen = [...new Set(lines.map(({ k }) => k[0]))];
+      expect(byDay.map(([day]) => day)).toEqual(firstSeen);
+      for (const [day, r] of byDay) {
+        expect(r).toEqual([...rows.entries()].filter(([key]) => Number(key.split(" ")[0]) === day).map(([, row]) => row).sort((x, y) => x - y));
+      }
     }
   });
 

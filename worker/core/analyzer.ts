@@ -317,49 +317,32 @@ export class Analyzer {
       if (first) first.rejected += this.pendingRejected;
     }
     // Each month's visitor-days: its rows grouped by day, the days in the order first seen (a day's
-    // first line makes its first row), read from the table when read (MonthVisitorDays). Rows are
-    // sorted by day with a counting sort: nearly all of them come in day order, so the day's index
-    // is looked up only when the day changes.
+    // first line makes its first row), read from the table when read (MonthVisitorDays).
     const t = this.visitorDays;
-    const dayOfRow = new Int32Array(t.size);
-    const days: number[] = [];
-    const dayIndex = new Map<number, number>();
-    for (let row = 0, day = NaN, index = -1; row < t.size; row++) {
-      if (t.day[row] !== day) {
-        day = t.day[row];
-        index = dayIndex.get(day) ?? -1;
-        if (index < 0) dayIndex.set(day, (index = days.push(day) - 1));
-      }
-      dayOfRow[row] = index;
-    }
-    const first = new Int32Array(days.length + 1);
-    for (let row = 0; row < t.size; row++) first[dayOfRow[row] + 1]++;
-    for (let i = 0; i < days.length; i++) first[i + 1] += first[i];
-    const next = first.slice(0, days.length);
-    const byDay = new Int32Array(t.size);
-    for (let row = 0; row < t.size; row++) byDay[next[dayOfRow[row]]++] = row;
-    // Each day's month, and each month's rows: its days' runs of byDay, in order.
-    const monthOfDay = days.map((day) => this.months.get(dayToDate(day).slice(0, 7))!);
-    const monthRows = new Map<MonthState, Int32Array>();
-    for (const m of new Set(monthOfDay)) {
-      let n = 0;
-      for (let i = 0; i < days.length; i++) if (monthOfDay[i] === m) n += first[i + 1] - first[i];
-      const rows = new Int32Array(n);
-      n = 0;
-      for (let i = 0; i < days.length; i++) if (monthOfDay[i] === m) { rows.set(byDay.subarray(first[i], first[i + 1]), n); n += first[i + 1] - first[i]; }
-      monthRows.set(m, rows);
+    const monthOfDay = new Map<number, MonthState>();
+    const monthOf = (day: number): MonthState => {
+      let m = monthOfDay.get(day);
+      if (m === undefined) monthOfDay.set(day, (m = this.months.get(dayToDate(day).slice(0, 7))!));
+      return m;
+    };
+    const dayRows = new Map<MonthState, Int32Array[]>();
+    for (const [day, rows] of t.rowsByDay()) {
+      const m = monthOf(day);
+      const list = dayRows.get(m);
+      if (list === undefined) dayRows.set(m, [rows]);
+      else list.push(rows);
     }
     // The panels keyed by what a visitor-day holds constant, its agent (robots; browsers, OS and
     // devices through byAgent) and its client (countries), are sums of its rows: one add per row,
     // not one per line.
-    for (let row = 0; row < t.size; row++) {
-      const m = monthOfDay[dayOfRow[row]];
+    for (let row = 0, day = NaN, m: MonthState | undefined; row < t.size; row++) {
+      if (t.day[row] !== day) m = monthOf((day = t.day[row]));
       const agent = this.agentSlots[t.agent[row]];
       const hits = t.hits[row], pages = t.pages[row], bytes = t.bytes[row];
-      if (agent.robot >= 0) m.counters[P.robots].add(agent.robot, hits, pages, bytes);
+      if (agent.robot >= 0) m!.counters[P.robots].add(agent.robot, hits, pages, bytes);
       else {
-        m.byAgent.add(t.agent[row], hits, pages, bytes);
-        m.counters[P.countries].add(this.countryOf(t.client[row]), hits, pages, bytes);
+        m!.byAgent.add(t.agent[row], hits, pages, bytes);
+        m!.counters[P.countries].add(this.countryOf(t.client[row]), hits, pages, bytes);
       }
     }
     let keyDay = NaN, keyDate = "";
@@ -367,7 +350,7 @@ export class Analyzer {
       if (t.day[row] !== keyDay) keyDate = dayToDate((keyDay = t.day[row]));
       return this.visitorKeyOf(t.client[row], t.agent[row], keyDate);
     };
-    for (const m of this.months.values()) out.months[m.key] = this.monthPartial(m, new MonthVisitorDays(t, monthRows.get(m) ?? new Int32Array(0), keyOf));
+    for (const m of this.months.values()) out.months[m.key] = this.monthPartial(m, new MonthVisitorDays(t, concat(dayRows.get(m) ?? []), keyOf));
     return out;
   }
 
@@ -600,4 +583,17 @@ function readBytes(b: Uint8Array, s: number, e: number): number {
     n = n * 10 + d;
   }
   return n;
+}
+
+/** The arrays one after the other. */
+function concat(parts: readonly Int32Array[]): Int32Array {
+  let n = 0;
+  for (const p of parts) n += p.length;
+  const out = new Int32Array(n);
+  n = 0;
+  for (const p of parts) {
+    out.set(p, n);
+    n += p.length;
+  }
+  return out;
 }

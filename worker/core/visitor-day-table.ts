@@ -57,6 +57,14 @@ export class VisitorDayTable {
    */
   constructor(private readonly gap: number, private readonly names: readonly string[]) {}
 
+  /**
+   * Each day's rows in the order they were added, the days in the order first seen (a day's
+   * first row is added when the day is first seen).
+   */
+  *rowsByDay(): IterableIterator<[day: number, rows: Int32Array]> {
+    for (const [day, d] of this.dayTables) yield [day, d.rows.subarray(0, d.count)];
+  }
+
   /** The row of (day, client, agent), added when new. */
   idOf(day: number, client: number, agent: number): number {
     if (day !== this.todayNumber) this.enterDay(day);
@@ -77,6 +85,8 @@ export class VisitorDayTable {
     this.agent[row] = agent;
     this.lastSpan[row] = -1;
     t[i] = row;
+    if (d.count === d.rows.length) d.rows = grow(d.rows);
+    d.rows[d.count] = row;
     if (++d.count * 2 > t.length) this.growDay(d);
     return row;
   }
@@ -245,6 +255,8 @@ class DayTable {
   slots = new Int32Array(64).fill(-1);
   shift = 32 - 6;
   count = 0;
+  /** The day's rows in the order added (the first `count`). */
+  rows = new Int32Array(32);
 }
 
 /**
