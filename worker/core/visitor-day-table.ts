@@ -27,6 +27,8 @@ export class VisitorDayTable {
   robotsTxt = new Int32Array(1024);
   uaRobot = new Uint8Array(1024);
   hours = new Int32Array(1024);
+  /** One more than the largest agent of any row (at least 1): client · agentBound + agent tells (client, agent) pairs apart. */
+  private agentBound = 1;
   /** The row's latest span, -1 for none. */
   private lastSpan = new Int32Array(1024);
 
@@ -83,6 +85,7 @@ export class VisitorDayTable {
     this.day[row] = day;
     this.client[row] = client;
     this.agent[row] = agent;
+    if (agent >= this.agentBound) this.agentBound = agent + 1;
     this.lastSpan[row] = -1;
     t[i] = row;
     if (d.count === d.rows.length) d.rows = grow(d.rows);
@@ -149,8 +152,7 @@ export class VisitorDayTable {
    * them: a visitor is told apart by its (client, agent) ids, as one number, rather than by its key.
    */
   tallyRows(rows: ArrayLike<number> & Iterable<number>, tally: MonthTally, rules: RobotRules): void {
-    let agents = 1;
-    for (const row of rows) if (this.agent[row] >= agents) agents = this.agent[row] + 1;
+    const agents = this.agentBound;
     const counters = { uaRobot: 0, robotsTxt: 0, pages: 0, posts: 0, errors: 0 };
     let day = NaN, date = "";
     for (const row of rows) {
