@@ -335,14 +335,16 @@ export class Analyzer {
     // The panels keyed by what a visitor-day holds constant, its agent (robots; browsers, OS and
     // devices through byAgent) and its client (countries), are sums of its rows: one add per row,
     // not one per line.
+    // Rows come in rough day order: the month is looked up when the day changes.
     for (let row = 0, day = NaN, m: MonthState | undefined; row < t.size; row++) {
       if (t.day[row] !== day) m = monthOf((day = t.day[row]));
+      const month = m!;
       const agent = this.agentSlots[t.agent[row]];
       const hits = t.hits[row], pages = t.pages[row], bytes = t.bytes[row];
-      if (agent.robot >= 0) m!.counters[P.robots].add(agent.robot, hits, pages, bytes);
+      if (agent.robot >= 0) month.counters[P.robots].add(agent.robot, hits, pages, bytes);
       else {
-        m!.byAgent.add(t.agent[row], hits, pages, bytes);
-        m!.counters[P.countries].add(this.countryOf(t.client[row]), hits, pages, bytes);
+        month.byAgent.add(t.agent[row], hits, pages, bytes);
+        month.counters[P.countries].add(this.countryOf(t.client[row]), hits, pages, bytes);
       }
     }
     let keyDay = NaN, keyDate = "";
