@@ -2,3 +2,7 @@ declare module "*.bin" {
   const data: ArrayBuffer;
   export default data;
 }
+declare module "*.wasm" {
+  const module: WebAssembly.Module;
+  export default module;
+}

@@ -12,6 +12,7 @@ import { ApiError } from "../errors";
 import { applyChunk, SiteBusyError } from "../ingest/apply-chunk";
 import { gunzip } from "../ingest/gunzip";
 import { geoLookup } from "../geo";
+import { lineScanner } from "../scanner";
 import { applyPrivacy } from "../ingest/privacy";
 import { readBody } from "../ingest/read-body";
 import { resolveFeedHostsLater } from "../ingest/resolve-feed-hosts";
@@ -66,7 +67,7 @@ ingest.post("/ingest", async (c) => {
     if (!(await findRun(db, site.id, runId).first())) throw new ApiError("not_found", `no run ${runId} for this site`);
   }
 
-  const analyzer = new Analyzer(config, geoLookup());
+  const analyzer = new Analyzer(config, geoLookup(), lineScanner());
   analyzer.pushBytes(bytes);
   const partial = analyzer.finish();
   // Workers stop the clock while code runs (it moves only across I/O), so a pure analysis would

@@ -1,0 +1,35 @@
+import { describe, expect, it } from "vitest";
+import semicompleteText from "../fixtures/semicomplete-2015-05.combined.log?raw";
+import basjesText from "../fixtures/basjes-2015-10-hackers.combined.log?raw";
+import { Analyzer } from "../../worker/core/analyzer";
+import { resolveConfig } from "../../worker/core/config";
+import { geoLookup } from "../../worker/geo";
+import { lineScanner } from "../../worker/scanner";
+
+/** A partial as plain data (its visitor-days are built when read). */
+function analyse(bytes: Uint8Array, scanned: boolean, blocks: number) {
+  const r = resolveConfig({ siteHosts: ["semicomplete.com", "howto.basjes.nl"] });
+  if (!r.ok) throw new Error(r.errors.join("; "));
+  const a = new Analyzer(r.config, geoLookup(), scanned ? lineScanner() : null);
+  let pos = 0;
+  for (let k = 1; k <= blocks; k++) {
+    const cut = k === blocks ? bytes.length : bytes.indexOf(10, Math.floor((bytes.length * k) / blocks)) + 1;
+    a.pushBytes(bytes.subarray(pos, cut));
+    pos = cut;
+  }
+  const p = a.finish();
+  return { ...p, months: Object.fromEntries(Object.entries(p.months).map(([m, mp]) => [m, { ...mp, visitorDays: [...mp.visitorDays] }])) };
+}
+
+describe("the worker's line scanner (the WebAssembly module imported by wrangler, run by workerd)", () => {
+  it.each([
+    ["semicomplete", semicompleteText],
+    ["basjes", basjesText],
+  ])("%s: the analysis is the same with it as without it", (_name, text) => {
+    const bytes = new TextEncoder().encode(text);
+    const without = analyse(bytes, false, 1);
+    expect(without.hits).toBeGreaterThan(1000);
+    expect(analyse(bytes, true, 1)).toEqual(without);
+    expect(analyse(bytes, true, 4)).toEqual(without);
+  });
+});
