@@ -4,17 +4,15 @@ import { closeSync, openSync, readFileSync, readSync } from "node:fs";
 import { Analyzer } from "../worker/core/analyzer";
 import { resolveConfig } from "../worker/core/config";
 import { createGeoLookup } from "../worker/core/geo";
-import { LineScanner } from "../worker/core/line-scanner";
 import { monthReport } from "../worker/core/report";
 
-const [file, geoFile, wasmFile] = process.argv.slice(2);
+const [file, geoFile] = process.argv.slice(2);
 const resolved = resolveConfig({ siteHosts: ["semicomplete.com"] });
 if (!resolved.ok) throw new Error(resolved.errors.join("; "));
 const config = resolved.config;
 
 const t0 = performance.now();
-const scanner = new LineScanner(new WebAssembly.Module(readFileSync(wasmFile)));
-const analyzer = new Analyzer(config, createGeoLookup(readFileSync(geoFile)), scanner);
+const analyzer = new Analyzer(config, createGeoLookup(readFileSync(geoFile)));
 // Read in bounded blocks; decode only whole lines (the bytes after the last newline wait for the next block).
 const fd = openSync(file, "r");
 const buf = Buffer.allocUnsafe(8 << 20);

@@ -16,7 +16,6 @@ const root = join(dirname(fileURLToPath(import.meta.url)), "..");
 const data = join(root, "bench", "data");
 const log = join(data, "big.log");
 const geoFile = join(root, "worker", "generated", "geo.bin");
-const wasmFile = join(root, "worker", "core", "scan-lines.wasm");
 const RUNS = 3;
 
 mkdirSync(data, { recursive: true });
@@ -65,7 +64,7 @@ await build({ entryPoints: [join(root, "bench", "core-run.ts")], bundle: true, p
 console.log(`file: ${log} (1,000,000 lines), node ${process.version}, one core each, best of ${RUNS}`);
 // The core's and GoAccess's runs alternate, so that a change in this shared machine's speed
 // during the bench weighs on both.
-const coreRun = () => timed("node", [coreJs, log, geoFile, wasmFile]);
+const coreRun = () => timed("node", [coreJs, log, geoFile]);
 const goaccessRun = () => timed("goaccess", [log, "--log-format=COMBINED", "--no-global-config", "-o", join(data, "goaccess.json")]);
 const hasGoaccess = have("goaccess");
 const coreRuns: ReturnType<typeof timed>[] = [];
