@@ -20,7 +20,7 @@ export class LineScanner {
   /** The last batch's records, 10 a line (see `scan`); a view of the module's memory. */
   records = new Int32Array(0);
 
-  constructor(module: WebAssembly.Module, batch = 1 << 16) {
+  constructor(module: WebAssembly.Module, batch = 4096) {
     const instance = new WebAssembly.Instance(module, {});
     this.memory = instance.exports.memory as WebAssembly.Memory;
     this.next = instance.exports.next as WebAssembly.Global;
