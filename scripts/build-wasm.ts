@@ -1,5 +1,5 @@
 // Assembles worker/core/scan-lines.wat into scan-lines.wasm (`npm run build:wasm`). The binary is
-// committed, so that neither the worker nor the bench needs this step; a test checks that the two agree.
+// committed, so that neither the worker nor its deployment needs this step; a test checks that the two agree.
 import { readFileSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
