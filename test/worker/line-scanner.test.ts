@@ -7,8 +7,8 @@ import { geoLookup } from "../../worker/geo";
 import { lineScanner } from "../../worker/scanner";
 
 /** A partial as plain data (its visitor-days are built when read). */
-function analyse(bytes: Uint8Array, scanned: boolean, blocks: number) {
-  const r = resolveConfig({ siteHosts: ["semicomplete.com", "howto.basjes.nl"] });
+function analyse(bytes: Uint8Array, format: string, scanned: boolean, blocks: number) {
+  const r = resolveConfig({ siteHosts: ["semicomplete.com", "howto.basjes.nl"], format });
   if (!r.ok) throw new Error(r.errors.join("; "));
   const a = new Analyzer(r.config, geoLookup(), scanned ? lineScanner() : null);
   let pos = 0;
@@ -23,13 +23,14 @@ function analyse(bytes: Uint8Array, scanned: boolean, blocks: number) {
 
 describe("the worker's line scanner (the WebAssembly module imported by wrangler, run by workerd)", () => {
   it.each([
-    ["semicomplete", semicompleteText],
-    ["basjes", basjesText],
-  ])("%s: the analysis is the same with it as without it", (_name, text) => {
+    ["semicomplete", "combined", semicompleteText],
+    ["basjes", "combined", basjesText],
+    ["semicomplete", "nginx", semicompleteText],
+  ])("%s, read as %s: the analysis is the same with it as without it", (_name, format, text) => {
     const bytes = new TextEncoder().encode(text);
-    const without = analyse(bytes, false, 1);
+    const without = analyse(bytes, format, false, 1);
     expect(without.hits).toBeGreaterThan(1000);
-    expect(analyse(bytes, true, 1)).toEqual(without);
-    expect(analyse(bytes, true, 4)).toEqual(without);
+    expect(analyse(bytes, format, true, 1)).toEqual(without);
+    expect(analyse(bytes, format, true, 4)).toEqual(without);
   });
 });

@@ -1,7 +1,7 @@
 /**
- * The lines of a block and the fields of Apache's combined format on each, found sixteen bytes a
- * step by scan-lines.wasm (built from scan-lines.wat), exactly where scanHead and scanTail
- * (scan-line.ts) find them; a line it cannot read that way is left to the JavaScript (see
+ * The lines of a block and the fields of Apache's combined format (or nginx's default one) on
+ * each, found sixteen bytes a step by scan-lines.wasm (built from scan-lines.wat), exactly where
+ * scan-line.ts finds them; a line it cannot read that way is left to the JavaScript (see
  * Analyzer.pushBytes). In workerd it halves the analysis time: there a `Uint8Array`'s `indexOf`
  * costs 45–130 ns a call. In Node, whose `Buffer.indexOf` is memchr, it changes nothing measurable.
  *
@@ -14,7 +14,7 @@ export class LineScanner {
   private readonly batch: number;
   private readonly memory: WebAssembly.Memory;
   private readonly next: WebAssembly.Global;
-  private readonly scanFn: (start: number, len: number, out: number, max: number) => number;
+  private readonly scanFn: (start: number, len: number, out: number, max: number, nginx: number) => number;
   private len = 0;
   private out = 0;
   /** The last batch's records, 10 a line (see `scan`); a view of the module's memory. */
@@ -24,7 +24,7 @@ export class LineScanner {
     const instance = new WebAssembly.Instance(module, {});
     this.memory = instance.exports.memory as WebAssembly.Memory;
     this.next = instance.exports.next as WebAssembly.Global;
-    this.scanFn = instance.exports.scan as (start: number, len: number, out: number, max: number) => number;
+    this.scanFn = instance.exports.scan as (start: number, len: number, out: number, max: number, nginx: number) => number;
     this.batch = batch;
   }
 
@@ -41,16 +41,17 @@ export class LineScanner {
   }
 
   /**
-   * Reads up to a batch of lines of the loaded block from `start`; returns how many, and `nextStart`
-   * tells where the next batch starts (the block's length or more when none is left). Line k's
-   * record, at records[10k …]: start, end (without the newline, and without a carriage return
-   * before it), then, when the combined format's fields were found (hostEnd ≥ 0, else -1): hostEnd,
-   * timeStart, timeEnd, requestEnd, statusEnd, bytesEnd, refererEnd, agentEnd. The fields start
-   * where the format's literals put them: host at start, request at timeEnd + 2, status at
-   * requestEnd + 2, bytes at statusEnd + 1, referer at bytesEnd + 2, agent at refererEnd + 3.
+   * Reads up to a batch of lines of the loaded block from `start`, in Apache's combined format or,
+   * with `nginx`, nginx's default one; returns how many, and `nextStart` tells where the next batch
+   * starts (the block's length or more when none is left). Line k's record, at records[10k …]:
+   * start, end (without the newline, and without a carriage return before it), then, when the
+   * fields were found (hostEnd ≥ 0, else -1): hostEnd, timeStart, timeEnd, requestEnd, statusEnd,
+   * bytesEnd, refererEnd, agentEnd. The fields start where the format's literals put them: host at
+   * start, request at timeEnd + 2 (nginx: + 3), status at requestEnd + 2, bytes at statusEnd + 1,
+   * referer at bytesEnd + 2, agent at refererEnd + 3.
    */
-  scan(start: number): number {
-    return this.scanFn(start, this.len, this.out, this.batch);
+  scan(start: number, nginx: boolean): number {
+    return this.scanFn(start, this.len, this.out, this.batch, nginx ? 1 : 0);
   }
 
   get nextStart(): number {

@@ -1,6 +1,6 @@
-;; Finds the lines of a block of log bytes and, on each, the fields of Apache's combined format,
-;; exactly as scanHead and scanTail in scan-line.ts find them (see line-scanner.ts), sixteen bytes
-;; a step. Built into scan-lines.wasm by scripts/build-wasm.mjs; a test checks that they agree.
+;; Finds the lines of a block of log bytes and, on each, the fields of Apache's combined format
+;; (or nginx's default one), exactly as scan-line.ts finds them (see line-scanner.ts), sixteen
+;; bytes a step. Built into scan-lines.wasm by scripts/build-wasm.mjs; a test checks that they agree.
 (module
   (memory (export "memory") 1)
   ;; Where the next batch starts: after the last line read.
@@ -20,18 +20,33 @@
         (br $vec)))
     (local.get $end))
 
+  ;; The first whole literal of $n (2 or 3) bytes $lit (little-endian; its first byte in each lane
+  ;; of $v) that starts in [i, end) and ends by end, or end.
+  (func $findLit (param $i i32) (param $end i32) (param $v v128) (param $lit i32) (param $n i32) (result i32)
+    (local $mask i32)
+    (local.set $mask (i32.sub (i32.shl (i32.const 1) (i32.shl (local.get $n) (i32.const 3))) (i32.const 1)))
+    (loop $next
+      (local.set $i (call $find (local.get $i) (local.get $end) (local.get $v)))
+      (if (i32.gt_s (i32.add (local.get $i) (local.get $n)) (local.get $end)) (then (return (local.get $end))))
+      (if (i32.eq (i32.and (i32.load (local.get $i)) (local.get $mask)) (local.get $lit)) (then (return (local.get $i))))
+      (local.set $i (i32.add (local.get $i) (i32.const 1)))
+      (br $next))
+    (local.get $end))
+
   ;; Up to $max lines of [start, len), the block's bytes at 0: per line 10 i32 at $out (start, end
   ;; without the newline and a carriage return before it, hostEnd, timeStart, timeEnd, reqEnd,
   ;; statusEnd, bytesEnd, refEnd, uaEnd), hostEnd -1 when the line is left to the general loop.
-  ;; Returns the number of lines; $next is where the next batch starts.
-  (func (export "scan") (param $start i32) (param $len i32) (param $out i32) (param $max i32) (result i32)
+  ;; The head is Apache's (`%h %l %u %t "`) or, when $nginx is 1, nginx's default one. Returns the
+  ;; number of lines; $next is where the next batch starts.
+  (func (export "scan") (param $start i32) (param $len i32) (param $out i32) (param $max i32) (param $nginx i32) (result i32)
     (local $pos i32) (local $nl i32) (local $e i32) (local $n i32) (local $rec i32) (local $i i32)
     (local $hostEnd i32) (local $timeStart i32) (local $timeEnd i32) (local $reqEnd i32)
     (local $statusEnd i32) (local $bytesEnd i32) (local $refEnd i32) (local $uaStart i32)
-    (local $NL v128) (local $SP v128) (local $QU v128)
+    (local $NL v128) (local $SP v128) (local $QU v128) (local $BR v128)
     (local.set $NL (i8x16.splat (i32.const 10)))
     (local.set $SP (i8x16.splat (i32.const 32)))
     (local.set $QU (i8x16.splat (i32.const 34)))
+    (local.set $BR (i8x16.splat (i32.const 93)))
     (local.set $pos (local.get $start))
     (local.set $rec (local.get $out))
     (block $exit
@@ -48,23 +63,40 @@
         (i32.store offset=8 (local.get $rec) (i32.const -1))
         (block $fail
           (br_if $fail (i32.eq (local.get $pos) (local.get $e)))
-          ;; host: to the first space
-          (local.set $i (call $find (local.get $pos) (local.get $e) (local.get $SP)))
-          (br_if $fail (i32.ge_s (local.get $i) (local.get $e)))
-          (local.set $hostEnd (local.get $i))
-          ;; ident, user: a space each
-          (local.set $i (call $find (i32.add (local.get $i) (i32.const 1)) (local.get $e) (local.get $SP)))
-          (local.set $i (call $find (i32.add (local.get $i) (i32.const 1)) (local.get $e) (local.get $SP)))
-          (br_if $fail (i32.ge_s (local.get $i) (local.get $e)))
-          (local.set $i (i32.add (local.get $i) (i32.const 1)))
-          (local.set $timeStart (local.get $i))
-          ;; time, then ` "`: the first quote behind a space
-          (loop $time
-            (local.set $i (call $find (i32.add (local.get $i) (i32.const 1)) (local.get $e) (local.get $QU)))
-            (br_if $fail (i32.ge_s (local.get $i) (local.get $e)))
-            (br_if $time (i32.ne (i32.load8_u (i32.sub (local.get $i) (i32.const 1))) (i32.const 32))))
-          (local.set $timeEnd (i32.sub (local.get $i) (i32.const 1)))
-          (local.set $i (i32.add (local.get $i) (i32.const 1)))
+          (if (i32.eqz (local.get $nginx))
+            (then
+              ;; Apache's `%h %l %u %t "`. host: to the first space
+              (local.set $i (call $find (local.get $pos) (local.get $e) (local.get $SP)))
+              (br_if $fail (i32.ge_s (local.get $i) (local.get $e)))
+              (local.set $hostEnd (local.get $i))
+              ;; ident, user: a space each
+              (local.set $i (call $find (i32.add (local.get $i) (i32.const 1)) (local.get $e) (local.get $SP)))
+              (local.set $i (call $find (i32.add (local.get $i) (i32.const 1)) (local.get $e) (local.get $SP)))
+              (br_if $fail (i32.ge_s (local.get $i) (local.get $e)))
+              (local.set $i (i32.add (local.get $i) (i32.const 1)))
+              (local.set $timeStart (local.get $i))
+              ;; time, then ` "`: the first quote behind a space
+              (loop $time
+                (local.set $i (call $find (i32.add (local.get $i) (i32.const 1)) (local.get $e) (local.get $QU)))
+                (br_if $fail (i32.ge_s (local.get $i) (local.get $e)))
+                (br_if $time (i32.ne (i32.load8_u (i32.sub (local.get $i) (i32.const 1))) (i32.const 32))))
+              (local.set $timeEnd (i32.sub (local.get $i) (i32.const 1)))
+              (local.set $i (i32.add (local.get $i) (i32.const 1))))
+            (else
+              ;; nginx's `$remote_addr - $remote_user [$time_local] "`: each field ends at the first
+              ;; whole literal after it, as the general loop finds it. host: to " - "
+              (local.set $i (call $findLit (local.get $pos) (local.get $e) (local.get $SP) (i32.const 0x202d20) (i32.const 3)))
+              (br_if $fail (i32.ge_s (local.get $i) (local.get $e)))
+              (local.set $hostEnd (local.get $i))
+              ;; user: to " ["
+              (local.set $i (call $findLit (i32.add (local.get $i) (i32.const 3)) (local.get $e) (local.get $SP) (i32.const 0x5b20) (i32.const 2)))
+              (br_if $fail (i32.ge_s (local.get $i) (local.get $e)))
+              (local.set $timeStart (i32.add (local.get $i) (i32.const 2)))
+              ;; time: to `] "`
+              (local.set $i (call $findLit (local.get $timeStart) (local.get $e) (local.get $BR) (i32.const 0x22205d) (i32.const 3)))
+              (br_if $fail (i32.ge_s (local.get $i) (local.get $e)))
+              (local.set $timeEnd (local.get $i))
+              (local.set $i (i32.add (local.get $i) (i32.const 3)))))
           ;; "request" then a space
           (loop $req
             (local.set $i (call $find (local.get $i) (local.get $e) (local.get $QU)))
