@@ -26,10 +26,10 @@ function analyse(bytes: Uint8Array, c: AnalysisConfig, scanner: LineScanner | nu
   return plain(a.finish());
 }
 
-/** Real lines, a fifth of them changed: noise, quotes (escaped or not), spaces, a cut, an empty line, a CR. */
+/** Real lines, a fifth of them changed: the formats' literals and pieces of them, quotes (escaped or not), a cut, an empty line, a CR. */
 function mutated(lines: string[], seed: number, n: number): string[] {
   const rand = rng(seed);
-  const inserts = ['\\" "', '\\" ', '" "', '" ', ' "', '"', " ", "\\", "\r", "", "\u00e9", "\ufffd", "  "];
+  const inserts = ['\\" "', '\\" ', '" "', '" ', ' "', '"', " ", "\\", "\r", "", "\u00e9", "\ufffd", "  ", " - ", " [", '] "', "]", "[", "-"];
   const out: string[] = [];
   for (let i = 0; i < n; i++) {
     let line = lines[i % lines.length];
