@@ -115,6 +115,21 @@ describe("LineScanner: lines and the combined format's fields, sixteen bytes a s
     },
   );
 
+  it("an analysis uses it for Apache's combined format and nginx's default one, however written, and for no other", () => {
+    const used = (format: string) => {
+      const scanner = new LineScanner(wasm);
+      new Analyzer({ ...c, format }, geo(), scanner).pushBytes(utf8.encode(real.slice(0, 10).join("\n")));
+      return scanner.records.length > 0;
+    };
+    expect(used("combined")).toBe(true);
+    expect(used('%h %l %u %t "%r" %>s %b "%{Referer}i" "%{User-Agent}i"')).toBe(true);
+    expect(used("nginx")).toBe(true);
+    expect(used('$remote_addr - $remote_user [$time_local] "$request" $status $body_bytes_sent "$http_referer" "$http_user_agent"')).toBe(true);
+    for (const format of ["common", "vhost_combined", '$remote_addr - $remote_user [$time_local] "$request" $status $body_bytes_sent', '%h %l %u %t "%r" %>s %b "%{Referer}i" "%{User-Agent}i" %D', '[$time_local] $remote_addr - $remote_user "$request" $status $body_bytes_sent "$http_referer" "$http_user_agent"']) {
+      expect(used(format), format).toBe(false);
+    }
+  });
+
   it("other formats are read the general way: the scanner changes nothing for them", () => {
     const lines = real.slice(0, 2000);
     for (const [format, text] of [

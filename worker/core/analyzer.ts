@@ -130,10 +130,10 @@ export class Analyzer {
     const compiled = compileLogFormat(config.format);
     if (!compiled.ok) throw new Error(`log format: ${compiled.error}`);
     this.format = compiled.format;
-    const { headAt, tailAt, lead, after, slots } = this.format.plan;
-    const apache = headAt === 0 && tailAt === 4;
-    this.nginxHead = tailAt === 3 && after[0] === " - " && after[1] === " [" && after[2] === '] "' && slots[0] === 2 * F.host && slots[1] === -1 && slots[2] === 2 * F.time;
-    this.scanner = lead === "" && (apache || this.nginxHead) ? scanner : null;
+    // The scanner reads the combined family's tail after Apache's head or nginx's, and nothing else.
+    const { headAt, tailAt, lead, nginxHead } = this.format.plan;
+    this.nginxHead = nginxHead && tailAt === 3;
+    this.scanner = (lead === "" && headAt === 0 && tailAt === 4) || this.nginxHead ? scanner : null;
     const fixed = config.timeZone === null ? null : parseOffsetMinutes(config.timeZone);
     this.clock = new LogClock(fixed);
     this.gap = config.visitGapSeconds;

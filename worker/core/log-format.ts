@@ -53,6 +53,11 @@ export interface ScanPlan {
    * built in; -1 when the format has no such run.
    */
   headAt: number;
+  /**
+   * The format opens with nginx's default `$remote_addr - $remote_user [$time_local] "`: the line
+   * scanner (line-scanner.ts) reads that head too.
+   */
+  nginxHead: boolean;
 }
 
 export interface CompiledFormat {
@@ -119,6 +124,9 @@ export function compileLogFormat(spec: string): CompileResult {
 /** Apache's `%h %l %u %t "`: the fields (%l and %u are read and ignored) and the literals after them. */
 const HEAD = { slots: ["host", null, null, "time"] as (Field | null)[], after: [" ", " ", " ", ' "'] };
 
+/** nginx's default head, `$remote_addr - $remote_user [$time_local] "` ($remote_user read and ignored). */
+const NGINX_HEAD = { slots: ["host", null, "time"] as (Field | null)[], after: [" - ", " [", '] "'] };
+
 /** The combined family's last five fields and the literals after them (the first is quoted: a `"` opens it). */
 const TAIL = { slots: ["request", "status", "bytes", "referer", "userAgent"] as Field[], after: ['" ', " ", ' "', '" "', '"'] };
 
@@ -134,11 +142,13 @@ function planOf(steps: Step[]): ScanPlan {
     return s.field === f && after[tailAt + k] === TAIL.after[k];
   }) && (tailAt > 0 ? after[tailAt - 1] : lead).endsWith('"');
   const field = (k: number) => (steps[fields[k]] as Extract<Step, { kind: "field" }>).field;
-  const headAt = fields.findIndex((_, at) => at + HEAD.slots.length <= fields.length
-    && HEAD.slots.every((f, k) => field(at + k) === f && after[at + k] === HEAD.after[k]));
+  /** Whether the fields from `at` on are the run's, with its literals after them. */
+  const runAt = (run: typeof HEAD, at: number) => at + run.slots.length <= fields.length
+    && run.slots.every((f, k) => field(at + k) === f && after[at + k] === run.after[k]);
   return {
     tailAt: tailed ? tailAt : -1,
-    headAt,
+    headAt: fields.findIndex((_, at) => runAt(HEAD, at)),
+    nginxHead: lead === "" && runAt(NGINX_HEAD, 0),
     lead,
     leadBytes: utf8.encode(lead),
     afterBytes: after.map((a) => utf8.encode(a)),
