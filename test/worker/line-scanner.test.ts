@@ -5,6 +5,7 @@ import { Analyzer } from "../../worker/core/analyzer";
 import { resolveConfig } from "../../worker/core/config";
 import { geoLookup } from "../../worker/geo";
 import { lineScanner } from "../../worker/scanner";
+import { createSite, uploadRange } from "./helpers";
 
 /** A partial as plain data (its visitor-days are built when read). */
 function analyse(bytes: Uint8Array, format: string, scanned: boolean, blocks: number) {
@@ -32,5 +33,19 @@ describe("the worker's line scanner (the WebAssembly module imported by wrangler
     expect(without.hits).toBeGreaterThan(1000);
     expect(analyse(bytes, format, true, 1)).toEqual(without);
     expect(analyse(bytes, format, true, 4)).toEqual(without);
+  });
+
+  it("an ingest analyses with the isolate's scanner: it holds the chunk it last read", async () => {
+    const site = await createSite("scanned", { config: { siteHosts: ["semicomplete.com"] } });
+    const lines = semicompleteText.split("\n").slice(0, 50).join("\n") + "\n";
+    const bytes = new TextEncoder().encode(lines);
+    const res = await uploadRange(site, bytes, 0, bytes.length);
+    expect(res.status).toBe(200);
+    const scanner = lineScanner();
+    // Line k's record: its start and end in the chunk (see LineScanner.scan).
+    const last = 10 * (scanner.scan(0, false) - 1);
+    expect(last).toBeGreaterThan(0);
+    expect(scanner.nextStart).toBe(bytes.length);
+    expect(new TextDecoder().decode(bytes.subarray(scanner.records[last], scanner.records[last + 1]))).toBe(lines.split("\n")[(last / 10) | 0]);
   });
 });
