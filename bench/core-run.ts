@@ -14,8 +14,10 @@ const config = resolved.config;
 const t0 = performance.now();
 const analyzer = new Analyzer(config, createGeoLookup(readFileSync(geoFile)));
 // Read in bounded blocks; decode only whole lines (the bytes after the last newline wait for the next block).
+// 1 MiB, this machine's L2 cache per core: the analysis then reads what read() has just written
+// from the cache. 8 MiB blocks took 48 ms more (median of 12 alternating runs, 996 against 948 ms).
 const fd = openSync(file, "r");
-const buf = Buffer.allocUnsafe(8 << 20);
+const buf = Buffer.allocUnsafe(1 << 20);
 let kept = 0;
 for (;;) {
   const n = readSync(fd, buf, kept, buf.length - kept, null);
