@@ -62,8 +62,9 @@ function timed(cmd: string, args: string[]): Timed {
 function timedOpenToOutput(cmd: string, args: string[], input: string, output: string): Timed {
   const trace = join(data, `${cmd}.strace`);
   const t = timed("strace", ["-f", "--seccomp-bpf", "-ttt", "-e", "trace=openat", "-o", trace, cmd, ...args]);
+  const opens = readFileSync(trace, "utf8").split("\n").filter((l) => !/= -1 /.test(l));
   const at = (path: string) => {
-    const line = readFileSync(trace, "utf8").split("\n").find((l) => l.includes(`"${path}"`) && !/= -1 /.test(l));
+    const line = opens.find((l) => l.includes(`"${path}"`));
     if (line === undefined) throw new Error(`${cmd} never opened ${path} (see ${trace})`);
     return Number(line.split(/\s+/)[1]);
   };
