@@ -13,7 +13,13 @@ export default defineConfig({
         test: {
           name: "node",
           environment: "node",
-          include: ["test/core/**/*.test.ts", "test/agent/**/*.test.ts", "test/scripts/**/*.test.ts", "test/e2e/**/*.test.ts", "test/browser/**/*.test.ts"],
+          include: [
+            "test/core/**/*.test.ts",
+            "test/agent/**/*.test.ts",
+            "test/scripts/**/*.test.ts",
+            "test/e2e/**/*.test.ts",
+            "test/browser/**/*.test.ts",
+          ],
           testTimeout: 60_000,
         },
       },
@@ -36,7 +42,8 @@ export default defineConfig({
                 const faked = await fakes.handle(request);
                 if (faked) return faked;
                 const url = new URL(request.url);
-                if (url.hostname === "cloudflare-dns.com" && url.pathname === "/dns-query") return fakeDoh(url);
+                if (url.hostname === "cloudflare-dns.com" && url.pathname === "/dns-query")
+                  return fakeDoh(url);
                 return new Response(`blocked outbound: ${request.url}`, { status: 599 });
               },
             },
@@ -63,8 +70,34 @@ function fakeDoh(url: URL): Response {
   const type = url.searchParams.get("type");
   const m = /^(\d+)\.(\d+)\.249\.66\.in-addr\.arpa$/.exec(name);
   const question = [{ name, type: 12 }];
-  const body = m && type === "PTR"
-    ? { Status: 0, TC: false, RD: true, RA: true, AD: false, CD: false, Question: question, Answer: [{ name, type: 12, TTL: 3600, data: `rate-limited-proxy-66-249-${m[2]}-${m[1]}.google.com.` }] }
-    : { Status: 3, TC: false, RD: true, RA: true, AD: false, CD: false, Question: question, Authority: [] };
+  const body =
+    m && type === "PTR"
+      ? {
+          Status: 0,
+          TC: false,
+          RD: true,
+          RA: true,
+          AD: false,
+          CD: false,
+          Question: question,
+          Answer: [
+            {
+              name,
+              type: 12,
+              TTL: 3600,
+              data: `rate-limited-proxy-66-249-${m[2]}-${m[1]}.google.com.`,
+            },
+          ],
+        }
+      : {
+          Status: 3,
+          TC: false,
+          RD: true,
+          RA: true,
+          AD: false,
+          CD: false,
+          Question: question,
+          Authority: [],
+        };
   return Response.json(body, { headers: { "content-type": "application/dns-json" } });
 }

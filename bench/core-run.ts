@@ -36,4 +36,13 @@ const rules = { robotPostBurst: config.robotPostBurst, robotErrorLimit: config.r
 let visits = 0;
 for (const m in partial.months) visits += monthReport(m, partial.months[m], rules).visits;
 const ms = performance.now() - t0;
-console.log(JSON.stringify({ lines: partial.lines, hits: partial.hits, months: Object.keys(partial.months).length, visits, ms, maxRssMB: process.resourceUsage().maxRSS / 1024 }));
+console.log(
+  JSON.stringify({
+    lines: partial.lines,
+    hits: partial.hits,
+    months: Object.keys(partial.months).length,
+    visits,
+    ms,
+    maxRssMB: process.resourceUsage().maxRSS / 1024,
+  }),
+);

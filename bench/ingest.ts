@@ -1,5 +1,13 @@
 // Ingest throughput of a log through the real worker in local workerd (wrangler dev, local D1).
-import { closeSync, mkdtempSync, openSync, readdirSync, readFileSync, readSync, rmSync } from "node:fs";
+import {
+  closeSync,
+  mkdtempSync,
+  openSync,
+  readdirSync,
+  readFileSync,
+  readSync,
+  rmSync,
+} from "node:fs";
 import { createHash } from "node:crypto";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -7,9 +15,17 @@ import { gzipSync } from "node:zlib";
 import { addSite, startLocalWorker } from "../scripts/local-worker";
 
 export interface IngestFigures {
-  lines: number; seconds: number; linesPerSecond: number; rowsWritten: number; rowsPer1M: number; cpuMsPerMB: number; mb: number; chunks: number;
+  lines: number;
+  seconds: number;
+  linesPerSecond: number;
+  rowsWritten: number;
+  rowsPer1M: number;
+  cpuMsPerMB: number;
+  mb: number;
+  chunks: number;
   /** The busiest month's report page, first view (rendered from D1) and the next (cached). */
-  pageMs: number; cachedPageMs: number;
+  pageMs: number;
+  cachedPageMs: number;
 }
 
 /** CPU seconds (user + system) used so far by `pid` and all its descendants. */
@@ -24,10 +40,15 @@ function treeCpuSeconds(pid: number): number {
       const ppid = Number(f[1]);
       ticks.set(Number(d), Number(f[11]) + Number(f[12]));
       children.set(ppid, [...(children.get(ppid) ?? []), Number(d)]);
-    } catch { /* process ended */ }
+    } catch {
+      /* process ended */
+    }
   }
   let total = 0;
-  const walk = (p: number) => { total += ticks.get(p) ?? 0; for (const c of children.get(p) ?? []) walk(c); };
+  const walk = (p: number) => {
+    total += ticks.get(p) ?? 0;
+    for (const c of children.get(p) ?? []) walk(c);
+  };
   walk(pid);
   return total / 100; // USER_HZ
 }
@@ -40,7 +61,10 @@ export async function benchIngest(file: string, chunkBytes = 8 << 20): Promise<I
     try {
       const fd = openSync(file, "r");
       const buf = Buffer.allocUnsafe(chunkBytes);
-      let offset = 0, lines = 0, rowsWritten = 0, chunks = 0;
+      let offset = 0,
+        lines = 0,
+        rowsWritten = 0,
+        chunks = 0;
       const cpu0 = treeCpuSeconds(worker.child.pid!);
       const t0 = performance.now();
       for (;;) {
@@ -48,14 +72,28 @@ export async function benchIngest(file: string, chunkBytes = 8 << 20): Promise<I
         if (n === 0) break;
         const cut = n < chunkBytes ? n : buf.lastIndexOf(10, n - 1) + 1;
         const body = gzipSync(buf.subarray(0, cut));
-        const q = new URLSearchParams({ site: site.site, source: "big.log", start: String(offset), end: String(offset + cut) });
+        const q = new URLSearchParams({
+          site: site.site,
+          source: "big.log",
+          start: String(offset),
+          end: String(offset + cut),
+        });
         const res = await fetch(`${worker.url}/api/v1/ingest?${q}`, {
           method: "POST",
-          headers: { authorization: `Bearer ${site.agentToken}`, "content-type": "application/gzip", "x-content-sha256": createHash("sha256").update(body).digest("hex") },
+          headers: {
+            authorization: `Bearer ${site.agentToken}`,
+            "content-type": "application/gzip",
+            "x-content-sha256": createHash("sha256").update(body).digest("hex"),
+          },
           body,
         });
-        const reply = (await res.json()) as { lines: number; rowsWritten: number; error?: { message: string } };
-        if (res.status !== 200) throw new Error(`ingest answered ${res.status}: ${reply.error?.message}`);
+        const reply = (await res.json()) as {
+          lines: number;
+          rowsWritten: number;
+          error?: { message: string };
+        };
+        if (res.status !== 200)
+          throw new Error(`ingest answered ${res.status}: ${reply.error?.message}`);
         lines += reply.lines;
         rowsWritten += reply.rowsWritten;
         offset += cut;
@@ -67,7 +105,9 @@ export async function benchIngest(file: string, chunkBytes = 8 << 20): Promise<I
       const mb = offset / 1e6;
       const timePage = async () => {
         const t = performance.now();
-        const res = await fetch(`${worker.url}/sites/${site.site}/2015-05`, { headers: { authorization: `Bearer ${site.readToken}` } });
+        const res = await fetch(`${worker.url}/sites/${site.site}/2015-05`, {
+          headers: { authorization: `Bearer ${site.readToken}` },
+        });
         await res.text();
         if (res.status !== 200) throw new Error(`month page answered ${res.status}`);
         return performance.now() - t;
@@ -75,7 +115,17 @@ export async function benchIngest(file: string, chunkBytes = 8 << 20): Promise<I
       const pageMs = await timePage();
       const cachedPageMs = await timePage();
       return {
-        pageMs, cachedPageMs, lines, seconds, linesPerSecond: lines / seconds, rowsWritten, rowsPer1M: (rowsWritten * 1e6) / lines, cpuMsPerMB: (cpu * 1000) / mb, mb, chunks };
+        pageMs,
+        cachedPageMs,
+        lines,
+        seconds,
+        linesPerSecond: lines / seconds,
+        rowsWritten,
+        rowsPer1M: (rowsWritten * 1e6) / lines,
+        cpuMsPerMB: (cpu * 1000) / mb,
+        mb,
+        chunks,
+      };
     } finally {
       await worker.stop();
     }

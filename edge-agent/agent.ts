@@ -34,7 +34,10 @@ export async function runAgent(options: AgentOptions, deps: Deps): Promise<ExitC
   try {
     text = await deps.fs.readFile(options.configPath, "utf8");
   } catch (e) {
-    problems.add(EXIT.config, `cannot read the config file ${options.configPath}: ${describeError(e)}`);
+    problems.add(
+      EXIT.config,
+      `cannot read the config file ${options.configPath}: ${describeError(e)}`,
+    );
     return problems.exitCode();
   }
   const parsed = parseConfig(text, options.configPath, deps.env);
@@ -46,7 +49,11 @@ export async function runAgent(options: AgentOptions, deps: Deps): Promise<ExitC
   const verbose = options.verbose === true;
   const dryRun = options.dryRun === true;
   const ctx: Context = {
-    deps, config: parsed.config, problems, verbose, dryRun,
+    deps,
+    config: parsed.config,
+    problems,
+    verbose,
+    dryRun,
     info: verbose || dryRun ? (line) => deps.stdout(`${line}\n`) : () => undefined,
   };
   try {
@@ -56,19 +63,29 @@ export async function runAgent(options: AgentOptions, deps: Deps): Promise<ExitC
     else await shipLocked(ctx);
   } catch (e) {
     if (e instanceof StateError) problems.add(EXIT.config, e.message);
-    else problems.add(EXIT.internal, `internal error (please report it): ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`);
+    else
+      problems.add(
+        EXIT.internal,
+        `internal error (please report it): ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`,
+      );
   }
   return problems.exitCode();
 }
 
 async function shipLocked(ctx: Context): Promise<void> {
   const { deps, config } = ctx;
-  const lock = await ownFile(`cannot take the lock ${config.lockFile}`, () => acquireLock(deps, config.lockFile));
+  const lock = await ownFile(`cannot take the lock ${config.lockFile}`, () =>
+    acquireLock(deps, config.lockFile),
+  );
   if (!lock.ok) {
     const h = lock.holder;
     const long = h !== null && deps.now() - h.since > LONG_LOCK_MS;
     const since = h ? ` since ${new Date(h.since).toISOString()}` : "";
-    ctx.problems.add(EXIT.busy, `another agent (pid ${h?.pid ?? "?"}) holds ${config.lockFile}${since}; this run did nothing`, ctx.verbose || long);
+    ctx.problems.add(
+      EXIT.busy,
+      `another agent (pid ${h?.pid ?? "?"}) holds ${config.lockFile}${since}; this run did nothing`,
+      ctx.verbose || long,
+    );
     return;
   }
   await withCleanup(() => ship(ctx), lock.release);

@@ -11,7 +11,9 @@ const root = join(dirname(fileURLToPath(import.meta.url)), "..");
 
 /** Bundles the agent to `outfile`; returns its size in bytes. */
 export async function buildAgent(outfile = join(root, "dist", "vigie-agent.mjs")): Promise<number> {
-  const { version } = JSON.parse(readFileSync(join(root, "package.json"), "utf8")) as { version: string };
+  const { version } = JSON.parse(readFileSync(join(root, "package.json"), "utf8")) as {
+    version: string;
+  };
   await build({
     entryPoints: [join(root, "edge-agent", "cli.ts")],
     outfile,
@@ -32,5 +34,7 @@ export async function buildAgent(outfile = join(root, "dist", "vigie-agent.mjs")
 if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
   const out = process.argv[2] ? resolve(process.argv[2]) : undefined;
   const size = await buildAgent(out);
-  console.log(`${out ?? "dist/vigie-agent.mjs"}: ${size} bytes (${(size / 1024).toFixed(1)} KiB), node >= 18, no dependencies`);
+  console.log(
+    `${out ?? "dist/vigie-agent.mjs"}: ${size} bytes (${(size / 1024).toFixed(1)} KiB), node >= 18, no dependencies`,
+  );
 }

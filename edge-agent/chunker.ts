@@ -96,7 +96,9 @@ class Compressor {
   feed(bytes: Buffer): Promise<void> {
     this.hash.update(bytes);
     this.fed += bytes.length;
-    return new Promise((resolve, reject) => this.gzip.write(bytes, (e) => (e ? reject(e) : resolve())));
+    return new Promise((resolve, reject) =>
+      this.gzip.write(bytes, (e) => (e ? reject(e) : resolve())),
+    );
   }
 
   async finish(): Promise<{ body: Buffer; rawSha256: string }> {
@@ -115,7 +117,12 @@ class Compressor {
  * Yields gzipped whole-line chunks from `reader`, which is positioned at byte `start`. With
  * `firstEnd`, the first chunk is exactly [start, firstEnd) (a range being re-sent after a crash).
  */
-export async function* gzipChunks(reader: ByteReader, start: number, size: number, firstEnd?: number): AsyncGenerator<GzipChunk, ChunksEnd> {
+export async function* gzipChunks(
+  reader: ByteReader,
+  start: number,
+  size: number,
+  firstEnd?: number,
+): AsyncGenerator<GzipChunk, ChunksEnd> {
   let buf = Buffer.allocUnsafe(Math.min(READ_BYTES, size));
   let fill = 0;
   let eof = false;
@@ -143,7 +150,10 @@ export async function* gzipChunks(reader: ByteReader, start: number, size: numbe
         let take: number;
         if (forced !== undefined) {
           if (fill === 0) {
-            if (eof) throw new SourceShrank(`holds only ${pos} bytes, but bytes up to ${forced} were already sent`);
+            if (eof)
+              throw new SourceShrank(
+                `holds only ${pos} bytes, but bytes up to ${forced} were already sent`,
+              );
             await read();
             continue;
           }
@@ -154,7 +164,10 @@ export async function* gzipChunks(reader: ByteReader, start: number, size: numbe
           if (take === 0) {
             // No whole line fits in what is read: end the chunk, wait for more, or give up.
             if (fill >= want) {
-              if (c.fed === 0) throw new LineTooLong(`a line at byte ${pos} is longer than the largest chunk (${size} bytes)`);
+              if (c.fed === 0)
+                throw new LineTooLong(
+                  `a line at byte ${pos} is longer than the largest chunk (${size} bytes)`,
+                );
               break;
             }
             if (eof) break;

@@ -11,32 +11,61 @@ import { EXIT } from "./exit-codes";
 import { AGENT_VERSION } from "./version";
 
 const common = {
-  config: { type: "string", alias: "c", default: "/etc/vigie/agent.json", valueHint: "FILE", description: "The agent's JSON configuration" },
-  "dry-run": { type: "boolean", description: "Show what would be done; send nothing, write nothing" },
+  config: {
+    type: "string",
+    alias: "c",
+    default: "/etc/vigie/agent.json",
+    valueHint: "FILE",
+    description: "The agent's JSON configuration",
+  },
+  "dry-run": {
+    type: "boolean",
+    description: "Show what would be done; send nothing, write nothing",
+  },
   verbose: { type: "boolean", alias: "v", description: "Progress and details on stdout" },
 } as const;
 
-function command(name: Command, description: string, extra: { json?: { type: "boolean"; description: string } } = {}) {
+function command(
+  name: Command,
+  description: string,
+  extra: { json?: { type: "boolean"; description: string } } = {},
+) {
   return defineCommand({
     meta: { name, description },
     args: { ...common, ...extra },
     async run({ args }) {
       process.exitCode = await runAgent(
-        { command: name, configPath: args.config, dryRun: args["dry-run"], verbose: args.verbose, json: args.json === true },
+        {
+          command: name,
+          configPath: args.config,
+          dryRun: args["dry-run"],
+          verbose: args.verbose,
+          json: args.json === true,
+        },
         nodeDeps(),
       );
     },
   });
 }
 
+// biome-ignore lint/suspicious/noExplicitAny: citty types each command by its own arguments
 const commands: Record<Command, CommandDef<any>> = {
   run: command("run", "Ship the new lines of the configured logs to the worker"),
-  heartbeat: command("heartbeat", "Tell the worker this node is alive; run the hook when the master's address changed"),
-  status: command("status", "Show what is pending per log file (no network)", { json: { type: "boolean", description: "One JSON object" } }),
+  heartbeat: command(
+    "heartbeat",
+    "Tell the worker this node is alive; run the hook when the master's address changed",
+  ),
+  status: command("status", "Show what is pending per log file (no network)", {
+    json: { type: "boolean", description: "One JSON object" },
+  }),
 };
 
 const main = defineCommand({
-  meta: { name: "vigie-agent", version: AGENT_VERSION, description: "Vigie's edge agent: ships access logs and heartbeats to the Vigie worker" },
+  meta: {
+    name: "vigie-agent",
+    version: AGENT_VERSION,
+    description: "Vigie's edge agent: ships access logs and heartbeats to the Vigie worker",
+  },
   subCommands: commands,
 });
 
@@ -47,11 +76,17 @@ function unknownFlag(rawArgs: string[]): string | undefined {
 }
 
 async function cli(rawArgs: string[]): Promise<void> {
-  if (rawArgs.length === 0 || rawArgs.some((a) => a === "--help" || a === "-h" || a === "--version")) return runMain(main, { rawArgs });
+  if (
+    rawArgs.length === 0 ||
+    rawArgs.some((a) => a === "--help" || a === "-h" || a === "--version")
+  )
+    return runMain(main, { rawArgs });
   const sub = commands[rawArgs[0] as Command];
   const usage = async (message: string) => {
     process.exitCode = EXIT.usage;
-    process.stderr.write(`${await renderUsage(sub ?? main, sub ? main : undefined)}\n\nvigie-agent: ${message}\n`);
+    process.stderr.write(
+      `${await renderUsage(sub ?? main, sub ? main : undefined)}\n\nvigie-agent: ${message}\n`,
+    );
   };
   const flag = unknownFlag(rawArgs);
   if (flag !== undefined) return usage(`unknown option ${flag}`);

@@ -42,7 +42,20 @@ export type ConfigResult = { ok: true; config: AgentConfig } | { ok: false; erro
 
 export const MIN_CHUNK_BYTES = 4096;
 const SITE_NAME = /^[a-z0-9][a-z0-9-]{0,62}$/;
-const TOP_KEYS = ["workerUrl", "site", "token", "node", "logs", "chunkBytes", "stateFile", "lockFile", "hooks", "retry", "timeoutMs", "hookTimeoutMs"];
+const TOP_KEYS = [
+  "workerUrl",
+  "site",
+  "token",
+  "node",
+  "logs",
+  "chunkBytes",
+  "stateFile",
+  "lockFile",
+  "hooks",
+  "retry",
+  "timeoutMs",
+  "hookTimeoutMs",
+];
 const DEFAULT_RETRY = { attempts: 6, initialDelayMs: 1000, maxDelayMs: 60_000 };
 
 type Obj = Record<string, unknown>;
@@ -61,14 +74,18 @@ class Checker {
     for (const k of Object.keys(obj)) {
       if (allowed.includes(k)) continue;
       const near = allowed.find((a) => a.toLowerCase() === k.toLowerCase());
-      this.bad(prefix + k, `unknown key${near ? ` (did you mean "${near}"?)` : ""}; known keys: ${allowed.join(", ")}`);
+      this.bad(
+        prefix + k,
+        `unknown key${near ? ` (did you mean "${near}"?)` : ""}; known keys: ${allowed.join(", ")}`,
+      );
     }
   }
 
   string(obj: Obj, key: string, prefix: string, required: boolean): string | undefined {
     const v = obj[key];
     if (v === undefined) return required ? this.bad(prefix + key, "missing") : undefined;
-    if (typeof v !== "string" || v.trim() === "") return this.bad(prefix + key, `must be a non-empty string, not ${JSON.stringify(v)}`);
+    if (typeof v !== "string" || v.trim() === "")
+      return this.bad(prefix + key, `must be a non-empty string, not ${JSON.stringify(v)}`);
     return v;
   }
 
@@ -76,7 +93,10 @@ class Checker {
     const v = obj[key];
     if (v === undefined) return undefined;
     if (typeof v !== "number" || !Number.isInteger(v) || v < min || v > max) {
-      return this.bad(prefix + key, `must be an integer from ${min} to ${max}, not ${JSON.stringify(v)}`);
+      return this.bad(
+        prefix + key,
+        `must be an integer from ${min} to ${max}, not ${JSON.stringify(v)}`,
+      );
     }
     return v;
   }
@@ -86,7 +106,11 @@ class Checker {
  * Parses and checks the configuration file's text. Relative paths are taken from the config
  * file's directory; `env` supplies VIGIE_TOKEN and VIGIE_NODE_TOKEN (they override the file).
  */
-export function parseConfig(text: string, configPath: string, env: Readonly<Record<string, string | undefined>>): ConfigResult {
+export function parseConfig(
+  text: string,
+  configPath: string,
+  env: Readonly<Record<string, string | undefined>>,
+): ConfigResult {
   let raw: unknown;
   try {
     raw = JSON.parse(text);
@@ -101,7 +125,8 @@ export function parseConfig(text: string, configPath: string, env: Readonly<Reco
 
   const workerUrl = checkUrl(c, raw);
   const site = c.string(raw, "site", "", true);
-  if (site !== undefined && !SITE_NAME.test(site)) c.bad("site", `"${site}" is not a site name (lowercase letters, digits and '-')`);
+  if (site !== undefined && !SITE_NAME.test(site))
+    c.bad("site", `"${site}" is not a site name (lowercase letters, digits and '-')`);
   const token = env.VIGIE_TOKEN || c.string(raw, "token", "", false);
   const node = checkNode(c, raw.node, env, abs);
   const logs = checkLogs(c, raw.logs, abs);
@@ -116,18 +141,34 @@ export function parseConfig(text: string, configPath: string, env: Readonly<Reco
   if (c.errors.length) return { ok: false, errors: c.errors };
   return {
     ok: true,
-    config: { workerUrl: workerUrl!, site: site!, token, node, logs, chunkBytes, stateFile, lockFile, hooks, retry, timeoutMs, hookTimeoutMs },
+    config: {
+      workerUrl: workerUrl!,
+      site: site!,
+      token,
+      node,
+      logs,
+      chunkBytes,
+      stateFile,
+      lockFile,
+      hooks,
+      retry,
+      timeoutMs,
+      hookTimeoutMs,
+    },
   };
 }
 
 /** What a command needs beyond the common keys; messages in the same style. */
 export function missingFor(config: AgentConfig, command: "run" | "status" | "heartbeat"): string[] {
   const out: string[] = [];
-  if (command === "run" && !config.token) out.push("token: missing (set it in the file or in VIGIE_TOKEN)");
-  if ((command === "run" || command === "status") && config.logs.length === 0) out.push("logs: no log file configured");
+  if (command === "run" && !config.token)
+    out.push("token: missing (set it in the file or in VIGIE_TOKEN)");
+  if ((command === "run" || command === "status") && config.logs.length === 0)
+    out.push("logs: no log file configured");
   if (command === "heartbeat") {
     if (!config.node) out.push("node: missing (name, role and token of this box)");
-    else if (!config.node.token) out.push("node.token: missing (set it in the file or in VIGIE_NODE_TOKEN)");
+    else if (!config.node.token)
+      out.push("node.token: missing (set it in the file or in VIGIE_NODE_TOKEN)");
   }
   return out;
 }
@@ -141,43 +182,76 @@ function checkUrl(c: Checker, raw: Obj): string | undefined {
   } catch {
     return c.bad("workerUrl", `"${s}" is not a URL`);
   }
-  if (url.protocol !== "https:" && url.protocol !== "http:") return c.bad("workerUrl", `must be http(s), not ${url.protocol}`);
+  if (url.protocol !== "https:" && url.protocol !== "http:")
+    return c.bad("workerUrl", `must be http(s), not ${url.protocol}`);
   if (url.search || url.hash) return c.bad("workerUrl", "must not carry a query or a fragment");
   return s.replace(/\/+$/, "");
 }
 
-function checkNode(c: Checker, v: unknown, env: Readonly<Record<string, string | undefined>>, abs: (p: string) => string): AgentConfig["node"] {
+function checkNode(
+  c: Checker,
+  v: unknown,
+  env: Readonly<Record<string, string | undefined>>,
+  abs: (p: string) => string,
+): AgentConfig["node"] {
   if (v === undefined) return undefined;
   if (!isObj(v)) return c.bad("node", "must be an object { name, role, token, replicatedAtFile }");
   c.unknownKeys(v, ["name", "role", "token", "replicatedAtFile"], "node.");
   const name = c.string(v, "name", "node.", true);
   const role = v.role;
-  if (role !== "master" && role !== "standby") c.bad("node.role", `must be "master" or "standby", not ${JSON.stringify(role)}`);
+  if (role !== "master" && role !== "standby")
+    c.bad("node.role", `must be "master" or "standby", not ${JSON.stringify(role)}`);
   const token = env.VIGIE_NODE_TOKEN || c.string(v, "token", "node.", false);
   const replicatedAtFile = c.string(v, "replicatedAtFile", "node.", false);
-  return name === undefined ? undefined : { name, role: role as NodeRole, token, replicatedAtFile: replicatedAtFile && abs(replicatedAtFile) };
+  return name === undefined
+    ? undefined
+    : {
+        name,
+        role: role as NodeRole,
+        token,
+        replicatedAtFile: replicatedAtFile && abs(replicatedAtFile),
+      };
 }
 
 function checkLogs(c: Checker, v: unknown, abs: (p: string) => string): LogSpec[] {
   if (v === undefined) return [];
   if (!Array.isArray(v)) return c.bad("logs", "must be a list of { path | glob, format }") ?? [];
   const out: LogSpec[] = [];
-  v.forEach((item, i) => {
+  for (const [i, item] of v.entries()) {
     const at = `logs[${i}]`;
-    if (!isObj(item)) return c.bad(at, "must be an object { path | glob, format }");
+    if (!isObj(item)) {
+      c.bad(at, "must be an object { path | glob, format }");
+      continue;
+    }
     c.unknownKeys(item, ["path", "glob", "format", "backfill"], `${at}.`);
     const path = c.string(item, "path", `${at}.`, false);
     const glob = c.string(item, "glob", `${at}.`, false);
-    if ((path === undefined) === (glob === undefined)) return c.bad(at, 'needs exactly one of "path" or "glob"');
-    if (path !== undefined && /[*?[]/.test(path)) return c.bad(`${at}.path`, `"${path}" has wildcards: use "glob"`);
+    if ((path === undefined) === (glob === undefined)) {
+      c.bad(at, 'needs exactly one of "path" or "glob"');
+      continue;
+    }
+    if (path !== undefined && /[*?[]/.test(path)) {
+      c.bad(`${at}.path`, `"${path}" has wildcards: use "glob"`);
+      continue;
+    }
     const format = c.string(item, "format", `${at}.`, false);
     if (format !== undefined) {
       const f = compileLogFormat(format);
-      if (!f.ok) c.bad(`${at}.format`, `${f.error} (presets: ${Object.keys(PRESETS).join(", ")}, or an Apache LogFormat / nginx log_format string)`);
+      if (!f.ok)
+        c.bad(
+          `${at}.format`,
+          `${f.error} (presets: ${Object.keys(PRESETS).join(", ")}, or an Apache LogFormat / nginx log_format string)`,
+        );
     }
-    if (item.backfill !== undefined && typeof item.backfill !== "boolean") c.bad(`${at}.backfill`, "must be true or false");
-    out.push({ path: path && abs(path), glob: glob && abs(glob), format, backfill: item.backfill === true });
-  });
+    if (item.backfill !== undefined && typeof item.backfill !== "boolean")
+      c.bad(`${at}.backfill`, "must be true or false");
+    out.push({
+      path: path && abs(path),
+      glob: glob && abs(glob),
+      format,
+      backfill: item.backfill === true,
+    });
+  }
   return out;
 }
 
@@ -190,13 +264,18 @@ function checkHooks(c: Checker, v: unknown): AgentConfig["hooks"] {
 
 function checkRetry(c: Checker, v: unknown): AgentConfig["retry"] {
   if (v === undefined) return DEFAULT_RETRY;
-  if (!isObj(v)) return c.bad("retry", "must be an object { attempts, initialDelayMs, maxDelayMs }") ?? DEFAULT_RETRY;
+  if (!isObj(v))
+    return (
+      c.bad("retry", "must be an object { attempts, initialDelayMs, maxDelayMs }") ?? DEFAULT_RETRY
+    );
   c.unknownKeys(v, ["attempts", "initialDelayMs", "maxDelayMs"], "retry.");
   const retry = {
     attempts: c.int(v, "attempts", "retry.", 1, 100) ?? DEFAULT_RETRY.attempts,
-    initialDelayMs: c.int(v, "initialDelayMs", "retry.", 0, 600_000) ?? DEFAULT_RETRY.initialDelayMs,
+    initialDelayMs:
+      c.int(v, "initialDelayMs", "retry.", 0, 600_000) ?? DEFAULT_RETRY.initialDelayMs,
     maxDelayMs: c.int(v, "maxDelayMs", "retry.", 0, 3_600_000) ?? DEFAULT_RETRY.maxDelayMs,
   };
-  if (retry.maxDelayMs < retry.initialDelayMs) c.bad("retry.maxDelayMs", `must be at least initialDelayMs (${retry.initialDelayMs})`);
+  if (retry.maxDelayMs < retry.initialDelayMs)
+    c.bad("retry.maxDelayMs", `must be at least initialDelayMs (${retry.initialDelayMs})`);
   return retry;
 }

@@ -29,7 +29,10 @@ export function formatBytes(n: number): string {
 export const shortId = (sourceId: string) => sourceId.slice(0, 12);
 
 /** Runs `body`, then `cleanup`; a cleanup failure never hides the body's own error. */
-export async function withCleanup<T>(body: () => Promise<T>, cleanup: () => Promise<void>): Promise<T> {
+export async function withCleanup<T>(
+  body: () => Promise<T>,
+  cleanup: () => Promise<void>,
+): Promise<T> {
   let result: T;
   try {
     result = await body();

@@ -58,10 +58,17 @@ export interface Deps {
 const HOOK_OUTPUT_KEEP = 4096;
 
 /** child_process is loaded only when a hook runs (~2 MB of RSS otherwise spent on every run). */
-async function runShell(command: string, env: Record<string, string>, timeoutMs: number): Promise<HookResult> {
+async function runShell(
+  command: string,
+  env: Record<string, string>,
+  timeoutMs: number,
+): Promise<HookResult> {
   const { spawn: spawnChild } = await import("node:child_process");
   return new Promise((resolve) => {
-    const child = spawnChild("/bin/sh", ["-c", command], { env: { ...process.env, ...env }, stdio: ["ignore", "pipe", "pipe"] });
+    const child = spawnChild("/bin/sh", ["-c", command], {
+      env: { ...process.env, ...env },
+      stdio: ["ignore", "pipe", "pipe"],
+    });
     let output = "";
     const keep = (d: Buffer) => {
       output = (output + d.toString("utf8")).slice(-HOOK_OUTPUT_KEEP);

@@ -50,10 +50,15 @@ export async function discover(fs: AgentFs, logs: LogSpec[]): Promise<Discovery>
   const listings = new Map<string, Promise<string[]>>();
   for (const { path, spec } of lives) {
     const dir = dirname(path);
-    if (!listings.has(dir)) listings.set(dir, fs.readdir(dir).catch(() => []));
+    if (!listings.has(dir))
+      listings.set(
+        dir,
+        fs.readdir(dir).catch(() => []),
+      );
     const names = await listings.get(dir)!;
     const live = basename(path);
-    for (const name of names.filter((n) => isRotatedSibling(live, n)).sort()) add({ path: `${dir}/${name}`, spec, live: false });
+    for (const name of names.filter((n) => isRotatedSibling(live, n)).sort())
+      add({ path: `${dir}/${name}`, spec, live: false });
   }
   return { candidates, missing };
 }

@@ -53,6 +53,13 @@ export async function expandGlob(fs: AgentFs, pattern: string): Promise<string[]
     }
     found = next;
   }
-  const exists = await Promise.all(found.map((p) => fs.stat(p).then(() => true, () => false)));
+  const exists = await Promise.all(
+    found.map((p) =>
+      fs.stat(p).then(
+        () => true,
+        () => false,
+      ),
+    ),
+  );
   return found.filter((_, i) => exists[i]).sort();
 }

@@ -8,7 +8,7 @@
  */
 import { describeError, withCleanup, type Context } from "./context";
 import { EXIT } from "./exit-codes";
-import { request, WorkerUnavailable } from "./http";
+import { type HttpAnswer, request, WorkerUnavailable } from "./http";
 import { acquireLock } from "./lock";
 import { ownFile, readIfExists, writeAtomic } from "./state";
 import { AGENT_VERSION } from "./version";
@@ -26,32 +26,56 @@ interface HeartbeatState extends HeartbeatReply {
 }
 
 /** Heartbeats keep their own state and lock: a long log upload must never delay them. */
-export const heartbeatFiles = (ctx: Context) => ({ state: `${ctx.config.stateFile}.heartbeat`, lock: `${ctx.config.lockFile}.heartbeat` });
+export const heartbeatFiles = (ctx: Context) => ({
+  state: `${ctx.config.stateFile}.heartbeat`,
+  lock: `${ctx.config.lockFile}.heartbeat`,
+});
 
 export async function heartbeat(ctx: Context): Promise<void> {
   const { deps, config } = ctx;
-  const body = JSON.stringify({ version: AGENT_VERSION, ...deps.host(), replicatedAt: await replicatedAt(ctx) });
+  const body = JSON.stringify({
+    version: AGENT_VERSION,
+    ...deps.host(),
+    replicatedAt: await replicatedAt(ctx),
+  });
   if (ctx.dryRun) {
-    ctx.info(`would send to ${config.workerUrl}/api/v1/heartbeat as node ${config.node!.name} (${config.node!.role}): ${body}`);
+    ctx.info(
+      `would send to ${config.workerUrl}/api/v1/heartbeat as node ${config.node!.name} (${config.node!.role}): ${body}`,
+    );
     return;
   }
   const files = heartbeatFiles(ctx);
-  const lock = await ownFile(`cannot take the lock ${files.lock}`, () => acquireLock(deps, files.lock));
+  const lock = await ownFile(`cannot take the lock ${files.lock}`, () =>
+    acquireLock(deps, files.lock),
+  );
   if (!lock.ok) {
-    ctx.problems.add(EXIT.busy, `another heartbeat (pid ${lock.holder?.pid ?? "?"}) is still running`, ctx.verbose);
+    ctx.problems.add(
+      EXIT.busy,
+      `another heartbeat (pid ${lock.holder?.pid ?? "?"}) is still running`,
+      ctx.verbose,
+    );
     return;
   }
   await withCleanup(async () => {
     const reply = await send(ctx, body);
     if (!reply) return;
-    ctx.info(`epoch ${reply.epoch}, ${reply.state}, active node ${reply.active ?? "none"}, master address ${reply.masterAddress ?? "unknown"}`);
+    ctx.info(
+      `epoch ${reply.epoch}, ${reply.state}, active node ${reply.active ?? "none"}, master address ${reply.masterAddress ?? "unknown"}`,
+    );
     const previous = await loadHeartbeatState(ctx, files.state);
     let recorded = reply.masterAddress;
-    if (reply.masterAddress && reply.masterAddress !== previous?.masterAddress && config.hooks.onMasterAddressChange) {
-      if (!(await runHook(ctx, reply, previous?.masterAddress ?? null))) recorded = previous?.masterAddress ?? null;
+    if (
+      reply.masterAddress &&
+      reply.masterAddress !== previous?.masterAddress &&
+      config.hooks.onMasterAddressChange
+    ) {
+      if (!(await runHook(ctx, reply, previous?.masterAddress ?? null)))
+        recorded = previous?.masterAddress ?? null;
     }
     const next: HeartbeatState = { ...reply, masterAddress: recorded, at: deps.now() };
-    await ownFile(`cannot write ${files.state}`, () => writeAtomic(deps, files.state, `${JSON.stringify(next)}\n`));
+    await ownFile(`cannot write ${files.state}`, () =>
+      writeAtomic(deps, files.state, `${JSON.stringify(next)}\n`),
+    );
   }, lock.release);
 }
 
@@ -70,9 +94,21 @@ async function replicatedAt(ctx: Context): Promise<number | undefined> {
 async function send(ctx: Context, body: string): Promise<HeartbeatReply | null> {
   const { deps, config } = ctx;
   const what = `heartbeat of node ${config.node!.name}`;
-  let answer;
+  let answer: HttpAnswer;
   try {
-    answer = await request(deps, config, { method: "POST", path: "/api/v1/heartbeat", token: config.node!.token!, headers: { "content-type": "application/json" }, body, what }, ctx.info);
+    answer = await request(
+      deps,
+      config,
+      {
+        method: "POST",
+        path: "/api/v1/heartbeat",
+        token: config.node!.token!,
+        headers: { "content-type": "application/json" },
+        body,
+        what,
+      },
+      ctx.info,
+    );
   } catch (e) {
     if (e instanceof WorkerUnavailable) {
       ctx.problems.add(EXIT.unavailable, e.message);
@@ -82,24 +118,47 @@ async function send(ctx: Context, body: string): Promise<HeartbeatReply | null> 
   }
   const detail = `${answer.status}${answer.code ? ` ${answer.code}` : ""}: ${answer.message || "(no message)"}`;
   if (answer.status === 401 || answer.status === 403) {
-    ctx.problems.add(EXIT.auth, `${what}: the worker refused the node token (${detail}). Check node.token in the config file or VIGIE_NODE_TOKEN.`);
+    ctx.problems.add(
+      EXIT.auth,
+      `${what}: the worker refused the node token (${detail}). Check node.token in the config file or VIGIE_NODE_TOKEN.`,
+    );
     return null;
   }
   if (answer.status === 422) {
-    ctx.problems.add(EXIT.refused, `${what}: the worker refused this node's address (${detail}); heartbeats must come from a public address, not a private or CGNAT one`);
+    ctx.problems.add(
+      EXIT.refused,
+      `${what}: the worker refused this node's address (${detail}); heartbeats must come from a public address, not a private or CGNAT one`,
+    );
     return null;
   }
   if (answer.status < 200 || answer.status >= 300) {
-    ctx.problems.add(answer.status === 404 ? EXIT.auth : EXIT.refused, `${what}: the worker answered ${detail}`);
+    ctx.problems.add(
+      answer.status === 404 ? EXIT.auth : EXIT.refused,
+      `${what}: the worker answered ${detail}`,
+    );
     return null;
   }
   const r = answer.json as Partial<HeartbeatReply> | null;
   const optionalString = (v: unknown) => v === null || v === undefined || typeof v === "string";
-  if (!r || !Number.isInteger(r.epoch) || typeof r.state !== "string" || !optionalString(r.active) || !optionalString(r.masterAddress)) {
-    ctx.problems.add(EXIT.refused, `${what}: unexpected answer ${JSON.stringify(answer.json)?.slice(0, 200)}`);
+  if (
+    !r ||
+    !Number.isInteger(r.epoch) ||
+    typeof r.state !== "string" ||
+    !optionalString(r.active) ||
+    !optionalString(r.masterAddress)
+  ) {
+    ctx.problems.add(
+      EXIT.refused,
+      `${what}: unexpected answer ${JSON.stringify(answer.json)?.slice(0, 200)}`,
+    );
     return null;
   }
-  return { epoch: r.epoch!, state: r.state, active: r.active ?? null, masterAddress: r.masterAddress ?? null };
+  return {
+    epoch: r.epoch!,
+    state: r.state,
+    active: r.active ?? null,
+    masterAddress: r.masterAddress ?? null,
+  };
 }
 
 async function loadHeartbeatState(ctx: Context, path: string): Promise<HeartbeatState | null> {
@@ -114,7 +173,11 @@ async function loadHeartbeatState(ctx: Context, path: string): Promise<Heartbeat
 }
 
 /** Runs the hook; true when it exited 0. */
-async function runHook(ctx: Context, reply: HeartbeatReply, previous: string | null): Promise<boolean> {
+async function runHook(
+  ctx: Context,
+  reply: HeartbeatReply,
+  previous: string | null,
+): Promise<boolean> {
   const { deps, config } = ctx;
   const command = config.hooks.onMasterAddressChange!;
   const env = {
@@ -130,7 +193,13 @@ async function runHook(ctx: Context, reply: HeartbeatReply, previous: string | n
   ctx.info(`master address ${previous ?? "(none)"} → ${reply.masterAddress}: running ${command}`);
   const r = await deps.spawn(command, env, config.hookTimeoutMs);
   if (r.code === 0) return true;
-  const how = r.code === null ? `was killed (time limit ${config.hookTimeoutMs / 1000} s?)` : `exited with ${r.code}`;
-  ctx.problems.add(EXIT.hook, `hook onMasterAddressChange (${command}) ${how} for the new master address ${reply.masterAddress}; it runs again on the next heartbeat${r.output.trim() ? `. Its output:\n${r.output.trim()}` : ""}`);
+  const how =
+    r.code === null
+      ? `was killed (time limit ${config.hookTimeoutMs / 1000} s?)`
+      : `exited with ${r.code}`;
+  ctx.problems.add(
+    EXIT.hook,
+    `hook onMasterAddressChange (${command}) ${how} for the new master address ${reply.masterAddress}; it runs again on the next heartbeat${r.output.trim() ? `. Its output:\n${r.output.trim()}` : ""}`,
+  );
   return false;
 }

@@ -35,7 +35,11 @@ export class WorkerUnavailable extends Error {
 }
 
 /** The backoff before retry number `retry` (1-based): exponential, capped, then "equal jitter" (half fixed, half random). */
-export function backoffMs(retry: number, policy: AgentConfig["retry"], random: () => number): number {
+export function backoffMs(
+  retry: number,
+  policy: AgentConfig["retry"],
+  random: () => number,
+): number {
   const cap = Math.min(policy.maxDelayMs, policy.initialDelayMs * 2 ** (retry - 1));
   return Math.round(cap / 2 + random() * (cap / 2));
 }
@@ -60,7 +64,12 @@ const retryable = (status: number) => status >= 500 || status === 429 || status 
 /** Longest Retry-After waited for within one run; beyond it the run gives up and the next one retries. */
 const MAX_RETRY_AFTER_MS = 10 * 60_000;
 
-export async function request(deps: Deps, config: AgentConfig, req: HttpRequest, log: (line: string) => void): Promise<HttpAnswer> {
+export async function request(
+  deps: Deps,
+  config: AgentConfig,
+  req: HttpRequest,
+  log: (line: string) => void,
+): Promise<HttpAnswer> {
   const url = config.workerUrl + req.path;
   let lastProblem = "";
   for (let attempt = 1; ; attempt++) {
@@ -68,11 +77,18 @@ export async function request(deps: Deps, config: AgentConfig, req: HttpRequest,
     // A timer cleared once answered (AbortSignal.timeout would keep every request's signal alive
     // for the whole timeout: thousands of them on a long backlog).
     const abort = new AbortController();
-    const timer = setTimeout(() => abort.abort(Object.assign(new Error("timeout"), { name: "TimeoutError" })), config.timeoutMs);
+    const timer = setTimeout(
+      () => abort.abort(Object.assign(new Error("timeout"), { name: "TimeoutError" })),
+      config.timeoutMs,
+    );
     try {
       const res = await deps.fetch(url, {
         method: req.method,
-        headers: { authorization: `Bearer ${req.token}`, "user-agent": `vigie-agent/${AGENT_VERSION}`, ...req.headers },
+        headers: {
+          authorization: `Bearer ${req.token}`,
+          "user-agent": `vigie-agent/${AGENT_VERSION}`,
+          ...req.headers,
+        },
         body: req.body,
         signal: abort.signal,
       });
@@ -87,13 +103,19 @@ export async function request(deps: Deps, config: AgentConfig, req: HttpRequest,
       clearTimeout(timer);
     }
     if (attempt >= config.retry.attempts) {
-      throw new WorkerUnavailable(`${req.what}: ${lastProblem} (gave up after ${attempt} attempt${attempt > 1 ? "s" : ""})`);
+      throw new WorkerUnavailable(
+        `${req.what}: ${lastProblem} (gave up after ${attempt} attempt${attempt > 1 ? "s" : ""})`,
+      );
     }
     if (wait !== null && wait > MAX_RETRY_AFTER_MS) {
-      throw new WorkerUnavailable(`${req.what}: ${lastProblem}; the worker asks to retry in ${Math.round(wait / 1000)} s, left to the next run`);
+      throw new WorkerUnavailable(
+        `${req.what}: ${lastProblem}; the worker asks to retry in ${Math.round(wait / 1000)} s, left to the next run`,
+      );
     }
     const delay = Math.max(wait ?? 0, backoffMs(attempt, config.retry, deps.random));
-    log(`${req.what}: ${lastProblem}; retry ${attempt} of ${config.retry.attempts - 1} in ${(delay / 1000).toFixed(1)} s`);
+    log(
+      `${req.what}: ${lastProblem}; retry ${attempt} of ${config.retry.attempts - 1} in ${(delay / 1000).toFixed(1)} s`,
+    );
     await deps.sleep(delay);
   }
 }
@@ -108,13 +130,19 @@ async function readAnswer(res: HttpResponse): Promise<HttpAnswer> {
   }
   const err = (json as { error?: { code?: unknown; message?: unknown } } | null)?.error;
   if (err && typeof err.message === "string") {
-    return { status: res.status, json, message: err.message, code: typeof err.code === "string" ? err.code : undefined };
+    return {
+      status: res.status,
+      json,
+      message: err.message,
+      code: typeof err.code === "string" ? err.code : undefined,
+    };
   }
   return { status: res.status, json, message: json === null ? text.slice(0, 200).trim() : "" };
 }
 
 function describeNetworkError(e: Error, config: AgentConfig): string {
-  if (e.name === "TimeoutError" || e.name === "AbortError") return `no answer within ${config.timeoutMs / 1000} s`;
+  if (e.name === "TimeoutError" || e.name === "AbortError")
+    return `no answer within ${config.timeoutMs / 1000} s`;
   const cause = (e as { cause?: { code?: string; message?: string } }).cause;
   const detail = cause?.code ?? cause?.message ?? e.message;
   return `cannot reach ${config.workerUrl} (${detail})`;

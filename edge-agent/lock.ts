@@ -4,6 +4,7 @@
  * now belong to anything), is stale: it is moved aside and taken over.
  */
 import { dirname } from "node:path";
+import type { FileHandle } from "node:fs/promises";
 import type { Deps } from "./deps";
 
 export interface LockHolder {
@@ -11,7 +12,9 @@ export interface LockHolder {
   since: number;
 }
 
-export type LockResult = { ok: true; release(): Promise<void> } | { ok: false; holder: LockHolder | null };
+export type LockResult =
+  | { ok: true; release(): Promise<void> }
+  | { ok: false; holder: LockHolder | null };
 
 /** A lock file with no readable owner is treated as stale once it is this old (a writer died mid-write). */
 const UNREADABLE_LOCK_GRACE_MS = 60_000;
@@ -28,7 +31,9 @@ export async function acquireLock(deps: Deps, path: string): Promise<LockResult>
     const holder = parseHolder(seen.text);
     // Taken before the last boot: whatever now runs under that pid is not an agent of ours.
     const bootedAt = deps.now() - deps.host().uptime * 1000;
-    const stale = holder ? holder.since < bootedAt || !deps.isAlive(holder.pid) : deps.now() - seen.mtimeMs > UNREADABLE_LOCK_GRACE_MS;
+    const stale = holder
+      ? holder.since < bootedAt || !deps.isAlive(holder.pid)
+      : deps.now() - seen.mtimeMs > UNREADABLE_LOCK_GRACE_MS;
     if (!stale) return { ok: false, holder };
     if (!(await moveAsideIfUnchanged(deps, path, seen.text))) return { ok: false, holder: null };
   }
@@ -36,7 +41,7 @@ export async function acquireLock(deps: Deps, path: string): Promise<LockResult>
 }
 
 async function createExclusive(deps: Deps, path: string, text: string): Promise<boolean> {
-  let fh;
+  let fh: FileHandle;
   try {
     fh = await deps.fs.open(path, "wx", 0o644);
   } catch (e) {
@@ -52,7 +57,10 @@ async function createExclusive(deps: Deps, path: string, text: string): Promise<
   return true;
 }
 
-async function readLock(deps: Deps, path: string): Promise<{ text: string; mtimeMs: number } | null> {
+async function readLock(
+  deps: Deps,
+  path: string,
+): Promise<{ text: string; mtimeMs: number } | null> {
   try {
     const st = await deps.fs.stat(path);
     return { text: await deps.fs.readFile(path, "utf8"), mtimeMs: st.mtimeMs };
@@ -65,7 +73,9 @@ async function readLock(deps: Deps, path: string): Promise<{ text: string; mtime
 function parseHolder(text: string): LockHolder | null {
   try {
     const h = JSON.parse(text) as LockHolder;
-    return Number.isInteger(h.pid) && h.pid > 0 ? { pid: h.pid, since: Number(h.since) || 0 } : null;
+    return Number.isInteger(h.pid) && h.pid > 0
+      ? { pid: h.pid, since: Number(h.since) || 0 }
+      : null;
   } catch {
     return null;
   }

@@ -32,24 +32,28 @@ export const nodeFetch: HttpFetch = (url, init) => {
   return new Promise((resolve, reject) => {
     const headers: Record<string, string | number> = { ...init.headers };
     if (init.body !== undefined) headers["content-length"] = Buffer.byteLength(init.body);
-    const req = client.request(target, { method: init.method, headers, signal: init.signal }, (res) => {
-      const parts: Buffer[] = [];
-      res.on("data", (d: Buffer) => parts.push(d));
-      res.on("error", (e) => reject(asFetchError(e)));
-      res.on("end", () => {
-        const body = Buffer.concat(parts).toString("utf8");
-        resolve({
-          status: res.statusCode ?? 0,
-          headers: {
-            get: (name) => {
-              const v = res.headers[name.toLowerCase()];
-              return v === undefined ? null : Array.isArray(v) ? v.join(", ") : v;
+    const req = client.request(
+      target,
+      { method: init.method, headers, signal: init.signal },
+      (res) => {
+        const parts: Buffer[] = [];
+        res.on("data", (d: Buffer) => parts.push(d));
+        res.on("error", (e) => reject(asFetchError(e)));
+        res.on("end", () => {
+          const body = Buffer.concat(parts).toString("utf8");
+          resolve({
+            status: res.statusCode ?? 0,
+            headers: {
+              get: (name) => {
+                const v = res.headers[name.toLowerCase()];
+                return v === undefined ? null : Array.isArray(v) ? v.join(", ") : v;
+              },
             },
-          },
-          text: async () => body,
+            text: async () => body,
+          });
         });
-      });
-    });
+      },
+    );
     req.on("error", (e) => reject(asFetchError(e)));
     req.end(init.body);
   });

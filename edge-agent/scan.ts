@@ -44,7 +44,10 @@ export async function scan(deps: Deps, config: AgentConfig, state: AgentState): 
     } catch (e) {
       // A rotated sibling that vanished meanwhile (logrotate removed or compressed it) is no problem.
       if (!c.live && (e as NodeJS.ErrnoException).code === "ENOENT") continue;
-      const hint = (e as NodeJS.ErrnoException).code === "EACCES" ? " (is the agent's user in the log's group, e.g. adm?)" : "";
+      const hint =
+        (e as NodeJS.ErrnoException).code === "EACCES"
+          ? " (is the agent's user in the log's group, e.g. adm?)"
+          : "";
       unreadable.push({ path: c.path, error: describeError(e) + hint });
       continue;
     }
@@ -74,9 +77,15 @@ export async function scan(deps: Deps, config: AgentConfig, state: AgentState): 
     files.sort((a, b) => Number(a.gz) - Number(b.gz) || b.size - a.size);
     const [file, ...twins] = files;
     const known = sourceId in state.sources;
-    const wanted = known || files.some((f) => f.live) || file.spec.backfill || file.mtimeMs >= state.installedAt;
+    const wanted =
+      known || files.some((f) => f.live) || file.spec.backfill || file.mtimeMs >= state.installedAt;
     if (wanted) sources.push({ sourceId, file, twins });
-    else for (const f of files) ignored.push({ file: f, reason: "rotated before the agent's first run (set backfill to ship it)" });
+    else
+      for (const f of files)
+        ignored.push({
+          file: f,
+          reason: "rotated before the agent's first run (set backfill to ship it)",
+        });
   }
   sources.sort((a, b) => a.file.mtimeMs - b.file.mtimeMs);
 

@@ -12,8 +12,22 @@ import { EXIT } from "./exit-codes";
 import { WorkerUnavailable } from "./http";
 import { scan, type ScannedSource } from "./scan";
 import { openReader, sameIdentity, SourceReadError, type ByteReader } from "./source-file";
-import { FORGET_AFTER_MS, loadState, ownFile, saveState, type AgentState, type SourceState } from "./state";
-import { endRun, heldChunks, openRun, postChunk, WorkerRefusal, type Session } from "./worker-client";
+import {
+  FORGET_AFTER_MS,
+  loadState,
+  ownFile,
+  saveState,
+  type AgentState,
+  type SourceState,
+} from "./state";
+import {
+  endRun,
+  heldChunks,
+  openRun,
+  postChunk,
+  WorkerRefusal,
+  type Session,
+} from "./worker-client";
 
 /** The worker's default limit; used when the worker is not asked (--dry-run). */
 export const DEFAULT_CHUNK_BYTES = 10 * 1024 * 1024;
@@ -43,7 +57,8 @@ export async function ship(ctx: Context): Promise<void> {
   if (!loaded) await shipper.persist();
   const found = await scan(deps, config, state);
   for (const m of found.missing) ctx.problems.add(EXIT.unreadable, `no file matches ${m}`);
-  for (const u of found.unreadable) ctx.problems.add(EXIT.unreadable, `cannot read ${u.path}: ${u.error}`);
+  for (const u of found.unreadable)
+    ctx.problems.add(EXIT.unreadable, `cannot read ${u.path}: ${u.error}`);
   for (const i of found.ignored) ctx.info(`${i.file.path}: left alone, ${i.reason}`);
   const shipAll = async () => {
     for (const s of found.sources) {
@@ -51,9 +66,18 @@ export async function ship(ctx: Context): Promise<void> {
         await shipper.source(s);
       } catch (e) {
         // One file's trouble stops that file only.
-        if (e instanceof WorkerRefusal && e.exit === EXIT.refused) ctx.problems.add(EXIT.refused, e.message);
-        else if (e instanceof SourceReadError || e instanceof LineTooLong || e instanceof SourceShrank || isFsError(e)) {
-          ctx.problems.add(EXIT.unreadable, `cannot ship ${s.file.path}: ${e instanceof Error && !isFsError(e) ? e.message : describeError(e)}`);
+        if (e instanceof WorkerRefusal && e.exit === EXIT.refused)
+          ctx.problems.add(EXIT.refused, e.message);
+        else if (
+          e instanceof SourceReadError ||
+          e instanceof LineTooLong ||
+          e instanceof SourceShrank ||
+          isFsError(e)
+        ) {
+          ctx.problems.add(
+            EXIT.unreadable,
+            `cannot ship ${s.file.path}: ${e instanceof Error && !isFsError(e) ? e.message : describeError(e)}`,
+          );
         } else throw e;
       }
     }
@@ -70,12 +94,15 @@ export async function ship(ctx: Context): Promise<void> {
   } catch (e) {
     // The worker's trouble stops the whole run; the checkpoints stay where the last 2xx put them.
     if (e instanceof WorkerRefusal) ctx.problems.add(e.exit, e.message);
-    else if (e instanceof WorkerUnavailable) ctx.problems.add(EXIT.unavailable, `${e.message}; nothing was lost, the next run resumes`);
+    else if (e instanceof WorkerUnavailable)
+      ctx.problems.add(EXIT.unavailable, `${e.message}; nothing was lost, the next run resumes`);
     else throw e;
   }
 }
 
-const isFsError = (e: unknown) => typeof (e as NodeJS.ErrnoException)?.code === "string" && typeof (e as NodeJS.ErrnoException).syscall === "string";
+const isFsError = (e: unknown) =>
+  typeof (e as NodeJS.ErrnoException)?.code === "string" &&
+  typeof (e as NodeJS.ErrnoException).syscall === "string";
 
 class Shipper {
   private session: Session | null = null;
@@ -95,7 +122,10 @@ class Shipper {
 
   async persist(): Promise<void> {
     const { deps, config } = this.ctx;
-    if (!this.ctx.dryRun) await ownFile(`cannot write the state file ${config.stateFile}`, () => saveState(deps, config.stateFile, this.state));
+    if (!this.ctx.dryRun)
+      await ownFile(`cannot write the state file ${config.stateFile}`, () =>
+        saveState(deps, config.stateFile, this.state),
+      );
   }
 
   async source(s: ScannedSource): Promise<void> {
@@ -105,12 +135,22 @@ class Shipper {
     const known = this.state.sources[sourceId];
     if (known && !file.gz && file.size < known.offset) {
       if (file.dev === known.dev && file.ino === known.ino) {
-        throw new SourceReadError(`it is now ${file.size} bytes, shorter than the ${known.offset} already shipped, yet its first line is unchanged (truncated and rewritten with the very same first line?); move it away if its content is new`);
+        throw new SourceReadError(
+          `it is now ${file.size} bytes, shorter than the ${known.offset} already shipped, yet its first line is unchanged (truncated and rewritten with the very same first line?); move it away if its content is new`,
+        );
       }
-      ctx.info(`${file.path}: a shorter copy of ${known.path} (still being copied?), left for a later run`);
+      ctx.info(
+        `${file.path}: a shorter copy of ${known.path} (still being copied?), left for a later run`,
+      );
       return;
     }
-    const st: SourceState = known ?? { offset: 0, path: file.path, dev: file.dev, ino: file.ino, seenAt: now };
+    const st: SourceState = known ?? {
+      offset: 0,
+      path: file.path,
+      dev: file.dev,
+      ino: file.ino,
+      seenAt: now,
+    };
     Object.assign(st, { path: file.path, dev: file.dev, ino: file.ino, seenAt: now });
     if (!ctx.dryRun) this.state.sources[sourceId] = st;
     if (st.final || (!file.gz && file.size === st.offset && !st.inflight)) return;
@@ -123,7 +163,8 @@ class Shipper {
     } catch (e) {
       // Refused as overlapping what the worker holds: the state is behind it (restored from an old
       // backup?). Skip what it holds, if the file has the very same bytes, once, and go on.
-      if (!(e instanceof WorkerRefusal && e.status === 409) || !(await this.skipHeld(s, st))) throw e;
+      if (!(e instanceof WorkerRefusal && e.status === 409) || !(await this.skipHeld(s, st)))
+        throw e;
       await this.shipFrom(s, st, size);
     }
   }
@@ -132,7 +173,9 @@ class Shipper {
   private async shipFrom(s: ScannedSource, st: SourceState, size: number): Promise<void> {
     const { ctx } = this;
     const { file, sourceId } = s;
-    ctx.info(`${file.path} [${shortId(sourceId)}]: from byte ${st.offset}${file.gz ? " (gzip, decompressed offsets)" : ` of ${file.size}`}`);
+    ctx.info(
+      `${file.path} [${shortId(sourceId)}]: from byte ${st.offset}${file.gz ? " (gzip, decompressed offsets)" : ` of ${file.size}`}`,
+    );
     const reader = openReader(file, st.offset);
     try {
       const chunks = gzipChunks(reader, st.offset, size, st.inflight?.end);
@@ -141,12 +184,17 @@ class Shipper {
       for (let r = await chunks.next(); ; r = await chunks.next()) {
         if (r.done) {
           if (file.gz && !ctx.dryRun) st.final = true;
-          if (r.value.trailing > 0) ctx.info(`${file.path}: ${r.value.trailing} bytes after the last newline ${file.gz ? "ignored (the file is finished)" : "wait for the rest of their line"}`);
+          if (r.value.trailing > 0)
+            ctx.info(
+              `${file.path}: ${r.value.trailing} bytes after the last newline ${file.gz ? "ignored (the file is finished)" : "wait for the rest of their line"}`,
+            );
           return;
         }
         // A copytruncate between opening and now would mix two contents under one source: stop here.
         if (!(await sameIdentity(file))) {
-          ctx.info(`${file.path}: truncated while being read (copytruncate); its new content goes in the next run`);
+          ctx.info(
+            `${file.path}: truncated while being read (copytruncate); its new content goes in the next run`,
+          );
           return;
         }
         await this.send(s, st, r.value);
@@ -176,7 +224,9 @@ class Shipper {
       reader.close();
     }
     if (pos === st.offset) return false;
-    ctx.info(`${s.file.path}: the worker already holds bytes [${st.offset}, ${pos}) of it, the same as the file's: resuming after them`);
+    ctx.info(
+      `${s.file.path}: the worker already holds bytes [${st.offset}, ${pos}) of it, the same as the file's: resuming after them`,
+    );
     st.offset = pos;
     delete st.inflight;
     await this.persist();
@@ -187,18 +237,33 @@ class Shipper {
   private async send(s: ScannedSource, st: SourceState, chunk: GzipChunk): Promise<void> {
     const { ctx } = this;
     const raw = chunk.end - chunk.start;
-    if (st.inflight !== undefined && chunk.start === st.offset && chunk.end === st.inflight.end && chunk.rawSha256 !== st.inflight.sha256) {
-      throw new SourceReadError(`bytes [${chunk.start}, ${chunk.end}) are not those sent before the previous run stopped: the file was changed in place`);
+    if (
+      st.inflight !== undefined &&
+      chunk.start === st.offset &&
+      chunk.end === st.inflight.end &&
+      chunk.rawSha256 !== st.inflight.sha256
+    ) {
+      throw new SourceReadError(
+        `bytes [${chunk.start}, ${chunk.end}) are not those sent before the previous run stopped: the file was changed in place`,
+      );
     }
     if (ctx.dryRun) {
-      ctx.info(`would send ${s.file.path} [${chunk.start}, ${chunk.end}): ${formatBytes(raw)}, gzip ${formatBytes(chunk.body.length)}`);
+      ctx.info(
+        `would send ${s.file.path} [${chunk.start}, ${chunk.end}): ${formatBytes(raw)}, gzip ${formatBytes(chunk.body.length)}`,
+      );
       return;
     }
     st.inflight = { end: chunk.end, sha256: chunk.rawSha256 };
     await this.persist();
     const receipt = await postChunk(ctx, {
-      sourceId: s.sourceId, start: chunk.start, end: chunk.end, format: s.file.spec.format, runId: this.session!.runId,
-      body: chunk.body, bodySha256: sha256(chunk.body), path: s.file.path,
+      sourceId: s.sourceId,
+      start: chunk.start,
+      end: chunk.end,
+      format: s.file.spec.format,
+      runId: this.session!.runId,
+      body: chunk.body,
+      bodySha256: sha256(chunk.body),
+      path: s.file.path,
     });
     st.offset = chunk.end;
     delete st.inflight;
@@ -208,7 +273,9 @@ class Shipper {
     this.lines += receipt.lines ?? 0;
     this.rejected += receipt.rejected ?? 0;
     if (receipt.lines > 0 && receipt.rejected === receipt.lines) {
-      ctx.deps.stderr(`vigie-agent: warning: the worker rejected every line of ${s.file.path} [${chunk.start}, ${chunk.end}); is its format right (${s.file.spec.format ?? "the site's format"})?\n`);
+      ctx.deps.stderr(
+        `vigie-agent: warning: the worker rejected every line of ${s.file.path} [${chunk.start}, ${chunk.end}); is its format right (${s.file.spec.format ?? "the site's format"})?\n`,
+      );
     }
   }
 
@@ -218,7 +285,9 @@ class Shipper {
     if (this.ctx.dryRun) return wanted;
     if (!this.session) {
       this.session = await openRun(this.ctx);
-      this.ctx.info(`upload run ${this.session.runId}; the worker takes chunks of up to ${formatBytes(this.session.maxChunkBytes)}`);
+      this.ctx.info(
+        `upload run ${this.session.runId}; the worker takes chunks of up to ${formatBytes(this.session.maxChunkBytes)}`,
+      );
     }
     // A chunk's gzip must fit the worker's limit too, even for bytes that do not compress.
     return Math.min(wanted, rawLimitFor(this.session.maxChunkBytes));
@@ -230,7 +299,10 @@ class Shipper {
     if (!this.ctx.verbose || now - this.lastProgress < PROGRESS_EVERY_MS) return;
     this.lastProgress = now;
     const rate = done / Math.max(0.001, (now - started) / 1000);
-    const of = total === null ? "" : ` of ${formatBytes(total)} (${Math.floor((100 * done) / Math.max(1, total))}%)`;
+    const of =
+      total === null
+        ? ""
+        : ` of ${formatBytes(total)} (${Math.floor((100 * done) / Math.max(1, total))}%)`;
     this.ctx.info(`  ${path}: ${formatBytes(done)}${of}, ${formatBytes(rate)}/s`);
   }
 
@@ -245,8 +317,11 @@ class Shipper {
         ctx.info(`could not close upload run ${this.session.runId}: ${e.message}`);
       }
     }
-    if (this.chunks === 0) return ctx.info(ctx.dryRun ? "dry run: nothing sent" : "nothing new to ship");
+    if (this.chunks === 0)
+      return ctx.info(ctx.dryRun ? "dry run: nothing sent" : "nothing new to ship");
     const s = Math.max(0.001, (ctx.deps.now() - this.t0) / 1000);
-    ctx.info(`shipped ${formatBytes(this.bytes)} in ${this.chunks} chunks in ${s.toFixed(1)} s (${formatBytes(this.bytes / s)}/s): ${this.lines} lines, ${this.rejected} rejected`);
+    ctx.info(
+      `shipped ${formatBytes(this.bytes)} in ${this.chunks} chunks in ${s.toFixed(1)} s (${formatBytes(this.bytes / s)}/s): ${this.lines} lines, ${this.rejected} rejected`,
+    );
   }
 }

@@ -48,16 +48,30 @@ export function sourceIdOf(firstLine: Uint8Array): string {
   return `fl1-${createHash("sha256").update(firstLine).digest("hex").slice(0, 32)}`;
 }
 
-export async function openSourceFile(open: (p: string) => Promise<FileHandle>, c: Candidate): Promise<OpenedFile> {
+export async function openSourceFile(
+  open: (p: string) => Promise<FileHandle>,
+  c: Candidate,
+): Promise<OpenedFile> {
   const fh = await open(c.path);
   try {
     const st = await fh.stat();
-    if (!st.isFile()) throw Object.assign(new Error(`${c.path} is not a regular file`), { code: "ENOTFILE" });
+    if (!st.isFile())
+      throw Object.assign(new Error(`${c.path} is not a regular file`), { code: "ENOTFILE" });
     const head = Buffer.alloc(Math.min(st.size, IDENTITY_MAX_BYTES));
     const { bytesRead } = await fh.read(head, 0, head.length, 0);
     const gz = bytesRead >= 2 && head[0] === 0x1f && head[1] === 0x8b;
     const id = gz ? await gzipIdentity(fh) : identityOf(head.subarray(0, bytesRead), st.size);
-    return { ...c, fh, dev: st.dev, ino: st.ino, size: st.size, mtimeMs: st.mtimeMs, gz, sourceId: id?.sourceId ?? null, identityBytes: id?.bytes ?? 0 };
+    return {
+      ...c,
+      fh,
+      dev: st.dev,
+      ino: st.ino,
+      size: st.size,
+      mtimeMs: st.mtimeMs,
+      gz,
+      sourceId: id?.sourceId ?? null,
+      identityBytes: id?.bytes ?? 0,
+    };
   } catch (e) {
     await fh.close();
     throw e;
@@ -65,9 +79,17 @@ export async function openSourceFile(open: (p: string) => Promise<FileHandle>, c
 }
 
 /** The identity of a file from its first bytes; null while it has no whole first line. */
-function identityOf(head: Uint8Array, fileSize: number): { sourceId: string; bytes: number } | null {
+function identityOf(
+  head: Uint8Array,
+  fileSize: number,
+): { sourceId: string; bytes: number } | null {
   const nl = head.indexOf(10);
-  const bytes = nl >= 0 ? nl + 1 : head.length >= IDENTITY_MAX_BYTES && fileSize >= IDENTITY_MAX_BYTES ? IDENTITY_MAX_BYTES : 0;
+  const bytes =
+    nl >= 0
+      ? nl + 1
+      : head.length >= IDENTITY_MAX_BYTES && fileSize >= IDENTITY_MAX_BYTES
+        ? IDENTITY_MAX_BYTES
+        : 0;
   return bytes === 0 ? null : { sourceId: sourceIdOf(head.subarray(0, bytes)), bytes };
 }
 
@@ -144,7 +166,10 @@ function gzipReader(fh: FileHandle, skip: number): ByteReader {
           throw new SourceReadError(`gzip data is corrupt or truncated (${(e as Error).message})`);
         }
         if (r.done) {
-          if (toSkip > 0) throw new SourceReadError(`decompresses to ${skip - toSkip} bytes, fewer than the ${skip} already shipped`);
+          if (toSkip > 0)
+            throw new SourceReadError(
+              `decompresses to ${skip - toSkip} bytes, fewer than the ${skip} already shipped`,
+            );
           return 0;
         }
         pending = r.value;

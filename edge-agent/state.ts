@@ -10,6 +10,7 @@
  */
 import { dirname } from "node:path";
 import { describeError } from "./context";
+import type { FileHandle } from "node:fs/promises";
 import type { Deps } from "./deps";
 
 export interface SourceState {
@@ -47,7 +48,8 @@ export async function ownFile<T>(what: string, f: () => Promise<T>): Promise<T> 
     return await f();
   } catch (e) {
     const err = e as NodeJS.ErrnoException;
-    if (typeof err?.code === "string" && typeof err.syscall === "string") throw new StateError(`${what}: ${describeError(e)}`);
+    if (typeof err?.code === "string" && typeof err.syscall === "string")
+      throw new StateError(`${what}: ${describeError(e)}`);
     throw e;
   }
 }
@@ -61,9 +63,16 @@ export async function loadState(deps: Deps, path: string): Promise<AgentState | 
   try {
     s = JSON.parse(text) as AgentState;
   } catch (e) {
-    throw new StateError(`state file ${path} is not valid JSON (${(e as Error).message}); restore it or move it away (the agent would then re-send files from their start)`);
+    throw new StateError(
+      `state file ${path} is not valid JSON (${(e as Error).message}); restore it or move it away (the agent would then re-send files from their start)`,
+    );
   }
-  if (s?.version !== 1 || typeof s.installedAt !== "number" || typeof s.sources !== "object" || s.sources === null) {
+  if (
+    s?.version !== 1 ||
+    typeof s.installedAt !== "number" ||
+    typeof s.sources !== "object" ||
+    s.sources === null
+  ) {
     throw new StateError(`state file ${path} is not a vigie-agent state (version 1)`);
   }
   return s;
@@ -98,12 +107,17 @@ export async function writeAtomic(deps: Deps, path: string, text: string): Promi
 
 /** Makes a rename durable. Some filesystems refuse to fsync a directory: then the rename is as durable as they allow. */
 async function syncDirectory(deps: Deps, dir: string): Promise<void> {
-  let fh;
+  let fh: FileHandle | undefined;
   try {
     fh = await deps.fs.open(dir, "r");
     await fh.sync();
   } catch (e) {
-    if (!["EISDIR", "EINVAL", "EPERM", "EACCES", "EBADF"].includes((e as NodeJS.ErrnoException).code ?? "")) throw e;
+    if (
+      !["EISDIR", "EINVAL", "EPERM", "EACCES", "EBADF"].includes(
+        (e as NodeJS.ErrnoException).code ?? "",
+      )
+    )
+      throw e;
   } finally {
     await fh?.close();
   }

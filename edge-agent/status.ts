@@ -22,7 +22,11 @@ export interface FileStatus {
 
 export async function status(ctx: Context, json: boolean): Promise<void> {
   const { deps, config } = ctx;
-  const state = (await loadState(deps, config.stateFile)) ?? { version: 1 as const, installedAt: deps.now(), sources: {} };
+  const state = (await loadState(deps, config.stateFile)) ?? {
+    version: 1 as const,
+    installedAt: deps.now(),
+    sources: {},
+  };
   const found = await scan(deps, config, state);
   const rows: FileStatus[] = [];
   try {
@@ -36,30 +40,54 @@ export async function status(ctx: Context, json: boolean): Promise<void> {
       };
       const inflight = st?.inflight ? `; [${st.offset}, ${st.inflight.end}) in flight` : "";
       rows.push(await row(s.file, (st ? (st.final ? "done" : "following") : "new") + inflight));
-      for (const t of s.twins) rows.push({ ...(await row(t, `same source as ${s.file.path}`)), pending: 0 });
+      for (const t of s.twins)
+        rows.push({ ...(await row(t, `same source as ${s.file.path}`)), pending: 0 });
     }
     for (const { file: f, reason } of found.ignored) {
-      rows.push({ path: f.path, source: f.sourceId, gz: f.gz, size: f.gz ? await gzipStatedSize(f) : f.size, shipped: 0, pending: 0, note: reason });
+      rows.push({
+        path: f.path,
+        source: f.sourceId,
+        gz: f.gz,
+        size: f.gz ? await gzipStatedSize(f) : f.size,
+        shipped: 0,
+        pending: 0,
+        note: reason,
+      });
     }
   } finally {
     await found.close();
   }
-  for (const u of found.unreadable) ctx.problems.add(EXIT.unreadable, `cannot read ${u.path}: ${u.error}`);
+  for (const u of found.unreadable)
+    ctx.problems.add(EXIT.unreadable, `cannot read ${u.path}: ${u.error}`);
   for (const m of found.missing) ctx.problems.add(EXIT.unreadable, `no file matches ${m}`);
 
   const pending = rows.reduce((n, r) => n + (r.pending ?? 0), 0);
   if (json) {
-    deps.stdout(`${JSON.stringify({ site: config.site, stateFile: config.stateFile, pending, files: rows })}\n`);
+    deps.stdout(
+      `${JSON.stringify({ site: config.site, stateFile: config.stateFile, pending, files: rows })}\n`,
+    );
     return;
   }
   const table = [["FILE", "SOURCE", "SIZE", "SHIPPED", "PENDING", ""]];
   for (const r of rows) {
     table.push([
-      r.path, r.source ? shortId(r.source) : "-", r.size === null ? "?" : `${r.gz ? "~" : ""}${formatBytes(r.size)}`,
-      formatBytes(r.shipped), r.pending === null ? "?" : formatBytes(r.pending), r.note,
+      r.path,
+      r.source ? shortId(r.source) : "-",
+      r.size === null ? "?" : `${r.gz ? "~" : ""}${formatBytes(r.size)}`,
+      formatBytes(r.shipped),
+      r.pending === null ? "?" : formatBytes(r.pending),
+      r.note,
     ]);
   }
   const widths = table[0].map((_, i) => Math.max(...table.map((row) => row[i].length)));
-  for (const row of table) deps.stdout(`${row.map((c, i) => c.padEnd(widths[i])).join("  ").trimEnd()}\n`);
-  deps.stdout(`pending: ${formatBytes(pending)} (site ${config.site}, state ${config.stateFile})\n`);
+  for (const row of table)
+    deps.stdout(
+      `${row
+        .map((c, i) => c.padEnd(widths[i]))
+        .join("  ")
+        .trimEnd()}\n`,
+    );
+  deps.stdout(
+    `pending: ${formatBytes(pending)} (site ${config.site}, state ${config.stateFile})\n`,
+  );
 }

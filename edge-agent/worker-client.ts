@@ -11,7 +11,11 @@ import { request, type HttpAnswer, type HttpRequest } from "./http";
 export class WorkerRefusal extends Error {
   override name = "WorkerRefusal";
   /** The HTTP status of the refusal, when there was one. */
-  constructor(readonly exit: ExitCode, message: string, readonly status?: number) {
+  constructor(
+    readonly exit: ExitCode,
+    message: string,
+    readonly status?: number,
+  ) {
     super(message);
   }
 }
@@ -51,15 +55,28 @@ async function call(ctx: Context, req: Omit<HttpRequest, "token">): Promise<Http
 export function refusal(ctx: Context, answer: HttpAnswer, what: string): WorkerRefusal {
   const detail = `${answer.status}${answer.code ? ` ${answer.code}` : ""}: ${answer.message || "(no message)"}`;
   if (answer.status === 401 || answer.status === 403) {
-    return new WorkerRefusal(EXIT.auth, `${what}: the worker refused the agent token for site "${ctx.config.site}" (${detail}). Check "token" in the config file or VIGIE_TOKEN; nothing was lost, the next run resumes.`);
+    return new WorkerRefusal(
+      EXIT.auth,
+      `${what}: the worker refused the agent token for site "${ctx.config.site}" (${detail}). Check "token" in the config file or VIGIE_TOKEN; nothing was lost, the next run resumes.`,
+    );
   }
   if (answer.status === 404) {
-    return new WorkerRefusal(EXIT.auth, `${what}: ${detail}. Check "site" and "workerUrl" in the config file; nothing was lost.`);
+    return new WorkerRefusal(
+      EXIT.auth,
+      `${what}: ${detail}. Check "site" and "workerUrl" in the config file; nothing was lost.`,
+    );
   }
   if (answer.status === 409) {
-    return new WorkerRefusal(EXIT.refused, `${what}: the worker already holds other bytes of this source overlapping that range (${detail}), and they are not this file's bytes (the file was changed in place?). This file is stopped; the others go on.`, 409);
+    return new WorkerRefusal(
+      EXIT.refused,
+      `${what}: the worker already holds other bytes of this source overlapping that range (${detail}), and they are not this file's bytes (the file was changed in place?). This file is stopped; the others go on.`,
+      409,
+    );
   }
-  return new WorkerRefusal(EXIT.refused, `${what}: the worker refused it (${detail}). This file is stopped until someone looks; the others go on.`);
+  return new WorkerRefusal(
+    EXIT.refused,
+    `${what}: the worker refused it (${detail}). This file is stopped until someone looks; the others go on.`,
+  );
 }
 
 /** A chunk the worker holds: a byte range of a source and the sha-256 of its log bytes. */
@@ -70,14 +87,26 @@ export interface HeldChunk {
 }
 
 /** The chunks of a source the worker holds that end after `from`, in order (`GET /api/v1/chunks`, all its pages). */
-export async function heldChunks(ctx: Context, sourceId: string, from: number): Promise<HeldChunk[]> {
+export async function heldChunks(
+  ctx: Context,
+  sourceId: string,
+  from: number,
+): Promise<HeldChunk[]> {
   const out: HeldChunk[] = [];
   for (;;) {
     const what = "asking the worker which chunks it holds";
-    const answer = await call(ctx, { method: "GET", path: `/api/v1/chunks?${site(ctx)}&source=${encodeURIComponent(sourceId)}&from=${from}`, what });
+    const answer = await call(ctx, {
+      method: "GET",
+      path: `/api/v1/chunks?${site(ctx)}&source=${encodeURIComponent(sourceId)}&from=${from}`,
+      what,
+    });
     if (!ok(answer)) throw refusal(ctx, answer, what);
     const j = answer.json as { chunks?: HeldChunk[]; more?: boolean };
-    if (!Array.isArray(j?.chunks)) throw new WorkerRefusal(EXIT.refused, `${what}: unexpected answer ${JSON.stringify(answer.json)?.slice(0, 200)}`);
+    if (!Array.isArray(j?.chunks))
+      throw new WorkerRefusal(
+        EXIT.refused,
+        `${what}: unexpected answer ${JSON.stringify(answer.json)?.slice(0, 200)}`,
+      );
     out.push(...j.chunks);
     const next = j.chunks.length === 0 ? from : j.chunks[j.chunks.length - 1].end;
     // Every page must move on: a worker answering the same page again would loop forever.
@@ -87,17 +116,28 @@ export async function heldChunks(ctx: Context, sourceId: string, from: number): 
 }
 
 export async function openRun(ctx: Context): Promise<Session> {
-  const answer = await call(ctx, { method: "POST", path: `/api/v1/runs?${site(ctx)}`, what: "opening an upload run" });
+  const answer = await call(ctx, {
+    method: "POST",
+    path: `/api/v1/runs?${site(ctx)}`,
+    what: "opening an upload run",
+  });
   if (!ok(answer)) throw refusal(ctx, answer, "opening an upload run");
   const j = answer.json as Partial<Session>;
   if (!Number.isInteger(j?.runId) || !Number.isInteger(j?.maxChunkBytes)) {
-    throw new WorkerRefusal(EXIT.refused, `opening an upload run: unexpected answer ${JSON.stringify(answer.json)?.slice(0, 200)}`);
+    throw new WorkerRefusal(
+      EXIT.refused,
+      `opening an upload run: unexpected answer ${JSON.stringify(answer.json)?.slice(0, 200)}`,
+    );
   }
   return { runId: j.runId!, maxChunkBytes: j.maxChunkBytes! };
 }
 
 export async function endRun(ctx: Context, runId: number): Promise<void> {
-  await call(ctx, { method: "POST", path: `/api/v1/runs/${runId}/end?${site(ctx)}`, what: `closing upload run ${runId}` });
+  await call(ctx, {
+    method: "POST",
+    path: `/api/v1/runs/${runId}/end?${site(ctx)}`,
+    what: `closing upload run ${runId}`,
+  });
 }
 
 export async function postChunk(ctx: Context, u: ChunkUpload): Promise<ChunkReceipt> {

@@ -47,8 +47,10 @@ const HEADER_BYTES = 16;
 // outside 2000::/3: no client there has a country.
 const RESERVED = {
   // 224.0.0.0/3: multicast, then 240.0.0.0/4 reserved and the broadcast address.
-  v4: ("0.0.0.0/8 10.0.0.0/8 100.64.0.0/10 127.0.0.0/8 169.254.0.0/16 172.16.0.0/12 192.0.0.0/24 192.0.2.0/24 " +
-    "192.88.99.0/24 192.168.0.0/16 198.18.0.0/15 198.51.100.0/24 203.0.113.0/24 224.0.0.0/3").split(" "),
+  v4: (
+    "0.0.0.0/8 10.0.0.0/8 100.64.0.0/10 127.0.0.0/8 169.254.0.0/16 172.16.0.0/12 192.0.0.0/24 192.0.2.0/24 " +
+    "192.88.99.0/24 192.168.0.0/16 198.18.0.0/15 198.51.100.0/24 203.0.113.0/24 224.0.0.0/3"
+  ).split(" "),
   v6: "::/3 2001::/23 2001:db8::/32 2002::/16 3fff::/20 4000::/2 8000::/1".split(" "),
 };
 
@@ -60,7 +62,11 @@ const mtime = (path) => {
   }
 };
 
-const newestInput = Math.max(mtime(inputs.v4), mtime(inputs.v6), mtime(fileURLToPath(import.meta.url)));
+const newestInput = Math.max(
+  mtime(inputs.v4),
+  mtime(inputs.v6),
+  mtime(fileURLToPath(import.meta.url)),
+);
 if (mtime(inputs.v4) < 0 || mtime(inputs.v6) < 0) {
   console.error(`build-geo: missing ${pkg}; run npm install`);
   process.exit(1);
@@ -89,10 +95,15 @@ function readRows(path) {
 function reservedRow(cidr) {
   const [address, length] = cidr.split("/");
   const bits = address.includes(":") ? 128n : 32n;
-  const head = address.includes(":") ? address.split("::")[0].split(":").filter(Boolean) : address.split(".");
+  const head = address.includes(":")
+    ? address.split("::")[0].split(":").filter(Boolean)
+    : address.split(".");
   const width = bits === 128n ? 16n : 8n;
   let start = 0n;
-  for (let k = 0n; k < bits / width; k++) start = (start << width) | BigInt(k < head.length ? parseInt(head[Number(k)], bits === 128n ? 16 : 10) : 0);
+  for (let k = 0n; k < bits / width; k++)
+    start =
+      (start << width) |
+      BigInt(k < head.length ? parseInt(head[Number(k)], bits === 128n ? 16 : 10) : 0);
   const host = bits - BigInt(length);
   if (start & ((1n << host) - 1n)) throw new Error(`build-geo: ${cidr} is not a network address`);
   return { start, end: start + (1n << host) - 1n, cc: "", reserved: true };
@@ -104,7 +115,9 @@ function reservedRow(cidr) {
  * A sweep over the boundaries with a heap of the active rows, narrowest first: O(n log n).
  */
 function flatten(rows, limit) {
-  const byStart = rows.map((r, i) => ({ ...r, i, size: r.reserved ? -1n : r.end - r.start })).sort((x, y) => (x.start < y.start ? -1 : x.start > y.start ? 1 : x.i - y.i));
+  const byStart = rows
+    .map((r, i) => ({ ...r, i, size: r.reserved ? -1n : r.end - r.start }))
+    .sort((x, y) => (x.start < y.start ? -1 : x.start > y.start ? 1 : x.i - y.i));
   // Not a Set: V8 hashes a BigInt by its lowest 64 bits, all zero in IPv6 prefixes (quadratic).
   const all = [0n];
   for (const r of byStart) {
@@ -134,7 +147,8 @@ function toPrefix64(segments) {
   const BLOCK = 1n << 64n;
   const out = [];
   const emit = (start, cc) => {
-    if (out.length > 0 && out.at(-1).start >= start) throw new Error("toPrefix64: ranges out of order");
+    if (out.length > 0 && out.at(-1).start >= start)
+      throw new Error("toPrefix64: ranges out of order");
     if (out.length === 0 || out.at(-1).cc !== cc) out.push({ start, cc });
   };
   let pending = -1n; // the split /64 being tallied
@@ -158,12 +172,14 @@ function toPrefix64(segments) {
     const last = end / BLOCK;
     const fullFrom = start % BLOCK === 0n ? first : first + 1n;
     const fullTo = (end + 1n) % BLOCK === 0n ? last : last - 1n;
-    if (start % BLOCK !== 0n) add(first, cc, (first === last ? end + 1n : (first + 1n) * BLOCK) - start);
+    if (start % BLOCK !== 0n)
+      add(first, cc, (first === last ? end + 1n : (first + 1n) * BLOCK) - start);
     if (fullFrom <= fullTo) {
       flush();
       emit(fullFrom, cc);
     }
-    if ((end + 1n) % BLOCK !== 0n && (first !== last || start % BLOCK === 0n)) add(last, cc, end + 1n - last * BLOCK);
+    if ((end + 1n) % BLOCK !== 0n && (first !== last || start % BLOCK === 0n))
+      add(last, cc, end + 1n - last * BLOCK);
   }
   flush();
   return out;
@@ -223,7 +239,8 @@ if (codes.length > 255) throw new Error(`build-geo: ${codes.length} countries do
 const index = new Map([["", 0], ...codes.map((cc, i) => [cc, i + 1])]);
 const countryCount = codes.length + 1;
 
-const size = HEADER_BYTES + 4 * v4.length + 8 * v6.length + v4.length + v6.length + 2 * countryCount;
+const size =
+  HEADER_BYTES + 4 * v4.length + 8 * v6.length + v4.length + v6.length + 2 * countryCount;
 const buf = new ArrayBuffer(size);
 const view = new DataView(buf);
 const bytes = new Uint8Array(buf);

@@ -11,7 +11,11 @@ export const SCAN_LINES_WASM = join(core, "scan-lines.wasm");
 /** The binary of scan-lines.wat. */
 export async function assembleScanLines(): Promise<Uint8Array> {
   const wabt = await wabtInit();
-  const module = wabt.parseWat("scan-lines.wat", readFileSync(join(core, "scan-lines.wat"), "utf8"), { simd: true });
+  const module = wabt.parseWat(
+    "scan-lines.wat",
+    readFileSync(join(core, "scan-lines.wat"), "utf8"),
+    { simd: true },
+  );
   try {
     module.validate();
     return Uint8Array.from(module.toBinary({}).buffer);

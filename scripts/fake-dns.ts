@@ -17,10 +17,20 @@ createServer(async (req, res) => {
   const body = chunks.length ? Buffer.concat(chunks) : undefined;
   const headers = new Headers();
   for (const [k, v] of Object.entries(req.headers)) if (typeof v === "string") headers.set(k, v);
-  const request = new Request(`http://127.0.0.1:${port}${req.url}`, { method: req.method, headers, body: req.method === "GET" || req.method === "HEAD" ? undefined : body });
-  const answer = (await fakes.handle(request)) ?? new Response("not a fake API path\n", { status: 404 });
+  const request = new Request(`http://127.0.0.1:${port}${req.url}`, {
+    method: req.method,
+    headers,
+    body: req.method === "GET" || req.method === "HEAD" ? undefined : body,
+  });
+  const answer =
+    (await fakes.handle(request)) ?? new Response("not a fake API path\n", { status: 404 });
   if (req.url?.startsWith("/hook")) console.log(`webhook: ${body?.toString() ?? ""}`);
-  else if (!req.url?.startsWith("/__fake/")) console.log(`${req.method} ${req.url} → ${answer.status}`);
+  else if (!req.url?.startsWith("/__fake/"))
+    console.log(`${req.method} ${req.url} → ${answer.status}`);
   res.writeHead(answer.status, Object.fromEntries(answer.headers));
   res.end(Buffer.from(await answer.arrayBuffer()));
-}).listen(port, "127.0.0.1", () => console.log(`fake DNS APIs on http://127.0.0.1:${port} (Cloudflare /client/v4, Gandi /v5/livedns, webhook /hook)`));
+}).listen(port, "127.0.0.1", () =>
+  console.log(
+    `fake DNS APIs on http://127.0.0.1:${port} (Cloudflare /client/v4, Gandi /v5/livedns, webhook /hook)`,
+  ),
+);

@@ -17,7 +17,11 @@ export class SiteError extends Error {
 /** A wrangler run that exited non-zero; the message carries wrangler's own error text. */
 export class WranglerError extends Error {
   override name = "WranglerError";
-  constructor(readonly args: string[], readonly exitCode: number | string | null, readonly detail: string) {
+  constructor(
+    readonly args: string[],
+    readonly exitCode: number | string | null,
+    readonly detail: string,
+  ) {
     super(`wrangler ${describeArgs(args)} failed (exit ${exitCode}):\n${detail}`);
   }
 }
@@ -30,7 +34,10 @@ export type Privacy = (typeof PRIVACY)[number];
 /** The tokens a site row holds (node tokens belong to nodes). */
 export type SiteTokenKind = Extract<TokenKind, "agent" | "read">;
 export const SITE_TOKEN_KINDS: readonly SiteTokenKind[] = ["agent", "read"];
-const TOKEN_COLUMN: Record<SiteTokenKind, string> = { agent: "agent_token_hash", read: "read_token_hash" };
+const TOKEN_COLUMN: Record<SiteTokenKind, string> = {
+  agent: "agent_token_hash",
+  read: "read_token_hash",
+};
 
 /** Which D1: the local one (in wrangler's default state dir, or `persistTo`) or the deployed one. */
 export type D1Target = { remote: true } | { remote: false; persistTo?: string };
@@ -73,7 +80,14 @@ export interface NewSiteRow {
 
 /** Inserts a site; returns its id, or no row when the name is taken. */
 export function insertSiteSql(row: NewSiteRow): string {
-  const values = [row.name, row.agentTokenHash, row.readTokenHash, row.public, row.privacy, row.config].map(sqlValue);
+  const values = [
+    row.name,
+    row.agentTokenHash,
+    row.readTokenHash,
+    row.public,
+    row.privacy,
+    row.config,
+  ].map(sqlValue);
   return `INSERT INTO sites (name, agent_token_hash, read_token_hash, public, privacy, config) VALUES (${values.join(", ")}) ON CONFLICT (name) DO NOTHING RETURNING id`;
 }
 
@@ -90,7 +104,11 @@ export function listSitesSql(): string {
 
 const WRANGLER_BIN = createRequire(import.meta.url).resolve("wrangler/bin/wrangler.js");
 /** No telemetry, update check or `request.cf` download (DESIGN.md, toolchain facts). */
-const WRANGLER_ENV = { WRANGLER_SEND_METRICS: "false", WRANGLER_HIDE_BANNER: "true", CLOUDFLARE_CF_FETCH_ENABLED: "false" };
+const WRANGLER_ENV = {
+  WRANGLER_SEND_METRICS: "false",
+  WRANGLER_HIDE_BANNER: "true",
+  CLOUDFLARE_CF_FETCH_ENABLED: "false",
+};
 
 export function targetArgs(target: D1Target): string[] {
   if (target.remote) return ["--remote"];
@@ -140,12 +158,16 @@ export function wranglerFailure(stdout: string, stderr: string): string {
   } catch {
     // Not JSON: fall through to the text output.
   }
-  const plain = (s: string) => s.replace(/\x1b\[[0-9;]*m/g, "").trim();
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: strips terminal colour codes (ESC [ … m)
+  const plain = (s: string) => s.replace(/\u001b\[[0-9;]*m/g, "").trim();
   return plain(stderr) || plain(stdout).split("\n").slice(-20).join("\n") || "(no output)";
 }
 
 function describeArgs(args: string[]): string {
-  return args.map((a) => (a.length > 60 ? `${a.slice(0, 57)}…` : a)).map((a) => (/\s/.test(a) ? JSON.stringify(a) : a)).join(" ");
+  return args
+    .map((a) => (a.length > 60 ? `${a.slice(0, 57)}…` : a))
+    .map((a) => (/\s/.test(a) ? JSON.stringify(a) : a))
+    .join(" ");
 }
 
 export async function applyMigrations(target: D1Target, opts: WranglerOptions): Promise<void> {
@@ -156,14 +178,20 @@ export async function applyMigrations(target: D1Target, opts: WranglerOptions): 
  * Runs one statement with `--command` and returns its rows. Not `--file`: on the deployed database
  * a file goes through D1's import API, which returns no rows and takes the database offline meanwhile.
  */
-export async function d1Execute<Row>(sql: string, target: D1Target, opts: WranglerOptions): Promise<Row[]> {
+export async function d1Execute<Row>(
+  sql: string,
+  target: D1Target,
+  opts: WranglerOptions,
+): Promise<Row[]> {
   const args = ["d1", "execute", DATABASE, ...targetArgs(target), "--json", "--command", sql];
   let stdout: string;
   try {
     ({ stdout } = await runWrangler(args, { ...opts, echoStdout: false }));
   } catch (e) {
     if (e instanceof WranglerError && /no such table/.test(e.detail)) {
-      throw new SiteError(`${e.detail}\nThis database has no migrations applied yet: \`npm run site -- add NAME\` applies them.`);
+      throw new SiteError(
+        `${e.detail}\nThis database has no migrations applied yet: \`npm run site -- add NAME\` applies them.`,
+      );
     }
     throw e;
   }
@@ -175,7 +203,9 @@ export async function d1Execute<Row>(sql: string, target: D1Target, opts: Wrangl
 
 export function checkSiteName(name: string): void {
   if (!SITE_NAME.test(name)) {
-    throw new SiteError(`bad site name ${JSON.stringify(name)}: use 1 to 63 lowercase letters, digits or '-', not starting with '-'`);
+    throw new SiteError(
+      `bad site name ${JSON.stringify(name)}: use 1 to 63 lowercase letters, digits or '-', not starting with '-'`,
+    );
   }
 }
 
@@ -187,7 +217,8 @@ export async function loadUserConfig(path: string): Promise<UserConfig> {
   } catch (e) {
     throw new SiteError(`config ${path}: ${(e as Error).message}`);
   }
-  if (typeof user !== "object" || user === null || Array.isArray(user)) throw new SiteError(`config ${path}: must be a JSON object`);
+  if (typeof user !== "object" || user === null || Array.isArray(user))
+    throw new SiteError(`config ${path}: must be a JSON object`);
   const checked = resolveConfig(user as UserConfig);
   if (!checked.ok) throw new SiteError(`config ${path}:\n  ${checked.errors.join("\n  ")}`);
   return user as UserConfig;
@@ -223,7 +254,9 @@ export async function addSite(o: AddSiteOptions, opts: WranglerOptions): Promise
   await applyMigrations(o.target, opts);
   const rows = await d1Execute<{ id: number }>(sql, o.target, opts);
   if (rows.length === 0) {
-    throw new SiteError(`site "${o.name}" already exists; new tokens: npm run site -- token ${o.name} --kind agent|read`);
+    throw new SiteError(
+      `site "${o.name}" already exists; new tokens: npm run site -- token ${o.name} --kind agent|read`,
+    );
   }
   return { site: o.name, agentToken, readToken };
 }
@@ -237,7 +270,11 @@ export async function rotateToken(
 ): Promise<Record<string, string>> {
   checkSiteName(name);
   const token = newToken(kind);
-  const rows = await d1Execute<{ id: number }>(rotateTokenSql(name, kind, await hashToken(token)), target, opts);
+  const rows = await d1Execute<{ id: number }>(
+    rotateTokenSql(name, kind, await hashToken(token)),
+    target,
+    opts,
+  );
   if (rows.length === 0) throw new SiteError(`no site "${name}"`);
   return { site: name, [`${kind}Token`]: token };
 }
@@ -250,7 +287,12 @@ export interface SiteSummary {
 }
 
 export async function listSites(target: D1Target, opts: WranglerOptions): Promise<SiteSummary[]> {
-  const rows = await d1Execute<{ name: string; public: number; privacy: Privacy; created_at: number }>(listSitesSql(), target, opts);
+  const rows = await d1Execute<{
+    name: string;
+    public: number;
+    privacy: Privacy;
+    created_at: number;
+  }>(listSitesSql(), target, opts);
   return rows.map((r) => ({
     site: r.name,
     public: r.public === 1,
@@ -281,7 +323,13 @@ export function roleHolderSql(site: string, role: NodeRole): string {
 }
 
 /** Creates the node, or gives an existing one its role and a new token (the old token stops working). */
-export function upsertNodeSql(site: string, node: string, role: NodeRole, tokenHash: string, now: number): string {
+export function upsertNodeSql(
+  site: string,
+  node: string,
+  role: NodeRole,
+  tokenHash: string,
+  now: number,
+): string {
   return `INSERT INTO nodes (site_id, node, role, token_hash, created_at) SELECT id, ${sqlString(node)}, ${sqlString(role)}, ${sqlString(tokenHash)}, ${sqlValue(now)} FROM sites WHERE name = ${sqlString(site)} ON CONFLICT (site_id, node) DO UPDATE SET role = excluded.role, token_hash = excluded.token_hash RETURNING node`;
 }
 
@@ -290,27 +338,54 @@ export function upsertNodeSql(site: string, node: string, role: NodeRole, tokenH
  * before the watchdog existed), applies the migrations and runs it again. Saves a wrangler run in
  * the usual case.
  */
-async function executeMigrated<Row>(sql: string, target: D1Target, opts: WranglerOptions): Promise<Row[]> {
+async function executeMigrated<Row>(
+  sql: string,
+  target: D1Target,
+  opts: WranglerOptions,
+): Promise<Row[]> {
   try {
     return await d1Execute<Row>(sql, target, opts);
   } catch (e) {
-    if (!(e instanceof SiteError || e instanceof WranglerError) || !/no such (table|column)/.test(e.message)) throw e;
+    if (
+      !(e instanceof SiteError || e instanceof WranglerError) ||
+      !/no such (table|column)/.test(e.message)
+    )
+      throw e;
     await applyMigrations(target, opts);
     return d1Execute<Row>(sql, target, opts);
   }
 }
 
 /** Registers a node of the site with a fresh token (returned, never stored), applying pending migrations if need be. */
-export async function addNode(site: string, node: string, role: NodeRole, target: D1Target, opts: WranglerOptions): Promise<NewNode> {
+export async function addNode(
+  site: string,
+  node: string,
+  role: NodeRole,
+  target: D1Target,
+  opts: WranglerOptions,
+): Promise<NewNode> {
   checkSiteName(site);
-  if (!NODE_NAME.test(node)) throw new SiteError(`bad node name ${JSON.stringify(node)}: use 1 to 63 letters, digits, '.', '_' or '-'`);
-  const [found] = await executeMigrated<{ id: number; holder: string | null }>(roleHolderSql(site, role), target, opts);
+  if (!NODE_NAME.test(node))
+    throw new SiteError(
+      `bad node name ${JSON.stringify(node)}: use 1 to 63 letters, digits, '.', '_' or '-'`,
+    );
+  const [found] = await executeMigrated<{ id: number; holder: string | null }>(
+    roleHolderSql(site, role),
+    target,
+    opts,
+  );
   if (!found) throw new SiteError(`no site "${site}"`);
   if (found.holder !== null && found.holder !== node) {
-    throw new SiteError(`site "${site}" already has a ${role}: node "${found.holder}" (a site has one master and one standby)`);
+    throw new SiteError(
+      `site "${site}" already has a ${role}: node "${found.holder}" (a site has one master and one standby)`,
+    );
   }
   const nodeToken = newToken("node");
-  const rows = await d1Execute<{ node: string }>(upsertNodeSql(site, node, role, await hashToken(nodeToken), Date.now()), target, opts);
+  const rows = await d1Execute<{ node: string }>(
+    upsertNodeSql(site, node, role, await hashToken(nodeToken), Date.now()),
+    target,
+    opts,
+  );
   if (rows.length === 0) throw new SiteError(`no site "${site}"`);
   return { site, node, role, nodeToken };
 }
@@ -332,10 +407,24 @@ export interface WatchSettings {
   replicationMaxAge: number;
 }
 
-export const WATCH_DEFAULTS = { type: "A", lease: 180, failback: "manual", down: 3, up: 5, stable: 900, maxSwitches: 2, window: 21600, minUpdate: 300, replicationMaxAge: 86400 } as const;
+export const WATCH_DEFAULTS = {
+  type: "A",
+  lease: 180,
+  failback: "manual",
+  down: 3,
+  up: 5,
+  stable: 900,
+  maxSwitches: 2,
+  window: 21600,
+  minUpdate: 300,
+  replicationMaxAge: 86400,
+} as const;
 
 /** Integer settings and their bounds. */
-const WATCH_BOUNDS: Record<"lease" | "down" | "up" | "stable" | "maxSwitches" | "window" | "minUpdate" | "replicationMaxAge", [number, number, string]> = {
+const WATCH_BOUNDS: Record<
+  "lease" | "down" | "up" | "stable" | "maxSwitches" | "window" | "minUpdate" | "replicationMaxAge",
+  [number, number, string]
+> = {
   lease: [10, 86_400, "--lease (seconds)"],
   down: [2, 1000, "--down (ticks)"],
   up: [1, 1000, "--up (ticks)"],
@@ -346,27 +435,37 @@ const WATCH_BOUNDS: Record<"lease" | "down" | "up" | "stable" | "maxSwitches" | 
   replicationMaxAge: [60, 31_536_000, "--replication-max-age (seconds)"],
 };
 
-const DOMAIN = /^(?=.{1,253}$)([a-z0-9_]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$/;
+const DOMAIN =
+  /^(?=.{1,253}$)([a-z0-9_]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$/;
 
 /** Checks the settings; every problem is listed at once. Returns them normalised (names lowercase, no trailing dot). */
 export function checkWatch(w: WatchSettings): WatchSettings {
   const errors: string[] = [];
   const record = w.record.toLowerCase().replace(/\.$/, "");
   let zone = w.zone;
-  if (!(DNS_PROVIDERS as readonly string[]).includes(w.provider)) errors.push(`--provider must be one of ${DNS_PROVIDERS.join(", ")}`);
-  if (!(RECORD_TYPES as readonly string[]).includes(w.type)) errors.push(`--type must be A or AAAA`);
-  if (!(FAILBACK_MODES as readonly string[]).includes(w.failback)) errors.push(`--failback must be manual or auto`);
-  if (!DOMAIN.test(record)) errors.push(`--record ${JSON.stringify(w.record)} is not a fully qualified domain name`);
+  if (!(DNS_PROVIDERS as readonly string[]).includes(w.provider))
+    errors.push(`--provider must be one of ${DNS_PROVIDERS.join(", ")}`);
+  if (!(RECORD_TYPES as readonly string[]).includes(w.type))
+    errors.push(`--type must be A or AAAA`);
+  if (!(FAILBACK_MODES as readonly string[]).includes(w.failback))
+    errors.push(`--failback must be manual or auto`);
+  if (!DOMAIN.test(record))
+    errors.push(`--record ${JSON.stringify(w.record)} is not a fully qualified domain name`);
   if (w.provider === "gandi") {
     zone = zone.toLowerCase().replace(/\.$/, "");
-    if (!DOMAIN.test(zone)) errors.push(`--zone ${JSON.stringify(w.zone)} must be the domain for Gandi`);
-    else if (record !== zone && !record.endsWith(`.${zone}`)) errors.push(`--record ${record} is not inside the domain ${zone}`);
+    if (!DOMAIN.test(zone))
+      errors.push(`--zone ${JSON.stringify(w.zone)} must be the domain for Gandi`);
+    else if (record !== zone && !record.endsWith(`.${zone}`))
+      errors.push(`--record ${record} is not inside the domain ${zone}`);
   } else if (!/^[A-Za-z0-9_-]{1,64}$/.test(zone)) {
-    errors.push(`--zone ${JSON.stringify(w.zone)} must be Cloudflare's zone id (32 hex characters, on the zone's overview page)`);
+    errors.push(
+      `--zone ${JSON.stringify(w.zone)} must be Cloudflare's zone id (32 hex characters, on the zone's overview page)`,
+    );
   }
   for (const [key, [min, max, flag]] of Object.entries(WATCH_BOUNDS)) {
     const v = w[key as keyof typeof WATCH_BOUNDS];
-    if (!Number.isSafeInteger(v) || v < min || v > max) errors.push(`${flag} must be an integer from ${min} to ${max}`);
+    if (!Number.isSafeInteger(v) || v < min || v > max)
+      errors.push(`${flag} must be an integer from ${min} to ${max}`);
   }
   if (errors.length) throw new SiteError(`watch:\n  ${errors.join("\n  ")}`);
   return { ...w, zone, record };
@@ -381,9 +480,19 @@ export function checkWatch(w: WatchSettings): WatchSettings {
 export function watchSql(site: string, w: WatchSettings, now: number): string {
   const siteId = `(SELECT id FROM sites WHERE name = ${sqlString(site)})`;
   const cols = {
-    provider: w.provider, zone: w.zone, record: w.record, type: w.type, lease_seconds: w.lease, down_ticks: w.down, up_ticks: w.up,
-    failback: w.failback, stable_seconds: w.stable, max_switches: w.maxSwitches, switch_window_seconds: w.window,
-    min_update_seconds: w.minUpdate, replication_max_age_seconds: w.replicationMaxAge,
+    provider: w.provider,
+    zone: w.zone,
+    record: w.record,
+    type: w.type,
+    lease_seconds: w.lease,
+    down_ticks: w.down,
+    up_ticks: w.up,
+    failback: w.failback,
+    stable_seconds: w.stable,
+    max_switches: w.maxSwitches,
+    switch_window_seconds: w.window,
+    min_update_seconds: w.minUpdate,
+    replication_max_age_seconds: w.replicationMaxAge,
   };
   const names = Object.keys(cols);
   const values = Object.values(cols).map(sqlValue);
@@ -394,10 +503,19 @@ export function watchSql(site: string, w: WatchSettings, now: number): string {
 }
 
 /** Sets the site's watchdog (applying pending migrations if need be); returns the settings as stored. */
-export async function watchSite(site: string, settings: WatchSettings, target: D1Target, opts: WranglerOptions): Promise<{ site: string } & WatchSettings> {
+export async function watchSite(
+  site: string,
+  settings: WatchSettings,
+  target: D1Target,
+  opts: WranglerOptions,
+): Promise<{ site: string } & WatchSettings> {
   checkSiteName(site);
   const w = checkWatch(settings);
-  const rows = await executeMigrated<{ site_id: number }>(watchSql(site, w, Date.now()), target, opts);
+  const rows = await executeMigrated<{ site_id: number }>(
+    watchSql(site, w, Date.now()),
+    target,
+    opts,
+  );
   if (rows.length === 0) throw new SiteError(`no site "${site}"`);
   return { site, ...w };
 }

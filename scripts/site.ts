@@ -30,13 +30,20 @@ const wrangler = { cwd: fileURLToPath(new URL("..", import.meta.url)), echo: pro
 /** Flags every command that touches D1 takes. */
 const targetArgs = {
   remote: { type: "boolean", description: "Use the deployed D1 instead of the local one" },
-  "persist-to": { type: "string", valueHint: "DIR", description: "Local D1 state directory (wrangler's --persist-to)" },
+  "persist-to": {
+    type: "string",
+    valueHint: "DIR",
+    description: "Local D1 state directory (wrangler's --persist-to)",
+  },
 } as const;
 
 function target(args: { remote?: boolean; "persist-to"?: string }): D1Target {
   const persistTo = args["persist-to"];
-  if (args.remote && persistTo) throw new SiteError("--persist-to is for the local D1; it cannot go with --remote");
-  return args.remote ? { remote: true } : { remote: false, persistTo: persistTo && resolve(persistTo) };
+  if (args.remote && persistTo)
+    throw new SiteError("--persist-to is for the local D1; it cannot go with --remote");
+  return args.remote
+    ? { remote: true }
+    : { remote: false, persistTo: persistTo && resolve(persistTo) };
 }
 
 function print(record: object): void {
@@ -44,25 +51,61 @@ function print(record: object): void {
 }
 
 const add = defineCommand({
-  meta: { name: "add", description: "Apply pending migrations, create a site, print its agent and read tokens" },
+  meta: {
+    name: "add",
+    description: "Apply pending migrations, create a site, print its agent and read tokens",
+  },
   args: {
-    name: { type: "positional", required: true, valueHint: "NAME", description: "Site name: [a-z0-9][a-z0-9-]{0,62}" },
+    name: {
+      type: "positional",
+      required: true,
+      valueHint: "NAME",
+      description: "Site name: [a-z0-9][a-z0-9-]{0,62}",
+    },
     public: { type: "boolean", description: "Reports readable without a token" },
-    privacy: { type: "enum", options: [...PRIVACY], default: "truncate", description: "How kept client addresses are stored" },
-    config: { type: "string", valueHint: "FILE.json", description: "The site's analysis configuration" },
+    privacy: {
+      type: "enum",
+      options: [...PRIVACY],
+      default: "truncate",
+      description: "How kept client addresses are stored",
+    },
+    config: {
+      type: "string",
+      valueHint: "FILE.json",
+      description: "The site's analysis configuration",
+    },
     ...targetArgs,
   },
   async run({ args }) {
     const config = args.config === undefined ? undefined : await loadUserConfig(args.config);
-    print(await addSite({ name: args.name, target: target(args), public: args.public, privacy: args.privacy, config }, wrangler));
+    print(
+      await addSite(
+        {
+          name: args.name,
+          target: target(args),
+          public: args.public,
+          privacy: args.privacy,
+          config,
+        },
+        wrangler,
+      ),
+    );
   },
 });
 
 const token = defineCommand({
-  meta: { name: "token", description: "Replace a site's agent or read token and print the new one" },
+  meta: {
+    name: "token",
+    description: "Replace a site's agent or read token and print the new one",
+  },
   args: {
     name: { type: "positional", required: true, valueHint: "NAME", description: "Site name" },
-    kind: { type: "enum", options: [...SITE_TOKEN_KINDS], required: true, description: "Which token" },
+    kind: {
+      type: "enum",
+      options: [...SITE_TOKEN_KINDS],
+      required: true,
+      description: "Which token",
+    },
     ...targetArgs,
   },
   async run({ args }) {
@@ -79,11 +122,25 @@ const list = defineCommand({
 });
 
 const node = defineCommand({
-  meta: { name: "node", description: "Register a site's master or standby box (or give it a new token) and print its node token" },
+  meta: {
+    name: "node",
+    description:
+      "Register a site's master or standby box (or give it a new token) and print its node token",
+  },
   args: {
     name: { type: "positional", required: true, valueHint: "NAME", description: "Site name" },
-    node: { type: "positional", required: true, valueHint: "NODE", description: "Node name: letters, digits, '.', '_', '-'" },
-    role: { type: "enum", options: [...NODE_ROLES], required: true, description: "The node's role" },
+    node: {
+      type: "positional",
+      required: true,
+      valueHint: "NODE",
+      description: "Node name: letters, digits, '.', '_', '-'",
+    },
+    role: {
+      type: "enum",
+      options: [...NODE_ROLES],
+      required: true,
+      description: "The node's role",
+    },
     ...targetArgs,
   },
   async run({ args }) {
@@ -94,42 +151,124 @@ const node = defineCommand({
 /** An integer flag (citty hands over strings). */
 function int(value: string | undefined, fallback: number, flag: string): number {
   if (value === undefined) return fallback;
-  if (!/^\d+$/.test(value)) throw new SiteError(`${flag} must be a whole number, not ${JSON.stringify(value)}`);
+  if (!/^\d+$/.test(value))
+    throw new SiteError(`${flag} must be a whole number, not ${JSON.stringify(value)}`);
   return Number(value);
 }
 
 const watch = defineCommand({
-  meta: { name: "watch", description: "Set the site's watchdog: which DNS record follows the active node, and when to switch" },
+  meta: {
+    name: "watch",
+    description:
+      "Set the site's watchdog: which DNS record follows the active node, and when to switch",
+  },
   args: {
     name: { type: "positional", required: true, valueHint: "NAME", description: "Site name" },
-    provider: { type: "enum", options: [...DNS_PROVIDERS], required: true, description: "DNS provider (its token: the DNS_TOKEN secret)" },
-    zone: { type: "string", required: true, valueHint: "ZONE", description: "Cloudflare's zone id, or the domain for Gandi" },
-    record: { type: "string", required: true, valueHint: "FQDN", description: "The record that follows the active node" },
-    type: { type: "enum", options: [...RECORD_TYPES], default: WATCH_DEFAULTS.type, description: "A (IPv4) or AAAA (IPv6)" },
-    lease: { type: "string", valueHint: "SECONDS", description: `A node is alive this long after its last heartbeat (default ${WATCH_DEFAULTS.lease}: 3 missed minutes)` },
-    failback: { type: "enum", options: [...FAILBACK_MODES], default: WATCH_DEFAULTS.failback, description: "manual: the owner asks for it; auto: after a stable period" },
-    down: { type: "string", valueHint: "TICKS", description: `Fail over at the Nth consecutive tick with the master silent (default ${WATCH_DEFAULTS.down})` },
-    up: { type: "string", valueHint: "TICKS", description: `Automatic failback after N ticks of steady master… (default ${WATCH_DEFAULTS.up})` },
-    stable: { type: "string", valueHint: "SECONDS", description: `…and this long (default ${WATCH_DEFAULTS.stable})` },
-    "max-switches": { type: "string", valueHint: "N", description: `Automatic role changes allowed per window before HOLD (default ${WATCH_DEFAULTS.maxSwitches})` },
-    window: { type: "string", valueHint: "SECONDS", description: `The flap window (default ${WATCH_DEFAULTS.window})` },
-    "min-update": { type: "string", valueHint: "SECONDS", description: `Least time between two address updates of the record (default ${WATCH_DEFAULTS.minUpdate})` },
-    "replication-max-age": { type: "string", valueHint: "SECONDS", description: `Warn when the standby's copy is older (default ${WATCH_DEFAULTS.replicationMaxAge})` },
+    provider: {
+      type: "enum",
+      options: [...DNS_PROVIDERS],
+      required: true,
+      description: "DNS provider (its token: the DNS_TOKEN secret)",
+    },
+    zone: {
+      type: "string",
+      required: true,
+      valueHint: "ZONE",
+      description: "Cloudflare's zone id, or the domain for Gandi",
+    },
+    record: {
+      type: "string",
+      required: true,
+      valueHint: "FQDN",
+      description: "The record that follows the active node",
+    },
+    type: {
+      type: "enum",
+      options: [...RECORD_TYPES],
+      default: WATCH_DEFAULTS.type,
+      description: "A (IPv4) or AAAA (IPv6)",
+    },
+    lease: {
+      type: "string",
+      valueHint: "SECONDS",
+      description: `A node is alive this long after its last heartbeat (default ${WATCH_DEFAULTS.lease}: 3 missed minutes)`,
+    },
+    failback: {
+      type: "enum",
+      options: [...FAILBACK_MODES],
+      default: WATCH_DEFAULTS.failback,
+      description: "manual: the owner asks for it; auto: after a stable period",
+    },
+    down: {
+      type: "string",
+      valueHint: "TICKS",
+      description: `Fail over at the Nth consecutive tick with the master silent (default ${WATCH_DEFAULTS.down})`,
+    },
+    up: {
+      type: "string",
+      valueHint: "TICKS",
+      description: `Automatic failback after N ticks of steady master… (default ${WATCH_DEFAULTS.up})`,
+    },
+    stable: {
+      type: "string",
+      valueHint: "SECONDS",
+      description: `…and this long (default ${WATCH_DEFAULTS.stable})`,
+    },
+    "max-switches": {
+      type: "string",
+      valueHint: "N",
+      description: `Automatic role changes allowed per window before HOLD (default ${WATCH_DEFAULTS.maxSwitches})`,
+    },
+    window: {
+      type: "string",
+      valueHint: "SECONDS",
+      description: `The flap window (default ${WATCH_DEFAULTS.window})`,
+    },
+    "min-update": {
+      type: "string",
+      valueHint: "SECONDS",
+      description: `Least time between two address updates of the record (default ${WATCH_DEFAULTS.minUpdate})`,
+    },
+    "replication-max-age": {
+      type: "string",
+      valueHint: "SECONDS",
+      description: `Warn when the standby's copy is older (default ${WATCH_DEFAULTS.replicationMaxAge})`,
+    },
     ...targetArgs,
   },
   async run({ args }) {
     const d = WATCH_DEFAULTS;
-    print(await watchSite(args.name, {
-      provider: args.provider, zone: args.zone, record: args.record, type: args.type, failback: args.failback,
-      lease: int(args.lease, d.lease, "--lease"), down: int(args.down, d.down, "--down"), up: int(args.up, d.up, "--up"),
-      stable: int(args.stable, d.stable, "--stable"), maxSwitches: int(args["max-switches"], d.maxSwitches, "--max-switches"),
-      window: int(args.window, d.window, "--window"), minUpdate: int(args["min-update"], d.minUpdate, "--min-update"),
-      replicationMaxAge: int(args["replication-max-age"], d.replicationMaxAge, "--replication-max-age"),
-    }, target(args), wrangler));
+    print(
+      await watchSite(
+        args.name,
+        {
+          provider: args.provider,
+          zone: args.zone,
+          record: args.record,
+          type: args.type,
+          failback: args.failback,
+          lease: int(args.lease, d.lease, "--lease"),
+          down: int(args.down, d.down, "--down"),
+          up: int(args.up, d.up, "--up"),
+          stable: int(args.stable, d.stable, "--stable"),
+          maxSwitches: int(args["max-switches"], d.maxSwitches, "--max-switches"),
+          window: int(args.window, d.window, "--window"),
+          minUpdate: int(args["min-update"], d.minUpdate, "--min-update"),
+          replicationMaxAge: int(
+            args["replication-max-age"],
+            d.replicationMaxAge,
+            "--replication-max-age",
+          ),
+        },
+        target(args),
+        wrangler,
+      ),
+    );
   },
 });
 
 /** The command table. */
+// biome-ignore lint/suspicious/noExplicitAny: citty types each command by its own arguments
 const commands: Record<string, CommandDef<any>> = { add, token, list, node, watch };
 
 const main = defineCommand({
@@ -139,7 +278,8 @@ const main = defineCommand({
 
 async function cli(rawArgs: string[]): Promise<void> {
   // Help and a bare call: citty's own handling, usage on stdout.
-  if (rawArgs.length === 0 || rawArgs.includes("--help") || rawArgs.includes("-h")) return runMain(main, { rawArgs });
+  if (rawArgs.length === 0 || rawArgs.includes("--help") || rawArgs.includes("-h"))
+    return runMain(main, { rawArgs });
   try {
     await runCommand(main, { rawArgs });
   } catch (e) {
@@ -149,8 +289,13 @@ async function cli(rawArgs: string[]): Promise<void> {
       const command = commands[rawArgs[0]];
       process.stderr.write(`${await renderUsage(command ?? main, command ? main : undefined)}\n\n`);
     }
-    const known = e instanceof SiteError || e instanceof WranglerError || (e instanceof Error && e.name === "CLIError");
-    process.stderr.write(`site: ${known ? (e as Error).message : ((e as Error)?.stack ?? String(e))}\n`);
+    const known =
+      e instanceof SiteError ||
+      e instanceof WranglerError ||
+      (e instanceof Error && e.name === "CLIError");
+    process.stderr.write(
+      `site: ${known ? (e as Error).message : ((e as Error)?.stack ?? String(e))}\n`,
+    );
   }
 }
 

@@ -25,7 +25,11 @@ function runAsync(cmd: string, args: string[], what: string): Promise<string> {
     let err = "";
     child.stdout.on("data", (d) => (out += d));
     child.stderr.on("data", (d) => (err += d));
-    child.on("exit", (code) => (code === 0 ? resolve(out) : reject(new Error(`${what} failed (exit ${code}):\n${out}\n${err}`))));
+    child.on("exit", (code) =>
+      code === 0
+        ? resolve(out)
+        : reject(new Error(`${what} failed (exit ${code}):\n${out}\n${err}`)),
+    );
   });
 }
 
@@ -42,17 +46,45 @@ async function main() {
     demo = JSON.parse(readFileSync(demoFile, "utf8"));
   } else {
     const config = join(state, "demo-site.json");
-    writeFileSync(config, JSON.stringify({ siteHosts: ["semicomplete.com", "howto.basjes.nl"], watched: { addresses: [], userAgents: ["Tiny Tiny RSS"] } }));
+    writeFileSync(
+      config,
+      JSON.stringify({
+        siteHosts: ["semicomplete.com", "howto.basjes.nl"],
+        watched: { addresses: [], userAgents: ["Tiny Tiny RSS"] },
+      }),
+    );
     demo = { ...addSite("demo", persistTo, ["--config", config]), nodes: {} };
-    for (const [node, role] of [["home", "master"], ["backup", "standby"]]) {
-      const out = run(process.execPath, [join(root, "node_modules", "tsx", "dist", "cli.mjs"), "scripts/site.ts", "node", "demo", node, "--role", role, "--persist-to", persistTo], "site node");
+    for (const [node, role] of [
+      ["home", "master"],
+      ["backup", "standby"],
+    ]) {
+      const out = run(
+        process.execPath,
+        [
+          join(root, "node_modules", "tsx", "dist", "cli.mjs"),
+          "scripts/site.ts",
+          "node",
+          "demo",
+          node,
+          "--role",
+          role,
+          "--persist-to",
+          persistTo,
+        ],
+        "site node",
+      );
       demo.nodes[node] = JSON.parse(out.trim().split("\n").pop()!).nodeToken;
     }
     writeFileSync(demoFile, JSON.stringify(demo, null, 2));
   }
 
   // PORT picks the port; PORT=0 any free one; by default 8787 when free.
-  const port = process.env.PORT === "0" ? await freePort() : process.env.PORT ? Number(process.env.PORT) : await freeOr(8787);
+  const port =
+    process.env.PORT === "0"
+      ? await freePort()
+      : process.env.PORT
+        ? Number(process.env.PORT)
+        : await freeOr(8787);
   say(`starting the worker (wrangler dev, local workerd + D1) on port ${port}…`);
   const worker = await startLocalWorker({ persistTo, port, testScheduled: true });
   const stop = async () => {
@@ -65,30 +97,71 @@ async function main() {
 
   say("shipping the fixture logs with the edge agent…");
   const agentConfig = join(state, "agent.json");
-  writeFileSync(agentConfig, JSON.stringify({
-    workerUrl: worker.url,
-    site: demo.site,
-    token: demo.agentToken,
-    stateFile: join(state, "agent-state.json"),
-    lockFile: join(state, "agent.lock"),
-    logs: [
-      { path: join(root, "test", "fixtures", "semicomplete-2015-05.combined.log"), format: "combined" },
-      { path: join(root, "test", "fixtures", "basjes-2015-10-hackers.combined.log"), format: "combined" },
-    ],
-  }, null, 2));
-  process.stdout.write(run(process.execPath, [join(root, "dist", "vigie-agent.mjs"), "run", "--config", agentConfig], "the edge agent"));
+  writeFileSync(
+    agentConfig,
+    JSON.stringify(
+      {
+        workerUrl: worker.url,
+        site: demo.site,
+        token: demo.agentToken,
+        stateFile: join(state, "agent-state.json"),
+        lockFile: join(state, "agent.lock"),
+        logs: [
+          {
+            path: join(root, "test", "fixtures", "semicomplete-2015-05.combined.log"),
+            format: "combined",
+          },
+          {
+            path: join(root, "test", "fixtures", "basjes-2015-10-hackers.combined.log"),
+            format: "combined",
+          },
+        ],
+      },
+      null,
+      2,
+    ),
+  );
+  process.stdout.write(
+    run(
+      process.execPath,
+      [join(root, "dist", "vigie-agent.mjs"), "run", "--config", agentConfig],
+      "the edge agent",
+    ),
+  );
 
   say("sending heartbeats from the demo master and standby…");
-  const edge = await startEdge(worker.url, { [demo.nodes.home]: DEMO_ADDRESSES.home, [demo.nodes.backup]: DEMO_ADDRESSES.backup });
-  for (const [node, role] of [["home", "master"], ["backup", "standby"]] as const) {
+  const edge = await startEdge(worker.url, {
+    [demo.nodes.home]: DEMO_ADDRESSES.home,
+    [demo.nodes.backup]: DEMO_ADDRESSES.backup,
+  });
+  for (const [node, role] of [
+    ["home", "master"],
+    ["backup", "standby"],
+  ] as const) {
     const cfg = join(state, `agent-${node}.json`);
-    writeFileSync(cfg, JSON.stringify({
-      workerUrl: edge, site: demo.site, logs: [],
-      node: { name: node, role, token: demo.nodes[node] },
-      stateFile: join(state, `agent-${node}-state.json`), lockFile: join(state, `agent-${node}.lock`),
-    }, null, 2));
+    writeFileSync(
+      cfg,
+      JSON.stringify(
+        {
+          workerUrl: edge,
+          site: demo.site,
+          logs: [],
+          node: { name: node, role, token: demo.nodes[node] },
+          stateFile: join(state, `agent-${node}-state.json`),
+          lockFile: join(state, `agent-${node}.lock`),
+        },
+        null,
+        2,
+      ),
+    );
     // Asynchronously: the loopback edge above runs in this process and must keep serving.
-    process.stdout.write(await runAsync(process.execPath, [join(root, "dist", "vigie-agent.mjs"), "heartbeat", "--config", cfg], `the ${node} heartbeat`));
+    process.stdout.write(
+      await runAsync(
+        process.execPath,
+        [join(root, "dist", "vigie-agent.mjs"), "heartbeat", "--config", cfg],
+        `the ${node} heartbeat`,
+      ),
+    );
   }
 
   const url = `${worker.url}/sites/${demo.site}/`;
@@ -111,9 +184,14 @@ async function startEdge(target: string, addressByToken: Record<string, string>)
     for await (const c of req) chunks.push(c as Buffer);
     const token = /^Bearer\s+(\S+)$/i.exec(req.headers.authorization ?? "")?.[1] ?? "";
     const headers = new Headers();
-    for (const [k, v] of Object.entries(req.headers)) if (typeof v === "string" && k !== "host" && k !== "content-length") headers.set(k, v);
+    for (const [k, v] of Object.entries(req.headers))
+      if (typeof v === "string" && k !== "host" && k !== "content-length") headers.set(k, v);
     headers.set("cf-connecting-ip", addressByToken[token] ?? "127.0.0.1");
-    const r = await fetch(target + req.url, { method: req.method, headers, body: chunks.length ? Buffer.concat(chunks) : undefined });
+    const r = await fetch(target + req.url, {
+      method: req.method,
+      headers,
+      body: chunks.length ? Buffer.concat(chunks) : undefined,
+    });
     res.writeHead(r.status, Object.fromEntries(r.headers));
     res.end(Buffer.from(await r.arrayBuffer()));
   });

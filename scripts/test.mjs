@@ -1,8 +1,14 @@
-// The one gate: typecheck, then every vitest project, then the plain closing line CI reads.
+// The one gate: format, lint and typecheck, then every vitest project, then the plain closing
+// line CI reads.
 import { spawnSync } from "node:child_process";
 import { readFileSync, rmSync } from "node:fs";
 
-const env = { ...process.env, WRANGLER_SEND_METRICS: "false", WRANGLER_HIDE_BANNER: "true", CLOUDFLARE_CF_FETCH_ENABLED: "false" };
+const env = {
+  ...process.env,
+  WRANGLER_SEND_METRICS: "false",
+  WRANGLER_HIDE_BANNER: "true",
+  CLOUDFLARE_CF_FETCH_ENABLED: "false",
+};
 const run = (cmd, args) => spawnSync(cmd, args, { stdio: "inherit", env }).status ?? 1;
 
 // The country table is generated from an npm package, never committed.
@@ -10,20 +16,37 @@ if (run("node", ["scripts/build-geo.mjs"]) !== 0) {
   console.log("0 passed, 1 failed");
   process.exit(1);
 }
-if (run("npm", ["run", "--silent", "typecheck"]) !== 0) {
-  console.log("typecheck failed");
-  console.log("0 passed, 1 failed");
-  process.exit(1);
+// Format and lint (Biome: `npm run format` fixes the formatting), dead exports, then types.
+for (const [what, cmd, args] of [
+  ["format and lint", "npx", ["biome", "check", "."]],
+  ["dead exports", "node", ["scripts/check-exports.mjs"]],
+  ["typecheck", "npm", ["run", "--silent", "typecheck"]],
+]) {
+  if (run(cmd, args) !== 0) {
+    console.log(`${what} failed`);
+    console.log("0 passed, 1 failed");
+    process.exit(1);
+  }
 }
 const report = ".vitest-report.json";
 rmSync(report, { force: true });
-const status = run("npx", ["vitest", "run", "--reporter=default", "--reporter=json", `--outputFile=${report}`, ...process.argv.slice(2)]);
+const status = run("npx", [
+  "vitest",
+  "run",
+  "--reporter=default",
+  "--reporter=json",
+  `--outputFile=${report}`,
+  ...process.argv.slice(2),
+]);
 let passed = 0;
 let failed = 1;
 try {
   const r = JSON.parse(readFileSync(report, "utf8"));
   passed = r.numPassedTests;
-  failed = r.numFailedTests + (r.numFailedTestSuites ?? 0) + (status !== 0 && r.numFailedTests === 0 ? 1 : 0);
+  failed =
+    r.numFailedTests +
+    (r.numFailedTestSuites ?? 0) +
+    (status !== 0 && r.numFailedTests === 0 ? 1 : 0);
 } catch {
   // No report: vitest itself failed to start; count that as one failure.
 }

@@ -23,7 +23,9 @@ export function createApp() {
   app.route("/api/v1", sitesApi);
   app.route("/", watchdogPages);
   app.route("/", reports);
-  app.notFound((c) => c.json(errorBody("not_found", `no route ${c.req.method} ${new URL(c.req.url).pathname}`), 404));
+  app.notFound((c) =>
+    c.json(errorBody("not_found", `no route ${c.req.method} ${new URL(c.req.url).pathname}`), 404),
+  );
   app.onError((e, c) => {
     if (e instanceof ApiError) return c.json(errorBody(e.code, e.message), e.status);
     console.error(e);

@@ -24,7 +24,17 @@ function setup() {
   append(`${live}.1`, 3000, 4000);
   compress(`${live}.1`);
   const config = join(dir, "agent.json");
-  writeFileSync(config, JSON.stringify({ workerUrl: "http://127.0.0.1:9", site: "blog", token: "vga_x", logs: [{ path: live }], chunkBytes: 200_000, stateFile: join(dir, "state.json") }));
+  writeFileSync(
+    config,
+    JSON.stringify({
+      workerUrl: "http://127.0.0.1:9",
+      site: "blog",
+      token: "vga_x",
+      logs: [{ path: live }],
+      chunkBytes: 200_000,
+      stateFile: join(dir, "state.json"),
+    }),
+  );
   return { dir, live, config };
 }
 
@@ -32,11 +42,17 @@ describe("commands that touch nothing", () => {
   it("run --dry-run: reads and cuts, prints each chunk it would send; no network, no state, no lock", async () => {
     const s = setup();
     const deps = testDeps({ fetch: noNetwork });
-    expect(await runAgent({ command: "run", configPath: s.config, dryRun: true }, deps)).toBe(EXIT.ok);
+    expect(await runAgent({ command: "run", configPath: s.config, dryRun: true }, deps)).toBe(
+      EXIT.ok,
+    );
     const out = deps.out.join("");
-    expect(out).toContain(`${s.live}.1.gz: left alone, rotated before the agent's first run (set backfill to ship it)`);
+    expect(out).toContain(
+      `${s.live}.1.gz: left alone, rotated before the agent's first run (set backfill to ship it)`,
+    );
     expect(out.match(/^would send /gm)).toHaveLength(Math.ceil(lines(0, 3000).length / 200_000));
-    expect(out).toMatch(new RegExp(`would send ${s.live} \\[0, \\d+\\): 19\\d\\.\\d KiB, gzip \\d+\\.\\d KiB`));
+    expect(out).toMatch(
+      new RegExp(`would send ${s.live} \\[0, \\d+\\): 19\\d\\.\\d KiB, gzip \\d+\\.\\d KiB`),
+    );
     expect(out).toContain("dry run: nothing sent");
     expect(existsSync(join(s.dir, "state.json"))).toBe(false);
     expect(existsSync(join(s.dir, "state.json.lock"))).toBe(false);
@@ -46,11 +62,20 @@ describe("commands that touch nothing", () => {
     const s = setup();
     let clock = 0;
     const deps = testDeps({ fetch: noNetwork, now: () => (clock += 700) });
-    expect(await runAgent({ command: "run", configPath: s.config, dryRun: true, verbose: true }, deps)).toBe(EXIT.ok);
-    const progress = deps.out.join("").split("\n").filter((l) => l.startsWith("  "));
+    expect(
+      await runAgent({ command: "run", configPath: s.config, dryRun: true, verbose: true }, deps),
+    ).toBe(EXIT.ok);
+    const progress = deps.out
+      .join("")
+      .split("\n")
+      .filter((l) => l.startsWith("  "));
     expect(progress.length).toBeGreaterThan(0);
     expect(progress.length).toBeLessThan(Math.ceil(lines(0, 3000).length / 200_000));
-    expect(progress[0]).toMatch(new RegExp(`^  ${s.live}: \\d+\\.\\d KiB of ${formatBytes(lines(0, 3000).length).replace(".", "\\.")} \\(\\d+%\\), \\d+\\.\\d+ KiB/s$`));
+    expect(progress[0]).toMatch(
+      new RegExp(
+        `^  ${s.live}: \\d+\\.\\d KiB of ${formatBytes(lines(0, 3000).length).replace(".", "\\.")} \\(\\d+%\\), \\d+\\.\\d+ KiB/s$`,
+      ),
+    );
   });
 
   it("status: pending bytes per file, as a table or as JSON", async () => {
@@ -65,7 +90,9 @@ describe("commands that touch nothing", () => {
     expect(total).toBe(`pending: ${size} (site blog, state ${join(s.dir, "state.json")})`);
 
     const j = testDeps({ fetch: noNetwork });
-    expect(await runAgent({ command: "status", configPath: s.config, json: true }, j)).toBe(EXIT.ok);
+    expect(await runAgent({ command: "status", configPath: s.config, json: true }, j)).toBe(
+      EXIT.ok,
+    );
     const report = JSON.parse(j.out.join(""));
     expect(report.pending).toBe(lines(0, 3000).length);
     expect(report.files[1]).toMatchObject({ gz: true, size: lines(3000, 4000).length, pending: 0 });
@@ -81,19 +108,39 @@ describe("the agent's own files", () => {
     writeFileSync(s.config, JSON.stringify({ ...config, lockFile: join(notADir, "agent.lock") }));
     const locked = testDeps({ fetch: noNetwork });
     expect(await runAgent({ command: "run", configPath: s.config }, locked)).toBe(EXIT.config);
-    expect(locked.err.join("")).toBe(`vigie-agent: cannot take the lock ${join(notADir, "agent.lock")}: a file is in the way\n`);
+    expect(locked.err.join("")).toBe(
+      `vigie-agent: cannot take the lock ${join(notADir, "agent.lock")}: a file is in the way\n`,
+    );
 
-    writeFileSync(s.config, JSON.stringify({ ...config, stateFile: join(notADir, "state.json"), lockFile: join(s.dir, "agent.lock") }));
+    writeFileSync(
+      s.config,
+      JSON.stringify({
+        ...config,
+        stateFile: join(notADir, "state.json"),
+        lockFile: join(s.dir, "agent.lock"),
+      }),
+    );
     const stateless = testDeps({ fetch: noNetwork });
     expect(await runAgent({ command: "run", configPath: s.config }, stateless)).toBe(EXIT.config);
-    expect(stateless.err.join("")).toBe(`vigie-agent: cannot read the state file ${join(notADir, "state.json")}: a part of the path is not a directory\n`);
+    expect(stateless.err.join("")).toBe(
+      `vigie-agent: cannot read the state file ${join(notADir, "state.json")}: a part of the path is not a directory\n`,
+    );
     expect(existsSync(join(s.dir, "agent.lock"))).toBe(false);
 
     writeFileSync(s.config, JSON.stringify({ ...config, lockFile: join(s.dir, "agent.lock") }));
     const fs = nodeDeps().fs;
-    const full = testDeps({ fetch: noNetwork, fs: { ...fs, rename: () => Promise.reject(Object.assign(new Error("ENOSPC"), { code: "ENOSPC", syscall: "rename" })) } });
+    const full = testDeps({
+      fetch: noNetwork,
+      fs: {
+        ...fs,
+        rename: () =>
+          Promise.reject(Object.assign(new Error("ENOSPC"), { code: "ENOSPC", syscall: "rename" })),
+      },
+    });
     expect(await runAgent({ command: "run", configPath: s.config }, full)).toBe(EXIT.config);
-    expect(full.err.join("")).toBe(`vigie-agent: cannot write the state file ${join(s.dir, "state.json")}: no space left on the device\n`);
+    expect(full.err.join("")).toBe(
+      `vigie-agent: cannot write the state file ${join(s.dir, "state.json")}: no space left on the device\n`,
+    );
     expect(existsSync(join(s.dir, "agent.lock"))).toBe(false);
   });
 });
@@ -104,13 +151,21 @@ describe("the bundled CLI", () => {
     bundle = join(tempDir("cli"), "vigie-agent.mjs");
     await buildAgent(bundle);
   });
-  const cli = (...args: string[]) => spawnSync(process.execPath, [bundle, ...args], { encoding: "utf8", env: { PATH: process.env.PATH, NO_COLOR: "1" } });
+  const cli = (...args: string[]) =>
+    spawnSync(process.execPath, [bundle, ...args], {
+      encoding: "utf8",
+      env: { PATH: process.env.PATH, NO_COLOR: "1" },
+    });
 
   it.each<[string[], number, RegExp]>([
     [["--help"], EXIT.ok, /USAGE vigie-agent run\|heartbeat\|status/],
     [["run", "--dryrun"], EXIT.usage, /vigie-agent: unknown option --dryrun/],
     [["frobnicate"], EXIT.usage, /Unknown command frobnicate/],
-    [["status", "--config", "/nonexistent/agent.json"], EXIT.config, /cannot read the config file \/nonexistent\/agent.json: no such file/],
+    [
+      ["status", "--config", "/nonexistent/agent.json"],
+      EXIT.config,
+      /cannot read the config file \/nonexistent\/agent.json: no such file/,
+    ],
   ])("%j exits %i", (args, code, text) => {
     const r = cli(...args);
     expect(r.status, r.stdout + r.stderr).toBe(code);

@@ -14,12 +14,16 @@ const valid = {
   site: "blog",
   token: "vga_x",
   node: { name: "cubox", role: "standby", token: "vgn_y" },
-  logs: [{ path: "/var/log/nginx/access.log", format: "combined" }, { glob: "logs/*.log", backfill: true }],
+  logs: [
+    { path: "/var/log/nginx/access.log", format: "combined" },
+    { glob: "logs/*.log", backfill: true },
+  ],
   chunkBytes: 1 << 20,
   stateFile: "state/agent.json",
   hooks: { onMasterAddressChange: "/usr/local/sbin/openvpn-remote" },
 };
-const parse = (v: unknown, env: Record<string, string> = {}) => parseConfig(JSON.stringify(v), "/etc/vigie/agent.json", env);
+const parse = (v: unknown, env: Record<string, string> = {}) =>
+  parseConfig(JSON.stringify(v), "/etc/vigie/agent.json", env);
 
 describe("agent config", () => {
   it("reads a full config; relative paths are the config file's; defaults fill the rest", () => {
@@ -53,14 +57,38 @@ describe("agent config", () => {
     ["token not a string", { token: 42 }, "token: must be a non-empty string, not 42"],
     ["typo in a key", { chunkbytes: 5 }, 'chunkbytes: unknown key (did you mean "chunkBytes"?)'],
     ["chunk too small", { chunkBytes: 10 }, "chunkBytes: must be an integer from 4096 to"],
-    ["bad role", { node: { name: "a", role: "primary" } }, 'node.role: must be "master" or "standby", not "primary"'],
+    [
+      "bad role",
+      { node: { name: "a", role: "primary" } },
+      'node.role: must be "master" or "standby", not "primary"',
+    ],
     ["logs not a list", { logs: "access.log" }, "logs: must be a list"],
-    ["both path and glob", { logs: [{ path: "/a", glob: "/b*" }] }, 'logs[0]: needs exactly one of "path" or "glob"'],
-    ["wildcards in a path", { logs: [{ path: "/var/log/*.log" }] }, 'logs[0].path: "/var/log/*.log" has wildcards: use "glob"'],
+    [
+      "both path and glob",
+      { logs: [{ path: "/a", glob: "/b*" }] },
+      'logs[0]: needs exactly one of "path" or "glob"',
+    ],
+    [
+      "wildcards in a path",
+      { logs: [{ path: "/var/log/*.log" }] },
+      'logs[0].path: "/var/log/*.log" has wildcards: use "glob"',
+    ],
     ["unknown format", { logs: [{ path: "/a", format: "combind" }] }, "logs[0].format:"],
-    ["bad backfill", { logs: [{ path: "/a", backfill: "yes" }] }, "logs[0].backfill: must be true or false"],
-    ["hook not a string", { hooks: { onMasterAddressChange: ["a"] } }, "hooks.onMasterAddressChange: must be a non-empty string"],
-    ["retry bounds", { retry: { initialDelayMs: 5000, maxDelayMs: 10 } }, "retry.maxDelayMs: must be at least initialDelayMs (5000)"],
+    [
+      "bad backfill",
+      { logs: [{ path: "/a", backfill: "yes" }] },
+      "logs[0].backfill: must be true or false",
+    ],
+    [
+      "hook not a string",
+      { hooks: { onMasterAddressChange: ["a"] } },
+      "hooks.onMasterAddressChange: must be a non-empty string",
+    ],
+    [
+      "retry bounds",
+      { retry: { initialDelayMs: 5000, maxDelayMs: 10 } },
+      "retry.maxDelayMs: must be at least initialDelayMs (5000)",
+    ],
   ])("%s", (_, change, message) => {
     const r = parse({ ...valid, ...change });
     expect(r.ok).toBe(false);
@@ -71,20 +99,40 @@ describe("agent config", () => {
 
   it("lists every bad key at once", () => {
     const r = parse({ workerUrl: "x", site: "A", logs: [{}], retry: { attempts: 0 } });
-    expect(r.ok ? [] : r.errors.map((e) => e.split(":")[0])).toEqual(["workerUrl", "site", "logs[0]", "retry.attempts"]);
+    expect(r.ok ? [] : r.errors.map((e) => e.split(":")[0])).toEqual([
+      "workerUrl",
+      "site",
+      "logs[0]",
+      "retry.attempts",
+    ]);
   });
 
   it("says what each command still needs", () => {
     const r = parse({ workerUrl: "https://w.example", site: "blog" });
     if (!r.ok) throw new Error(r.errors.join());
-    expect(missingFor(r.config, "run")).toEqual(["token: missing (set it in the file or in VIGIE_TOKEN)", "logs: no log file configured"]);
-    expect(missingFor(r.config, "heartbeat")).toEqual(["node: missing (name, role and token of this box)"]);
+    expect(missingFor(r.config, "run")).toEqual([
+      "token: missing (set it in the file or in VIGIE_TOKEN)",
+      "logs: no log file configured",
+    ]);
+    expect(missingFor(r.config, "heartbeat")).toEqual([
+      "node: missing (name, role and token of this box)",
+    ]);
   });
 
   it("a bad config file: one clear message per bad key on stderr, exit 3, nothing touched", async () => {
     const dir = tempDir("config");
     const path = join(dir, "agent.json");
-    writeFileSync(path, JSON.stringify({ workerUrl: "http://127.0.0.1:9", site: "blog", token: "t", logs: [{ path: "/x", format: "%" }], chunkBytes: -1, colour: true }));
+    writeFileSync(
+      path,
+      JSON.stringify({
+        workerUrl: "http://127.0.0.1:9",
+        site: "blog",
+        token: "t",
+        logs: [{ path: "/x", format: "%" }],
+        chunkBytes: -1,
+        colour: true,
+      }),
+    );
     const deps = testDeps({ fetch: () => Promise.reject(new Error("no network in this test")) });
     expect(await runAgent({ command: "run", configPath: path }, deps)).toBe(EXIT.config);
     const text = deps.err.join("");
@@ -97,7 +145,9 @@ describe("agent config", () => {
     writeFileSync(path, "{ not json");
     expect(await runAgent({ command: "status", configPath: path }, deps)).toBe(EXIT.config);
     expect(deps.err.at(-1)).toMatch(/not valid JSON/);
-    expect(await runAgent({ command: "run", configPath: join(dir, "absent.json") }, deps)).toBe(EXIT.config);
+    expect(await runAgent({ command: "run", configPath: join(dir, "absent.json") }, deps)).toBe(
+      EXIT.config,
+    );
     expect(deps.err.at(-1)).toContain("cannot read the config file");
   });
 });

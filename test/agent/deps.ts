@@ -35,7 +35,13 @@ export class SimulatedCrash extends Error {
 }
 
 /** File-handle calls that change the disk, by kind; reads and close are not effects. */
-const HANDLE_EFFECTS: Record<string, EffectKind> = { writeFile: "write", write: "write", sync: "sync", datasync: "sync", truncate: "write" };
+const HANDLE_EFFECTS: Record<string, EffectKind> = {
+  writeFile: "write",
+  write: "write",
+  sync: "sync",
+  datasync: "sync",
+  truncate: "write",
+};
 
 export type EffectKind = "fetch" | "open" | "write" | "sync" | "rename" | "unlink";
 
@@ -79,16 +85,21 @@ export function crashingDeps(base: Pick<Deps, "fetch" | "fs">, at: CrashPoint) {
         const fn = v as (...a: unknown[]) => Promise<unknown>;
         const kind = HANDLE_EFFECTS[String(prop)];
         if (kind === undefined) return fn.bind(target);
-        return (...args: unknown[]) => effect(kind, `${String(prop)} ${path}`, () => fn.apply(target, args));
+        return (...args: unknown[]) =>
+          effect(kind, `${String(prop)} ${path}`, () => fn.apply(target, args));
       },
     });
   const fs = base.fs;
   const deps: Pick<Deps, "fetch" | "fs"> = {
-    fetch: (input, init) => effect("fetch", `${init.method} ${input}`, () => base.fetch(input, init)),
+    fetch: (input, init) =>
+      effect("fetch", `${init.method} ${input}`, () => base.fetch(input, init)),
     fs: {
       ...fs,
       open: async (p, flags, mode) => {
-        if (flags !== "r") return effect("open", `open ${p} ${flags}`, async () => wrapHandle(await fs.open(p, flags, mode), p));
+        if (flags !== "r")
+          return effect("open", `open ${p} ${flags}`, async () =>
+            wrapHandle(await fs.open(p, flags, mode), p),
+          );
         return wrapHandle(await fs.open(p, flags, mode), p);
       },
       rename: (a, b) => effect("rename", `rename ${a}`, () => fs.rename(a, b)),

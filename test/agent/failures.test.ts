@@ -15,7 +15,13 @@ import { rng } from "../random";
 import { testDeps } from "./deps";
 import { startFaultProxy, type FaultProxy } from "./fault-proxy";
 import { removeTempDirs, tempDir } from "./temp";
-import { agent, expectSameFiguresAsReference, startTestWorker, writeAgentConfig, type TestWorker } from "./harness";
+import {
+  agent,
+  expectSameFiguresAsReference,
+  startTestWorker,
+  writeAgentConfig,
+  type TestWorker,
+} from "./harness";
 import { LINES, append } from "./logs";
 
 let t: TestWorker;
@@ -23,8 +29,14 @@ let bundle: string;
 const proxies: FaultProxy[] = [];
 beforeAll(async () => {
   bundle = join(tempDir("bundle"), "vigie-agent.mjs");
-  const nodes = [{ site: "killed", node: "home", role: "master" as const }, { site: "killed", node: "backup", role: "standby" as const }];
-  [t] = await Promise.all([startTestWorker(["flaky", "token", "unreachable", "unreadable", "killed"], nodes), buildAgent(bundle)]);
+  const nodes = [
+    { site: "killed", node: "home", role: "master" as const },
+    { site: "killed", node: "backup", role: "standby" as const },
+  ];
+  [t] = await Promise.all([
+    startTestWorker(["flaky", "token", "unreachable", "unreadable", "killed"], nodes),
+    buildAgent(bundle),
+  ]);
 }, 90_000);
 afterAll(async () => {
   await Promise.all(proxies.map((p) => p.close()));
@@ -32,7 +44,14 @@ afterAll(async () => {
   removeTempDirs();
 });
 
-const sources = (dir: string) => Object.values((JSON.parse(readFileSync(join(dir, "state", "agent.json"), "utf8")) as { sources: Record<string, { offset: number }> }).sources);
+const sources = (dir: string) =>
+  Object.values(
+    (
+      JSON.parse(readFileSync(join(dir, "state", "agent.json"), "utf8")) as {
+        sources: Record<string, { offset: number }>;
+      }
+    ).sources,
+  );
 const shipped = (dir: string) => sources(dir).reduce((n, s) => n + s.offset, 0);
 const json = (v: unknown) => JSON.stringify(v);
 
@@ -41,19 +60,25 @@ describe("when things go wrong, the agent says so, exits non-zero, and loses not
     let failAll = true;
     const proxy = await startFaultProxy(t.url, (r) => {
       if (failAll) return { kind: "fail", status: 500 };
-      if (r.n === 4 || r.n === 5 || r.n % 7 === 0) return { kind: "fail", status: r.n % 2 ? 503 : 500 };
+      if (r.n === 4 || r.n === 5 || r.n % 7 === 0)
+        return { kind: "fail", status: r.n % 2 ? 503 : 500 };
       if (r.n === 6) return { kind: "fail", status: 429, headers: { "retry-after": "2" } };
       return { kind: "pass" };
     });
     proxies.push(proxy);
     const dir = tempDir("flaky");
     const live = join(dir, "access.log");
-    const config = writeAgentConfig(t, dir, "flaky", { workerUrl: proxy.url, retry: { attempts: 4, initialDelayMs: 100, maxDelayMs: 1000 } });
+    const config = writeAgentConfig(t, dir, "flaky", {
+      workerUrl: proxy.url,
+      retry: { attempts: 4, initialDelayMs: 100, maxDelayMs: 1000 },
+    });
 
     append(live, 0, 5000);
     const down = await agent(config);
     expect(down.code).toBe(EXIT.unavailable);
-    expect(down.err).toMatch(/opening an upload run: HTTP 500: injected 500 \(gave up after 4 attempts\); nothing was lost, the next run resumes/);
+    expect(down.err).toMatch(
+      /opening an upload run: HTTP 500: injected 500 \(gave up after 4 attempts\); nothing was lost, the next run resumes/,
+    );
     expect(down.deps.sleeps).toHaveLength(3);
     expect(shipped(dir)).toBe(0);
 
@@ -73,7 +98,9 @@ describe("when things go wrong, the agent says so, exits non-zero, and loses not
     append(join(dir, "access.log"), 0, LINES);
     const r = await agent(config);
     expect(r.code).toBe(EXIT.auth);
-    expect(r.err).toBe('vigie-agent: opening an upload run: the worker refused the agent token for site "token" (401 unauthorized: wrong agent token for this site). Check "token" in the config file or VIGIE_TOKEN; nothing was lost, the next run resumes.\n');
+    expect(r.err).toBe(
+      'vigie-agent: opening an upload run: the worker refused the agent token for site "token" (401 unauthorized: wrong agent token for this site). Check "token" in the config file or VIGIE_TOKEN; nothing was lost, the next run resumes.\n',
+    );
     expect(r.deps.sleeps).toEqual([]);
     expect(shipped(dir)).toBe(0);
 
@@ -90,7 +117,9 @@ describe("when things go wrong, the agent says so, exits non-zero, and loses not
     append(join(dir, "access.log"), 0, LINES);
     const r = await agent(config);
     expect(r.code).toBe(EXIT.unavailable);
-    expect(r.err).toContain(`opening an upload run: cannot reach ${closed} (ECONNREFUSED) (gave up after 3 attempts); nothing was lost`);
+    expect(r.err).toContain(
+      `opening an upload run: cannot reach ${closed} (ECONNREFUSED) (gave up after 3 attempts); nothing was lost`,
+    );
     expect(r.deps.sleeps).toHaveLength(2);
 
     writeAgentConfig(t, dir, "unreachable");
@@ -103,12 +132,27 @@ describe("when things go wrong, the agent says so, exits non-zero, and loses not
     const [a, b] = [join(dir, "a.log"), join(dir, "b.log")];
     append(a, 0, 5000);
     append(b, 5000, LINES);
-    const config = writeAgentConfig(t, dir, "unreadable", { logs: [{ path: a }, { path: b }, { path: join(dir, "typo.log") }] });
+    const config = writeAgentConfig(t, dir, "unreadable", {
+      logs: [{ path: a }, { path: b }, { path: join(dir, "typo.log") }],
+    });
     const fs = nodeDeps().fs;
-    const denied = { ...fs, open: (p: string, flags: string, mode?: number) => (p === b ? Promise.reject(Object.assign(new Error(`EACCES: permission denied, open '${p}'`), { code: "EACCES", syscall: "open" })) : fs.open(p, flags, mode)) };
+    const denied = {
+      ...fs,
+      open: (p: string, flags: string, mode?: number) =>
+        p === b
+          ? Promise.reject(
+              Object.assign(new Error(`EACCES: permission denied, open '${p}'`), {
+                code: "EACCES",
+                syscall: "open",
+              }),
+            )
+          : fs.open(p, flags, mode),
+    };
     const r = await agent(config, { fs: denied });
     expect(r.code).toBe(EXIT.unreadable);
-    expect(r.err).toBe(`vigie-agent: cannot read ${b}: permission denied (is the agent's user in the log's group, e.g. adm?)\nvigie-agent: cannot read ${join(dir, "typo.log")}: no such file\n`);
+    expect(r.err).toBe(
+      `vigie-agent: cannot read ${b}: permission denied (is the agent's user in the log's group, e.g. adm?)\nvigie-agent: cannot read ${join(dir, "typo.log")}: no such file\n`,
+    );
     expect(shipped(dir)).toBe(readFileSync(a).length);
 
     writeAgentConfig(t, dir, "unreadable", { logs: [{ path: a }, { path: b }] });
@@ -120,18 +164,31 @@ describe("when things go wrong, the agent says so, exits non-zero, and loses not
     const rand = rng(11);
     const killAt = 2 + Math.floor(rand() * 3);
     let hold = true;
-    const proxy = await startFaultProxy(t.url, (r) => (hold && r.url.startsWith("/api/v1/ingest") ? { kind: "hold", ms: 300 } : { kind: "pass" }));
+    const proxy = await startFaultProxy(t.url, (r) =>
+      hold && r.url.startsWith("/api/v1/ingest") ? { kind: "hold", ms: 300 } : { kind: "pass" },
+    );
     proxies.push(proxy);
     const dir = tempDir("killed");
     const live = join(dir, "access.log");
-    const config = writeAgentConfig(t, dir, "killed", { workerUrl: proxy.url, chunkBytes: 64 * 1024 });
+    const config = writeAgentConfig(t, dir, "killed", {
+      workerUrl: proxy.url,
+      chunkBytes: 64 * 1024,
+    });
     const start = (killAfterMs?: number) => {
-      const child = spawn(process.execPath, [bundle, "run", "--config", config], { stdio: ["ignore", "pipe", "pipe"], env: { PATH: process.env.PATH } });
+      const child = spawn(process.execPath, [bundle, "run", "--config", config], {
+        stdio: ["ignore", "pipe", "pipe"],
+        env: { PATH: process.env.PATH },
+      });
       let output = "";
       child.stdout.on("data", (d) => (output += d));
       child.stderr.on("data", (d) => (output += d));
       if (killAfterMs !== undefined) setTimeout(() => child.kill("SIGKILL"), killAfterMs);
-      return { child, done: new Promise<{ code: number | null; signal: string | null; output: string }>((ok) => child.on("exit", (code, signal) => ok({ code, signal, output }))) };
+      return {
+        child,
+        done: new Promise<{ code: number | null; signal: string | null; output: string }>((ok) =>
+          child.on("exit", (code, signal) => ok({ code, signal, output })),
+        ),
+      };
     };
 
     // 1. Killed once the worker has applied its upload number killAt, before the answer arrives.
@@ -139,12 +196,16 @@ describe("when things go wrong, the agent says so, exits non-zero, and loses not
     let ingests = 0;
     const first = start();
     proxy.onForwarded = (r, status) => {
-      if (r.url.startsWith("/api/v1/ingest") && status === 200 && ++ingests === killAt) first.child.kill("SIGKILL");
+      if (r.url.startsWith("/api/v1/ingest") && status === 200 && ++ingests === killAt)
+        first.child.kill("SIGKILL");
     };
     expect(await first.done).toMatchObject({ signal: "SIGKILL" });
     proxy.onForwarded = undefined;
     const afterKill = sources(dir);
-    expect(afterKill.some((s) => "inflight" in s), json(afterKill)).toBe(true);
+    expect(
+      afterKill.some((s) => "inflight" in s),
+      json(afterKill),
+    ).toBe(true);
 
     // 2. The file grows; killed again at a random moment.
     append(live, 6000, 8000);
@@ -159,14 +220,31 @@ describe("when things go wrong, the agent says so, exits non-zero, and loses not
   });
 
   it("heartbeats to the real worker's route (issue 6), through an edge that sets CF-Connecting-IP: the standby's hook gets the master's address", async () => {
-    const addresses: Record<string, string> = { [`Bearer ${t.nodes.home}`]: "81.2.69.160", [`Bearer ${t.nodes.backup}`]: "81.2.69.161" };
+    const addresses: Record<string, string> = {
+      [`Bearer ${t.nodes.home}`]: "81.2.69.160",
+      [`Bearer ${t.nodes.backup}`]: "81.2.69.161",
+    };
     let backupAddress = addresses[`Bearer ${t.nodes.backup}`];
-    const edge = await startFaultProxy(t.url, (r) => ({ kind: "pass", headers: { "cf-connecting-ip": r.authorization === `Bearer ${t.nodes.backup}` ? backupAddress : (addresses[r.authorization] ?? "127.0.0.1") } }));
+    const edge = await startFaultProxy(t.url, (r) => ({
+      kind: "pass",
+      headers: {
+        "cf-connecting-ip":
+          r.authorization === `Bearer ${t.nodes.backup}`
+            ? backupAddress
+            : (addresses[r.authorization] ?? "127.0.0.1"),
+      },
+    }));
     proxies.push(edge);
     const dir = tempDir("heartbeat");
     const hookOut = join(dir, "hook.out");
     const config = (node: string, role: string) =>
-      writeAgentConfig(t, join(dir), "killed", { workerUrl: edge.url, logs: [], node: { name: node, role, token: t.nodes[node] }, stateFile: join(dir, `${node}.json`), hooks: { onMasterAddressChange: `echo "$VIGIE_MASTER_ADDRESS $VIGIE_ROLE" > ${hookOut}` } });
+      writeAgentConfig(t, join(dir), "killed", {
+        workerUrl: edge.url,
+        logs: [],
+        node: { name: node, role, token: t.nodes[node] },
+        stateFile: join(dir, `${node}.json`),
+        hooks: { onMasterAddressChange: `echo "$VIGIE_MASTER_ADDRESS $VIGIE_ROLE" > ${hookOut}` },
+      });
     const beat = async (node: string, role: string) => {
       const deps = testDeps();
       const code = await runAgent({ command: "heartbeat", configPath: config(node, role) }, deps);
@@ -179,6 +257,8 @@ describe("when things go wrong, the agent says so, exits non-zero, and loses not
     backupAddress = "10.1.2.3";
     const refused = await beat("backup", "standby");
     expect(refused.code).toBe(EXIT.refused);
-    expect(refused.err).toMatch(/heartbeat of node backup: the worker refused this node's address \(422 unprocessable: .*10\.1\.2\.3/);
+    expect(refused.err).toMatch(
+      /heartbeat of node backup: the worker refused this node's address \(422 unprocessable: .*10\.1\.2\.3/,
+    );
   });
 });

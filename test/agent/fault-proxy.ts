@@ -25,30 +25,49 @@ export interface FaultProxy {
   close(): Promise<void>;
 }
 
-export async function startFaultProxy(target: string, plan: (r: ProxiedRequest) => Fault): Promise<FaultProxy> {
+export async function startFaultProxy(
+  target: string,
+  plan: (r: ProxiedRequest) => Fault,
+): Promise<FaultProxy> {
   const seen: ProxiedRequest[] = [];
   const proxy: FaultProxy = { url: "", seen, close: async () => {} };
   const server = createServer((req: IncomingMessage, res: ServerResponse) => {
     const parts: Buffer[] = [];
     req.on("data", (d: Buffer) => parts.push(d));
     req.on("end", async () => {
-      const r = { n: seen.length + 1, method: req.method ?? "GET", url: req.url ?? "/", authorization: req.headers.authorization ?? "" };
+      const r = {
+        n: seen.length + 1,
+        method: req.method ?? "GET",
+        url: req.url ?? "/",
+        authorization: req.headers.authorization ?? "",
+      };
       seen.push(r);
       const fault = plan(r);
       if (fault.kind === "fail") {
         res.writeHead(fault.status, { "content-type": "application/json", ...fault.headers });
-        res.end(fault.body ?? JSON.stringify({ error: { code: "internal", message: `injected ${fault.status}` } }));
+        res.end(
+          fault.body ??
+            JSON.stringify({ error: { code: "internal", message: `injected ${fault.status}` } }),
+        );
         return;
       }
       try {
         const headers: Record<string, string> = {};
-        for (const [k, v] of Object.entries(req.headers)) if (typeof v === "string" && k !== "host" && k !== "connection" && k !== "content-length") headers[k] = v;
+        for (const [k, v] of Object.entries(req.headers))
+          if (typeof v === "string" && k !== "host" && k !== "connection" && k !== "content-length")
+            headers[k] = v;
         if (fault.kind === "pass") Object.assign(headers, fault.headers);
-        const upstream = await fetch(target + r.url, { method: r.method, headers, body: parts.length ? Buffer.concat(parts) : undefined });
+        const upstream = await fetch(target + r.url, {
+          method: r.method,
+          headers,
+          body: parts.length ? Buffer.concat(parts) : undefined,
+        });
         const body = Buffer.from(await upstream.arrayBuffer());
         proxy.onForwarded?.(r, upstream.status);
         if (fault.kind === "hold") await new Promise((ok) => setTimeout(ok, fault.ms));
-        res.writeHead(upstream.status, { "content-type": upstream.headers.get("content-type") ?? "application/json" });
+        res.writeHead(upstream.status, {
+          "content-type": upstream.headers.get("content-type") ?? "application/json",
+        });
         res.end(body);
       } catch (e) {
         res.writeHead(502);
@@ -58,9 +77,10 @@ export async function startFaultProxy(target: string, plan: (r: ProxiedRequest) 
   });
   await new Promise<void>((ok) => server.listen(0, "127.0.0.1", ok));
   proxy.url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  proxy.close = () => new Promise((ok) => {
-    server.closeAllConnections();
-    server.close(() => ok());
-  });
+  proxy.close = () =>
+    new Promise((ok) => {
+      server.closeAllConnections();
+      server.close(() => ok());
+    });
   return proxy;
 }

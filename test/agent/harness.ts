@@ -41,9 +41,15 @@ export interface TestWorker {
  * applies the migrations; the rest inserted in one statement built by the same library), and uploads the
  * fixture once, in one chunk, to a site named "ref": the figures every scenario must end with.
  */
-export async function startTestWorker(names: string[], nodes: { site: string; node: string; role: "master" | "standby" }[] = []): Promise<TestWorker> {
+export async function startTestWorker(
+  names: string[],
+  nodes: { site: string; node: string; role: "master" | "standby" }[] = [],
+): Promise<TestWorker> {
   if (!existsSync(join(root, "worker", "generated", "geo.bin"))) {
-    const r = spawnSync(process.execPath, [join(root, "scripts", "build-geo.mjs")], { cwd: root, encoding: "utf8" });
+    const r = spawnSync(process.execPath, [join(root, "scripts", "build-geo.mjs")], {
+      cwd: root,
+      encoding: "utf8",
+    });
     if (r.status !== 0) throw new Error(`build-geo failed: ${r.stderr}`);
   }
   const persistTo = tempDir("worker");
@@ -52,17 +58,42 @@ export async function startTestWorker(names: string[], nodes: { site: string; no
   for (const name of names) {
     const s = { site: name, agentToken: newToken("agent"), readToken: newToken("read") };
     sites[name] = s;
-    rows.push(insertSiteSql({ name, agentTokenHash: await hashToken(s.agentToken), readTokenHash: await hashToken(s.readToken), public: false, privacy: "truncate", config: "{}" }));
+    rows.push(
+      insertSiteSql({
+        name,
+        agentTokenHash: await hashToken(s.agentToken),
+        readTokenHash: await hashToken(s.readToken),
+        public: false,
+        privacy: "truncate",
+        config: "{}",
+      }),
+    );
   }
   const nodeTokens: Record<string, string> = {};
   for (const n of nodes) {
     nodeTokens[n.node] = newToken("node");
-    rows.push(upsertNodeSql(n.site, n.node, n.role, await hashToken(nodeTokens[n.node]), Date.now()));
+    rows.push(
+      upsertNodeSql(n.site, n.node, n.role, await hashToken(nodeTokens[n.node]), Date.now()),
+    );
   }
-  if (rows.length) await runWrangler(["d1", "execute", "DB", "--local", "--persist-to", persistTo, "--command", rows.join("; ")], { cwd: root });
+  if (rows.length)
+    await runWrangler(
+      ["d1", "execute", "DB", "--local", "--persist-to", persistTo, "--command", rows.join("; ")],
+      { cwd: root },
+    );
   // Feed readers' names are looked up over DNS-over-HTTPS: pointed at a closed port, offline.
-  const worker = await startLocalWorker({ persistTo, vars: { DOH_URL: "http://127.0.0.1:9/dns-query" } });
-  const t = { url: worker.url, persistTo, sites, nodes: nodeTokens, worker, stop: () => worker.stop() };
+  const worker = await startLocalWorker({
+    persistTo,
+    vars: { DOH_URL: "http://127.0.0.1:9/dns-query" },
+  });
+  const t = {
+    url: worker.url,
+    persistTo,
+    sites,
+    nodes: nodeTokens,
+    worker,
+    stop: () => worker.stop(),
+  };
   const ref = await uploadOnce(t, "ref", LOG);
   expect(ref).toMatchObject({ status: "applied", lines: 10_000 });
   return t;
@@ -71,17 +102,28 @@ export async function startTestWorker(names: string[], nodes: { site: string; no
 /** POSTs bytes as one chunk, the way the ingest protocol describes it. */
 export async function uploadOnce(t: TestWorker, name: string, bytes: Buffer): Promise<unknown> {
   const body = gzipSync(bytes);
-  const q = new URLSearchParams({ site: name, source: "reference", start: "0", end: String(bytes.length) });
+  const q = new URLSearchParams({
+    site: name,
+    source: "reference",
+    start: "0",
+    end: String(bytes.length),
+  });
   const res = await fetch(`${t.url}/api/v1/ingest?${q}`, {
     method: "POST",
-    headers: { authorization: `Bearer ${t.sites[name].agentToken}`, "content-type": "application/gzip", "x-content-sha256": createHash("sha256").update(body).digest("hex") },
+    headers: {
+      authorization: `Bearer ${t.sites[name].agentToken}`,
+      "content-type": "application/gzip",
+      "x-content-sha256": createHash("sha256").update(body).digest("hex"),
+    },
     body,
   });
   return res.json();
 }
 
 export async function summary(t: TestWorker, name: string): Promise<unknown> {
-  const res = await fetch(`${t.url}/api/v1/sites/${name}/summary?month=${MONTH}`, { headers: { authorization: `Bearer ${t.sites[name].readToken}` } });
+  const res = await fetch(`${t.url}/api/v1/sites/${name}/summary?month=${MONTH}`, {
+    headers: { authorization: `Bearer ${t.sites[name].readToken}` },
+  });
   expect(res.status).toBe(200);
   return res.json();
 }
@@ -90,7 +132,10 @@ export async function summary(t: TestWorker, name: string): Promise<unknown> {
  * Every stored figure of these sites, per site, without site ids, run ids or timings. Visitor keys
  * are keyed with each site's own secret, so visitor records compare without them.
  */
-export async function storedRows(t: TestWorker, names: string[]): Promise<Record<string, Record<string, unknown[]>>> {
+export async function storedRows(
+  t: TestWorker,
+  names: string[],
+): Promise<Record<string, Record<string, unknown[]>>> {
   const inSites = `s.name IN (${names.map(sqlString).join(", ")})`;
   const tables: Record<string, string> = {
     months: `SELECT s.name AS site, month, hits, pages, bytes, visits, visitors, robot_hits, rejected, lines FROM months x JOIN sites s ON s.id = x.site_id WHERE ${inSites} ORDER BY month`,
@@ -101,8 +146,23 @@ export async function storedRows(t: TestWorker, names: string[]): Promise<Record
     visitorMonths: `SELECT s.name AS site, month, human_days, count(*) AS n FROM visitor_months x JOIN sites s ON s.id = x.site_id WHERE ${inSites} AND human_days > 0 GROUP BY s.name, month, human_days ORDER BY month, human_days`,
     watched: `SELECT s.name AS site, month, at, address, agent, method, url, status, bytes, referer FROM watched_hits x JOIN sites s ON s.id = x.site_id WHERE ${inSites} ORDER BY month, at, address, url`,
   };
-  const { stdout } = await runWrangler(["d1", "execute", "DB", "--local", "--persist-to", t.persistTo, "--json", "--command", Object.values(tables).join("; ")], { cwd: root, echoStdout: false });
-  const results = JSON.parse(stdout) as { results: ({ site: string } & Record<string, unknown>)[] }[];
+  const { stdout } = await runWrangler(
+    [
+      "d1",
+      "execute",
+      "DB",
+      "--local",
+      "--persist-to",
+      t.persistTo,
+      "--json",
+      "--command",
+      Object.values(tables).join("; "),
+    ],
+    { cwd: root, echoStdout: false },
+  );
+  const results = JSON.parse(stdout) as {
+    results: ({ site: string } & Record<string, unknown>)[];
+  }[];
   const out: Record<string, Record<string, unknown[]>> = {};
   for (const name of names) out[name] = {};
   Object.keys(tables).forEach((table, i) => {
@@ -117,11 +177,17 @@ export async function expectSameFiguresAsReference(t: TestWorker, name: string):
   expect(await summary(t, name)).toEqual(await summary(t, "ref"));
   const rows = await storedRows(t, ["ref", name]);
   expect(rows.ref.panels.length).toBeGreaterThan(1000);
-  for (const table of Object.keys(rows.ref)) expect(rows[name][table], table).toEqual(rows.ref[table]);
+  for (const table of Object.keys(rows.ref))
+    expect(rows[name][table], table).toEqual(rows.ref[table]);
 }
 
 /** Writes an agent config for a site of the test worker into `dir`; returns its path. */
-export function writeAgentConfig(t: TestWorker, dir: string, name: string, extra: Record<string, unknown> = {}): string {
+export function writeAgentConfig(
+  t: TestWorker,
+  dir: string,
+  name: string,
+  extra: Record<string, unknown> = {},
+): string {
   const path = join(dir, "agent.json");
   const config = {
     workerUrl: t.url,
@@ -146,9 +212,12 @@ export interface AgentRun {
 }
 
 /** Runs the agent in-process with test deps (real fs and network, captured output). */
-export async function agent(configPath: string, overrides: Partial<Deps> = {}, options: Partial<AgentOptions> = {}): Promise<AgentRun> {
+export async function agent(
+  configPath: string,
+  overrides: Partial<Deps> = {},
+  options: Partial<AgentOptions> = {},
+): Promise<AgentRun> {
   const deps = testDeps(overrides);
   const code = await runAgent({ command: "run", configPath, ...options }, deps);
   return { code, out: deps.out.join(""), err: deps.err.join(""), deps };
 }
-

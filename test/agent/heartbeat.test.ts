@@ -29,11 +29,15 @@ interface FakeWatchdog {
   close(): Promise<void>;
 }
 
-const PRIVATE = /^(10\.|192\.168\.|172\.(1[6-9]|2\d|3[01])\.|100\.(6[4-9]|[7-9]\d|1[01]\d|12[0-7])\.)/;
+const PRIVATE =
+  /^(10\.|192\.168\.|172\.(1[6-9]|2\d|3[01])\.|100\.(6[4-9]|[7-9]\d|1[01]\d|12[0-7])\.)/;
 
 async function startFakeWatchdog(): Promise<FakeWatchdog> {
   const fake: FakeWatchdog = {
-    url: "", received: [], failures: [], nodeAddress: "203.0.113.7",
+    url: "",
+    received: [],
+    failures: [],
+    nodeAddress: "203.0.113.7",
     reply: { epoch: 3, state: "MASTER_ACTIVE", active: "cubox", masterAddress: "198.51.100.10" },
     close: async () => {},
   };
@@ -45,12 +49,27 @@ async function startFakeWatchdog(): Promise<FakeWatchdog> {
         res.writeHead(status, { "content-type": "application/json" });
         res.end(JSON.stringify(body));
       };
-      if (req.method !== "POST" || req.url !== "/api/v1/heartbeat") return send(404, { error: { code: "not_found", message: `no route ${req.method} ${req.url}` } });
+      if (req.method !== "POST" || req.url !== "/api/v1/heartbeat")
+        return send(404, {
+          error: { code: "not_found", message: `no route ${req.method} ${req.url}` },
+        });
       const failure = fake.failures.shift();
-      if (failure !== undefined) return send(failure, { error: { code: "internal", message: "injected" } });
-      fake.received.push({ auth: req.headers.authorization, contentType: req.headers["content-type"], body: text ? JSON.parse(text) : null });
-      if (req.headers.authorization !== `Bearer ${NODE_TOKEN}`) return send(401, { error: { code: "unauthorized", message: "unknown node token" } });
-      if (PRIVATE.test(fake.nodeAddress)) return send(422, { error: { code: "unprocessable", message: `${fake.nodeAddress} is a private or CGNAT address` } });
+      if (failure !== undefined)
+        return send(failure, { error: { code: "internal", message: "injected" } });
+      fake.received.push({
+        auth: req.headers.authorization,
+        contentType: req.headers["content-type"],
+        body: text ? JSON.parse(text) : null,
+      });
+      if (req.headers.authorization !== `Bearer ${NODE_TOKEN}`)
+        return send(401, { error: { code: "unauthorized", message: "unknown node token" } });
+      if (PRIVATE.test(fake.nodeAddress))
+        return send(422, {
+          error: {
+            code: "unprocessable",
+            message: `${fake.nodeAddress} is a private or CGNAT address`,
+          },
+        });
       send(200, fake.reply);
     });
   });
@@ -73,15 +92,22 @@ function setup(extra: Record<string, unknown> = {}) {
   const dir = tempDir("heartbeat");
   const hookOut = join(dir, "hook.out");
   const config = join(dir, "agent.json");
-  writeFileSync(config, JSON.stringify({
-    workerUrl: fake.url, site: "blog",
-    node: { name: "plug", role: "standby", token: NODE_TOKEN },
-    stateFile: join(dir, "state.json"),
-    hooks: { onMasterAddressChange: `env | grep ^VIGIE_ | sort > ${hookOut}` },
-    retry: { attempts: 3, initialDelayMs: 10, maxDelayMs: 100 },
-    ...extra,
-  }));
-  const run = async (options: { dryRun?: boolean; verbose?: boolean } = {}, env: Record<string, string> = {}) => {
+  writeFileSync(
+    config,
+    JSON.stringify({
+      workerUrl: fake.url,
+      site: "blog",
+      node: { name: "plug", role: "standby", token: NODE_TOKEN },
+      stateFile: join(dir, "state.json"),
+      hooks: { onMasterAddressChange: `env | grep ^VIGIE_ | sort > ${hookOut}` },
+      retry: { attempts: 3, initialDelayMs: 10, maxDelayMs: 100 },
+      ...extra,
+    }),
+  );
+  const run = async (
+    options: { dryRun?: boolean; verbose?: boolean } = {},
+    env: Record<string, string> = {},
+  ) => {
     const deps = testDeps({ env });
     const code = await runAgent({ command: "heartbeat", configPath: config, ...options }, deps);
     return { code, out: deps.out.join(""), err: deps.err.join(""), sleeps: deps.sleeps };
@@ -93,14 +119,32 @@ function setup(extra: Record<string, unknown> = {}) {
 describe("heartbeat", () => {
   it("sends version, uptime and load with the node token; runs the hook when the master's address changes, only then", async () => {
     const s = setup();
-    fake.reply = { epoch: 3, state: "MASTER_ACTIVE", active: "cubox", masterAddress: "198.51.100.10" };
+    fake.reply = {
+      epoch: 3,
+      state: "MASTER_ACTIVE",
+      active: "cubox",
+      masterAddress: "198.51.100.10",
+    };
     const first = await s.run();
     expect(first).toMatchObject({ code: EXIT.ok, out: "", err: "" });
-    expect(fake.received.at(-1)).toEqual({ auth: `Bearer ${NODE_TOKEN}`, contentType: "application/json", body: { version: AGENT_VERSION, uptime: 12345, load: 0.25 } });
-    expect(s.hookEnv()).toBe([
-      "VIGIE_ACTIVE_NODE=cubox", "VIGIE_EPOCH=3", "VIGIE_MASTER_ADDRESS=198.51.100.10", "VIGIE_NODE=plug",
-      "VIGIE_PREVIOUS_MASTER_ADDRESS=", "VIGIE_ROLE=standby", "VIGIE_SITE=blog", "VIGIE_STATE=MASTER_ACTIVE", "",
-    ].join("\n"));
+    expect(fake.received.at(-1)).toEqual({
+      auth: `Bearer ${NODE_TOKEN}`,
+      contentType: "application/json",
+      body: { version: AGENT_VERSION, uptime: 12345, load: 0.25 },
+    });
+    expect(s.hookEnv()).toBe(
+      [
+        "VIGIE_ACTIVE_NODE=cubox",
+        "VIGIE_EPOCH=3",
+        "VIGIE_MASTER_ADDRESS=198.51.100.10",
+        "VIGIE_NODE=plug",
+        "VIGIE_PREVIOUS_MASTER_ADDRESS=",
+        "VIGIE_ROLE=standby",
+        "VIGIE_SITE=blog",
+        "VIGIE_STATE=MASTER_ACTIVE",
+        "",
+      ].join("\n"),
+    );
 
     writeFileSync(s.hookOut, "untouched");
     expect((await s.run()).code).toBe(EXIT.ok);
@@ -110,19 +154,36 @@ describe("heartbeat", () => {
     const moved = await s.run({ verbose: true });
     expect(moved.code).toBe(EXIT.ok);
     expect(moved.out).toContain("master address 198.51.100.10 → 198.51.100.99: running env");
-    expect(s.hookEnv()).toContain("VIGIE_MASTER_ADDRESS=198.51.100.99\nVIGIE_NODE=plug\nVIGIE_PREVIOUS_MASTER_ADDRESS=198.51.100.10\n");
+    expect(s.hookEnv()).toContain(
+      "VIGIE_MASTER_ADDRESS=198.51.100.99\nVIGIE_NODE=plug\nVIGIE_PREVIOUS_MASTER_ADDRESS=198.51.100.10\n",
+    );
   });
 
   it("a failing hook: exit 7 with its output; it runs again on the next heartbeat until it succeeds", async () => {
     const s = setup();
     const flag = join(s.dir, "fail");
     writeFileSync(flag, "");
-    writeFileSync(s.config, JSON.stringify({ ...JSON.parse(readFileSync(s.config, "utf8")), hooks: { onMasterAddressChange: `if [ -e ${flag} ]; then echo "openvpn: cannot write /etc/openvpn/standby.conf" >&2; exit 3; fi; echo "$VIGIE_MASTER_ADDRESS" > ${s.hookOut}` } }));
-    fake.reply = { epoch: 5, state: "STANDBY_ACTIVE", active: "plug", masterAddress: "198.51.100.20" };
+    writeFileSync(
+      s.config,
+      JSON.stringify({
+        ...JSON.parse(readFileSync(s.config, "utf8")),
+        hooks: {
+          onMasterAddressChange: `if [ -e ${flag} ]; then echo "openvpn: cannot write /etc/openvpn/standby.conf" >&2; exit 3; fi; echo "$VIGIE_MASTER_ADDRESS" > ${s.hookOut}`,
+        },
+      }),
+    );
+    fake.reply = {
+      epoch: 5,
+      state: "STANDBY_ACTIVE",
+      active: "plug",
+      masterAddress: "198.51.100.20",
+    };
     const failed = await s.run();
     expect(failed.code).toBe(EXIT.hook);
     expect(failed.err).toContain("hook onMasterAddressChange");
-    expect(failed.err).toContain("exited with 3 for the new master address 198.51.100.20; it runs again on the next heartbeat. Its output:\nopenvpn: cannot write /etc/openvpn/standby.conf");
+    expect(failed.err).toContain(
+      "exited with 3 for the new master address 198.51.100.20; it runs again on the next heartbeat. Its output:\nopenvpn: cannot write /etc/openvpn/standby.conf",
+    );
     expect((await s.run()).code).toBe(EXIT.hook);
     rmSync(flag);
     expect((await s.run()).code).toBe(EXIT.ok);
@@ -133,7 +194,9 @@ describe("heartbeat", () => {
     const s = setup({ node: { name: "plug", role: "standby", token: "vgn_wrong" } });
     const wrong = await s.run();
     expect(wrong.code).toBe(EXIT.auth);
-    expect(wrong.err).toBe("vigie-agent: heartbeat of node plug: the worker refused the node token (401 unauthorized: unknown node token). Check node.token in the config file or VIGIE_NODE_TOKEN.\n");
+    expect(wrong.err).toBe(
+      "vigie-agent: heartbeat of node plug: the worker refused the node token (401 unauthorized: unknown node token). Check node.token in the config file or VIGIE_NODE_TOKEN.\n",
+    );
     expect((await s.run({}, { VIGIE_NODE_TOKEN: NODE_TOKEN })).code).toBe(EXIT.ok);
 
     const ok = setup();
@@ -151,18 +214,31 @@ describe("heartbeat", () => {
     const down = setup({ workerUrl: `http://127.0.0.1:${await freePort()}` });
     const unreachable = await down.run();
     expect(unreachable.code).toBe(EXIT.unavailable);
-    expect(unreachable.err).toMatch(/heartbeat of node plug: cannot reach .* \(ECONNREFUSED\) \(gave up after 3 attempts\)/);
+    expect(unreachable.err).toMatch(
+      /heartbeat of node plug: cannot reach .* \(ECONNREFUSED\) \(gave up after 3 attempts\)/,
+    );
   });
 
   it("a standby names the file its replication job touches: its mtime goes as replicatedAt (epoch seconds)", async () => {
     const marker = join(tempDir("replica"), "last-sync");
-    const s = setup({ node: { name: "plug", role: "standby", token: NODE_TOKEN, replicatedAtFile: marker } });
+    const s = setup({
+      node: { name: "plug", role: "standby", token: NODE_TOKEN, replicatedAtFile: marker },
+    });
     expect((await s.run()).code).toBe(EXIT.ok);
-    expect(fake.received.at(-1)?.body).toEqual({ version: AGENT_VERSION, uptime: 12345, load: 0.25 });
+    expect(fake.received.at(-1)?.body).toEqual({
+      version: AGENT_VERSION,
+      uptime: 12345,
+      load: 0.25,
+    });
     writeFileSync(marker, "");
     utimesSync(marker, 1_764_000_000, 1_764_000_000);
     expect((await s.run()).code).toBe(EXIT.ok);
-    expect(fake.received.at(-1)?.body).toEqual({ version: AGENT_VERSION, uptime: 12345, load: 0.25, replicatedAt: 1_764_000_000 });
+    expect(fake.received.at(-1)?.body).toEqual({
+      version: AGENT_VERSION,
+      uptime: 12345,
+      load: 0.25,
+      replicatedAt: 1_764_000_000,
+    });
   });
 
   it("--dry-run sends nothing; a long log upload holding the run lock never delays a heartbeat", async () => {
@@ -170,10 +246,15 @@ describe("heartbeat", () => {
     const before = fake.received.length;
     const dry = await s.run({ dryRun: true });
     expect(dry.code).toBe(EXIT.ok);
-    expect(dry.out).toBe(`would send to ${fake.url}/api/v1/heartbeat as node plug (standby): {"version":"${AGENT_VERSION}","uptime":12345,"load":0.25}\n`);
+    expect(dry.out).toBe(
+      `would send to ${fake.url}/api/v1/heartbeat as node plug (standby): {"version":"${AGENT_VERSION}","uptime":12345,"load":0.25}\n`,
+    );
     expect(fake.received.length).toBe(before);
 
-    writeFileSync(join(s.dir, "state.json.lock"), JSON.stringify({ pid: process.pid, since: Date.now() }));
+    writeFileSync(
+      join(s.dir, "state.json.lock"),
+      JSON.stringify({ pid: process.pid, since: Date.now() }),
+    );
     expect((await s.run()).code).toBe(EXIT.ok);
     expect(fake.received.length).toBe(before + 1);
   });

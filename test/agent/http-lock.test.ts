@@ -10,7 +10,11 @@ import { removeTempDirs, tempDir } from "./temp";
 
 afterAll(removeTempDirs);
 
-const config = { workerUrl: "http://w.test", timeoutMs: 5000, retry: { attempts: 4, initialDelayMs: 1000, maxDelayMs: 60_000 } } as AgentConfig;
+const config = {
+  workerUrl: "http://w.test",
+  timeoutMs: 5000,
+  retry: { attempts: 4, initialDelayMs: 1000, maxDelayMs: 60_000 },
+} as AgentConfig;
 const req = { method: "POST" as const, path: "/api/v1/ingest?x", token: "t", what: "upload" };
 
 /** A fetch answering from a list, recording calls. */
@@ -25,12 +29,18 @@ function scripted(...answers: (Response | Error)[]) {
   };
   return { fetch, calls };
 }
-const json = (status: number, body: unknown, headers: Record<string, string> = {}) => new Response(JSON.stringify(body), { status, headers });
+const json = (status: number, body: unknown, headers: Record<string, string> = {}) =>
+  new Response(JSON.stringify(body), { status, headers });
 const netError = () => new TypeError("fetch failed", { cause: { code: "ECONNREFUSED" } });
 
 describe("requests to the worker", () => {
   it("retries 5xx and network errors with exponential backoff and jitter, then takes the answer", async () => {
-    const s = scripted(json(500, { error: { code: "internal", message: "boom" } }), netError(), json(503, {}), json(200, { ok: 1 }));
+    const s = scripted(
+      json(500, { error: { code: "internal", message: "boom" } }),
+      netError(),
+      json(503, {}),
+      json(200, { ok: 1 }),
+    );
     const deps = testDeps({ fetch: s.fetch, random: () => 0.5 });
     const lines: string[] = [];
     const a = await request(deps, config, req, (l) => lines.push(l));
@@ -43,7 +53,11 @@ describe("requests to the worker", () => {
   });
 
   it("honours Retry-After on 429 (seconds or a date), never waiting less than the backoff", async () => {
-    const s = scripted(json(429, {}, { "retry-after": "7" }), json(429, {}, { "retry-after": new Date(Date.now() + 20_000).toUTCString() }), json(200, {}));
+    const s = scripted(
+      json(429, {}, { "retry-after": "7" }),
+      json(429, {}, { "retry-after": new Date(Date.now() + 20_000).toUTCString() }),
+      json(200, {}),
+    );
     const deps = testDeps({ fetch: s.fetch });
     await request(deps, config, req, () => {});
     expect(deps.sleeps[0]).toBe(7000);
@@ -53,28 +67,46 @@ describe("requests to the worker", () => {
   });
 
   it("never retries a 4xx: it is the answer", async () => {
-    const s = scripted(json(401, { error: { code: "unauthorized", message: "wrong agent token for this site" } }));
+    const s = scripted(
+      json(401, { error: { code: "unauthorized", message: "wrong agent token for this site" } }),
+    );
     const deps = testDeps({ fetch: s.fetch });
-    expect(await request(deps, config, req, () => {})).toMatchObject({ status: 401, code: "unauthorized", message: "wrong agent token for this site" });
+    expect(await request(deps, config, req, () => {})).toMatchObject({
+      status: 401,
+      code: "unauthorized",
+      message: "wrong agent token for this site",
+    });
     expect(s.calls).toHaveLength(1);
   });
 
   it("gives up after the last attempt with what went wrong, or at once on a Retry-After beyond ten minutes", async () => {
-    const deps = testDeps({ fetch: scripted(netError(), netError(), netError(), netError()).fetch });
-    await expect(request(deps, config, req, () => {})).rejects.toThrow(new WorkerUnavailable("upload: cannot reach http://w.test (ECONNREFUSED) (gave up after 4 attempts)"));
+    const deps = testDeps({
+      fetch: scripted(netError(), netError(), netError(), netError()).fetch,
+    });
+    await expect(request(deps, config, req, () => {})).rejects.toThrow(
+      new WorkerUnavailable(
+        "upload: cannot reach http://w.test (ECONNREFUSED) (gave up after 4 attempts)",
+      ),
+    );
     const slow = testDeps({ fetch: scripted(json(503, {}, { "retry-after": "3600" })).fetch });
-    await expect(request(slow, config, req, () => {})).rejects.toThrow(/retry in 3600 s, left to the next run/);
+    await expect(request(slow, config, req, () => {})).rejects.toThrow(
+      /retry in 3600 s, left to the next run/,
+    );
   });
 
   it("anything fetch itself would not throw is not a network error: it propagates at once", async () => {
     const s = scripted(new SimulatedCrash("boom"));
-    await expect(request(testDeps({ fetch: s.fetch }), config, req, () => {})).rejects.toBeInstanceOf(SimulatedCrash);
+    await expect(
+      request(testDeps({ fetch: s.fetch }), config, req, () => {}),
+    ).rejects.toBeInstanceOf(SimulatedCrash);
     expect(s.calls).toHaveLength(1);
   });
 
   it("backoff is capped", () => {
     const policy = { attempts: 10, initialDelayMs: 1000, maxDelayMs: 5000 };
-    expect([1, 2, 3, 4, 5].map((n) => backoffMs(n, policy, () => 1))).toEqual([1000, 2000, 4000, 5000, 5000]);
+    expect([1, 2, 3, 4, 5].map((n) => backoffMs(n, policy, () => 1))).toEqual([
+      1000, 2000, 4000, 5000, 5000,
+    ]);
     expect(backoffMs(3, policy, () => 0)).toBe(2000);
   });
 });
@@ -106,7 +138,11 @@ describe("the lock file", () => {
     const path = join(dir(), "agent.lock");
     const bootedAt = Date.now() - 600_000;
     writeFileSync(path, JSON.stringify({ pid: 1, since: bootedAt - 5000 }));
-    const deps = testDeps({ pid: 555, isAlive: () => true, host: () => ({ uptime: 600, load: 0 }) });
+    const deps = testDeps({
+      pid: 555,
+      isAlive: () => true,
+      host: () => ({ uptime: 600, load: 0 }),
+    });
     expect((await acquireLock(deps, path)).ok).toBe(true);
     writeFileSync(path, JSON.stringify({ pid: 1, since: bootedAt + 5000 }));
     expect(await acquireLock(deps, path)).toMatchObject({ ok: false, holder: { pid: 1 } });

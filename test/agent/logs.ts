@@ -1,13 +1,22 @@
 // Writing the fixture log the way a web server and logrotate do: lines appended (sometimes half a
 // line first), files renamed, compressed (gzip, one or several members), or copied and truncated.
-import { appendFileSync, copyFileSync, readFileSync, renameSync, rmSync, truncateSync, writeFileSync } from "node:fs";
+import {
+  appendFileSync,
+  copyFileSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  truncateSync,
+  writeFileSync,
+} from "node:fs";
 import { gzipSync } from "node:zlib";
 import { LOG } from "./harness";
 
 /** Byte offset of the start of each line of the fixture, plus its length. */
 export const LINE_STARTS: number[] = (() => {
   const starts = [0];
-  for (let i = LOG.indexOf(10); i !== -1 && i + 1 < LOG.length; i = LOG.indexOf(10, i + 1)) starts.push(i + 1);
+  for (let i = LOG.indexOf(10); i !== -1 && i + 1 < LOG.length; i = LOG.indexOf(10, i + 1))
+    starts.push(i + 1);
   starts.push(LOG.length);
   return starts;
 })();
@@ -24,7 +33,10 @@ export function uniqueLine(i: number): boolean {
 
 /** The web server writes lines [from, to) (and optionally the first `half` bytes of line `to`). */
 export function append(path: string, from: number, to: number, half = 0): void {
-  appendFileSync(path, Buffer.concat([lines(from, to), LOG.subarray(LINE_STARTS[to], LINE_STARTS[to] + half)]));
+  appendFileSync(
+    path,
+    Buffer.concat([lines(from, to), LOG.subarray(LINE_STARTS[to], LINE_STARTS[to] + half)]),
+  );
 }
 
 /** The rest of a line whose first `half` bytes were written, then lines up to `to`. */

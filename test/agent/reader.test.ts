@@ -10,7 +10,14 @@ import type { LogSpec } from "../../edge-agent/config";
 import { nodeDeps } from "../../edge-agent/deps";
 import { discover, isRotatedSibling } from "../../edge-agent/discover";
 import { expandGlob, segmentRegExp } from "../../edge-agent/glob";
-import { openReader, openSourceFile, sourceIdOf, SourceReadError, type ByteReader, type OpenedFile } from "../../edge-agent/source-file";
+import {
+  openReader,
+  openSourceFile,
+  sourceIdOf,
+  SourceReadError,
+  type ByteReader,
+  type OpenedFile,
+} from "../../edge-agent/source-file";
 import { rng } from "../random";
 import { removeTempDirs, tempDir } from "./temp";
 
@@ -54,7 +61,12 @@ async function readAll(file: OpenedFile, start: number): Promise<Buffer> {
   const reader = openReader(file, start);
   const parts: Buffer[] = [];
   const buf = Buffer.alloc(100_000);
-  for (let n = await reader.read(buf, 0, buf.length); n > 0; n = await reader.read(buf, 0, buf.length)) parts.push(Buffer.from(buf.subarray(0, n)));
+  for (
+    let n = await reader.read(buf, 0, buf.length);
+    n > 0;
+    n = await reader.read(buf, 0, buf.length)
+  )
+    parts.push(Buffer.from(buf.subarray(0, n)));
   reader.close();
   return Buffer.concat(parts);
 }
@@ -64,18 +76,27 @@ describe("gzipChunks", () => {
   const lastNl = sample.lastIndexOf(10) + 1;
 
   it.each([
-    [4096, 1], [4096, 977], [65_536, 100_000], [300_000, 7], [1 << 20, 65_536],
-  ])("size %i, reads of %i bytes: whole lines, each ≤ size, covering every byte up to the last newline", async (size, step) => {
-    const { chunks, end } = await collect(bufferReader(sample, 0, step), 0, size);
-    expect(Buffer.concat(chunks.map((c) => c.text)).equals(sample.subarray(0, lastNl))).toBe(true);
-    for (const [i, c] of chunks.entries()) {
-      expect(c.end - c.start).toBeLessThanOrEqual(size);
-      expect(c.text.length).toBe(c.end - c.start);
-      expect(c.text.at(-1)).toBe(10);
-      if (i > 0) expect(c.start).toBe(chunks[i - 1].end);
-    }
-    expect(end).toEqual({ end: lastNl, trailing: sample.length - lastNl });
-  });
+    [4096, 1],
+    [4096, 977],
+    [65_536, 100_000],
+    [300_000, 7],
+    [1 << 20, 65_536],
+  ])(
+    "size %i, reads of %i bytes: whole lines, each ≤ size, covering every byte up to the last newline",
+    async (size, step) => {
+      const { chunks, end } = await collect(bufferReader(sample, 0, step), 0, size);
+      expect(Buffer.concat(chunks.map((c) => c.text)).equals(sample.subarray(0, lastNl))).toBe(
+        true,
+      );
+      for (const [i, c] of chunks.entries()) {
+        expect(c.end - c.start).toBeLessThanOrEqual(size);
+        expect(c.text.length).toBe(c.end - c.start);
+        expect(c.text.at(-1)).toBe(10);
+        if (i > 0) expect(c.start).toBe(chunks[i - 1].end);
+      }
+      expect(end).toEqual({ end: lastNl, trailing: sample.length - lastNl });
+    },
+  );
 
   it("starts mid-file, and cuts the first chunk exactly where a re-sent range ended", async () => {
     const start = sample.indexOf(10) + 1;
@@ -83,7 +104,9 @@ describe("gzipChunks", () => {
     const { chunks } = await collect(bufferReader(sample, start, 5000), start, 8192, firstEnd);
     expect([chunks[0].start, chunks[0].end]).toEqual([start, firstEnd]);
     expect(chunks[1].end - chunks[1].start).toBeLessThanOrEqual(8192);
-    expect(Buffer.concat(chunks.map((c) => c.text)).equals(sample.subarray(start, lastNl))).toBe(true);
+    expect(Buffer.concat(chunks.map((c) => c.text)).equals(sample.subarray(start, lastNl))).toBe(
+      true,
+    );
   });
 
   it("a line longer than the largest chunk is an error, not a cut line", async () => {
@@ -92,20 +115,30 @@ describe("gzipChunks", () => {
   });
 
   it("nothing but a partial line: nothing to send", async () => {
-    expect(await collect(bufferReader(Buffer.from("1.2.3.4 - - [17/May"), 0, 100), 0, 4096)).toEqual({ chunks: [], end: { end: 0, trailing: 19 } });
+    expect(
+      await collect(bufferReader(Buffer.from("1.2.3.4 - - [17/May"), 0, 100), 0, 4096),
+    ).toEqual({ chunks: [], end: { end: 0, trailing: 19 } });
   });
 
   it("lines longer than the read buffer are kept whole; the gzip of a raw limit never passes the body limit", async () => {
     const long = Buffer.concat([Buffer.from(`${"x".repeat(700_000)}\n`), sample]);
     const { chunks } = await collect(bufferReader(long, 0, 65_536), 0, 1 << 20);
     expect(chunks[0].text.subarray(0, 700_001).equals(long.subarray(0, 700_001))).toBe(true);
-    expect(Buffer.concat(chunks.map((c) => c.text)).equals(long.subarray(0, long.lastIndexOf(10) + 1))).toBe(true);
+    expect(
+      Buffer.concat(chunks.map((c) => c.text)).equals(long.subarray(0, long.lastIndexOf(10) + 1)),
+    ).toBe(true);
     // Random bytes do not compress: the worst case of the limit.
     const max = 200_000;
     const rand = rng(3);
-    const noise = Buffer.from(Array.from({ length: rawLimitFor(max) }, () => Math.floor(rand() * 256)).map((b) => (b === 10 ? 11 : b)));
+    const noise = Buffer.from(
+      Array.from({ length: rawLimitFor(max) }, () => Math.floor(rand() * 256)).map((b) =>
+        b === 10 ? 11 : b,
+      ),
+    );
     noise[noise.length - 1] = 10;
-    const { chunks: [c] } = await collect(bufferReader(noise, 0, 1 << 20), 0, rawLimitFor(max));
+    const {
+      chunks: [c],
+    } = await collect(bufferReader(noise, 0, 1 << 20), 0, rawLimitFor(max));
     expect(c.end).toBe(rawLimitFor(max));
     expect(c.gz).toBeGreaterThan(c.end * 0.99);
     expect(c.gz).toBeLessThanOrEqual(max);
@@ -120,7 +153,10 @@ describe("source files", () => {
     writeFileSync(join(dir, "access.log"), log);
     // Multi-member gzip, as `cat a.gz b.gz` makes: every member is read.
     const cut = log.indexOf(10, 1_000_000) + 1;
-    writeFileSync(join(dir, "access.log.1.gz"), Buffer.concat([gzipSync(log.subarray(0, cut)), gzipSync(log.subarray(cut))]));
+    writeFileSync(
+      join(dir, "access.log.1.gz"),
+      Buffer.concat([gzipSync(log.subarray(0, cut)), gzipSync(log.subarray(cut))]),
+    );
     const plain = await opened(join(dir, "access.log"));
     const gz = await opened(join(dir, "access.log.1.gz"), false);
     expect(plain.gz).toBe(false);
@@ -162,17 +198,29 @@ describe("source files", () => {
 
 describe("finding files", () => {
   it.each([
-    ["*.log", "access.log", true], ["*.log", ".hidden.log", false], ["access.log.?", "access.log.1", true],
-    ["access.log.?", "access.log.10", false], ["[ab]*", "b.log", true], ["[!ab]*", "b.log", false],
-    ["site-[0-9].log", "site-7.log", true], ["a+b(1).log", "a+b(1).log", true], ["*", "x", true],
+    ["*.log", "access.log", true],
+    ["*.log", ".hidden.log", false],
+    ["access.log.?", "access.log.1", true],
+    ["access.log.?", "access.log.10", false],
+    ["[ab]*", "b.log", true],
+    ["[!ab]*", "b.log", false],
+    ["site-[0-9].log", "site-7.log", true],
+    ["a+b(1).log", "a+b(1).log", true],
+    ["*", "x", true],
   ])("%s matches %s: %s", (pattern, name, match) => {
     expect(segmentRegExp(pattern).test(name)).toBe(match);
   });
 
   it.each([
-    ["access.log", "access.log.1", true], ["access.log", "access.log.2.gz", true], ["access.log", "access.log-20250101", true],
-    ["access.log", "access.log-20250101.gz", true], ["access.log", "access.log-2025010112", true], ["access.log", "access.log.old", false],
-    ["access.log", "access.log.1.bak", false], ["access.log", "access.log", false], ["access.log", "error.log.1", false],
+    ["access.log", "access.log.1", true],
+    ["access.log", "access.log.2.gz", true],
+    ["access.log", "access.log-20250101", true],
+    ["access.log", "access.log-20250101.gz", true],
+    ["access.log", "access.log-2025010112", true],
+    ["access.log", "access.log.old", false],
+    ["access.log", "access.log.1.bak", false],
+    ["access.log", "access.log", false],
+    ["access.log", "error.log.1", false],
   ])("%s: %s is a rotated sibling: %s", (live, name, yes) => {
     expect(isRotatedSibling(live, name)).toBe(yes);
   });
@@ -180,14 +228,34 @@ describe("finding files", () => {
   it("expands globs in any segment and lists live files with their rotated siblings", async () => {
     const dir = tmp();
     for (const d of ["a", "b", "c"]) mkdirSync(join(dir, d));
-    for (const f of ["a/x.access.log", "a/x.access.log.1", "a/x.access.log.2.gz", "b/y.access.log", "b/y.access.log-20250101", "b/error.log", "c/notes.txt"]) writeFileSync(join(dir, f), "");
+    for (const f of [
+      "a/x.access.log",
+      "a/x.access.log.1",
+      "a/x.access.log.2.gz",
+      "b/y.access.log",
+      "b/y.access.log-20250101",
+      "b/error.log",
+      "c/notes.txt",
+    ])
+      writeFileSync(join(dir, f), "");
     const fs = nodeDeps().fs;
-    expect(await expandGlob(fs, `${dir}/*/*.access.log`)).toEqual([`${dir}/a/x.access.log`, `${dir}/b/y.access.log`]);
+    expect(await expandGlob(fs, `${dir}/*/*.access.log`)).toEqual([
+      `${dir}/a/x.access.log`,
+      `${dir}/b/y.access.log`,
+    ]);
     expect(await expandGlob(fs, `${dir}/nothere/*.log`)).toEqual([]);
-    const found = await discover(fs, [{ glob: `${dir}/*/*.access.log`, backfill: false }, { glob: `${dir}/*/*.nothing`, backfill: false }, { path: `${dir}/c/notes.txt`, backfill: false }]);
+    const found = await discover(fs, [
+      { glob: `${dir}/*/*.access.log`, backfill: false },
+      { glob: `${dir}/*/*.nothing`, backfill: false },
+      { path: `${dir}/c/notes.txt`, backfill: false },
+    ]);
     expect(found.candidates.map((c) => [c.path.slice(dir.length + 1), c.live])).toEqual([
-      ["a/x.access.log", true], ["b/y.access.log", true], ["c/notes.txt", true],
-      ["a/x.access.log.1", false], ["a/x.access.log.2.gz", false], ["b/y.access.log-20250101", false],
+      ["a/x.access.log", true],
+      ["b/y.access.log", true],
+      ["c/notes.txt", true],
+      ["a/x.access.log.1", false],
+      ["a/x.access.log.2.gz", false],
+      ["b/y.access.log-20250101", false],
     ]);
     expect(found.missing).toEqual([`${dir}/*/*.nothing`]);
   });

@@ -7,7 +7,15 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { EXIT } from "../../edge-agent/exit-codes";
 import { removeTempDirs, tempDir } from "./temp";
-import { agent, expectSameFiguresAsReference, LOG, startTestWorker, summary, writeAgentConfig, type TestWorker } from "./harness";
+import {
+  agent,
+  expectSameFiguresAsReference,
+  LOG,
+  startTestWorker,
+  summary,
+  writeAgentConfig,
+  type TestWorker,
+} from "./harness";
 import { startFaultProxy, type FaultProxy } from "./fault-proxy";
 import { append, LINES, LINE_STARTS } from "./logs";
 
@@ -34,7 +42,9 @@ describe("a state that does not match the worker", () => {
     const run = await agent(config, {}, { verbose: true });
     expect(run.err).toBe("");
     expect(run.code).toBe(EXIT.ok);
-    expect(run.out).toContain(`the worker already holds bytes [0, ${LINE_STARTS[6000]}) of it, the same as the file's: resuming after them`);
+    expect(run.out).toContain(
+      `the worker already holds bytes [0, ${LINE_STARTS[6000]}) of it, the same as the file's: resuming after them`,
+    );
     await expectSameFiguresAsReference(t, "lost");
   });
 
@@ -55,7 +65,11 @@ describe("a state that does not match the worker", () => {
     expect(run.code).toBe(EXIT.ok);
     // The chunks re-cut as before are answered already-applied; the one that now runs past the old
     // end of the file overlaps the worker's last chunk: 409, then skipped after checking it.
-    expect(run.out).toMatch(new RegExp(`the worker already holds bytes \\[\\d+, ${LINE_STARTS[7000]}\\) of it, the same as the file's`));
+    expect(run.out).toMatch(
+      new RegExp(
+        `the worker already holds bytes \\[\\d+, ${LINE_STARTS[7000]}\\) of it, the same as the file's`,
+      ),
+    );
     await expectSameFiguresAsReference(t, "old");
   });
 
@@ -68,16 +82,32 @@ describe("a state that does not match the worker", () => {
     const before = await summary(t, "changed");
     rmSync(join(dir, "state"), { recursive: true });
     // Same first line (same source id), other bytes after it: line 2 replaced by line 3.
-    writeFileSync(live, Buffer.concat([LOG.subarray(0, LINE_STARTS[1]), LOG.subarray(LINE_STARTS[2], LINE_STARTS[2000])]));
+    writeFileSync(
+      live,
+      Buffer.concat([
+        LOG.subarray(0, LINE_STARTS[1]),
+        LOG.subarray(LINE_STARTS[2], LINE_STARTS[2000]),
+      ]),
+    );
     const run = await agent(config);
     expect(run.code).toBe(EXIT.refused);
-    expect(run.err).toMatch(/the worker already holds other bytes of this source overlapping that range .*409.*This file is stopped/s);
+    expect(run.err).toMatch(
+      /the worker already holds other bytes of this source overlapping that range .*409.*This file is stopped/s,
+    );
     expect(await summary(t, "changed")).toEqual(before);
   });
 
   it("a worker whose chunk listing never moves on (the same page, more: true) is asked twice, not forever", async () => {
-    const stuck = JSON.stringify({ source: "x", chunks: [{ start: 0, end: 10, sha256: "0".repeat(64) }], more: true });
-    const proxy = await startFaultProxy(t.url, (r) => (r.url.startsWith("/api/v1/chunks") ? { kind: "fail", status: 200, body: stuck } : { kind: "pass" }));
+    const stuck = JSON.stringify({
+      source: "x",
+      chunks: [{ start: 0, end: 10, sha256: "0".repeat(64) }],
+      more: true,
+    });
+    const proxy = await startFaultProxy(t.url, (r) =>
+      r.url.startsWith("/api/v1/chunks")
+        ? { kind: "fail", status: 200, body: stuck }
+        : { kind: "pass" },
+    );
     proxies.push(proxy);
     const dir = tempDir("looping");
     const config = writeAgentConfig(t, dir, "looping", { workerUrl: proxy.url });
@@ -86,7 +116,11 @@ describe("a state that does not match the worker", () => {
     expect(run.err).toBe("");
     expect(run.code).toBe(EXIT.ok);
     // from=0, then from=10 answered with the same page again: the agent stops there.
-    expect(proxy.seen.filter((r) => r.url.startsWith("/api/v1/chunks")).map((r) => new URL(r.url, "http://x").searchParams.get("from"))).toEqual(["0", "10"]);
+    expect(
+      proxy.seen
+        .filter((r) => r.url.startsWith("/api/v1/chunks"))
+        .map((r) => new URL(r.url, "http://x").searchParams.get("from")),
+    ).toEqual(["0", "10"]);
     await expectSameFiguresAsReference(t, "looping");
   });
 });

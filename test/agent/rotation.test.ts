@@ -9,8 +9,23 @@ import { rng } from "../random";
 import { nodeDeps } from "../../edge-agent/deps";
 import { crashingDeps, type CrashPoint, type EffectKind } from "./deps";
 import { removeTempDirs, tempDir } from "./temp";
-import { agent, expectSameFiguresAsReference, writeAgentConfig, type TestWorker, startTestWorker } from "./harness";
-import { LINES, append, compress, copyTruncate, finishLine, lines, rename, uniqueLine } from "./logs";
+import {
+  agent,
+  expectSameFiguresAsReference,
+  writeAgentConfig,
+  type TestWorker,
+  startTestWorker,
+} from "./harness";
+import {
+  LINES,
+  append,
+  compress,
+  copyTruncate,
+  finishLine,
+  lines,
+  rename,
+  uniqueLine,
+} from "./logs";
 
 const KINDS: EffectKind[] = ["fetch", "open", "write", "sync", "rename", "unlink"];
 
@@ -31,7 +46,10 @@ async function ok(config: string) {
   return r;
 }
 
-const state = (dir: string) => JSON.parse(readFileSync(join(dir, "state", "agent.json"), "utf8")) as { sources: Record<string, { offset: number; final?: boolean; inflight?: unknown }> };
+const state = (dir: string) =>
+  JSON.parse(readFileSync(join(dir, "state", "agent.json"), "utf8")) as {
+    sources: Record<string, { offset: number; final?: boolean; inflight?: unknown }>;
+  };
 
 describe("the agent ships a rotated log exactly once", () => {
   it("rotation by rename (delaycompress), the renamed file still written to, a half-written line waiting", async () => {
@@ -109,7 +127,12 @@ describe("the agent ships a rotated log exactly once", () => {
     writeFileSync(join(dir, "archive", "old.log"), lines(0, 2000));
     compress(join(dir, "archive", "old.log"), 3);
     const live = join(dir, "access.log");
-    const config = writeAgentConfig(t, dir, "gzip", { logs: [{ path: live, format: "combined" }, { glob: join(dir, "archive", "*.gz"), backfill: true }] });
+    const config = writeAgentConfig(t, dir, "gzip", {
+      logs: [
+        { path: live, format: "combined" },
+        { glob: join(dir, "archive", "*.gz"), backfill: true },
+      ],
+    });
 
     append(live, 2000, 3500);
     const first = await agent(config, {}, { verbose: true });
@@ -139,9 +162,33 @@ describe("the agent ships a rotated log exactly once", () => {
     const phases: { step(): void; grow(): void }[] = [
       { step: () => append(live, 0, 1100), grow: () => append(live, 1100, 1200, 30) },
       { step: () => finishLine(live, 1200, 30, 2600), grow: () => append(live, 2600, 2700) },
-      { step: () => { append(live, 2700, 2900); rename(live, `${live}.1`); append(`${live}.1`, 2900, 3000); append(live, 3000, 3700); }, grow: () => append(live, 3700, 3800) },
-      { step: () => { compress(`${live}.1`); rename(`${live}.1.gz`, `${live}.2.gz`); rename(live, `${live}.1`); append(`${live}.1`, 3800, 3900); append(live, 3900, 5600); }, grow: () => append(live, 5600, 5700) },
-      { step: () => { append(live, 5700, 6400); copyTruncate(live, `${live}.0`); append(live, 6400, 8000); }, grow: () => append(live, 8000, 8100) },
+      {
+        step: () => {
+          append(live, 2700, 2900);
+          rename(live, `${live}.1`);
+          append(`${live}.1`, 2900, 3000);
+          append(live, 3000, 3700);
+        },
+        grow: () => append(live, 3700, 3800),
+      },
+      {
+        step: () => {
+          compress(`${live}.1`);
+          rename(`${live}.1.gz`, `${live}.2.gz`);
+          rename(live, `${live}.1`);
+          append(`${live}.1`, 3800, 3900);
+          append(live, 3900, 5600);
+        },
+        grow: () => append(live, 5600, 5700),
+      },
+      {
+        step: () => {
+          append(live, 5700, 6400);
+          copyTruncate(live, `${live}.0`);
+          append(live, 6400, 8000);
+        },
+        grow: () => append(live, 8000, 8100),
+      },
       { step: () => append(live, 8100, LINES), grow: () => {} },
     ];
     const crashes: string[] = [];
@@ -161,7 +208,11 @@ describe("the agent ships a rotated log exactly once", () => {
       phase.step();
       // One or two runs killed at a random side effect…
       for (let k = 1 + Math.floor(rand() * 2); k > 0; k--) {
-        await run({ kind: KINDS[Math.floor(rand() * KINDS.length)], nth: 1 + Math.floor(rand() * 8), when: rand() < 0.5 ? "before" : "after" });
+        await run({
+          kind: KINDS[Math.floor(rand() * KINDS.length)],
+          nth: 1 + Math.floor(rand() * 8),
+          when: rand() < 0.5 ? "before" : "after",
+        });
       }
       // …then one killed right after the worker applied the live file's last chunk, before its
       // checkpoint: the next step makes that file longer, so the next run must send exactly the
@@ -171,7 +222,10 @@ describe("the agent ships a rotated log exactly once", () => {
       await run({ kind: "fetch", nth: 1, when: "after", match: `&end=${tail}&` });
     }
     expect(crashes.length).toBeGreaterThan(5);
-    expect(crashes.filter((c) => c.startsWith("crash after fetch") && c.includes("/api/v1/ingest")).length).toBeGreaterThanOrEqual(5);
+    expect(
+      crashes.filter((c) => c.startsWith("crash after fetch") && c.includes("/api/v1/ingest"))
+        .length,
+    ).toBeGreaterThanOrEqual(5);
     // A crashed run leaves its lock behind: the next run finds its process dead and takes over.
     expect(existsSync(join(dir, "agent.lock"))).toBe(lastCrashed);
     const last = await agent(config, { pid: ++pid, isAlive: () => false });

@@ -16,7 +16,16 @@ import type { LocalWorker } from "../../scripts/local-worker";
 import { addSite, root, startLocalWorker } from "../../scripts/local-worker";
 import { HOSTILE_LINES, SITE_CONFIG } from "../worker/reports-hostile";
 
-const CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--no-first-run", "--disable-sync", "--disable-quic"];
+const CHROMIUM_ARGS = [
+  "--headless",
+  "--no-sandbox",
+  "--disable-gpu",
+  "--disable-background-networking",
+  "--disable-component-update",
+  "--no-first-run",
+  "--disable-sync",
+  "--disable-quic",
+];
 const artifacts = join(root, "test-artifacts");
 const fixture = (name: string) => readFileSync(join(root, "test", "fixtures", name), "utf8");
 
@@ -25,17 +34,33 @@ let worker: LocalWorker;
 let browser: Browser;
 let site: { site: string; agentToken: string; readToken: string };
 
-async function post(path: string, token: string, body?: Buffer, headers: Record<string, string> = {}): Promise<Response> {
-  return fetch(`${worker.url}${path}`, { method: "POST", headers: { authorization: `Bearer ${token}`, ...headers }, body });
+async function post(
+  path: string,
+  token: string,
+  body?: Buffer,
+  headers: Record<string, string> = {},
+): Promise<Response> {
+  return fetch(`${worker.url}${path}`, {
+    method: "POST",
+    headers: { authorization: `Bearer ${token}`, ...headers },
+    body,
+  });
 }
 
 /** Uploads `text` as the agent does: gzip of whole lines, its byte range and sha-256, inside a run. */
 async function upload(source: string, text: string, run: number): Promise<void> {
   const bytes = Buffer.from(text);
   const body = gzipSync(bytes);
-  const q = new URLSearchParams({ site: site.site, source, start: "0", end: String(bytes.length), run: String(run) });
+  const q = new URLSearchParams({
+    site: site.site,
+    source,
+    start: "0",
+    end: String(bytes.length),
+    run: String(run),
+  });
   const res = await post(`/api/v1/ingest?${q}`, site.agentToken, body, {
-    "content-type": "application/gzip", "x-content-sha256": createHash("sha256").update(body).digest("hex"),
+    "content-type": "application/gzip",
+    "x-content-sha256": createHash("sha256").update(body).digest("hex"),
   });
   expect(res.status, await res.clone().text()).toBe(200);
 }
@@ -47,7 +72,9 @@ async function openRun(): Promise<number> {
 
 beforeAll(async () => {
   if (!existsSync(join(root, "worker", "generated", "geo.bin"))) {
-    expect(spawnSync(process.execPath, [join(root, "scripts", "build-geo.mjs")], { cwd: root }).status).toBe(0);
+    expect(
+      spawnSync(process.execPath, [join(root, "scripts", "build-geo.mjs")], { cwd: root }).status,
+    ).toBe(0);
   }
   mkdirSync(artifacts, { recursive: true });
   dir = mkdtempSync(join(tmpdir(), "vigie-browser-"));
@@ -79,15 +106,28 @@ afterAll(async () => {
 async function watchedPage(context: BrowserContext): Promise<{ page: Page; problems: string[] }> {
   const page = await context.newPage();
   const problems: string[] = [];
-  page.on("dialog", (d) => { problems.push(`dialog: ${d.message()}`); void d.dismiss(); });
+  page.on("dialog", (d) => {
+    problems.push(`dialog: ${d.message()}`);
+    void d.dismiss();
+  });
   page.on("pageerror", (e) => problems.push(`page error: ${e.message}`));
-  page.on("console", (m) => { if (m.type() === "error") problems.push(`console: ${m.text()}`); });
+  page.on("console", (m) => {
+    if (m.type() === "error") problems.push(`console: ${m.text()}`);
+  });
   return { page, problems };
 }
 
 async function loggedIn(): Promise<BrowserContext> {
   const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
-  await context.addCookies([{ name: `vigie_read_${site.site}`, value: site.readToken, url: worker.url, httpOnly: true, sameSite: "Strict" }]);
+  await context.addCookies([
+    {
+      name: `vigie_read_${site.site}`,
+      value: site.readToken,
+      url: worker.url,
+      httpOnly: true,
+      sameSite: "Strict",
+    },
+  ]);
   return context;
 }
 
@@ -98,14 +138,23 @@ describe("report pages in Chromium", () => {
     const first = await page.goto(`${worker.url}/sites/demo/2015-05`);
     expect(first!.status()).toBe(401);
     await page.fill("input[name=token]", "vgr_not-the-token");
-    const [wrong] = await Promise.all([page.waitForNavigation(), page.click("button[type=submit]")]);
+    const [wrong] = await Promise.all([
+      page.waitForNavigation(),
+      page.click("button[type=submit]"),
+    ]);
     expect(wrong!.status()).toBe(401);
     expect(await page.textContent(".error")).toContain("not this site's read token");
     await page.fill("input[name=token]", site.agentToken);
-    const [agent] = await Promise.all([page.waitForNavigation(), page.click("button[type=submit]")]);
+    const [agent] = await Promise.all([
+      page.waitForNavigation(),
+      page.click("button[type=submit]"),
+    ]);
     expect(agent!.status()).toBe(401);
     await page.fill("input[name=token]", site.readToken);
-    await Promise.all([page.waitForURL(`${worker.url}/sites/demo/2015-05`), page.click("button[type=submit]")]);
+    await Promise.all([
+      page.waitForURL(`${worker.url}/sites/demo/2015-05`),
+      page.click("button[type=submit]"),
+    ]);
     expect(await page.textContent("h1")).toContain("May 2015");
     const cookie = (await context.cookies()).find((c) => c.name === "vigie_read_demo")!;
     expect(cookie).toMatchObject({ httpOnly: true, sameSite: "Strict", secure: false, path: "/" });
@@ -134,27 +183,59 @@ describe("report pages in Chromium", () => {
     const { page, problems } = await watchedPage(context);
     const res = await page.goto(`${worker.url}/sites/demo/2015-05`);
     expect(res!.status()).toBe(200);
-    for (const id of ["year", "days", "hours", "pages", "entry", "referers", "keywords", "downloads", "browsers", "os", "countries", "feeds", "robots", "image-search", "status", "not-found", "watched", "analysis"]) {
+    for (const id of [
+      "year",
+      "days",
+      "hours",
+      "pages",
+      "entry",
+      "referers",
+      "keywords",
+      "downloads",
+      "browsers",
+      "os",
+      "countries",
+      "feeds",
+      "robots",
+      "image-search",
+      "status",
+      "not-found",
+      "watched",
+      "analysis",
+    ]) {
       expect(await page.locator(`section#${id}`).count(), id).toBe(1);
     }
     expect(await page.locator("#days-table tbody tr.gap").count()).toBe(11); // 21–31 May: the log stops on the 20th
     expect(await page.locator("#keywords tr.changed").count()).toBeGreaterThan(0);
     await page.screenshot({ path: join(artifacts, "month.png"), fullPage: true });
 
-    const visits = () => page.$$eval("#days-table tbody tr:not(.gap) td:nth-child(3)", (tds) => tds.map((td) => Number(td.getAttribute("data-v"))));
+    const visits = () =>
+      page.$$eval("#days-table tbody tr:not(.gap) td:nth-child(3)", (tds) =>
+        tds.map((td) => Number(td.getAttribute("data-v"))),
+      );
     const before = await visits();
     await page.click("#days-table thead th:nth-child(3) button");
     const down = await visits();
     expect(down).toEqual([...before].sort((a, b) => b - a));
-    expect(await page.getAttribute("#days-table thead th:nth-child(3)", "aria-sort")).toBe("descending");
+    expect(await page.getAttribute("#days-table thead th:nth-child(3)", "aria-sort")).toBe(
+      "descending",
+    );
     await page.click("#days-table thead th:nth-child(3) button");
     expect(await visits()).toEqual([...before].sort((a, b) => a - b));
-    const firstRow = await page.$$eval("#days-table tbody tr", (trs) => trs.map((tr) => tr.className));
+    const firstRow = await page.$$eval("#days-table tbody tr", (trs) =>
+      trs.map((tr) => tr.className),
+    );
     expect(firstRow.slice(-11).every((c) => c === "gap")).toBe(true); // gaps stay last whatever the order
 
     await page.click("section#pages thead th:nth-child(1) button");
-    const keys = await page.$$eval("section#pages tbody td.k", (tds) => tds.map((td) => td.getAttribute("data-v")!));
-    expect(keys).toEqual([...keys].sort((a, b) => (a.toLowerCase() < b.toLowerCase() ? -1 : a.toLowerCase() > b.toLowerCase() ? 1 : 0)));
+    const keys = await page.$$eval("section#pages tbody td.k", (tds) =>
+      tds.map((td) => td.getAttribute("data-v")!),
+    );
+    expect(keys).toEqual(
+      [...keys].sort((a, b) =>
+        a.toLowerCase() < b.toLowerCase() ? -1 : a.toLowerCase() > b.toLowerCase() ? 1 : 0,
+      ),
+    );
 
     await page.setViewportSize({ width: 390, height: 844 });
     await page.goto(`${worker.url}/sites/demo/2015-05`);
@@ -179,13 +260,21 @@ describe("report pages in Chromium", () => {
     }
     expect(new URL(page.url()).searchParams.get("page")).toBe(String(pages));
     expect(await cats.locator(".badge").textContent()).toBe("images");
-    expect(await cats.locator(".badge").getAttribute("title")).toBe("2 of 3 views came from an image search");
+    expect(await cats.locator(".badge").getAttribute("title")).toBe(
+      "2 of 3 views came from an image search",
+    );
     expect(await cats.locator("b").count()).toBe(0);
-    await page.locator("section#top-pages").screenshot({ path: join(artifacts, "year-top-pages.png") });
+    await page
+      .locator("section#top-pages")
+      .screenshot({ path: join(artifacts, "year-top-pages.png") });
     // Bars keep the year's scale on every page: the top page's bar is the only full one.
-    const widths = await page.$$eval("section#top-pages tbody rect", (rs) => rs.map((r) => Number(r.getAttribute("width"))));
+    const widths = await page.$$eval("section#top-pages tbody rect", (rs) =>
+      rs.map((r) => Number(r.getAttribute("width"))),
+    );
     expect(Math.max(...widths)).toBeLessThan(10);
-    const rank = await page.$$eval("section#top-pages tbody td:first-child", (tds) => tds.map((td) => Number(td.textContent)));
+    const rank = await page.$$eval("section#top-pages tbody td:first-child", (tds) =>
+      tds.map((td) => Number(td.textContent)),
+    );
     expect(rank[0]).toBe((pages - 1) * 25 + 1);
     expect(problems).toEqual([]);
     await context.close();
@@ -194,14 +283,32 @@ describe("report pages in Chromium", () => {
   it("markup from the logs shows as text and runs nothing", async () => {
     const context = await loggedIn();
     const { page, problems } = await watchedPage(context);
-    for (const path of ["/sites/demo/2015-05", "/sites/demo/2015-05/pages", "/sites/demo/2015-05/referers", "/sites/demo/2015-05/keywords", "/sites/demo/2015-05/feeds", "/sites/demo/2015"]) {
+    for (const path of [
+      "/sites/demo/2015-05",
+      "/sites/demo/2015-05/pages",
+      "/sites/demo/2015-05/referers",
+      "/sites/demo/2015-05/keywords",
+      "/sites/demo/2015-05/feeds",
+      "/sites/demo/2015",
+    ]) {
       await page.goto(`${worker.url}${path}`);
-      await page.$$eval("details", (ds) => ds.forEach((d) => d.setAttribute("open", "")));
+      await page.$$eval("details", (ds) => {
+        for (const d of ds) d.setAttribute("open", "");
+      });
       await page.waitForTimeout(50);
       expect(await page.locator("img").count(), path).toBe(0);
-      expect(await page.$$eval("script", (ss) => ss.map((s) => s.getAttribute("src") ?? "inline")), path).toEqual([expect.stringMatching(/^\/assets\/sort\.js\?v=/)]);
+      expect(
+        await page.$$eval("script", (ss) => ss.map((s) => s.getAttribute("src") ?? "inline")),
+        path,
+      ).toEqual([expect.stringMatching(/^\/assets\/sort\.js\?v=/)]);
       expect(await page.locator('a[href^="javascript:" i]').count(), path).toBe(0);
-      expect(await page.$$eval("*", (els) => els.filter((e) => [...e.attributes].some((a) => a.name.startsWith("on"))).length), path).toBe(0);
+      expect(
+        await page.$$eval(
+          "*",
+          (els) => els.filter((e) => [...e.attributes].some((a) => a.name.startsWith("on"))).length,
+        ),
+        path,
+      ).toBe(0);
     }
     await page.goto(`${worker.url}/sites/demo/2015-05`);
     const text = await page.textContent("body");

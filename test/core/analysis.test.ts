@@ -4,9 +4,21 @@ import { Analyzer } from "../../worker/core/analyzer";
 import { goaccessDailyVisitors, monthReport } from "../../worker/core/report";
 import type { AnalysisConfig } from "../../worker/core/config";
 import { readFileSync } from "node:fs";
-import { BASJES, config, fixture, geo, plain, readFixture, SEMICOMPLETE, semicompleteConfig } from "./fixtures";
+import {
+  BASJES,
+  config,
+  fixture,
+  geo,
+  plain,
+  readFixture,
+  SEMICOMPLETE,
+  semicompleteConfig,
+} from "./fixtures";
 
-const rules = (c: AnalysisConfig) => ({ robotPostBurst: c.robotPostBurst, robotErrorLimit: c.robotErrorLimit });
+const rules = (c: AnalysisConfig) => ({
+  robotPostBurst: c.robotPostBurst,
+  robotErrorLimit: c.robotErrorLimit,
+});
 function report(text: string, c: AnalysisConfig = semicompleteConfig()) {
   const p = analyzeText(text, c, geo());
   const months = Object.keys(p.months).sort();
@@ -15,7 +27,15 @@ function report(text: string, c: AnalysisConfig = semicompleteConfig()) {
 const find = <R extends { key: string }>(rows: R[], key: string) => rows.find((r) => r.key === key);
 
 /** Builds a combined line; only what a case needs varies. */
-function line(o: { ip?: string; t?: string; req?: string; status?: number; bytes?: number | "-"; ref?: string; ua?: string }) {
+function line(o: {
+  ip?: string;
+  t?: string;
+  req?: string;
+  status?: number;
+  bytes?: number | "-";
+  ref?: string;
+  ua?: string;
+}) {
   return `${o.ip ?? "192.0.2.1"} - - [${o.t ?? "17/May/2015:10:00:00 +0000"}] "${o.req ?? "GET / HTTP/1.1"}" ${o.status ?? 200} ${o.bytes ?? 100} "${o.ref ?? "-"}" "${o.ua ?? "Mozilla/5.0 (X11; Linux x86_64; rv:38.0) Gecko/20100101 Firefox/38.0"}"`;
 }
 
@@ -36,13 +56,22 @@ describe("the semicomplete log (real traffic of a personal site)", () => {
 
   it("daily unique visitors under GoAccess's definition equal GoAccess 1.7's: 359 / 643 / 570 / 523", () => {
     expect(goaccessDailyVisitors(semi.partial.months["2015-05"])).toEqual({
-      "2015-05-17": 359, "2015-05-18": 643, "2015-05-19": 570, "2015-05-20": 523,
+      "2015-05-17": 359,
+      "2015-05-18": 643,
+      "2015-05-19": 570,
+      "2015-05-20": 523,
     });
   });
 
   it("human figures exclude robots and days add up to the month, except visitors (a distinct count)", () => {
-    const sum = (k: "hits" | "pages" | "bytes" | "visits" | "visitors" | "robotHits") => may.days.reduce((n, d) => n + d[k], 0);
-    expect(may.days.map((d) => d.date)).toEqual(["2015-05-17", "2015-05-18", "2015-05-19", "2015-05-20"]);
+    const sum = (k: "hits" | "pages" | "bytes" | "visits" | "visitors" | "robotHits") =>
+      may.days.reduce((n, d) => n + d[k], 0);
+    expect(may.days.map((d) => d.date)).toEqual([
+      "2015-05-17",
+      "2015-05-18",
+      "2015-05-19",
+      "2015-05-20",
+    ]);
     expect(sum("hits")).toBe(may.hits);
     expect(sum("bytes")).toBe(may.bytes);
     expect(sum("pages")).toBe(may.pages);
@@ -52,7 +81,9 @@ describe("the semicomplete log (real traffic of a personal site)", () => {
     expect(may.visitors).toBeLessThan(sum("visitors"));
     expect(may.visitors).toBeGreaterThan(Math.max(...may.days.map((d) => d.visitors)));
     for (const d of may.days) {
-      expect(d.visitors).toBeLessThan(goaccessDailyVisitors(semi.partial.months["2015-05"])[d.date]);
+      expect(d.visitors).toBeLessThan(
+        goaccessDailyVisitors(semi.partial.months["2015-05"])[d.date],
+      );
       expect(d.visits).toBeGreaterThanOrEqual(d.visitors);
     }
     expect(may.pages).toBeLessThan(may.hits - may.robotHits);
@@ -60,7 +91,8 @@ describe("the semicomplete log (real traffic of a personal site)", () => {
 
   it("known crawlers are robots and their hits stay out of human panels", () => {
     const robots = may.panels.robots.map((r) => r.key);
-    for (const name of ["Googlebot", "Baiduspider", "archive.org_bot", "Bingbot", "YandexBot"]) expect(robots).toContain(name);
+    for (const name of ["Googlebot", "Baiduspider", "archive.org_bot", "Bingbot", "YandexBot"])
+      expect(robots).toContain(name);
     expect(find(may.panels.browsers, "Googlebot")).toBeUndefined();
     const robotUaHits = may.panels.robots.reduce((n, r) => n + r.hits, 0);
     const browserHits = may.panels.browsers.reduce((n, r) => n + r.hits, 0);
@@ -85,7 +117,9 @@ describe("the semicomplete log (real traffic of a personal site)", () => {
   it("search keywords: Google's empty q= is (not provided); terms are decoded and lowercased", () => {
     const kw = may.panels.keywords;
     expect(find(kw, "(not provided)")!.hits).toBeGreaterThan(100);
-    expect(may.panels["search-engines"].map((r) => r.key)).toEqual(expect.arrayContaining(["Google", "Bing", "DuckDuckGo", "Yandex", "Baidu"]));
+    expect(may.panels["search-engines"].map((r) => r.key)).toEqual(
+      expect.arrayContaining(["Google", "Bing", "DuckDuckGo", "Yandex", "Baidu"]),
+    );
     for (const r of kw) expect(r.key).toBe(r.key.toLowerCase());
   });
 
@@ -94,7 +128,11 @@ describe("the semicomplete log (real traffic of a personal site)", () => {
     // three pages reached from an image result (imgres / tbm=isch), each far from most of its views.
     const rows = may.panels["image-search"];
     expect(find(rows, "/images/googledotcom.png")).toMatchObject({ hits: 40, pages: 0 });
-    expect(rows.filter((r) => r.pages > 0).map((r) => [r.key, r.pages, find(may.panels.pages, r.key)!.pages])).toEqual([
+    expect(
+      rows
+        .filter((r) => r.pages > 0)
+        .map((r) => [r.key, r.pages, find(may.panels.pages, r.key)!.pages]),
+    ).toEqual([
       ["/blog/geekery/xvfb-firefox.html", 2, 30],
       ["/blog/tags/X11", 2, 8],
       ["/presentations/logstash-preso-1.0/", 1, 3],
@@ -121,7 +159,8 @@ describe("the semicomplete log (real traffic of a personal site)", () => {
   it("entry pages count the human visits that viewed a page", () => {
     let withPage = 0;
     for (const v of semi.partial.months["2015-05"].visitorDays.values()) {
-      if (!v.uaRobot && v.robotsTxt === 0 && v.pages > 0 && v.posts < 4 && v.errors <= 10) withPage += v.spans.filter((s) => s.entry !== null).length;
+      if (!v.uaRobot && v.robotsTxt === 0 && v.pages > 0 && v.posts < 4 && v.errors <= 10)
+        withPage += v.spans.filter((s) => s.entry !== null).length;
     }
     expect(may.panels.entry.reduce((n, r) => n + r.hits, 0)).toBe(withPage);
     expect(withPage).toBeGreaterThan(may.visits * 0.9);
@@ -164,20 +203,24 @@ describe("the basjes log (spam bots that never say so)", () => {
 
 describe("definitions, one rule at a time", () => {
   it("a page is 2xx or 304 on a non-asset path; every parsed line is a hit", () => {
-    const r = report([
-      line({ req: "GET /a HTTP/1.1" }),
-      line({ req: "GET /b.html HTTP/1.1", status: 304, bytes: "-" }),
-      line({ req: "GET /c.png HTTP/1.1" }),
-      line({ req: "GET /d HTTP/1.1", status: 404 }),
-      line({ req: "GET /e HTTP/1.1", status: 301 }),
-    ].join("\n")).reports[0];
+    const r = report(
+      [
+        line({ req: "GET /a HTTP/1.1" }),
+        line({ req: "GET /b.html HTTP/1.1", status: 304, bytes: "-" }),
+        line({ req: "GET /c.png HTTP/1.1" }),
+        line({ req: "GET /d HTTP/1.1", status: 404 }),
+        line({ req: "GET /e HTTP/1.1", status: 301 }),
+      ].join("\n"),
+    ).reports[0];
     expect(r.hits).toBe(5);
     expect(r.panels.pages.map((p) => p.key).sort()).toEqual(["/a", "/b.html"]);
     expect(r.pages).toBe(2);
   });
 
   it("several pages in the same second all count (a bug IWLA had)", () => {
-    const same = ["/1", "/2", "/3", "/4"].map((p) => line({ req: `GET ${p} HTTP/1.1`, t: "31/May/2015:23:59:59 +0000" }));
+    const same = ["/1", "/2", "/3", "/4"].map((p) =>
+      line({ req: `GET ${p} HTTP/1.1`, t: "31/May/2015:23:59:59 +0000" }),
+    );
     const r = report(same.join("\n")).reports[0];
     expect(r.pages).toBe(4);
     expect(r.visits).toBe(1);
@@ -186,13 +229,18 @@ describe("definitions, one rule at a time", () => {
   });
 
   it("out-of-order lines across a month boundary, with referers (regression: a crash at the end)", () => {
-    const r = report([
-      line({ t: "31/May/2015:23:59:59 +0000", ref: "https://a.example/x" }),
-      line({ t: "01/Jun/2015:00:00:00 +0000", ref: "https://b.example/y" }),
-      line({ t: "31/May/2015:23:59:58 +0000", ref: "https://c.example/z" }),
-    ].join("\n"));
+    const r = report(
+      [
+        line({ t: "31/May/2015:23:59:59 +0000", ref: "https://a.example/x" }),
+        line({ t: "01/Jun/2015:00:00:00 +0000", ref: "https://b.example/y" }),
+        line({ t: "31/May/2015:23:59:58 +0000", ref: "https://c.example/z" }),
+      ].join("\n"),
+    );
     expect(r.months).toEqual(["2015-05", "2015-06"]);
-    expect(r.reports[0].panels["referring-sites"].map((x) => x.key).sort()).toEqual(["a.example", "c.example"]);
+    expect(r.reports[0].panels["referring-sites"].map((x) => x.key).sort()).toEqual([
+      "a.example",
+      "c.example",
+    ]);
     expect(r.reports[1].panels["referring-sites"].map((x) => x.key)).toEqual(["b.example"]);
   });
 
@@ -206,22 +254,51 @@ describe("definitions, one rule at a time", () => {
   });
 
   it("a unique visitor is (address, user agent) per day; the month counts distinct visitors", () => {
-    const r = report([
-      line({ ip: "192.0.2.1", t: "17/May/2015:10:00:00 +0000" }),
-      line({ ip: "192.0.2.1", t: "18/May/2015:10:00:00 +0000" }),
-      line({ ip: "192.0.2.1", t: "18/May/2015:10:00:00 +0000", ua: "Mozilla/5.0 (Windows NT 10.0) Chrome/120.0 Safari/537.36" }),
-      line({ ip: "192.0.2.2", t: "18/May/2015:10:00:00 +0000" }),
-    ].join("\n")).reports[0];
+    const r = report(
+      [
+        line({ ip: "192.0.2.1", t: "17/May/2015:10:00:00 +0000" }),
+        line({ ip: "192.0.2.1", t: "18/May/2015:10:00:00 +0000" }),
+        line({
+          ip: "192.0.2.1",
+          t: "18/May/2015:10:00:00 +0000",
+          ua: "Mozilla/5.0 (Windows NT 10.0) Chrome/120.0 Safari/537.36",
+        }),
+        line({ ip: "192.0.2.2", t: "18/May/2015:10:00:00 +0000" }),
+      ].join("\n"),
+    ).reports[0];
     expect(r.days.map((d) => d.visitors)).toEqual([1, 3]);
     expect(r.visitors).toBe(3);
   });
 
   it.each([
-    ["user agent", [line({ ua: "Mozilla/5.0 (compatible; Googlebot/2.1; +http://www.google.com/bot.html)" })]],
-    ["asked for /robots.txt", [line({ req: "GET /robots.txt HTTP/1.1" }), line({ req: "GET / HTTP/1.1" })]],
-    ["no page views", [line({ req: "GET /logo.png HTTP/1.1" }), line({ req: "GET /style.css HTTP/1.1" })]],
-    ["burst of POSTs", [line({}), ...Array.from({ length: 4 }, () => line({ req: "POST /join_form HTTP/1.1", status: 302 }))]],
-    ["many 4xx answers", [line({}), ...Array.from({ length: 11 }, (_, i) => line({ req: `GET /wp-admin/${i} HTTP/1.1`, status: 404 }))]],
+    [
+      "user agent",
+      [line({ ua: "Mozilla/5.0 (compatible; Googlebot/2.1; +http://www.google.com/bot.html)" })],
+    ],
+    [
+      "asked for /robots.txt",
+      [line({ req: "GET /robots.txt HTTP/1.1" }), line({ req: "GET / HTTP/1.1" })],
+    ],
+    [
+      "no page views",
+      [line({ req: "GET /logo.png HTTP/1.1" }), line({ req: "GET /style.css HTTP/1.1" })],
+    ],
+    [
+      "burst of POSTs",
+      [
+        line({}),
+        ...Array.from({ length: 4 }, () => line({ req: "POST /join_form HTTP/1.1", status: 302 })),
+      ],
+    ],
+    [
+      "many 4xx answers",
+      [
+        line({}),
+        ...Array.from({ length: 11 }, (_, i) =>
+          line({ req: `GET /wp-admin/${i} HTTP/1.1`, status: 404 }),
+        ),
+      ],
+    ],
   ])("robot by behaviour: %s", (reason, lines) => {
     const r = report(lines.join("\n")).reports[0];
     expect(r.robotReasons).toEqual({ [reason]: 1 });
@@ -231,55 +308,107 @@ describe("definitions, one rule at a time", () => {
   });
 
   it("three POSTs in a day are still a person", () => {
-    const r = report([line({}), ...Array.from({ length: 3 }, () => line({ req: "POST /comment HTTP/1.1", status: 302 }))].join("\n")).reports[0];
+    const r = report(
+      [
+        line({}),
+        ...Array.from({ length: 3 }, () => line({ req: "POST /comment HTTP/1.1", status: 302 })),
+      ].join("\n"),
+    ).reports[0];
     expect(r.visitors).toBe(1);
   });
 
   it("downloads: a 2xx on a configured extension or path, 206 partial answers included", () => {
     const c = config({ downloadPaths: ["/files/"] });
-    const r = report([
-      line({ req: "GET /dist/tool-1.0.tar.gz HTTP/1.1", bytes: 5000 }),
-      line({ req: "GET /dist/tool-1.0.tar.gz HTTP/1.1", status: 206, bytes: 2000 }),
-      line({ req: "GET /dist/missing.zip HTTP/1.1", status: 404 }),
-      line({ req: "GET /files/notes HTTP/1.1" }),
-    ].join("\n"), c).reports[0];
-    expect(r.panels.downloads.map((d) => [d.key, d.hits, d.bytes])).toEqual([["/dist/tool-1.0.tar.gz", 2, 7000], ["/files/notes", 1, 100]]);
+    const r = report(
+      [
+        line({ req: "GET /dist/tool-1.0.tar.gz HTTP/1.1", bytes: 5000 }),
+        line({ req: "GET /dist/tool-1.0.tar.gz HTTP/1.1", status: 206, bytes: 2000 }),
+        line({ req: "GET /dist/missing.zip HTTP/1.1", status: 404 }),
+        line({ req: "GET /files/notes HTTP/1.1" }),
+      ].join("\n"),
+      c,
+    ).reports[0];
+    expect(r.panels.downloads.map((d) => [d.key, d.hits, d.bytes])).toEqual([
+      ["/dist/tool-1.0.tar.gz", 2, 7000],
+      ["/files/notes", 1, 100],
+    ]);
   });
 
   it("found by image search: any hit whose referer is an image search, pages counted apart; robots and web searches out", () => {
     const images = "https://www.google.com/search?q=cats&tbm=isch";
-    const r = report([
-      line({ req: "GET /cats.html HTTP/1.1", ref: images }),
-      line({ ip: "192.0.2.2", req: "GET /cats.jpg HTTP/1.1", ref: "https://www.bing.com/images/search?q=cats", bytes: 900 }),
-      line({ ip: "192.0.2.3", req: "GET /cats.html HTTP/1.1", ref: "https://www.google.com/search?q=cats" }),
-      line({ ip: "192.0.2.4", req: "GET /cats.html HTTP/1.1", ref: images, ua: "Googlebot-Image/1.0" }),
-    ].join("\n")).reports[0];
-    expect(r.panels["image-search"].map((x) => [x.key, x.hits, x.pages, x.bytes])).toEqual([["/cats.html", 1, 1, 100], ["/cats.jpg", 1, 0, 900]]);
+    const r = report(
+      [
+        line({ req: "GET /cats.html HTTP/1.1", ref: images }),
+        line({
+          ip: "192.0.2.2",
+          req: "GET /cats.jpg HTTP/1.1",
+          ref: "https://www.bing.com/images/search?q=cats",
+          bytes: 900,
+        }),
+        line({
+          ip: "192.0.2.3",
+          req: "GET /cats.html HTTP/1.1",
+          ref: "https://www.google.com/search?q=cats",
+        }),
+        line({
+          ip: "192.0.2.4",
+          req: "GET /cats.html HTTP/1.1",
+          ref: images,
+          ua: "Googlebot-Image/1.0",
+        }),
+      ].join("\n"),
+    ).reports[0];
+    expect(r.panels["image-search"].map((x) => [x.key, x.hits, x.pages, x.bytes])).toEqual([
+      ["/cats.html", 1, 1, 100],
+      ["/cats.jpg", 1, 0, 900],
+    ]);
   });
 
   it("feeds: by URL or by reader agent, subscribers as stated", () => {
-    const r = report([
-      line({ req: "GET /blog/feed HTTP/1.1", ua: "Feedly/1.0 (+http://www.feedly.com/fetcher.html; 42 subscribers)" }),
-      line({ req: "GET /blog/feed HTTP/1.1", ua: "Feedly/1.0 (+http://www.feedly.com/fetcher.html; 40 subscribers)" }),
-      line({ req: "GET /index.xml?flav=rss20 HTTP/1.1" }),
-      line({ req: "GET /feedback HTTP/1.1" }),
-    ].join("\n")).reports[0];
+    const r = report(
+      [
+        line({
+          req: "GET /blog/feed HTTP/1.1",
+          ua: "Feedly/1.0 (+http://www.feedly.com/fetcher.html; 42 subscribers)",
+        }),
+        line({
+          req: "GET /blog/feed HTTP/1.1",
+          ua: "Feedly/1.0 (+http://www.feedly.com/fetcher.html; 40 subscribers)",
+        }),
+        line({ req: "GET /index.xml?flav=rss20 HTTP/1.1" }),
+        line({ req: "GET /feedback HTTP/1.1" }),
+      ].join("\n"),
+    ).reports[0];
     expect(find(r.panels.feeds, "Feedly")).toMatchObject({ hits: 2, max: 42 });
     expect(r.panels.feeds.reduce((n, f) => n + f.hits, 0)).toBe(3);
     expect(r.panels.pages.map((p) => p.key)).toEqual(["/feedback"]);
   });
 
   it("keywords from user-defined engines add to the built-in ones", () => {
-    const c = config({ siteHosts: ["example.org"], searchEngines: [{ name: "Site search", hosts: ["search.example.net"], params: ["s"] }] });
-    const r = report([
-      line({ ref: "https://search.example.net/?s=Vigie+Workers" }),
-      line({ ref: "https://www.google.fr/search?q=" }),
-      line({ ref: "https://www.bing.com/search?q=log+analyzer" }),
-      line({ ref: "https://example.org/page" }),
-      line({ ref: "https://news.example.com/item?id=1" }),
-    ].join("\n"), c).reports[0];
-    expect(r.panels.keywords.map((k) => k.key).sort()).toEqual(["(not provided)", "log analyzer", "vigie workers"]);
-    expect(r.panels["search-engines"].map((k) => k.key).sort()).toEqual(["Bing", "Google", "Site search"]);
+    const c = config({
+      siteHosts: ["example.org"],
+      searchEngines: [{ name: "Site search", hosts: ["search.example.net"], params: ["s"] }],
+    });
+    const r = report(
+      [
+        line({ ref: "https://search.example.net/?s=Vigie+Workers" }),
+        line({ ref: "https://www.google.fr/search?q=" }),
+        line({ ref: "https://www.bing.com/search?q=log+analyzer" }),
+        line({ ref: "https://example.org/page" }),
+        line({ ref: "https://news.example.com/item?id=1" }),
+      ].join("\n"),
+      c,
+    ).reports[0];
+    expect(r.panels.keywords.map((k) => k.key).sort()).toEqual([
+      "(not provided)",
+      "log analyzer",
+      "vigie workers",
+    ]);
+    expect(r.panels["search-engines"].map((k) => k.key).sort()).toEqual([
+      "Bing",
+      "Google",
+      "Site search",
+    ]);
     expect(r.panels.referers.map((k) => k.key)).toEqual(["https://news.example.com/item"]);
   });
 
@@ -294,11 +423,41 @@ describe("definitions, one rule at a time", () => {
 
   it("a request's path runs from its first space to its last (or is the whole request), whatever its shape", () => {
     // The common shapes ("GET " … " HTTP/1.x") are checked a word at a time: the odd ones must agree.
-    const pieces = ["GET", "GET ", "POST ", " ", "  ", "HTTP/1.1", " HTTP/1.1", " HTTP/1.0", "HTTP", " HTTP/1 1", " HTTP/1.1 ", "/a", "/b?c=d", "/é", "x", "GETX /"];
+    const pieces = [
+      "GET",
+      "GET ",
+      "POST ",
+      " ",
+      "  ",
+      "HTTP/1.1",
+      " HTTP/1.1",
+      " HTTP/1.0",
+      "HTTP",
+      " HTTP/1 1",
+      " HTTP/1.1 ",
+      "/a",
+      "/b?c=d",
+      "/é",
+      "x",
+      "GETX /",
+    ];
     let seed = 7;
-    const rand = () => ((seed = (Math.imul(seed, 1103515245) + 12345) >>> 0) / 2 ** 32);
-    const requests = ["GET / HTTP/1.1", "GET /a HTTP/1.0", "GET  HTTP/1.1", "GET HTTP/1.1", "GET /a b HTTP/1.1", "GET /a HTTP/1 1"];
-    for (let i = 0; i < 400; i++) requests.push(Array.from({ length: 1 + Math.floor(rand() * 5) }, () => pieces[Math.floor(rand() * pieces.length)]).join(""));
+    const rand = () => (seed = (Math.imul(seed, 1103515245) + 12345) >>> 0) / 2 ** 32;
+    const requests = [
+      "GET / HTTP/1.1",
+      "GET /a HTTP/1.0",
+      "GET  HTTP/1.1",
+      "GET HTTP/1.1",
+      "GET /a b HTTP/1.1",
+      "GET /a HTTP/1 1",
+    ];
+    for (let i = 0; i < 400; i++)
+      requests.push(
+        Array.from(
+          { length: 1 + Math.floor(rand() * 5) },
+          () => pieces[Math.floor(rand() * pieces.length)],
+        ).join(""),
+      );
     const expected = new Map<string, number>();
     for (const req of requests) {
       const first = req.indexOf(" ");
@@ -312,35 +471,56 @@ describe("definitions, one rule at a time", () => {
     }
     const r = report(requests.map((req) => line({ req, status: 404 })).join("\n"));
     expect(r.partial.hits).toBe(requests.length);
-    expect(new Map(r.reports[0].panels["not-found"].map((row) => [row.key, row.hits]))).toEqual(expected);
+    expect(new Map(r.reports[0].panels["not-found"].map((row) => [row.key, row.hits]))).toEqual(
+      expected,
+    );
   });
 
   it("each line's own date and offset count, when they change from one line to the next or come back", () => {
     // The clock remembers the last date and offset and compares them in place: every change must be seen.
     const times = [
-      "17/May/2015:23:59:59 +0000", "18/May/2015:00:00:01 +0000", "18/May/2015:00:00:02 +0200", "18/May/2015:00:00:03 -0200",
-      "18/May/2015:00:00:04 +0200", "18/May/2015-00:00:05 +0200", "18/May/2015:00:00:06 +0200", "18/May/2016:00:00:07 +0200",
-      "18/May/2016:00:00:08 +0230", "18/Mar/2016:00:00:09 +0230",
+      "17/May/2015:23:59:59 +0000",
+      "18/May/2015:00:00:01 +0000",
+      "18/May/2015:00:00:02 +0200",
+      "18/May/2015:00:00:03 -0200",
+      "18/May/2015:00:00:04 +0200",
+      "18/May/2015-00:00:05 +0200",
+      "18/May/2015:00:00:06 +0200",
+      "18/May/2016:00:00:07 +0200",
+      "18/May/2016:00:00:08 +0230",
+      "18/Mar/2016:00:00:09 +0230",
     ];
     const r = report(times.map((t) => line({ t })).join("\n"), config({ timeZone: "+0000" }));
     expect(r.partial.reasons).toEqual({ "bad time": 1 });
-    const hits = (month: number) => Object.fromEntries(r.reports[month].days.map((d) => [d.date, d.hits]));
+    const hits = (month: number) =>
+      Object.fromEntries(r.reports[month].days.map((d) => [d.date, d.hits]));
     expect(r.months).toEqual(["2015-05", "2016-03", "2016-05"]);
     expect(hits(0)).toEqual({ "2015-05-17": 4, "2015-05-18": 2 });
     expect(hits(1)).toEqual({ "2016-03-17": 1 });
     expect(hits(2)).toEqual({ "2016-05-17": 2 });
-    expect(r.reports[0].hours.filter((h) => h.hits > 0).map((h) => [h.hour, h.hits])).toEqual([[0, 1], [2, 1], [22, 3], [23, 1]]);
-    expect(r.reports[2].hours.filter((h) => h.hits > 0).map((h) => [h.hour, h.hits])).toEqual([[21, 1], [22, 1]]);
+    expect(r.reports[0].hours.filter((h) => h.hits > 0).map((h) => [h.hour, h.hits])).toEqual([
+      [0, 1],
+      [2, 1],
+      [22, 3],
+      [23, 1],
+    ]);
+    expect(r.reports[2].hours.filter((h) => h.hits > 0).map((h) => [h.hour, h.hits])).toEqual([
+      [21, 1],
+      [22, 1],
+    ]);
   });
 
   it("watched visitors leave a full trail, by address prefix or agent substring", () => {
     const c = config({ watched: { addresses: ["198.51.100."], userAgents: ["Tiny Tiny RSS"] } });
-    const p = analyzeText([
-      line({ ip: "198.51.100.9", req: "GET /secret?x=1 HTTP/1.1" }),
-      line({ ip: "198.51.100.9", req: "GET /a HTTP/1.1", t: "17/May/2015:09:00:00 +0000" }),
-      line({ ip: "203.0.113.1", ua: "Tiny Tiny RSS/1.15.3 (http://tt-rss.org/)" }),
-      line({ ip: "203.0.113.2" }),
-    ].join("\n"), c);
+    const p = analyzeText(
+      [
+        line({ ip: "198.51.100.9", req: "GET /secret?x=1 HTTP/1.1" }),
+        line({ ip: "198.51.100.9", req: "GET /a HTTP/1.1", t: "17/May/2015:09:00:00 +0000" }),
+        line({ ip: "203.0.113.1", ua: "Tiny Tiny RSS/1.15.3 (http://tt-rss.org/)" }),
+        line({ ip: "203.0.113.2" }),
+      ].join("\n"),
+      c,
+    );
     const trail = p.months["2015-05"].watched;
     expect(trail.map((w) => [w.at, w.address, w.url])).toEqual([
       ["2015-05-17 09:00:00", "198.51.100.9", "/a"],
@@ -350,13 +530,28 @@ describe("definitions, one rule at a time", () => {
   });
 
   it("rejected lines are counted with a reason and a sample, and never stop the analysis", () => {
-    const p = analyzeText([
-      line({}), "", "not a log line", line({ t: "32/May/2015:10:00:00 +0000" }), line({ status: 999 }), line({ bytes: "12ab" as unknown as number }), line({}),
-    ].join("\n"), semicompleteConfig());
+    const p = analyzeText(
+      [
+        line({}),
+        "",
+        "not a log line",
+        line({ t: "32/May/2015:10:00:00 +0000" }),
+        line({ status: 999 }),
+        line({ bytes: "12ab" as unknown as number }),
+        line({}),
+      ].join("\n"),
+      semicompleteConfig(),
+    );
     expect(p.lines).toBe(7);
     expect(p.hits).toBe(2);
     expect(p.rejected).toBe(5);
-    expect(p.reasons).toEqual({ "empty line": 1, 'expected " "" after column 11': 1, "bad time": 1, "bad status": 1, "bad byte count": 1 });
+    expect(p.reasons).toEqual({
+      "empty line": 1,
+      'expected " "" after column 11': 1,
+      "bad time": 1,
+      "bad status": 1,
+      "bad byte count": 1,
+    });
     expect(p.samples.map((s) => s.line)).toEqual([2, 3, 4, 5, 6]);
     expect(p.months["2015-05"].rejected).toBe(5);
   });
@@ -378,21 +573,37 @@ describe("bytes in, text out", () => {
   it("the raw file gives the partial of its text, whatever the blocks", () => {
     const raw = new Uint8Array(readFileSync(fixture(SEMICOMPLETE)));
     const fromText = plain(analyzeText(readFixture(SEMICOMPLETE), semicompleteConfig(), geo()));
-    for (const block of [raw.length, 65_536, 4096]) expect(plain(analyzeBytes(raw, semicompleteConfig(), block))).toEqual(fromText);
+    for (const block of [raw.length, 65_536, 4096])
+      expect(plain(analyzeBytes(raw, semicompleteConfig(), block))).toEqual(fromText);
   });
 
   it("a byte-order mark before the first line is not part of its address", () => {
-    const a = new Analyzer(config({ watched: { addresses: ["192.0.2.7"], userAgents: [] } }), geo());
-    a.pushBytes(new Uint8Array([0xef, 0xbb, 0xbf, ...new TextEncoder().encode(line({ ip: "192.0.2.7" }) + "\n")]));
+    const a = new Analyzer(
+      config({ watched: { addresses: ["192.0.2.7"], userAgents: [] } }),
+      geo(),
+    );
+    a.pushBytes(
+      new Uint8Array([
+        0xef,
+        0xbb,
+        0xbf,
+        ...new TextEncoder().encode(`${line({ ip: "192.0.2.7" })}\n`),
+      ]),
+    );
     const p = a.finish();
     expect([p.hits, p.rejected]).toEqual([1, 0]);
     expect(p.months["2015-05"].watched.map((w) => w.address)).toEqual(["192.0.2.7"]);
   });
 
   it("a year is four digits, taken as written (0015 is not 1915); anything else is a bad time", () => {
-    const p = analyzeText([
-      line({ t: "17/May/20xx:10:00:00 +0000" }), line({ t: "17/May/20é5:10:00:00 +0000" }), line({ t: "17/May/0015:10:00:00 +0000" }),
-    ].join("\n"), semicompleteConfig());
+    const p = analyzeText(
+      [
+        line({ t: "17/May/20xx:10:00:00 +0000" }),
+        line({ t: "17/May/20é5:10:00:00 +0000" }),
+        line({ t: "17/May/0015:10:00:00 +0000" }),
+      ].join("\n"),
+      semicompleteConfig(),
+    );
     expect(p.reasons).toEqual({ "bad time": 2 });
     expect(Object.keys(p.months)).toEqual(["0015-05"]);
   });
@@ -408,8 +619,20 @@ describe("bytes in, text out", () => {
     // "/caf\xe9" and "/caf\xff" both read "/caf\ufffd"; so do the agents ending in \xe9 and \xff.
     const a = new Analyzer(semicompleteConfig(), geo());
     const head = '192.0.2.1 - - [17/May/2015:10:00:00 +0000] "GET /caf';
-    const middle = ' HTTP/1.1" 200 100 "-" "Mozilla/5.0 (X11; Linux x86_64; rv:38.0) Gecko/20100101 Firefox/38.0 ';
-    const parts = [bytes(head), [0xe9], bytes(middle), [0xe9], bytes('"\n'), bytes(head), [0xff], bytes(middle), [0xff], bytes('"\n')];
+    const middle =
+      ' HTTP/1.1" 200 100 "-" "Mozilla/5.0 (X11; Linux x86_64; rv:38.0) Gecko/20100101 Firefox/38.0 ';
+    const parts = [
+      bytes(head),
+      [0xe9],
+      bytes(middle),
+      [0xe9],
+      bytes('"\n'),
+      bytes(head),
+      [0xff],
+      bytes(middle),
+      [0xff],
+      bytes('"\n'),
+    ];
     a.pushBytes(new Uint8Array(parts.flatMap((p) => [...p])));
     const p = a.finish();
     expect(p.hits).toBe(2);
@@ -422,21 +645,34 @@ describe("bytes in, text out", () => {
 
 describe("configuration: defaults that a user extends", () => {
   it("lists extend the built-in ones unless replaced", () => {
-    expect(config({ assetExtensions: ["php"] }).assetExtensions).toEqual(expect.arrayContaining(["png", "php"]));
-    expect(config({ assetExtensions: ["php"], replace: ["assetExtensions"] }).assetExtensions).toEqual(["php"]);
-    const withPhp = report(line({ req: "GET /index.php HTTP/1.1" }), config({ assetExtensions: ["php"] })).reports[0];
+    expect(config({ assetExtensions: ["php"] }).assetExtensions).toEqual(
+      expect.arrayContaining(["png", "php"]),
+    );
+    expect(
+      config({ assetExtensions: ["php"], replace: ["assetExtensions"] }).assetExtensions,
+    ).toEqual(["php"]);
+    const withPhp = report(
+      line({ req: "GET /index.php HTTP/1.1" }),
+      config({ assetExtensions: ["php"] }),
+    ).reports[0];
     expect(withPhp.pages).toBe(0);
   });
 
   it("lists every bad key at once", async () => {
     const { resolveConfig } = await import("../../worker/core/config");
-    const r = resolveConfig({ format: "", visitGapSeconds: -1, timeZone: "Mars/Olympus", nope: 1 } as never);
+    const r = resolveConfig({
+      format: "",
+      visitGapSeconds: -1,
+      timeZone: "Mars/Olympus",
+      nope: 1,
+    } as never);
     expect(r.ok).toBe(false);
-    if (!r.ok) expect(r.errors).toEqual([
-      "nope: unknown key",
-      "format: must be a preset name or a format string",
-      "timeZone: must be a fixed offset such as +0100, or null",
-      "visitGapSeconds: must be a positive integer",
-    ]);
+    if (!r.ok)
+      expect(r.errors).toEqual([
+        "nope: unknown key",
+        "format: must be a preset name or a format string",
+        "timeZone: must be a fixed offset such as +0100, or null",
+        "visitGapSeconds: must be a positive integer",
+      ]);
   });
 });

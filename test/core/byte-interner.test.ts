@@ -12,7 +12,7 @@ describe("ByteInterner: byte strings of a log to dense ids, by their text", () =
     const byText = new Map<string, number>();
     for (let i = 0; i < 20_000; i++) {
       // Keys of 0–300 bytes (so every length modulo 4), some repeated, placed at a random offset.
-      const key = `/k${Math.floor(rand() * 5000)}` + "x".repeat(Math.floor(rand() * 300));
+      const key = `/k${Math.floor(rand() * 5000)}${"x".repeat(Math.floor(rand() * 300))}`;
       const pad = Math.floor(rand() * 7);
       const b = new Uint8Array(pad + key.length + 3).fill(0x20);
       b.set(enc.encode(key), pad);
@@ -30,8 +30,12 @@ describe("ByteInterner: byte strings of a log to dense ids, by their text", () =
     const interner = new ByteInterner();
     // Keys that differ in their middle only, and keys that differ in their last byte only (those of
     // four bytes share a guess: their first four bytes are their last four).
-    const keys = Array.from({ length: 50 }, (_, i) => `/blog/${String(i).padStart(2, "0")}/post.html`);
-    for (let n = 4; n < 40; n += 3) for (let c = 0x21; c < 0x7f; c++) keys.push("/".padEnd(n - 1, "a") + String.fromCharCode(c));
+    const keys = Array.from(
+      { length: 50 },
+      (_, i) => `/blog/${String(i).padStart(2, "0")}/post.html`,
+    );
+    for (let n = 4; n < 40; n += 3)
+      for (let c = 0x21; c < 0x7f; c++) keys.push("/".padEnd(n - 1, "a") + String.fromCharCode(c));
     const ids = keys.map((k) => interner.id(k));
     const rand = rng(3);
     for (let i = 0; i < 20_000; i++) {

@@ -13,9 +13,15 @@ function canonical(p: AnalysisPartial) {
   const months: Record<string, unknown> = {};
   for (const [m, mp] of Object.entries(p.months)) {
     months[m] = {
-      panels: mp.panels, hours: mp.hours, watched: mp.watched, rejected: mp.rejected,
+      panels: mp.panels,
+      hours: mp.hours,
+      watched: mp.watched,
+      rejected: mp.rejected,
       visitorDays: [...mp.visitorDays].sort(([a], [b]) => (a < b ? -1 : 1)),
-      report: monthReport(m, mp, { robotPostBurst: c.robotPostBurst, robotErrorLimit: c.robotErrorLimit }),
+      report: monthReport(m, mp, {
+        robotPostBurst: c.robotPostBurst,
+        robotErrorLimit: c.robotErrorLimit,
+      }),
     };
   }
   return { lines: p.lines, hits: p.hits, rejected: p.rejected, reasons: p.reasons, months };
@@ -24,15 +30,22 @@ function canonical(p: AnalysisPartial) {
 describe("chunking does not change results", () => {
   const text = readFixture(SEMICOMPLETE) + readFixture(BASJES);
   const lines = text.split("\n").filter((l) => l !== "");
-  const c = { ...semicompleteConfig(), watched: { addresses: ["66.249.73.135"], userAgents: ["Tiny Tiny RSS"] } };
+  const c = {
+    ...semicompleteConfig(),
+    watched: { addresses: ["66.249.73.135"], userAgents: ["Tiny Tiny RSS"] },
+  };
   const whole = canonical(analyzeText(lines.join("\n"), c, geo()));
 
-  it.each(Array.from({ length: 20 }, (_, i) => [1000 + i]))("random split and order, seed %i", (seed) => {
-    const chunks = randomChunks(lines, rng(seed));
-    const merged = emptyPartial();
-    for (const chunk of chunks) mergePartials(merged, analyzeText(chunk.join("\n"), c, geo()), c.visitGapSeconds);
-    expect(canonical(merged)).toEqual(whole);
-  });
+  it.each(Array.from({ length: 20 }, (_, i) => [1000 + i]))(
+    "random split and order, seed %i",
+    (seed) => {
+      const chunks = randomChunks(lines, rng(seed));
+      const merged = emptyPartial();
+      for (const chunk of chunks)
+        mergePartials(merged, analyzeText(chunk.join("\n"), c, geo()), c.visitGapSeconds);
+      expect(canonical(merged)).toEqual(whole);
+    },
+  );
 
   it("each line pushed on its own (no previous line to compare a client, agent or referer with) gives the same result", () => {
     // The shortcuts start afresh with every push: one push per line is the analysis without them.
@@ -46,7 +59,7 @@ describe("chunking does not change results", () => {
       line("10.0.0.1", human, "http://r1.example/", "/b"),
       line("10.0.0.2", "Googlebot/2.1 (+http://www.google.com/bot.html)", "-", "/c"),
       line("10.0.0.2", human, "http://r1.example/", "/d"),
-      line("10.0.0.2", human + " x", "http://r1.example/", "/e"),
+      line("10.0.0.2", `${human} x`, "http://r1.example/", "/e"),
       line("10.0.0.2", human, "http://r1.example/", "/f"),
     ];
     const all = [...crafted, ...lines];
@@ -55,7 +68,9 @@ describe("chunking does not change results", () => {
     const alone = new Analyzer(c, geo());
     for (const l of all) alone.push(l);
     const a = once.finish();
-    expect(a.months["2015-05"].panels["referring-sites"]?.["r1.example"]?.[0]).toBeGreaterThanOrEqual(4);
+    expect(
+      a.months["2015-05"].panels["referring-sites"]?.["r1.example"]?.[0],
+    ).toBeGreaterThanOrEqual(4);
     expect(canonical(a)).toEqual(canonical(alone.finish()));
   });
 
@@ -63,7 +78,8 @@ describe("chunking does not change results", () => {
     const chunks = randomChunks(lines, rng(11));
     expect(chunks.length).toBeGreaterThan(5);
     const merged = analyzeText(chunks[0].join("\n"), c, geo());
-    for (const chunk of chunks.slice(1)) mergePartials(merged, analyzeText(chunk.join("\n"), c, geo()), c.visitGapSeconds);
+    for (const chunk of chunks.slice(1))
+      mergePartials(merged, analyzeText(chunk.join("\n"), c, geo()), c.visitGapSeconds);
     expect(canonical(merged)).toEqual(whole);
   });
 
@@ -94,7 +110,7 @@ describe("chunking does not change results", () => {
 
   it("one analyzer fed line by line equals one fed the whole text", () => {
     const a = new Analyzer(c, geo());
-    for (const l of lines) a.push(l + "\n");
+    for (const l of lines) a.push(`${l}\n`);
     expect(canonical(a.finish())).toEqual(whole);
   });
 });

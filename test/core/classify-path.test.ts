@@ -39,7 +39,29 @@ describe("a feed by its query, read from bytes", () => {
 
   it("says what decoding and lowercasing the query says, on random bytes", () => {
     const rand = rng(2026);
-    const alphabet = ["r", "s", "S", "a", "t", "o", "m", "=", "f", "l", "v", "/", ".", "K", "k", "\u212A", "\u0130", "é", "?", "&", "x"];
+    const alphabet = [
+      "r",
+      "s",
+      "S",
+      "a",
+      "t",
+      "o",
+      "m",
+      "=",
+      "f",
+      "l",
+      "v",
+      "/",
+      ".",
+      "K",
+      "k",
+      "\u212A",
+      "\u0130",
+      "é",
+      "?",
+      "&",
+      "x",
+    ];
     // ASCII patterns (others are matched on the decoded query): capitals, a one-byte pattern.
     const patterns = [...defaults, "Kitty", "ik", "x"];
     const lower = patterns.map((p) => p.toLowerCase());

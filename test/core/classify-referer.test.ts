@@ -1,17 +1,34 @@
 import { describe, expect, it } from "vitest";
-import { createRefererClassifier, NOT_PROVIDED, type RefererClass } from "../../worker/core/classify-referer";
+import {
+  createRefererClassifier,
+  NOT_PROVIDED,
+  type RefererClass,
+} from "../../worker/core/classify-referer";
 import { percentDecode } from "../../worker/core/percent-decode";
 import { rng } from "../random";
-import { BUILTIN_SEARCH_ENGINES, hostMatchesPattern, type SearchEngineRule } from "../../worker/core/search-engines";
+import {
+  BUILTIN_SEARCH_ENGINES,
+  hostMatchesPattern,
+  type SearchEngineRule,
+} from "../../worker/core/search-engines";
 
 const classify = createRefererClassifier({
   siteHosts: ["semicomplete.com", "www.semicomplete.com"],
   engines: BUILTIN_SEARCH_ENGINES,
 });
 
-const search = (engine: string, keyword: string): RefererClass => ({ kind: "search", engine, keyword });
+const search = (engine: string, keyword: string): RefererClass => ({
+  kind: "search",
+  engine,
+  keyword,
+});
 /** A search from the engine's image search: `image` is set (the year page marks pages found that way). */
-const imageSearch = (engine: string, keyword: string): RefererClass => ({ kind: "search", engine, keyword, image: true });
+const imageSearch = (engine: string, keyword: string): RefererClass => ({
+  kind: "search",
+  engine,
+  keyword,
+  image: true,
+});
 const site = (host: string, url: string): RefererClass => ({ kind: "site", host, url });
 const INTERNAL: RefererClass = { kind: "internal" };
 
@@ -54,7 +71,10 @@ describe("createRefererClassifier on the semicomplete log's referers", () => {
       search("Google", NOT_PROVIDED),
     ],
     // Someone searching for a malformed URL: kept, it is what they typed.
-    ["http://images.google.com/images?q=http://%60www.google.com/", imageSearch("Google", "http://`www.google.com/")],
+    [
+      "http://images.google.com/images?q=http://%60www.google.com/",
+      imageSearch("Google", "http://`www.google.com/"),
+    ],
     [
       "http://www.google.com/imgres?imgurl=http://www.semicomplete.com/images/googledotcom.png&imgrefurl=http://www.semicomplete.com/blog/tags/X11&usg=__PeEZfYbktwtGJ92coZl9dbADxrY=&h=768&w=1024&sz=65&hl=en&start=4&zoom=1&tbnid=tX0WOQ4WqLUE5M:&tbnh=113&tbnw=150&ei=7fMAU6m2A4b_rAfopICACw&prev=/search%3Fq%3Dhttp.//www..google%26client%3Dms-samsung%26sa%3DX%26channel%3Dmm%26ie%3DUTF-8%26tbm%3Disch%26prmd%3Divnsza&sa=X&ved=0CDMQrQMwAw&ptbm=isch&q=http.//www..google",
       imageSearch("Google", "http.//www..google"),
@@ -70,10 +90,19 @@ describe("createRefererClassifier on the semicomplete log's referers", () => {
       search("Bing", "http vs https latency"),
     ],
     // An empty pair before q=, and an escaped "/".
-    ["http://www.bing.com/images/search?&q=www%2fgoogle.com&qft=+filterui:photo-photo&FORM=R5IR21", imageSearch("Bing", "www/google.com")],
+    [
+      "http://www.bing.com/images/search?&q=www%2fgoogle.com&qft=+filterui:photo-photo&FORM=R5IR21",
+      imageSearch("Bing", "www/google.com"),
+    ],
     ["https://duckduckgo.com/", search("DuckDuckGo", NOT_PROVIDED)],
-    ["http://r.duckduckgo.com/l/?kh=-1&uddg=http%3A%2F%2Fwww.semicomplete.com%2Fprojects%2Fxdotool%2F", search("DuckDuckGo", NOT_PROVIDED)],
-    ["http://yandex.ru/yandsearch?text=socks5+proxy+50&lr=213", search("Yandex", "socks5 proxy 50")],
+    [
+      "http://r.duckduckgo.com/l/?kh=-1&uddg=http%3A%2F%2Fwww.semicomplete.com%2Fprojects%2Fxdotool%2F",
+      search("DuckDuckGo", NOT_PROVIDED),
+    ],
+    [
+      "http://yandex.ru/yandsearch?text=socks5+proxy+50&lr=213",
+      search("Yandex", "socks5 proxy 50"),
+    ],
     [
       "http://yandex.ru/clck/jsredir?from=yandex.ru%3Byandsearch%3Bweb%3B%3B%2Fweb%2Fitem%2Ftitle%2Cpos%2Cp1%2Csource%2Cweb&text=&etext=238.rJIskveIvnIV6N9H5Zj53nwB9urf41GRHjwHrOQpL0Q.917574d74039578a86be6e83719012a47692f107&uuid=&b64e=2&sign=4baf4c07fa96b370d4dc9c4beebb7477&keyno=0&l10n=ru",
       search("Yandex", NOT_PROVIDED),
@@ -83,33 +112,66 @@ describe("createRefererClassifier on the semicomplete log's referers", () => {
       "http://images.yandex.ru/yandsearch?p=9&text=%D0%BB%D0%B8%D1%86%D0%BE%20%D0%B8%20%D0%B4%D0%B2%D0%B0%20%D1%85%D1%83%D1%8F&fp=9&pos=286&uinfo=ww-1263-wh-692-fw-1038-fh-486-pd-1&rpt=simage&img_url=http%3A%2F%2Fg1.s3.forblabla.com%2Fu38%2Fphoto926D%2F20523566942-0%2Flarge.jpeg",
       imageSearch("Yandex", "лицо и два хуя"),
     ],
-    ["http://www.baidu.com/s?wd=semicomplete.com-JordanSissel", search("Baidu", "semicomplete.com-jordansissel")],
+    [
+      "http://www.baidu.com/s?wd=semicomplete.com-JordanSissel",
+      search("Baidu", "semicomplete.com-jordansissel"),
+    ],
     [
       "http://www.baidu.com/s?ie=utf-8&bs=60.191.124.236&f=3&rsv_bp=1&rsv_spt=3&wd=TSIG+error+with+server%3A+tsig+indicates+error&rsv_sug3=2&rsv_sug4=31&rsv_sug1=2&rsp=0&inputT=0",
       search("Baidu", "tsig error with server: tsig indicates error"),
     ],
-    ["http://image.baidu.com/i?ct=503316480&z=0&tn=baiduimagedetail", imageSearch("Baidu", NOT_PROVIDED)],
+    [
+      "http://image.baidu.com/i?ct=503316480&z=0&tn=baiduimagedetail",
+      imageSearch("Baidu", NOT_PROVIDED),
+    ],
     ["http://www.baidu.com/search/spider.htm", search("Baidu", NOT_PROVIDED)],
     ["http://search.daum.net/", search("Daum", NOT_PROVIDED)],
     // Other sites: query dropped, "www." dropped from the host only.
-    ["http://s-chassis.co.nz/viewtopic.php?f=16&t=9265&start=200", site("s-chassis.co.nz", "http://s-chassis.co.nz/viewtopic.php")],
-    ["http://www.s-chassis.co.nz/viewtopic.php?f=16&t=9265&start=200", site("s-chassis.co.nz", "http://www.s-chassis.co.nz/viewtopic.php")],
-    ["http://en.wikipedia.org/wiki/Xvfb", site("en.wikipedia.org", "http://en.wikipedia.org/wiki/Xvfb")],
+    [
+      "http://s-chassis.co.nz/viewtopic.php?f=16&t=9265&start=200",
+      site("s-chassis.co.nz", "http://s-chassis.co.nz/viewtopic.php"),
+    ],
+    [
+      "http://www.s-chassis.co.nz/viewtopic.php?f=16&t=9265&start=200",
+      site("s-chassis.co.nz", "http://www.s-chassis.co.nz/viewtopic.php"),
+    ],
+    [
+      "http://en.wikipedia.org/wiki/Xvfb",
+      site("en.wikipedia.org", "http://en.wikipedia.org/wiki/Xvfb"),
+    ],
     ["http://t.co/P6vw4TTqWs", site("t.co", "http://t.co/P6vw4TTqWs")],
     // Not the Ask search engine.
     [
       "http://askubuntu.com/questions/2316/how-can-i-map-a-character-to-a-key-combination",
-      site("askubuntu.com", "http://askubuntu.com/questions/2316/how-can-i-map-a-character-to-a-key-combination"),
+      site(
+        "askubuntu.com",
+        "http://askubuntu.com/questions/2316/how-can-i-map-a-character-to-a-key-combination",
+      ),
     ],
-    ["http://www.reproductive-fitness.com/my/wwwgoogle-com.htm", site("reproductive-fitness.com", "http://www.reproductive-fitness.com/my/wwwgoogle-com.htm")],
-    ["http://kufli.blogspot.com.au/2013/07/log-analysis-using-logstash.html", site("kufli.blogspot.com.au", "http://kufli.blogspot.com.au/2013/07/log-analysis-using-logstash.html")],
-    ["http://xn--90adhhccf5aeewt7j.xn--p1ai/", site("xn--90adhhccf5aeewt7j.xn--p1ai", "http://xn--90adhhccf5aeewt7j.xn--p1ai/")],
+    [
+      "http://www.reproductive-fitness.com/my/wwwgoogle-com.htm",
+      site("reproductive-fitness.com", "http://www.reproductive-fitness.com/my/wwwgoogle-com.htm"),
+    ],
+    [
+      "http://kufli.blogspot.com.au/2013/07/log-analysis-using-logstash.html",
+      site(
+        "kufli.blogspot.com.au",
+        "http://kufli.blogspot.com.au/2013/07/log-analysis-using-logstash.html",
+      ),
+    ],
+    [
+      "http://xn--90adhhccf5aeewt7j.xn--p1ai/",
+      site("xn--90adhhccf5aeewt7j.xn--p1ai", "http://xn--90adhhccf5aeewt7j.xn--p1ai/"),
+    ],
     ["http://jquerylist.com", site("jquerylist.com", "http://jquerylist.com")],
     // Apache wrote this referer's windows-1251 host bytes as literal "\xe4…" text: not a host,
     // so not a link (a browser would read "\" as the end of an empty host).
     [
       "http://\\xe4\\xe5\\xe3\\xf2\\xff\\xf0\\xed\\xee\\xe5-\\xec\\xfb\\xeb\\xee.\\xf0\\xf4/",
-      site("", "http://\\xe4\\xe5\\xe3\\xf2\\xff\\xf0\\xed\\xee\\xe5-\\xec\\xfb\\xeb\\xee.\\xf0\\xf4/"),
+      site(
+        "",
+        "http://\\xe4\\xe5\\xe3\\xf2\\xff\\xf0\\xed\\xee\\xe5-\\xec\\xfb\\xeb\\xee.\\xf0\\xf4/",
+      ),
     ],
   ])("%s", (referer, expected) => {
     expect(classify(referer)).toEqual(expected);
@@ -117,14 +179,17 @@ describe("createRefererClassifier on the semicomplete log's referers", () => {
 });
 
 describe("createRefererClassifier on hostile or odd referers", () => {
-  const long = "http://example.com/" + "a%".repeat(5000) + "?q=" + "%FF".repeat(1000);
+  const long = `http://example.com/${"a%".repeat(5000)}?q=${"%FF".repeat(1000)}`;
   it.each<[string, RefererClass]>([
     ["", { kind: "direct" }],
     ["  -  ", { kind: "direct" }],
     // Never a link unless http(s) with a well-formed host.
     ["javascript:alert(1)", site("", "javascript:alert(1)")],
     ["JavaScript://example.com/%0Aalert(1)", site("", "JavaScript://example.com/%0Aalert(1)")],
-    ["data:text/html,<script>alert(1)</script>", site("", "data:text/html,<script>alert(1)</script>")],
+    [
+      "data:text/html,<script>alert(1)</script>",
+      site("", "data:text/html,<script>alert(1)</script>"),
+    ],
     ["android-app://com.google.android.gm", site("", "android-app://com.google.android.gm")],
     ["www.google.com/search?q=x", site("", "www.google.com/search?q=x")],
     ["//example.com/x", site("", "//example.com/x")],
@@ -138,7 +203,10 @@ describe("createRefererClassifier on hostile or odd referers", () => {
     ["http://.../", site("", "http://.../")],
     // Well-formed odd ones.
     ["http://[::1]:8080/x", site("[::1]", "http://[::1]:8080/x")],
-    ["HTTPS://WWW.Example.COM:443/Path?x#y", site("example.com", "https://WWW.Example.COM:443/Path")],
+    [
+      "HTTPS://WWW.Example.COM:443/Path?x#y",
+      site("example.com", "https://WWW.Example.COM:443/Path"),
+    ],
     ["http://example.com./a", site("example.com", "http://example.com./a")],
     ["http://www.org/", site("www.org", "http://www.org/")],
     ["http://192.0.2.7/x", site("192.0.2.7", "http://192.0.2.7/x")],
@@ -146,9 +214,15 @@ describe("createRefererClassifier on hostile or odd referers", () => {
     ["http://a@b.com/", site("b.com", "http://b.com/")],
     ["http://www.google.com@evil.example/x", site("evil.example", "http://evil.example/x")],
     // A browser goes to evil.example here ("\" ends the host), so that is the host we report.
-    ["http://evil.example\\@www.google.com/", site("evil.example", "http://evil.example\\@www.google.com/")],
+    [
+      "http://evil.example\\@www.google.com/",
+      site("evil.example", "http://evil.example\\@www.google.com/"),
+    ],
     ["http://example.com/a#frag?q=1", site("example.com", "http://example.com/a")],
-    ["http://daniel_en_sander.basjes.nl/join_form", site("daniel_en_sander.basjes.nl", "http://daniel_en_sander.basjes.nl/join_form")],
+    [
+      "http://daniel_en_sander.basjes.nl/join_form",
+      site("daniel_en_sander.basjes.nl", "http://daniel_en_sander.basjes.nl/join_form"),
+    ],
     ["http://www.google.com:80/search?q=a", search("Google", "a")],
     ["HTTP://WWW.GOOGLE.DE/search?q=Caf%C3%A9+%09+Cr%C3%A8me%00", search("Google", "café crème")],
     ["https://www.google.com/search?q=+++", search("Google", NOT_PROVIDED)],
@@ -163,7 +237,7 @@ describe("createRefererClassifier on hostile or odd referers", () => {
     ["https://search.yahoo.com/search?p=Foo+Bar&q=not", search("Yahoo", "foo bar")],
     ["https://news.yahoo.com/?q=not+a+search", site("news.yahoo.com", "https://news.yahoo.com/")],
     ["http://mail.notgoogle.com/?q=x", site("mail.notgoogle.com", "http://mail.notgoogle.com/")],
-    [long, site("example.com", "http://example.com/" + "a%".repeat(5000))],
+    [long, site("example.com", `http://example.com/${"a%".repeat(5000)}`)],
   ])("%s", (referer, expected) => {
     expect(classify(referer)).toEqual(expected);
   });
@@ -180,14 +254,24 @@ describe("site hosts", () => {
     [["www.google.com"], "https://www.google.com/search?q=x", "internal"],
     [[], "http://semicomplete.com/", "site"],
   ])("%j with %s", (siteHosts, referer, kind) => {
-    expect(createRefererClassifier({ siteHosts, engines: BUILTIN_SEARCH_ENGINES })(referer).kind).toBe(kind);
+    expect(
+      createRefererClassifier({ siteHosts, engines: BUILTIN_SEARCH_ENGINES })(referer).kind,
+    ).toBe(kind);
   });
 });
 
 describe("user-defined search engines", () => {
   // basjes-2015-10-hackers.combined.log: a Plone site search, as a user might declare it.
-  const plone: SearchEngineRule = { name: "Basjes search", hosts: ["niels.basjes.nl"], params: ["SearchableText"] };
-  const googleImages: SearchEngineRule = { name: "Google Images", hosts: ["images.google."], params: ["q"] };
+  const plone: SearchEngineRule = {
+    name: "Basjes search",
+    hosts: ["niels.basjes.nl"],
+    params: ["SearchableText"],
+  };
+  const googleImages: SearchEngineRule = {
+    name: "Google Images",
+    hosts: ["images.google."],
+    params: ["q"],
+  };
   const classifyWith = createRefererClassifier({
     siteHosts: ["semicomplete.com"],
     engines: [googleImages, ...BUILTIN_SEARCH_ENGINES, plone],
@@ -195,10 +279,16 @@ describe("user-defined search engines", () => {
 
   it.each<[string, RefererClass]>([
     ["http://niels.basjes.nl/search?SearchableText=", search("Basjes search", NOT_PROVIDED)],
-    ["http://niels.basjes.nl/search?SearchableText=Hadoop+logparser", search("Basjes search", "hadoop logparser")],
+    [
+      "http://niels.basjes.nl/search?SearchableText=Hadoop+logparser",
+      search("Basjes search", "hadoop logparser"),
+    ],
     ["http://niels.basjes.nl", search("Basjes search", NOT_PROVIDED)],
     // Placed first, a user rule wins over the built-in Google one.
-    ["http://images.google.com/images?q=http://%60www.google.com/", imageSearch("Google Images", "http://`www.google.com/")],
+    [
+      "http://images.google.com/images?q=http://%60www.google.com/",
+      imageSearch("Google Images", "http://`www.google.com/"),
+    ],
     ["https://www.google.com/", search("Google", NOT_PROVIDED)],
   ])("%s", (referer, expected) => {
     expect(classifyWith(referer)).toEqual(expected);
@@ -215,8 +305,10 @@ describe("user-defined search engines", () => {
 describe("BUILTIN_SEARCH_ENGINES", () => {
   it("has the engines the brief names, each with hosts and params", () => {
     const names = BUILTIN_SEARCH_ENGINES.map((e) => e.name);
-    for (const n of ["Google", "Bing", "DuckDuckGo", "Yahoo", "Yandex", "Baidu", "Qwant", "Ecosia"]) expect(names).toContain(n);
-    for (const e of BUILTIN_SEARCH_ENGINES) expect(e.hosts.length * e.params.length).toBeGreaterThan(0);
+    for (const n of ["Google", "Bing", "DuckDuckGo", "Yahoo", "Yandex", "Baidu", "Qwant", "Ecosia"])
+      expect(names).toContain(n);
+    for (const e of BUILTIN_SEARCH_ENGINES)
+      expect(e.hosts.length * e.params.length).toBeGreaterThan(0);
   });
 
   it.each<[string, string, boolean]>([
@@ -251,7 +343,7 @@ describe("percentDecode", () => {
     [
       WINDOWS_1251_REFERER.slice(0, WINDOWS_1251_REFERER.indexOf("+%ED%E8")),
       true,
-      "http://www.semicomplete.com/presentations/vim/" + " ".repeat(35) + "Result: èñïîëüçîâàí",
+      `http://www.semicomplete.com/presentations/vim/${" ".repeat(35)}Result: èñïîëüçîâàí`,
     ],
     // One bad run makes the whole string windows-1252, valid UTF-8 runs included.
     ["%C3%A9-%E9", false, "Ã©-é"],
@@ -274,9 +366,48 @@ describe("percentDecode", () => {
 
 describe("fuzz: random referers never throw", () => {
   const PIECES = [
-    "http://", "https://", "HTTP://", "javascript:", "//", "www.", "google.", "com", "semicomplete.com",
-    "duckduckgo.com", "/", "?", "#", "&", "=", "q", "wd", "text", "+", "%", "%2", "%C3", "%A9", "%E8",
-    "%FF", "%00", "@", ":", "[", "]", "::1", "\\", " ", "\t", "-", ".", "\uFFFD", "\uD800", "é", "猫", "0", "8080",
+    "http://",
+    "https://",
+    "HTTP://",
+    "javascript:",
+    "//",
+    "www.",
+    "google.",
+    "com",
+    "semicomplete.com",
+    "duckduckgo.com",
+    "/",
+    "?",
+    "#",
+    "&",
+    "=",
+    "q",
+    "wd",
+    "text",
+    "+",
+    "%",
+    "%2",
+    "%C3",
+    "%A9",
+    "%E8",
+    "%FF",
+    "%00",
+    "@",
+    ":",
+    "[",
+    "]",
+    "::1",
+    "\\",
+    " ",
+    "\t",
+    "-",
+    ".",
+    "\uFFFD",
+    "\uD800",
+    "é",
+    "猫",
+    "0",
+    "8080",
   ];
   const rand = rng(20150517); // a fixed seed, so a failure is reproducible
   const pick = () => PIECES[Math.floor(rand() * PIECES.length)];
@@ -290,7 +421,8 @@ describe("fuzz: random referers never throw", () => {
       const r = classify(s);
       expect(["direct", "internal", "search", "site"]).toContain(r.kind);
       // A link is http(s), with no userinfo left in its authority.
-      if (r.kind === "site" && r.host !== "") expect(r.url).toMatch(/^https?:\/\/[^/?#\\@]*([/\\].*)?$/s);
+      if (r.kind === "site" && r.host !== "")
+        expect(r.url).toMatch(/^https?:\/\/[^/?#\\@]*([/\\].*)?$/s);
       if (r.kind === "search") expect(r.keyword).not.toBe("");
       expect(typeof percentDecode(s, n % 2 === 0)).toBe("string");
     }
@@ -300,7 +432,10 @@ describe("fuzz: random referers never throw", () => {
 describe("image searches (the year page marks pages viewed mostly from them)", () => {
   it.each<[string, boolean]>([
     // Google: the result page of an image, the classic image tab, the 2024 images mode.
-    ["https://www.google.com/imgres?imgurl=https://example.org/a.png&imgrefurl=https://example.org/a", true],
+    [
+      "https://www.google.com/imgres?imgurl=https://example.org/a.png&imgrefurl=https://example.org/a",
+      true,
+    ],
     ["https://www.google.de/search?q=kibana&tbm=isch", true],
     ["https://www.google.com/search?q=kibana&udm=2&sa=X", true],
     ["https://images.google.fr/", true],
@@ -323,6 +458,8 @@ describe("image searches (the year page marks pages viewed mostly from them)", (
   });
 
   it("is never set on a referer that is not a search engine's", () => {
-    expect(classify("https://images.example.org/gallery?tbm=isch")).toEqual(site("images.example.org", "https://images.example.org/gallery"));
+    expect(classify("https://images.example.org/gallery?tbm=isch")).toEqual(
+      site("images.example.org", "https://images.example.org/gallery"),
+    );
   });
 });

@@ -34,7 +34,8 @@ const special6 = (["2001/23", "20010db8/32", "2002/16", "3fff/20"] as const).map
   const shift = BigInt(128 - Number(bits));
   return { net: BigInt(`0x${hex.padEnd(32, "0")}`) >> shift, shift };
 });
-const isSpecial6 = (ip: bigint) => ip >> 125n !== 1n || special6.some(({ net, shift }) => ip >> shift === net);
+const isSpecial6 = (ip: bigint) =>
+  ip >> 125n !== 1n || special6.some(({ net, shift }) => ip >> shift === net);
 
 const v4Text = readFileSync(`${csvDir}geo-whois-asn-country-ipv4.csv`, "utf8").trim().split("\n");
 const v4Start = new Float64Array(v4Text.length);
@@ -59,7 +60,12 @@ function naive4(ip: number): string {
   if (special4.some(({ start, size }) => ip >= start && ip < start + size)) return "";
   let best = -1;
   for (let i = 0; i < v4Start.length; i++) {
-    if (v4Start[i] <= ip && ip <= v4End[i] && (best < 0 || v4End[i] - v4Start[i] <= v4End[best] - v4Start[best])) best = i;
+    if (
+      v4Start[i] <= ip &&
+      ip <= v4End[i] &&
+      (best < 0 || v4End[i] - v4Start[i] <= v4End[best] - v4Start[best])
+    )
+      best = i;
   }
   return best < 0 ? "" : v4Cc[best];
 }
@@ -190,17 +196,23 @@ describe("createGeoLookup", () => {
   });
 
   it("countryOfIPv4 (the analyzer's path: the address as a number) agrees with country() on every IPv4 case", () => {
-    const v4 = [...known, ...unknown.map(([ip]) => [ip, ""] as [string, string])].filter(([ip]) => /^\d+\.\d+\.\d+\.\d+$/.test(ip));
+    const v4 = [...known, ...unknown.map(([ip]) => [ip, ""] as [string, string])].filter(([ip]) =>
+      /^\d+\.\d+\.\d+\.\d+$/.test(ip),
+    );
     expect(v4.length).toBeGreaterThan(10);
     for (const [ip] of v4) {
       const n = ip.split(".").reduce((a, o) => a * 256 + Number(o), 0);
-      if (ip.split(".").every((o) => Number(o) <= 255 && String(Number(o)) === o)) expect(geo.countryOfIPv4(n), ip).toBe(geo.country(ip));
+      if (ip.split(".").every((o) => Number(o) <= 255 && String(Number(o)) === o))
+        expect(geo.countryOfIPv4(n), ip).toBe(geo.country(ip));
     }
     // Every /8, at a few points of each: the binary search over the whole table.
-    for (let a = 0; a < 256; a++) for (const rest of [0, 0x123456, 0xffffff]) {
-      const n = a * 0x1000000 + rest;
-      expect(geo.countryOfIPv4(n)).toBe(geo.country(`${a}.${(rest >>> 16) & 255}.${(rest >>> 8) & 255}.${rest & 255}`));
-    }
+    for (let a = 0; a < 256; a++)
+      for (const rest of [0, 0x123456, 0xffffff]) {
+        const n = a * 0x1000000 + rest;
+        expect(geo.countryOfIPv4(n)).toBe(
+          geo.country(`${a}.${(rest >>> 16) & 255}.${(rest >>> 8) & 255}.${rest & 255}`),
+        );
+      }
   });
 
   it.each(unknown)('%s → "" (%s)', (ip) => {
@@ -218,17 +230,26 @@ describe("createGeoLookup", () => {
     for (let n = 0; n < 20_000; n++) {
       let s = "";
       const length = next() % 48;
-      for (let k = 0; k < length; k++) s += next() % 8 === 0 ? String.fromCharCode(next() % 0x10000) : alphabet[next() % alphabet.length];
+      for (let k = 0; k < length; k++)
+        s +=
+          next() % 8 === 0
+            ? String.fromCharCode(next() % 0x10000)
+            : alphabet[next() % alphabet.length];
       expect(geo.country(s)).toMatch(/^([A-Z]{2})?$/);
     }
-    for (const junk of [undefined, null, 42, {}, "8.8.8.8".repeat(10_000)]) expect(geo.country(junk as unknown as string)).toBe("");
+    for (const junk of [undefined, null, 42, {}, "8.8.8.8".repeat(10_000)])
+      expect(geo.country(junk as unknown as string)).toBe("");
   });
 
   it("reads a buffer at any offset, and refuses one that is not a geo.bin", () => {
     const shifted = new Uint8Array(bin.length + 1).subarray(1);
     shifted.set(bin);
     expect(createGeoLookup(shifted).country("8.8.8.8")).toBe("US");
-    expect(createGeoLookup(bin.buffer.slice(bin.byteOffset, bin.byteOffset + bin.length)).country("2a01:e0a::1")).toBe("FR");
+    expect(
+      createGeoLookup(bin.buffer.slice(bin.byteOffset, bin.byteOffset + bin.length)).country(
+        "2a01:e0a::1",
+      ),
+    ).toBe("FR");
     expect(() => createGeoLookup(new Uint8Array(64))).toThrow(/magic/);
     expect(() => createGeoLookup(bin.subarray(0, bin.length - 1))).toThrow(/bytes/);
   });
@@ -241,20 +262,34 @@ describe("createGeoLookup", () => {
       // Uniform addresses, the edges of ranges (start, end, just past the end, inside), and of
       // the /16 blocks the lookup indexes by (first address, last address).
       const block = (next() >>> 16) * 65536;
-      const picks = [next(), v4Start[row], v4End[row], Math.min(v4End[row] + 1, 0xffffffff), v4Start[row] + (next() % (v4End[row] - v4Start[row] + 1)), block, Math.max(block - 1, 0)];
+      const picks = [
+        next(),
+        v4Start[row],
+        v4End[row],
+        Math.min(v4End[row] + 1, 0xffffffff),
+        v4Start[row] + (next() % (v4End[row] - v4Start[row] + 1)),
+        block,
+        Math.max(block - 1, 0),
+      ];
       const ip = picks[n % picks.length];
       const expected = naive4(ip);
-      if (geo.country(toDotted(ip)) !== expected) mismatches.push(`${toDotted(ip)}: ${geo.country(toDotted(ip))} ≠ ${expected}`);
+      if (geo.country(toDotted(ip)) !== expected)
+        mismatches.push(`${toDotted(ip)}: ${geo.country(toDotted(ip))} ≠ ${expected}`);
     }
     expect(mismatches).toEqual([]);
   });
 
   it("agrees with the CSV on 300 IPv6 addresses in /64s that no range boundary splits", () => {
-    const rows = readFileSync(`${csvDir}geo-whois-asn-country-ipv6-num.csv`, "utf8").trim().split("\n").map((line) => line.split(","));
+    const rows = readFileSync(`${csvDir}geo-whois-asn-country-ipv6-num.csv`, "utf8")
+      .trim()
+      .split("\n")
+      .map((line) => line.split(","));
     const start = rows.map((r) => BigInt(r[0]));
     const end = rows.map((r) => BigInt(r[1]));
     const BLOCK = 1n << 64n;
-    const aligned = rows.flatMap((_, i) => (start[i] % BLOCK === 0n && (end[i] + 1n) % BLOCK === 0n ? [i] : []));
+    const aligned = rows.flatMap((_, i) =>
+      start[i] % BLOCK === 0n && (end[i] + 1n) % BLOCK === 0n ? [i] : [],
+    );
     const next = mulberry32(64);
     const random64 = () => (BigInt(next()) << 32n) | BigInt(next());
     let checked = 0;
@@ -269,13 +304,21 @@ describe("createGeoLookup", () => {
       for (let i = 0; i < rows.length; i++) {
         if (start[i] > blockStart && start[i] < blockStart + BLOCK) split = true;
         if (end[i] >= blockStart && end[i] < blockStart + BLOCK - 1n) split = true;
-        if (start[i] <= ip && ip <= end[i] && (best < 0 || end[i] - start[i] <= end[best] - start[best])) best = i;
+        if (
+          start[i] <= ip &&
+          ip <= end[i] &&
+          (best < 0 || end[i] - start[i] <= end[best] - start[best])
+        )
+          best = i;
       }
       if (split) continue;
       checked++;
-      const text = Array.from({ length: 8 }, (_, g) => ((ip >> BigInt(112 - 16 * g)) & 0xffffn).toString(16)).join(":");
+      const text = Array.from({ length: 8 }, (_, g) =>
+        ((ip >> BigInt(112 - 16 * g)) & 0xffffn).toString(16),
+      ).join(":");
       const expected = isSpecial6(ip) ? "" : rows[best][2];
-      if (geo.country(text) !== expected) mismatches.push(`${text}: ${geo.country(text)} ≠ ${expected}`);
+      if (geo.country(text) !== expected)
+        mismatches.push(`${text}: ${geo.country(text)} ≠ ${expected}`);
     }
     expect(mismatches).toEqual([]);
     expect(checked).toBeGreaterThan(250);

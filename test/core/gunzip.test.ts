@@ -27,8 +27,13 @@ function expectBytes(actual: Uint8Array, want: Uint8Array) {
   if (actual.length === want.length && Buffer.compare(actual, want) === 0) return;
   let at = 0;
   while (at < actual.length && actual[at] === want[at]) at++;
-  const around = (b: Uint8Array) => new TextDecoder().decode(b.subarray(Math.max(0, at - 20), at + 20));
-  expect({ length: actual.length, at, around: around(actual) }).toEqual({ length: want.length, at, around: around(want) });
+  const around = (b: Uint8Array) =>
+    new TextDecoder().decode(b.subarray(Math.max(0, at - 20), at + 20));
+  expect({ length: actual.length, at, around: around(actual) }).toEqual({
+    length: want.length,
+    at,
+    around: around(want),
+  });
 }
 
 const ok = (r: GunzipResult) => {
@@ -39,7 +44,13 @@ const ok = (r: GunzipResult) => {
 const logText = readFixture(SEMICOMPLETE);
 const logLines = logText.split("\n");
 /** Whole log lines [from, to) of the fixture, as bytes. */
-const lines = (from: number, to: number) => bytes(logLines.slice(from, to).map((l) => l + "\n").join(""));
+const lines = (from: number, to: number) =>
+  bytes(
+    logLines
+      .slice(from, to)
+      .map((l) => `${l}\n`)
+      .join(""),
+  );
 
 describe("gunzip: valid bodies", () => {
   const small = lines(0, 20);
@@ -52,7 +63,11 @@ describe("gunzip: valid bodies", () => {
     ["2 members, node zlib", [lines(0, 10), lines(10, 20)], nodeGz],
     ["2 members, pako", [lines(0, 10), lines(10, 20)], pakoGz],
     ["5 members, node zlib", [0, 1, 2, 3, 4].map((i) => lines(i * 3000, (i + 1) * 3000)), nodeGz],
-    ["5 members with empty ones among them", [new Uint8Array(0), small, new Uint8Array(0), big, new Uint8Array(0)], nodeGz],
+    [
+      "5 members with empty ones among them",
+      [new Uint8Array(0), small, new Uint8Array(0), big, new Uint8Array(0)],
+      nodeGz,
+    ],
     ["3 large members (each many slices)", [big, bytes(readFixture(BASJES)), big], nodeGz],
   ];
 
@@ -64,7 +79,11 @@ describe("gunzip: valid bodies", () => {
 
   it("members from pako and node zlib mixed, one with a gzip-tool FNAME header", () => {
     const parts = [lines(0, 50), lines(50, 51), lines(51, 400)];
-    const body = concat(nodeGz(parts[0]), withName(pakoGz(parts[1]), "access.log"), nodeGz(parts[2]));
+    const body = concat(
+      nodeGz(parts[0]),
+      withName(pakoGz(parts[1]), "access.log"),
+      nodeGz(parts[2]),
+    );
     const r = ok(gunzip(body, MB));
     expect(r.members).toBe(3);
     expectBytes(r.bytes, concat(...parts));
@@ -72,7 +91,8 @@ describe("gunzip: valid bodies", () => {
 
   const gzipTool = spawnSync("gzip", ["--version"]).status === 0;
   it.skipIf(!gzipTool)("`gzip -c a; gzip -c b` concatenated, from the real gzip tool", () => {
-    const tool = (data: Uint8Array) => new Uint8Array(spawnSync("gzip", ["-c", "-9"], { input: data }).stdout);
+    const tool = (data: Uint8Array) =>
+      new Uint8Array(spawnSync("gzip", ["-c", "-9"], { input: data }).stdout);
     const parts = [lines(0, 1000), lines(1000, 1001), lines(1001, 5000)];
     const r = ok(gunzip(concat(...parts.map(tool)), 16 * MB));
     expect(r.members).toBe(3);
@@ -102,8 +122,16 @@ describe("gunzip: member boundaries at every offset of an input slice", () => {
   // real 16 KB slice around its edge and at a stride, to keep the sweep to seconds.
   const sweeps: [string, number, number[]][] = [
     ["256-byte slice, every shift", 256, Array.from({ length: 256 + 41 }, (_, k) => k)],
-    ["16 KB slice, around the edge and every 97th shift", GUNZIP_INPUT_SLICE,
-      Array.from({ length: GUNZIP_INPUT_SLICE + 41 }, (_, k) => k).filter((k) => k % 97 === 0 || Math.abs(((k + m1.length) % GUNZIP_INPUT_SLICE) - GUNZIP_INPUT_SLICE / 2) > GUNZIP_INPUT_SLICE / 2 - 48)],
+    [
+      "16 KB slice, around the edge and every 97th shift",
+      GUNZIP_INPUT_SLICE,
+      Array.from({ length: GUNZIP_INPUT_SLICE + 41 }, (_, k) => k).filter(
+        (k) =>
+          k % 97 === 0 ||
+          Math.abs(((k + m1.length) % GUNZIP_INPUT_SLICE) - GUNZIP_INPUT_SLICE / 2) >
+            GUNZIP_INPUT_SLICE / 2 - 48,
+      ),
+    ],
   ];
   it.each(sweeps)("3 small members, member 1 shifted: %s", (_, slice, shifts) => {
     const failures: string[] = [];
@@ -111,7 +139,9 @@ describe("gunzip: member boundaries at every offset of an input slice", () => {
       const body = concat(withName(m1, "n".repeat(k)), tail);
       const r = gunzip(body, MB, slice);
       if (!r.ok || r.members !== 3 || Buffer.compare(r.bytes, expected) !== 0) {
-        failures.push(`k=${k}: ${r.ok ? `members ${r.members}, ${r.bytes.length} bytes` : r.message}`);
+        failures.push(
+          `k=${k}: ${r.ok ? `members ${r.members}, ${r.bytes.length} bytes` : r.message}`,
+        );
       }
     }
     expect(failures).toEqual([]);
@@ -191,17 +221,29 @@ describe("gunzip: corrupt bodies", () => {
 
   it.each([0, 1, 2, 3])("a flipped byte %i of the CRC-32 is refused", (i) => {
     const r = gunzip(flip(member, member.length - 8 + i), MB);
-    expect(r).toMatchObject({ ok: false, code: "corrupt_gzip", message: expect.stringMatching(/member 1 .*CRC-32 mismatch/) });
+    expect(r).toMatchObject({
+      ok: false,
+      code: "corrupt_gzip",
+      message: expect.stringMatching(/member 1 .*CRC-32 mismatch/),
+    });
   });
 
   it.each([0, 1, 2, 3])("a flipped byte %i of the length (ISIZE) is refused", (i) => {
     const r = gunzip(flip(member, member.length - 4 + i), MB);
-    expect(r).toMatchObject({ ok: false, code: "corrupt_gzip", message: expect.stringMatching(/member 1 .*length mismatch/) });
+    expect(r).toMatchObject({
+      ok: false,
+      code: "corrupt_gzip",
+      message: expect.stringMatching(/member 1 .*length mismatch/),
+    });
   });
 
   it("a bad CRC in a later member is refused and named", () => {
     const body = concat(member, member, flip(member, member.length - 6));
-    expect(gunzip(body, MB)).toMatchObject({ ok: false, code: "corrupt_gzip", message: expect.stringMatching(/^gzip member 3 /) });
+    expect(gunzip(body, MB)).toMatchObject({
+      ok: false,
+      code: "corrupt_gzip",
+      message: expect.stringMatching(/^gzip member 3 /),
+    });
   });
 
   it("a bad compression method is refused", () => {
@@ -251,7 +293,11 @@ describe("gunzip: size limit", () => {
     const t0 = performance.now();
     const r = gunzip(bomb, MB);
     const ms = performance.now() - t0;
-    expect(r).toEqual({ ok: false, code: "too_large", message: `the decompressed body exceeds the limit of ${MB} bytes` });
+    expect(r).toEqual({
+      ok: false,
+      code: "too_large",
+      message: `the decompressed body exceeds the limit of ${MB} bytes`,
+    });
     // Inflating all 50 MB would take far longer; stopping at the limit takes a few ms.
     expect(ms).toBeLessThan(500);
   });
@@ -276,7 +322,10 @@ describe("gunzip: size limit", () => {
   it("a forged size in the last 4 bytes does not make it allocate gigabytes", () => {
     // The body's last 4 bytes are read as a size hint; here they are garbage claiming 4 GB.
     const body = concat(nodeGz(lines(0, 5)), new Uint8Array([0xff, 0xff, 0xff, 0xff]));
-    expect(gunzip(body, Number.MAX_SAFE_INTEGER)).toMatchObject({ ok: false, code: "corrupt_gzip" });
+    expect(gunzip(body, Number.MAX_SAFE_INTEGER)).toMatchObject({
+      ok: false,
+      code: "corrupt_gzip",
+    });
   });
 
   it("an unreasonable maxBytes is treated as 0, without throwing", () => {

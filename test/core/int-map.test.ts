@@ -8,7 +8,8 @@ describe("IntMap", () => {
     const m = new IntMap();
     const ref = new Map<number, number>();
     // Addresses that differ only in their first octets, as the bench log's do, and random ones.
-    const key = () => (rand() < 0.5 ? ((Math.floor(rand() * 256) << 24) | 0x0a0b0c) : (rand() * 2 ** 32) | 0);
+    const key = () =>
+      rand() < 0.5 ? (Math.floor(rand() * 256) << 24) | 0x0a0b0c : (rand() * 2 ** 32) | 0;
     for (let i = 0; i < 50_000; i++) {
       const k = key();
       if (!ref.has(k)) {

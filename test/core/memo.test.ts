@@ -28,7 +28,11 @@ describe("answers remembered across analyses", () => {
 
   it("one instance per configuration key, a few kept", () => {
     let made = 0;
-    const make = perConfiguration((c: { x: number }) => ({ x: c.x, id: ++made }), (c) => String(c.x), 2);
+    const make = perConfiguration(
+      (c: { x: number }) => ({ x: c.x, id: ++made }),
+      (c) => String(c.x),
+      2,
+    );
     const one = make({ x: 1 });
     expect(make({ x: 1 })).toBe(one);
     expect(make({ x: 2 })).not.toBe(one);
@@ -38,7 +42,9 @@ describe("answers remembered across analyses", () => {
 
   it("a path's flags follow its own configuration, never another's remembered answer", () => {
     const plain = createPathClassifier(config());
-    const noAssets = createPathClassifier(config({ assetExtensions: [], replace: ["assetExtensions"] }));
+    const noAssets = createPathClassifier(
+      config({ assetExtensions: [], replace: ["assetExtensions"] }),
+    );
     const downloads = createPathClassifier(config({ downloadPaths: ["/files/"] }));
     expect(plain("/files/a.png") & ASSET).toBe(ASSET);
     expect(noAssets("/files/a.png") & ASSET).toBe(0);

@@ -6,8 +6,13 @@ describe("visitor keys", () => {
     const a = new Int32Array(2);
     const b = new Int32Array(2);
     for (let o = 0; o < 256; o++) {
-      for (const [p, q, r] of [[o, 0, 255], [9, o, 100], [10, 99, o], [255, 254, 1]]) {
-        const v = ((o << 24) | (p << 16) | (q << 8) | r) | 0;
+      for (const [p, q, r] of [
+        [o, 0, 255],
+        [9, o, 100],
+        [10, 99, o],
+        [255, 254, 1],
+      ]) {
+        const v = (o << 24) | (p << 16) | (q << 8) | r | 0;
         hashIPv4Into(v, a, 0);
         hashInto(`${o}.${p}.${q}.${r}`, b, 0);
         expect([...a], `${o}.${p}.${q}.${r}`).toEqual([...b]);

@@ -4,7 +4,10 @@ import { addSpan, stringBefore } from "../../worker/core/visitor-day";
 import { VisitorDayTable } from "../../worker/core/visitor-day-table";
 import { rng } from "../random";
 
-interface Hit { at: number; page: string | null }
+interface Hit {
+  at: number;
+  page: string | null;
+}
 
 /** Visits by the definition, from scratch: hits sorted by time, cut where the gap is over `gap`. */
 function visitsOf(hits: Hit[], gap: number): Span<string>[] {
@@ -12,9 +15,16 @@ function visitsOf(hits: Hit[], gap: number): Span<string>[] {
   const out: Span<string>[] = [];
   for (const h of sorted) {
     let v = out[out.length - 1];
-    if (v === undefined || h.at - v.end > gap) out.push((v = { start: h.at, end: h.at, entryAt: -1, entry: null }));
+    if (v === undefined || h.at - v.end > gap)
+      out.push((v = { start: h.at, end: h.at, entryAt: -1, entry: null }));
     v.end = h.at;
-    if (h.page !== null && (v.entryAt < 0 || h.at < v.entryAt || (h.at === v.entryAt && h.page < v.entry!))) { v.entryAt = h.at; v.entry = h.page; }
+    if (
+      h.page !== null &&
+      (v.entryAt < 0 || h.at < v.entryAt || (h.at === v.entryAt && h.page < v.entry!))
+    ) {
+      v.entryAt = h.at;
+      v.entry = h.page;
+    }
   }
   return out;
 }
@@ -41,16 +51,21 @@ function burst(rand: () => number, most: number): Hit[] {
 }
 
 /** When each hit arrives: its time, moved back by up to `jitter` seconds of the log (any order at a day). */
-const arrivalKey = (rand: () => number, h: Hit, i: number, jitter: number) => (jitter === 86_400 ? rand() : h.at - rand() * jitter + i * 1e-6);
+const arrivalKey = (rand: () => number, h: Hit, i: number, jitter: number) =>
+  jitter === 86_400 ? rand() : h.at - rand() * jitter + i * 1e-6;
 
 describe("addSpan: visits of one visitor-day, whatever the order of its hits", () => {
   it.each(JITTERS)("hits %s give the visits of the definition", (_name, jitter) => {
     const rand = rng(jitter + 17);
     for (let round = 0; round < 300; round++) {
       const hits = burst(rand, 40);
-      const arrival = hits.map((h, i) => ({ h, key: arrivalKey(rand, h, i, jitter) })).sort((a, b) => a.key - b.key).map((x) => x.h);
+      const arrival = hits
+        .map((h, i) => ({ h, key: arrivalKey(rand, h, i, jitter) }))
+        .sort((a, b) => a.key - b.key)
+        .map((x) => x.h);
       const spans: Span<string>[] = [];
-      for (const h of arrival) addSpan(spans, h.at, h.at, h.page === null ? -1 : h.at, h.page, GAP, stringBefore);
+      for (const h of arrival)
+        addSpan(spans, h.at, h.at, h.page === null ? -1 : h.at, h.page, GAP, stringBefore);
       expect(spans).toEqual(visitsOf(hits, GAP));
     }
   });
@@ -58,34 +73,48 @@ describe("addSpan: visits of one visitor-day, whatever the order of its hits", (
 
 describe("VisitorDayTable: the analyzer's visitor-days, as columns", () => {
   const PAGES = ["/p0", "/p1", "/p2", "/p3"];
-  it.each(JITTERS)("interleaved visitor-days with hits %s give the visits of the definition and the sums", (_name, jitter) => {
-    const rand = rng(jitter + 99);
-    for (let round = 0; round < 20; round++) {
-      const table = new VisitorDayTable(GAP, PAGES);
-      // 30 visitor-days (2 days × 5 clients × 3 agents), their hits shuffled together by arrival.
-      const all: { key: [number, number, number]; h: Hit; arrival: number }[] = [];
-      const byKey = new Map<string, Hit[]>();
-      for (let day = 0; day < 2; day++) for (let client = 0; client < 5; client++) for (let agent = 0; agent < 3; agent++) {
-        const hits = burst(rand, 30);
-        hits.forEach((h, i) => all.push({ key: [day + 16_000, client * 7, agent], h, arrival: arrivalKey(rand, h, i, jitter) }));
-        byKey.set(`${day + 16_000} ${client * 7} ${agent}`, hits);
+  it.each(JITTERS)(
+    "interleaved visitor-days with hits %s give the visits of the definition and the sums",
+    (_name, jitter) => {
+      const rand = rng(jitter + 99);
+      for (let round = 0; round < 20; round++) {
+        const table = new VisitorDayTable(GAP, PAGES);
+        // 30 visitor-days (2 days × 5 clients × 3 agents), their hits shuffled together by arrival.
+        const all: { key: [number, number, number]; h: Hit; arrival: number }[] = [];
+        const byKey = new Map<string, Hit[]>();
+        for (let day = 0; day < 2; day++)
+          for (let client = 0; client < 5; client++)
+            for (let agent = 0; agent < 3; agent++) {
+              const hits = burst(rand, 30);
+              hits.forEach((h, i) => {
+                all.push({
+                  key: [day + 16_000, client * 7, agent],
+                  h,
+                  arrival: arrivalKey(rand, h, i, jitter),
+                });
+              });
+              byKey.set(`${day + 16_000} ${client * 7} ${agent}`, hits);
+            }
+        all.sort((a, b) => a.arrival - b.arrival);
+        for (const {
+          key: [day, client, agent],
+          h,
+        } of all) {
+          const row = table.idOf(day, client, agent);
+          table.hits[row]++;
+          table.addHit(row, h.at, h.page === null ? -1 : PAGES.indexOf(h.page));
+        }
+        expect(table.size).toBe(30);
+        for (const [key, hits] of byKey) {
+          const [day, client, agent] = key.split(" ").map(Number);
+          const v = table.toVisitorDay(table.idOf(day, client, agent));
+          expect(v.hits).toBe(hits.length);
+          expect(v.spans).toEqual(visitsOf(hits, GAP));
+        }
+        expect(table.size).toBe(30);
       }
-      all.sort((a, b) => a.arrival - b.arrival);
-      for (const { key: [day, client, agent], h } of all) {
-        const row = table.idOf(day, client, agent);
-        table.hits[row]++;
-        table.addHit(row, h.at, h.page === null ? -1 : PAGES.indexOf(h.page));
-      }
-      expect(table.size).toBe(30);
-      for (const [key, hits] of byKey) {
-        const [day, client, agent] = key.split(" ").map(Number);
-        const v = table.toVisitorDay(table.idOf(day, client, agent));
-        expect(v.hits).toBe(hits.length);
-        expect(v.spans).toEqual(visitsOf(hits, GAP));
-      }
-      expect(table.size).toBe(30);
-    }
-  });
+    },
+  );
 
   it("gives one row per (day, client, agent) as its tables grow, with days in time order, interleaved or back again", () => {
     const rand = rng(7);
@@ -95,8 +124,14 @@ describe("VisitorDayTable: the analyzer's visitor-days, as columns", () => {
       const given = new Set<number>();
       // 3 days × 700 clients × 1–3 agents: each day's table grows several times.
       const keys: [number, number, number][] = [];
-      for (let day = 0; day < 3; day++) for (let client = 0; client < 700; client++) for (let agent = 0; agent <= client % 3; agent++) keys.push([16_000 + day, client, agent]);
-      const lines = [...keys, ...keys, ...keys].map((k) => ({ k, at: order === "by day" ? k[0] + rand() : rand() }));
+      for (let day = 0; day < 3; day++)
+        for (let client = 0; client < 700; client++)
+          for (let agent = 0; agent <= client % 3; agent++)
+            keys.push([16_000 + day, client, agent]);
+      const lines = [...keys, ...keys, ...keys].map((k) => ({
+        k,
+        at: order === "by day" ? k[0] + rand() : rand(),
+      }));
       lines.sort((a, b) => a.at - b.at);
       for (const { k } of lines) {
         const row = table.idOf(...k);
@@ -116,7 +151,12 @@ describe("VisitorDayTable: the analyzer's visitor-days, as columns", () => {
       const firstSeen = [...new Set(lines.map(({ k }) => k[0]))];
       expect(byDay.map(([day]) => day)).toEqual(firstSeen);
       for (const [day, r] of byDay) {
-        expect(r).toEqual([...rows.entries()].filter(([key]) => Number(key.split(" ")[0]) === day).map(([, row]) => row).sort((x, y) => x - y));
+        expect(r).toEqual(
+          [...rows.entries()]
+            .filter(([key]) => Number(key.split(" ")[0]) === day)
+            .map(([, row]) => row)
+            .sort((x, y) => x - y),
+        );
       }
     }
   });
@@ -129,7 +169,9 @@ describe("VisitorDayTable: the analyzer's visitor-days, as columns", () => {
       for (let t = 60_000; t >= 0; t -= 3000) table.addHit(row, t, t === 0 ? 1 : -1);
       expect(table.toVisitorDay(row).spans).toHaveLength(round === 0 ? 21 : 1);
       for (let t = 58_500; t > 0; t -= 3000) table.addHit(row, t, -1);
-      expect(table.toVisitorDay(row).spans).toEqual([{ start: 0, end: 60_000, entryAt: 0, entry: "/p1" }]);
+      expect(table.toVisitorDay(row).spans).toEqual([
+        { start: 0, end: 60_000, entryAt: 0, entry: "/p1" },
+      ]);
     }
     expect((table as unknown as { spanCount: number }).spanCount).toBeLessThanOrEqual(22);
   });

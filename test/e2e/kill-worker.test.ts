@@ -7,7 +7,9 @@ import { afterAll, describe, expect, it } from "vitest";
 import { addSite, startLocalWorker } from "../../scripts/local-worker";
 import type { LocalWorker } from "../../scripts/local-worker";
 
-const log = readFileSync(join(import.meta.dirname, "..", "fixtures", "semicomplete-2015-05.combined.log"));
+const log = readFileSync(
+  join(import.meta.dirname, "..", "fixtures", "semicomplete-2015-05.combined.log"),
+);
 
 function chunks(n: number): [number, number][] {
   const out: [number, number][] = [];
@@ -20,18 +22,35 @@ function chunks(n: number): [number, number][] {
   return out;
 }
 
-async function send(w: LocalWorker, site: { site: string; agentToken: string }, [start, end]: [number, number], signal?: AbortSignal) {
+async function send(
+  w: LocalWorker,
+  site: { site: string; agentToken: string },
+  [start, end]: [number, number],
+  signal?: AbortSignal,
+) {
   const body = gzipSync(log.subarray(start, end));
-  const q = new URLSearchParams({ site: site.site, source: "semicomplete", start: String(start), end: String(end) });
+  const q = new URLSearchParams({
+    site: site.site,
+    source: "semicomplete",
+    start: String(start),
+    end: String(end),
+  });
   return fetch(`${w.url}/api/v1/ingest?${q}`, {
-    method: "POST", signal,
-    headers: { authorization: `Bearer ${site.agentToken}`, "content-type": "application/gzip", "x-content-sha256": createHash("sha256").update(body).digest("hex") },
+    method: "POST",
+    signal,
+    headers: {
+      authorization: `Bearer ${site.agentToken}`,
+      "content-type": "application/gzip",
+      "x-content-sha256": createHash("sha256").update(body).digest("hex"),
+    },
     body,
   });
 }
 
 async function summary(w: LocalWorker, site: { site: string; readToken: string }) {
-  const res = await fetch(`${w.url}/api/v1/sites/${site.site}/summary?month=2015-05`, { headers: { authorization: `Bearer ${site.readToken}` } });
+  const res = await fetch(`${w.url}/api/v1/sites/${site.site}/summary?month=2015-05`, {
+    headers: { authorization: `Bearer ${site.readToken}` },
+  });
   expect(res.status).toBe(200);
   return res.json();
 }
@@ -54,7 +73,12 @@ describe("a kill of the local worker during an upload loses nothing and counts n
 
     // Send three chunks at once and kill the worker while they are in flight.
     expect((await send(worker, killed, parts[0])).status).toBe(200);
-    const inFlight = parts.slice(1, 4).map((p) => send(worker!, killed, p).then((r) => r.status, () => "killed"));
+    const inFlight = parts.slice(1, 4).map((p) =>
+      send(worker!, killed, p).then(
+        (r) => r.status,
+        () => "killed",
+      ),
+    );
     await new Promise((r) => setTimeout(r, 30));
     process.kill(-worker.child.pid!, "SIGKILL");
     const outcomes = await Promise.all(inFlight);

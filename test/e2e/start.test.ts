@@ -11,7 +11,16 @@ import { chromium } from "playwright-core";
 import { afterAll, describe, expect, it } from "vitest";
 import { root } from "../../scripts/local-worker";
 
-const CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--no-first-run", "--disable-sync", "--disable-quic"];
+const CHROMIUM_ARGS = [
+  "--headless",
+  "--no-sandbox",
+  "--disable-gpu",
+  "--disable-background-networking",
+  "--disable-component-update",
+  "--no-first-run",
+  "--disable-sync",
+  "--disable-quic",
+];
 
 describe("npm start", () => {
   const state = mkdtempSync(join(tmpdir(), "vigie-start-"));
@@ -22,13 +31,19 @@ describe("npm start", () => {
   });
 
   it("prints the report URL and token last, serves the real figures, and stops cleanly on Ctrl-C", async () => {
-    child = spawn("npm", ["start", "--silent"], { cwd: root, env: { ...process.env, VIGIE_STATE: state, PORT: "0" }, stdio: ["ignore", "pipe", "pipe"], detached: true });
+    child = spawn("npm", ["start", "--silent"], {
+      cwd: root,
+      env: { ...process.env, VIGIE_STATE: state, PORT: "0" },
+      stdio: ["ignore", "pipe", "pipe"],
+      detached: true,
+    });
     let out = "";
     child.stdout!.on("data", (d) => (out += d));
     child.stderr!.on("data", (d) => (out += d));
     const deadline = Date.now() + 150_000;
     while (!/read token: \S+\n/.test(out)) {
-      if (child.exitCode !== null || Date.now() > deadline) throw new Error(`npm start did not come up:\n${out}`);
+      if (child.exitCode !== null || Date.now() > deadline)
+        throw new Error(`npm start did not come up:\n${out}`);
       await new Promise((r) => setTimeout(r, 250));
     }
     const lines = out.trim().split("\n");
@@ -37,7 +52,10 @@ describe("npm start", () => {
     expect(url).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/sites\/demo\/$/);
     expect(token).toMatch(/^vgr_/);
 
-    const browser = await chromium.launch({ executablePath: "/usr/bin/chromium", args: CHROMIUM_ARGS });
+    const browser = await chromium.launch({
+      executablePath: "/usr/bin/chromium",
+      args: CHROMIUM_ARGS,
+    });
     try {
       const page = await browser.newPage();
       expect((await page.goto(`${url}2015-05`))!.status()).toBe(401);

@@ -5,10 +5,23 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { hashToken } from "../../worker/auth/tokens";
-import { checkSiteName, insertSiteSql, rotateTokenSql, sqlString, sqlValue, targetArgs, wranglerFailure } from "../../scripts/site-lib";
+import {
+  checkSiteName,
+  insertSiteSql,
+  rotateTokenSql,
+  sqlString,
+  sqlValue,
+  targetArgs,
+  wranglerFailure,
+} from "../../scripts/site-lib";
 
 const ROOT = fileURLToPath(new URL("../..", import.meta.url));
-const ENV = { ...process.env, WRANGLER_SEND_METRICS: "false", WRANGLER_HIDE_BANNER: "true", CLOUDFLARE_CF_FETCH_ENABLED: "false" };
+const ENV = {
+  ...process.env,
+  WRANGLER_SEND_METRICS: "false",
+  WRANGLER_HIDE_BANNER: "true",
+  CLOUDFLARE_CF_FETCH_ENABLED: "false",
+};
 
 describe("SQL literals", () => {
   it.each([
@@ -16,7 +29,7 @@ describe("SQL literals", () => {
     ["it's", "'it''s'"],
     ["''", "''''''"],
     ["a; DROP TABLE sites; --", "'a; DROP TABLE sites; --'"],
-    ["back\\slash \"q\" é", "'back\\slash \"q\" é'"],
+    ['back\\slash "q" é', "'back\\slash \"q\" é'"],
   ])("sqlString(%j) = %s", (input, literal) => {
     expect(sqlString(input)).toBe(literal);
   });
@@ -24,14 +37,28 @@ describe("SQL literals", () => {
   it("refuses NUL, non-integers; maps booleans and null", () => {
     expect(() => sqlString("a\0b")).toThrow(/NUL/);
     expect(() => sqlValue(1.5)).toThrow(/integer/);
-    expect([sqlValue(true), sqlValue(false), sqlValue(null), sqlValue(42)]).toEqual(["1", "0", "NULL", "42"]);
+    expect([sqlValue(true), sqlValue(false), sqlValue(null), sqlValue(42)]).toEqual([
+      "1",
+      "0",
+      "NULL",
+      "42",
+    ]);
   });
 
   it("builds the insert and the rotation from escaped values", () => {
-    const sql = insertSiteSql({ name: "demo", agentTokenHash: "aa", readTokenHash: "bb", public: true, privacy: "hash", config: `{"x":"o'k"}` });
+    const sql = insertSiteSql({
+      name: "demo",
+      agentTokenHash: "aa",
+      readTokenHash: "bb",
+      public: true,
+      privacy: "hash",
+      config: `{"x":"o'k"}`,
+    });
     expect(sql).toContain(`VALUES ('demo', 'aa', 'bb', 1, 'hash', '{"x":"o''k"}')`);
     expect(sql).toMatch(/ON CONFLICT \(name\) DO NOTHING RETURNING id$/);
-    expect(rotateTokenSql("demo", "read", "cc")).toBe("UPDATE sites SET read_token_hash = 'cc' WHERE name = 'demo' RETURNING id");
+    expect(rotateTokenSql("demo", "read", "cc")).toBe(
+      "UPDATE sites SET read_token_hash = 'cc' WHERE name = 'demo' RETURNING id",
+    );
   });
 });
 
@@ -46,13 +73,24 @@ describe("helpers", () => {
 
   it("targets local, local in a state dir, or remote", () => {
     expect(targetArgs({ remote: false })).toEqual(["--local"]);
-    expect(targetArgs({ remote: false, persistTo: "/s" })).toEqual(["--local", "--persist-to", "/s"]);
+    expect(targetArgs({ remote: false, persistTo: "/s" })).toEqual([
+      "--local",
+      "--persist-to",
+      "/s",
+    ]);
     expect(targetArgs({ remote: true })).toEqual(["--remote"]);
   });
 
   it("reads wrangler's error from --json stdout, else from stderr without colours", () => {
-    expect(wranglerFailure('\n{\n  "error": {\n    "text": "no such table: sites: SQLITE_ERROR"\n  }\n}', "")).toBe("no such table: sites: SQLITE_ERROR");
-    expect(wranglerFailure("Resource location: local", "\x1b[31m✘ [ERROR]\x1b[0m bad\n")).toBe("✘ [ERROR] bad");
+    expect(
+      wranglerFailure(
+        '\n{\n  "error": {\n    "text": "no such table: sites: SQLITE_ERROR"\n  }\n}',
+        "",
+      ),
+    ).toBe("no such table: sites: SQLITE_ERROR");
+    expect(wranglerFailure("Resource location: local", "\x1b[31m✘ [ERROR]\x1b[0m bad\n")).toBe(
+      "✘ [ERROR] bad",
+    );
   });
 });
 
@@ -63,19 +101,33 @@ describe("npm run site", () => {
   const configFile = join(state, "config.json");
   const config = { siteHosts: ["o'reilly.example; DROP TABLE sites; --"] };
   const bin = (name: string) => join(ROOT, "node_modules/.bin", name);
-  type SiteRow = { agent_token_hash: string; read_token_hash: string; public: number; privacy: string; config: string };
+  type SiteRow = {
+    agent_token_hash: string;
+    read_token_hash: string;
+    public: number;
+    privacy: string;
+    config: string;
+  };
   /** `add demo` as beforeAll ran it, and demo's row right after. */
   let added: ReturnType<typeof site>;
   let addedRow: SiteRow;
 
   function site(...args: string[]) {
-    const r = spawnSync(bin("tsx"), ["scripts/site.ts", ...args, "--persist-to", state], { cwd: ROOT, env: ENV, encoding: "utf8" });
+    const r = spawnSync(bin("tsx"), ["scripts/site.ts", ...args, "--persist-to", state], {
+      cwd: ROOT,
+      env: ENV,
+      encoding: "utf8",
+    });
     return { status: r.status, stdout: r.stdout, stderr: r.stderr };
   }
 
   function row(name: string): SiteRow {
     const sql = `SELECT * FROM sites WHERE name = '${name}'`;
-    const r = spawnSync(bin("wrangler"), ["d1", "execute", "DB", "--local", "--persist-to", state, "--json", "--command", sql], { cwd: ROOT, env: ENV, encoding: "utf8" });
+    const r = spawnSync(
+      bin("wrangler"),
+      ["d1", "execute", "DB", "--local", "--persist-to", state, "--json", "--command", sql],
+      { cwd: ROOT, env: ENV, encoding: "utf8" },
+    );
     expect(r.status, r.stdout + r.stderr).toBe(0);
     return (JSON.parse(r.stdout) as { results: SiteRow[] }[])[0].results[0];
   }
@@ -110,10 +162,16 @@ describe("npm run site", () => {
 
   it("as the contract writes it, `npm run site -- add NAME`, stdout is that one JSON line (no npm banner: .npmrc)", () => {
     const own = mkdtempSync(join(tmpdir(), "vigie-site-npm-"));
-    const r = spawnSync("npm", ["run", "site", "--", "add", "contract", "--persist-to", own], { cwd: ROOT, env: ENV, encoding: "utf8" });
+    const r = spawnSync("npm", ["run", "site", "--", "add", "contract", "--persist-to", own], {
+      cwd: ROOT,
+      env: ENV,
+      encoding: "utf8",
+    });
     rmSync(own, { recursive: true, force: true });
     expect(r.status, r.stderr).toBe(0);
-    expect(r.stdout).toMatch(/^\{"site":"contract","agentToken":"vga_[A-Za-z0-9_-]{43}","readToken":"vgr_[A-Za-z0-9_-]{43}"\}\n$/);
+    expect(r.stdout).toMatch(
+      /^\{"site":"contract","agentToken":"vga_[A-Za-z0-9_-]{43}","readToken":"vgr_[A-Za-z0-9_-]{43}"\}\n$/,
+    );
   });
 
   it("a duplicate name exits 1 with a message and prints nothing", () => {
@@ -149,8 +207,18 @@ describe("npm run site", () => {
   it("list prints one JSON line per site", () => {
     const listed = site("list");
     expect(listed.status, listed.stderr).toBe(0);
-    expect(listed.stdout.trimEnd().split("\n").map((l) => JSON.parse(l))).toEqual([
-      { site: "demo", public: true, privacy: "hash", createdAt: expect.stringMatching(/^\d{4}-\d\d-\d\dT/) },
+    expect(
+      listed.stdout
+        .trimEnd()
+        .split("\n")
+        .map((l) => JSON.parse(l)),
+    ).toEqual([
+      {
+        site: "demo",
+        public: true,
+        privacy: "hash",
+        createdAt: expect.stringMatching(/^\d{4}-\d\d-\d\dT/),
+      },
     ]);
   });
 });

@@ -1,7 +1,11 @@
 import { describe, expect, it } from "vitest";
 import { hashToken, newToken, tokenKind, type TokenKind } from "../../worker/auth/tokens";
 
-const kinds: [TokenKind, string][] = [["agent", "vga_"], ["read", "vgr_"], ["node", "vgn_"]];
+const kinds: [TokenKind, string][] = [
+  ["agent", "vga_"],
+  ["read", "vgr_"],
+  ["node", "vgn_"],
+];
 
 describe("newToken", () => {
   it.each(kinds)("a %s token is %s + 43 base64url characters (32 bytes)", (kind, prefix) => {

@@ -7,12 +7,14 @@ import type { GunzipResult } from "../../worker/ingest/gunzip";
 import { bytes, concat } from "../bytes";
 
 const MB = 1024 * 1024;
-const same = (a: Uint8Array, b: Uint8Array) => a.length === b.length && a.every((x, i) => x === b[i]);
+const same = (a: Uint8Array, b: Uint8Array) =>
+  a.length === b.length && a.every((x, i) => x === b[i]);
 const outcome = (r: GunzipResult) => (r.ok ? `ok ${r.members}` : r.code);
 
 const line = (i: number) =>
   `203.0.113.${i % 250} - - [17/May/2015:10:05:${String(i % 60).padStart(2, "0")} +0000] "GET /page/${i} HTTP/1.1" 200 ${1000 + i} "-" "Mozilla/5.0"\n`;
-const log = (from: number, to: number) => bytes(Array.from({ length: to - from }, (_, i) => line(from + i)).join(""));
+const log = (from: number, to: number) =>
+  bytes(Array.from({ length: to - from }, (_, i) => line(from + i)).join(""));
 
 /** Adds an FNAME field (as the `gzip` tool writes), shifting the rest of the member by name.length + 1 bytes. */
 const withName = (member: Uint8Array, name: string) => {
@@ -33,7 +35,10 @@ describe("gunzip inside workerd", () => {
     ["one member", [log(0, 20)]],
     ["one empty member", [new Uint8Array(0)]],
     ["2 members", [log(0, 10), log(10, 20)]],
-    ["5 members, one empty", [log(0, 100), log(100, 101), new Uint8Array(0), log(101, 3000), log(3000, 3010)]],
+    [
+      "5 members, one empty",
+      [log(0, 100), log(100, 101), new Uint8Array(0), log(101, 3000), log(3000, 3010)],
+    ],
   ])("%s decompresses to the concatenation", (_, contents) => {
     const r = gunzip(concat(...contents.map((c) => pako.gzip(c))), 16 * MB);
     expect(outcome(r)).toBe(`ok ${contents.length}`);
@@ -48,14 +53,22 @@ describe("gunzip inside workerd", () => {
     ["trailing zeros", concat(member, new Uint8Array(4)), "corrupt_gzip"],
     ["flipped CRC byte", flipped(member.length - 7), "corrupt_gzip"],
     ["flipped length byte", flipped(member.length - 2), "corrupt_gzip"],
-    ["bomb: 50 x 1 MB of zeros vs 8 MB", concat(...Array.from({ length: 50 }, () => pako.gzip(new Uint8Array(MB)))), "too_large"],
+    [
+      "bomb: 50 x 1 MB of zeros vs 8 MB",
+      concat(...Array.from({ length: 50 }, () => pako.gzip(new Uint8Array(MB)))),
+      "too_large",
+    ],
   ])("%s → %s", (_, body, code) => {
     expect(outcome(gunzip(body, 8 * MB))).toBe(code);
   });
 
   it("truncated at every byte offset: never ok, never throws", () => {
-    const seen = Array.from({ length: member.length }, (_, k) => outcome(gunzip(member.subarray(0, k), MB)));
-    expect(seen).toEqual(Array.from({ length: member.length }, (_, k) => (k < 2 ? "not_gzip" : "corrupt_gzip")));
+    const seen = Array.from({ length: member.length }, (_, k) =>
+      outcome(gunzip(member.subarray(0, k), MB)),
+    );
+    expect(seen).toEqual(
+      Array.from({ length: member.length }, (_, k) => (k < 2 ? "not_gzip" : "corrupt_gzip")),
+    );
   });
 
   it("exactly maxBytes is accepted, one byte less is too large", () => {

@@ -8,7 +8,10 @@ const sources = {
   "semicomplete.log": new TextEncoder().encode(semicompleteText),
   "basjes.log": new TextEncoder().encode(basjesText),
 };
-const config = { siteHosts: ["semicomplete.com", "howto.basjes.nl"], watched: { addresses: ["66.249.73.135"], userAgents: ["Tiny Tiny RSS"] } };
+const config = {
+  siteHosts: ["semicomplete.com", "howto.basjes.nl"],
+  watched: { addresses: ["66.249.73.135"], userAgents: ["Tiny Tiny RSS"] },
+};
 
 /** Each source cut at random line boundaries; all chunks of all sources shuffled; some sent twice. */
 function plan(seed: number) {
@@ -20,7 +23,8 @@ function plan(seed: number) {
     const cuts = new Set<number>();
     while (cuts.size < n - 1) cuts.add(starts[1 + Math.floor(rand() * (starts.length - 2))]);
     const bounds = [0, ...[...cuts].sort((a, b) => a - b), log.length];
-    for (let i = 1; i < bounds.length; i++) chunks.push({ source, start: bounds[i - 1], end: bounds[i] });
+    for (let i = 1; i < bounds.length; i++)
+      chunks.push({ source, start: bounds[i - 1], end: bounds[i] });
   }
   const sends = [...chunks];
   for (const c of chunks) if (rand() < 0.2) sends.push(c);
@@ -43,31 +47,53 @@ describe("chunking does not change stored results (property test, 20 seeded spli
     expect(whole.months.length).toBe(2);
   });
 
-  it.each(Array.from({ length: 20 }, (_, i) => 7000 + i))("seed %i: any split, any order, repeats → the same figures", async (seed) => {
-    const site = await createSite(`split-${seed}`, { config });
-    const seen = new Set<string>();
-    for (const c of plan(seed)) {
-      const res = await uploadRange(site, sources[c.source as keyof typeof sources], c.start, c.end, { source: c.source });
-      const body = (await res.json()) as { status: string };
-      const key = `${c.source}:${c.start}`;
-      expect(res.status).toBe(200);
-      expect(body.status).toBe(seen.has(key) ? "already-applied" : "applied");
-      seen.add(key);
-    }
-    expect(await storedFigures(site.id)).toEqual(whole);
-  });
+  it.each(Array.from({ length: 20 }, (_, i) => 7000 + i))(
+    "seed %i: any split, any order, repeats → the same figures",
+    async (seed) => {
+      const site = await createSite(`split-${seed}`, { config });
+      const seen = new Set<string>();
+      for (const c of plan(seed)) {
+        const res = await uploadRange(
+          site,
+          sources[c.source as keyof typeof sources],
+          c.start,
+          c.end,
+          { source: c.source },
+        );
+        const body = (await res.json()) as { status: string };
+        const key = `${c.source}:${c.start}`;
+        expect(res.status).toBe(200);
+        expect(body.status).toBe(seen.has(key) ? "already-applied" : "applied");
+        seen.add(key);
+      }
+      expect(await storedFigures(site.id)).toEqual(whole);
+    },
+  );
 });
 
 describe("concurrent uploads from two agents for the same site", () => {
   it("all chunks of both sources sent at once, each twice: exactly the figures of one upload each", async () => {
     const whole = await createSite("concurrent-whole", { config });
-    for (const [source, log] of Object.entries(sources)) expect((await uploadRange(whole, log, 0, log.length, { source })).status).toBe(200);
+    for (const [source, log] of Object.entries(sources))
+      expect((await uploadRange(whole, log, 0, log.length, { source })).status).toBe(200);
     const site = await createSite("concurrent", { config });
     const sends = plan(4242).flatMap((c) => [c, c]);
-    const replies = await Promise.all(sends.map(async (c) => {
-      const res = await uploadRange(site, sources[c.source as keyof typeof sources], c.start, c.end, { source: c.source });
-      return { key: `${c.source}:${c.start}`, status: res.status, body: (await res.json()) as { status: string } };
-    }));
+    const replies = await Promise.all(
+      sends.map(async (c) => {
+        const res = await uploadRange(
+          site,
+          sources[c.source as keyof typeof sources],
+          c.start,
+          c.end,
+          { source: c.source },
+        );
+        return {
+          key: `${c.source}:${c.start}`,
+          status: res.status,
+          body: (await res.json()) as { status: string },
+        };
+      }),
+    );
     for (const r of replies) expect(r.status).toBe(200);
     const applied = replies.filter((r) => r.body.status === "applied").map((r) => r.key);
     expect(new Set(applied).size).toBe(applied.length);

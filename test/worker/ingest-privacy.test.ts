@@ -17,12 +17,22 @@ async function siteWith(privacy: "full" | "truncate" | "hash"): Promise<TestSite
   return site;
 }
 
-const feedHosts = (siteId: number) => env.DB.prepare("SELECT key, hits FROM panel_rows WHERE site_id = ?1 AND panel = 'feed-hosts' ORDER BY key").bind(siteId).all<{ key: string; hits: number }>().then((r) => r.results);
+const feedHosts = (siteId: number) =>
+  env.DB.prepare(
+    "SELECT key, hits FROM panel_rows WHERE site_id = ?1 AND panel = 'feed-hosts' ORDER BY key",
+  )
+    .bind(siteId)
+    .all<{ key: string; hits: number }>()
+    .then((r) => r.results);
 
 async function names(siteId: number, atLeast: number) {
   // The names are resolved after the chunk is committed (waitUntil): wait for them.
   await feedHostsSettled();
-  const r = await env.DB.prepare("SELECT address, name FROM host_names WHERE site_id = ?1 ORDER BY address").bind(siteId).all<{ address: string; name: string | null }>();
+  const r = await env.DB.prepare(
+    "SELECT address, name FROM host_names WHERE site_id = ?1 ORDER BY address",
+  )
+    .bind(siteId)
+    .all<{ address: string; name: string | null }>();
   expect(r.results.length).toBeGreaterThanOrEqual(atLeast);
   return r.results;
 }
@@ -37,16 +47,24 @@ describe("privacy of client addresses, per site", () => {
 
   it("the default for a new site is truncate", async () => {
     const s = await createSite("privacy-default");
-    const row = await env.DB.prepare("SELECT privacy, length(secret) AS n FROM sites WHERE id = ?1").bind(s.id).first<{ privacy: string; n: number }>();
+    const row = await env.DB.prepare("SELECT privacy, length(secret) AS n FROM sites WHERE id = ?1")
+      .bind(s.id)
+      .first<{ privacy: string; n: number }>();
     expect(row).toEqual({ privacy: "truncate", n: 32 });
   });
 
   it("full: feed-reader hosts by address, visitors by the bare hash of (address, agent)", async () => {
     const hosts = await feedHosts(full.id);
-    expect(hosts.some((h) => h.key === "66.249.73.135" || /^\d+\.\d+\.\d+\.\d+$/.test(h.key))).toBe(true);
+    expect(hosts.some((h) => h.key === "66.249.73.135" || /^\d+\.\d+\.\d+\.\d+$/.test(h.key))).toBe(
+      true,
+    );
     const first = semicompleteText.split("\n")[0];
     const key = visitorKeyOf(first.split(" ")[0], first.split('"')[5]);
-    const row = await env.DB.prepare("SELECT count(*) AS n FROM visitor_days WHERE site_id = ?1 AND visitor = ?2").bind(full.id, key).first<{ n: number }>();
+    const row = await env.DB.prepare(
+      "SELECT count(*) AS n FROM visitor_days WHERE site_id = ?1 AND visitor = ?2",
+    )
+      .bind(full.id, key)
+      .first<{ n: number }>();
     expect(row!.n).toBe(1);
   });
 
@@ -56,7 +74,11 @@ describe("privacy of client addresses, per site", () => {
     for (const h of hosts) expect(h.key).toMatch(/\/24$|\/48$|^#[0-9a-f]{16}$/);
     const first = semicompleteText.split("\n")[0];
     const bare = visitorKeyOf(first.split(" ")[0], first.split('"')[5]);
-    const leaked = await env.DB.prepare("SELECT count(*) AS n FROM visitor_days WHERE site_id = ?1 AND visitor = ?2").bind(truncate.id, bare).first<{ n: number }>();
+    const leaked = await env.DB.prepare(
+      "SELECT count(*) AS n FROM visitor_days WHERE site_id = ?1 AND visitor = ?2",
+    )
+      .bind(truncate.id, bare)
+      .first<{ n: number }>();
     expect(leaked!.n).toBe(0);
   });
 
@@ -70,7 +92,12 @@ describe("privacy of client addresses, per site", () => {
   it("privacy never changes a figure", async () => {
     const strip = async (id: number) => {
       const f = await storedFigures(id);
-      return { months: f.months, days: f.days, hours: f.hours, panels: f.panels.filter((p) => p.panel !== "feed-hosts") };
+      return {
+        months: f.months,
+        days: f.days,
+        hours: f.hours,
+        panels: f.panels.filter((p) => p.panel !== "feed-hosts"),
+      };
     };
     expect(await strip(truncate.id)).toEqual(await strip(full.id));
     expect(await strip(hash.id)).toEqual(await strip(full.id));
@@ -103,22 +130,40 @@ describe("privacy of client addresses, per site", () => {
 
 describe("month and year rollover", () => {
   it("a log across New Year's Eve lands in two months and two years; a visit across midnight counts on both days", async () => {
-    const line = (t: string, path: string) => `192.0.2.7 - - [${t} +0000] "GET ${path} HTTP/1.1" 200 100 "-" "Mozilla/5.0 (X11; Linux x86_64; rv:38.0) Gecko/20100101 Firefox/38.0"\n`;
-    const text = line("31/Dec/2015:23:50:00", "/a") + line("31/Dec/2015:23:59:59", "/b") + line("01/Jan/2016:00:05:00", "/c") + line("01/Jan/2016:00:20:00", "/d");
+    const line = (t: string, path: string) =>
+      `192.0.2.7 - - [${t} +0000] "GET ${path} HTTP/1.1" 200 100 "-" "Mozilla/5.0 (X11; Linux x86_64; rv:38.0) Gecko/20100101 Firefox/38.0"\n`;
+    const text =
+      line("31/Dec/2015:23:50:00", "/a") +
+      line("31/Dec/2015:23:59:59", "/b") +
+      line("01/Jan/2016:00:05:00", "/c") +
+      line("01/Jan/2016:00:20:00", "/d");
     const bytes = new TextEncoder().encode(text);
     const site = await createSite("rollover");
     const cut = text.indexOf("\n", text.indexOf("/b")) + 1;
     expect((await uploadRange(site, bytes, cut, bytes.length)).status).toBe(200);
     expect((await uploadRange(site, bytes, 0, cut)).status).toBe(200);
     const f = await storedFigures(site.id);
-    expect(f.months.map((m) => [m.month, m.hits, m.visits, m.visitors])).toEqual([["2015-12", 2, 1, 1], ["2016-01", 2, 1, 1]]);
+    expect(f.months.map((m) => [m.month, m.hits, m.visits, m.visitors])).toEqual([
+      ["2015-12", 2, 1, 1],
+      ["2016-01", 2, 1, 1],
+    ]);
     expect(f.days.map((d) => d.date)).toEqual(["2015-12-31", "2016-01-01"]);
-    const years = await env.DB.prepare("SELECT year, hits, visits, visitors, months FROM years WHERE site_id = ?1 ORDER BY year").bind(site.id).all();
+    const years = await env.DB.prepare(
+      "SELECT year, hits, visits, visitors, months FROM years WHERE site_id = ?1 ORDER BY year",
+    )
+      .bind(site.id)
+      .all();
     expect(years.results).toEqual([
       { year: "2015", hits: 2, visits: 1, visitors: 1, months: 1 },
       { year: "2016", hits: 2, visits: 1, visitors: 1, months: 1 },
     ]);
-    const res = await SELF.fetch("http://vigie.test/api/v1/sites/rollover/summary?month=2016-01", { headers: { authorization: `Bearer ${site.readToken}` } });
-    expect(await res.json()).toMatchObject({ hits: 2, visits: 1, days: [{ date: "2016-01-01", hits: 2 }] });
+    const res = await SELF.fetch("http://vigie.test/api/v1/sites/rollover/summary?month=2016-01", {
+      headers: { authorization: `Bearer ${site.readToken}` },
+    });
+    expect(await res.json()).toMatchObject({
+      hits: 2,
+      visits: 1,
+      days: [{ date: "2016-01-01", hits: 2 }],
+    });
   });
 });

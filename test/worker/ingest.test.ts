@@ -26,7 +26,12 @@ describe("POST /api/v1/ingest: the semicomplete log in one chunk", () => {
   });
 
   it("answers applied with its counts, in a fixed number of statements", () => {
-    expect(first).toMatchObject({ status: "applied", lines: 10_000, rejected: 0, maxChunkBytes: 10 * 1024 * 1024 });
+    expect(first).toMatchObject({
+      status: "applied",
+      lines: 10_000,
+      rejected: 0,
+      maxChunkBytes: 10 * 1024 * 1024,
+    });
     expect(first.statements).toBeLessThanOrEqual(20);
     expect(first.queries).toBeLessThan(50);
     expect(first.rowsWritten).toBeGreaterThan(1000);
@@ -36,28 +41,61 @@ describe("POST /api/v1/ingest: the semicomplete log in one chunk", () => {
     const r = resolveConfig(siteConfig);
     if (!r.ok) throw new Error();
     const p = analyzeText(semicompleteText, r.config, geoLookup());
-    const core = monthReport("2015-05", p.months["2015-05"], { robotPostBurst: r.config.robotPostBurst, robotErrorLimit: r.config.robotErrorLimit });
+    const core = monthReport("2015-05", p.months["2015-05"], {
+      robotPostBurst: r.config.robotPostBurst,
+      robotErrorLimit: r.config.robotErrorLimit,
+    });
     const res = await fetchSummary(site, "2015-05");
     expect(res).toEqual({
-      hits: core.hits, pages: core.pages, bytes: core.bytes, visits: core.visits, visitors: core.visitors, robotHits: core.robotHits, rejected: 0,
+      hits: core.hits,
+      pages: core.pages,
+      bytes: core.bytes,
+      visits: core.visits,
+      visitors: core.visitors,
+      robotHits: core.robotHits,
+      rejected: 0,
       days: core.days.map(({ robotHits: _, ...d }) => d),
     });
     expect(res.hits).toBe(10_000);
     expect(res.bytes).toBe(2_747_282_740);
     const stored = await storedFigures(site.id);
     for (const [panel, rows] of Object.entries(core.panels)) {
-      const got = stored.panels.filter((x) => x.panel === panel).map((x) => [x.key, x.hits, x.pages, x.bytes, x.max]).sort();
+      const got = stored.panels
+        .filter((x) => x.panel === panel)
+        .map((x) => [x.key, x.hits, x.pages, x.bytes, x.max])
+        .sort();
       // The site keeps the default privacy: feed-reader addresses are stored as their /24.
-      const want = panel !== "feed-hosts" ? rows : Object.values(rows.reduce<Record<string, (typeof rows)[number]>>((acc, r) => {
-        const key = truncateAddress(r.key)!;
-        const t = (acc[key] ??= { key, hits: 0, pages: 0, bytes: 0, max: 0 });
-        t.hits += r.hits; t.pages += r.pages; t.bytes += r.bytes; t.max = Math.max(t.max, r.max);
-        return acc;
-      }, {}));
+      const want =
+        panel !== "feed-hosts"
+          ? rows
+          : Object.values(
+              rows.reduce<Record<string, (typeof rows)[number]>>((acc, r) => {
+                const key = truncateAddress(r.key)!;
+                const t = (acc[key] ??= { key, hits: 0, pages: 0, bytes: 0, max: 0 });
+                t.hits += r.hits;
+                t.pages += r.pages;
+                t.bytes += r.bytes;
+                t.max = Math.max(t.max, r.max);
+                return acc;
+              }, {}),
+            );
       expect(got, panel).toEqual(want.map((x) => [x.key, x.hits, x.pages, x.bytes, x.max]).sort());
     }
-    expect(stored.hours.map((h) => [h.hour, h.hits, h.pages, h.bytes, h.robot_hits, h.visitors, h.visits]))
-      .toEqual(core.hours.filter((h) => h.hits > 0).map((h) => [h.hour, h.hits, h.pages, h.bytes, h.robotHits, h.visitors, h.visits]));
+    expect(
+      stored.hours.map((h) => [
+        h.hour,
+        h.hits,
+        h.pages,
+        h.bytes,
+        h.robot_hits,
+        h.visitors,
+        h.visits,
+      ]),
+    ).toEqual(
+      core.hours
+        .filter((h) => h.hits > 0)
+        .map((h) => [h.hour, h.hits, h.pages, h.bytes, h.robotHits, h.visitors, h.visits]),
+    );
   });
 
   it("a repeat compressed differently (another gzip level) is still the same chunk", async () => {
@@ -68,25 +106,57 @@ describe("POST /api/v1/ingest: the semicomplete log in one chunk", () => {
   });
 
   it("GET /chunks lists what the worker holds of a source: ranges and the sha-256 of their log bytes", async () => {
-    const held = async (q: string) => (await SELF.fetch(`http://vigie.test/api/v1/chunks?site=semi&${q}`, { headers: { authorization: `Bearer ${site.agentToken}` } })).json();
-    expect(await held("source=access.log")).toEqual({ source: "access.log", chunks: [{ start: 0, end: log.length, sha256: await sha256Hex(log) }], more: false });
-    expect(await held(`source=access.log&from=${log.length - 1}`)).toMatchObject({ chunks: [{ start: 0 }] });
-    expect(await held(`source=access.log&from=${log.length}`)).toEqual({ source: "access.log", chunks: [], more: false });
-    expect(await held("source=other.log")).toEqual({ source: "other.log", chunks: [], more: false });
-    expect(await held("from=-1&source=access.log")).toMatchObject({ error: { code: "bad_request" } });
+    const held = async (q: string) =>
+      (
+        await SELF.fetch(`http://vigie.test/api/v1/chunks?site=semi&${q}`, {
+          headers: { authorization: `Bearer ${site.agentToken}` },
+        })
+      ).json();
+    expect(await held("source=access.log")).toEqual({
+      source: "access.log",
+      chunks: [{ start: 0, end: log.length, sha256: await sha256Hex(log) }],
+      more: false,
+    });
+    expect(await held(`source=access.log&from=${log.length - 1}`)).toMatchObject({
+      chunks: [{ start: 0 }],
+    });
+    expect(await held(`source=access.log&from=${log.length}`)).toEqual({
+      source: "access.log",
+      chunks: [],
+      more: false,
+    });
+    expect(await held("source=other.log")).toEqual({
+      source: "other.log",
+      chunks: [],
+      more: false,
+    });
+    expect(await held("from=-1&source=access.log")).toMatchObject({
+      error: { code: "bad_request" },
+    });
   });
 
   it("GET /chunks pages its answer: CHUNKS_PAGE chunks, then the rest from the last end", async () => {
     const other = await createSite("many");
     const n = CHUNKS_PAGE + 5;
-    const rows = Array.from({ length: n }, (_, i) => env.DB.prepare(`INSERT INTO chunks (site_id, source, start, "end", sha256, lines, rejected, applied_at) VALUES (?1, 's', ?2, ?3, 'x', 1, 0, 0)`).bind(other.id, i * 10, i * 10 + 10));
+    const rows = Array.from({ length: n }, (_, i) =>
+      env.DB.prepare(
+        `INSERT INTO chunks (site_id, source, start, "end", sha256, lines, rejected, applied_at) VALUES (?1, 's', ?2, ?3, 'x', 1, 0, 0)`,
+      ).bind(other.id, i * 10, i * 10 + 10),
+    );
     await env.DB.batch(rows);
-    const get = async (from: number) => (await SELF.fetch(`http://vigie.test/api/v1/chunks?site=many&source=s&from=${from}`, { headers: { authorization: `Bearer ${other.agentToken}` } })).json() as Promise<{ chunks: { start: number; end: number }[]; more: boolean }>;
+    const get = async (from: number) =>
+      (
+        await SELF.fetch(`http://vigie.test/api/v1/chunks?site=many&source=s&from=${from}`, {
+          headers: { authorization: `Bearer ${other.agentToken}` },
+        })
+      ).json() as Promise<{ chunks: { start: number; end: number }[]; more: boolean }>;
     const first = await get(0);
     expect(first.chunks).toHaveLength(CHUNKS_PAGE);
     expect(first.more).toBe(true);
     const rest = await get(first.chunks.at(-1)!.end);
-    expect(rest.chunks.map((c) => c.start)).toEqual([1000, 1001, 1002, 1003, 1004].map((i) => i * 10));
+    expect(rest.chunks.map((c) => c.start)).toEqual(
+      [1000, 1001, 1002, 1003, 1004].map((i) => i * 10),
+    );
     expect(rest.more).toBe(false);
   });
 
@@ -108,34 +178,131 @@ describe("bad input gets a clear JSON error and writes nothing", () => {
   });
 
   const cases: [string, () => Promise<Response>, number, string][] = [
-    ["wrong token", () => uploadRange(site, log, cut, 2 * cut, { token: "vga_wrong" }), 401, "unauthorized"],
-    ["no token", () => upload(site, { start: 0, end: 1, body: gzip("x\n"), token: "" }), 401, "unauthorized"],
-    ["a read token", () => uploadRange(site, log, cut, 2 * cut, { token: site.readToken }), 401, "unauthorized"],
-    ["unknown site", () => uploadRange(site, log, cut, 2 * cut, { site: "nope" }), 404, "not_found"],
-    ["not gzip", () => upload(site, { start: cut, end: 2 * cut, body: log.subarray(cut, 2 * cut) }), 400, "not_gzip"],
-    ["corrupt gzip", () => { const g = gzip(log.subarray(cut, 2 * cut)); g[g.length - 6] ^= 0xff; return upload(site, { start: cut, end: 2 * cut, body: g }); }, 400, "corrupt_gzip"],
-    ["truncated gzip", () => upload(site, { start: cut, end: 2 * cut, body: gzip(log.subarray(cut, 2 * cut)).subarray(0, 100) }), 400, "corrupt_gzip"],
-    ["wrong checksum", () => uploadRange(site, log, cut, 2 * cut, { sha: "0".repeat(64) }), 400, "bad_checksum"],
-    ["range longer than the body", () => upload(site, { start: cut, end: 3 * cut, body: gzip(log.subarray(cut, 2 * cut)) }), 400, "bad_request"],
+    [
+      "wrong token",
+      () => uploadRange(site, log, cut, 2 * cut, { token: "vga_wrong" }),
+      401,
+      "unauthorized",
+    ],
+    [
+      "no token",
+      () => upload(site, { start: 0, end: 1, body: gzip("x\n"), token: "" }),
+      401,
+      "unauthorized",
+    ],
+    [
+      "a read token",
+      () => uploadRange(site, log, cut, 2 * cut, { token: site.readToken }),
+      401,
+      "unauthorized",
+    ],
+    [
+      "unknown site",
+      () => uploadRange(site, log, cut, 2 * cut, { site: "nope" }),
+      404,
+      "not_found",
+    ],
+    [
+      "not gzip",
+      () => upload(site, { start: cut, end: 2 * cut, body: log.subarray(cut, 2 * cut) }),
+      400,
+      "not_gzip",
+    ],
+    [
+      "corrupt gzip",
+      () => {
+        const g = gzip(log.subarray(cut, 2 * cut));
+        g[g.length - 6] ^= 0xff;
+        return upload(site, { start: cut, end: 2 * cut, body: g });
+      },
+      400,
+      "corrupt_gzip",
+    ],
+    [
+      "truncated gzip",
+      () =>
+        upload(site, {
+          start: cut,
+          end: 2 * cut,
+          body: gzip(log.subarray(cut, 2 * cut)).subarray(0, 100),
+        }),
+      400,
+      "corrupt_gzip",
+    ],
+    [
+      "wrong checksum",
+      () => uploadRange(site, log, cut, 2 * cut, { sha: "0".repeat(64) }),
+      400,
+      "bad_checksum",
+    ],
+    [
+      "range longer than the body",
+      () => upload(site, { start: cut, end: 3 * cut, body: gzip(log.subarray(cut, 2 * cut)) }),
+      400,
+      "bad_request",
+    ],
     ["a cut line", () => uploadRange(site, log, cut, 2 * cut + 5), 400, "bad_request"],
-    ["a range over the limit", () => upload(site, { start: 0, end: 11 * 1024 * 1024, body: gzip("x\n") }), 413, "too_large"],
-    ["a body over the limit", () => upload(site, { start: cut, end: 2 * cut, body: new Uint8Array(10 * 1024 * 1024 + 1) }), 413, "too_large"],
-    ["a gzip bomb", () => upload(site, { start: cut, end: cut + 1000, body: gzip(new Uint8Array(11 * 1024 * 1024)) }), 413, "too_large"],
+    [
+      "a range over the limit",
+      () => upload(site, { start: 0, end: 11 * 1024 * 1024, body: gzip("x\n") }),
+      413,
+      "too_large",
+    ],
+    [
+      "a body over the limit",
+      () => upload(site, { start: cut, end: 2 * cut, body: new Uint8Array(10 * 1024 * 1024 + 1) }),
+      413,
+      "too_large",
+    ],
+    [
+      "a gzip bomb",
+      () =>
+        upload(site, { start: cut, end: cut + 1000, body: gzip(new Uint8Array(11 * 1024 * 1024)) }),
+      413,
+      "too_large",
+    ],
     ["an overlapping range", () => uploadRange(site, log, 0, lineEnd(cut + 10)), 409, "conflict"],
-    ["the same range, other content", () => { const other = log.slice(0, cut); other[0] = 57; return upload(site, { start: 0, end: cut, body: gzip(other) }); }, 409, "conflict"],
-    ["end before start", () => upload(site, { start: 10, end: 5, body: gzip("x\n") }), 400, "bad_request"],
-    ["a bad format", () => uploadRange(site, log, cut, lineEnd(2 * cut), { query: "&format=%25h%20%25Z" }), 400, "bad_request"],
-    ["an unknown run", () => uploadRange(site, log, cut, lineEnd(2 * cut), { query: "&run=999" }), 404, "not_found"],
+    [
+      "the same range, other content",
+      () => {
+        const other = log.slice(0, cut);
+        other[0] = 57;
+        return upload(site, { start: 0, end: cut, body: gzip(other) });
+      },
+      409,
+      "conflict",
+    ],
+    [
+      "end before start",
+      () => upload(site, { start: 10, end: 5, body: gzip("x\n") }),
+      400,
+      "bad_request",
+    ],
+    [
+      "a bad format",
+      () => uploadRange(site, log, cut, lineEnd(2 * cut), { query: "&format=%25h%20%25Z" }),
+      400,
+      "bad_request",
+    ],
+    [
+      "an unknown run",
+      () => uploadRange(site, log, cut, lineEnd(2 * cut), { query: "&run=999" }),
+      404,
+      "not_found",
+    ],
   ];
-  it.each(cases.map(([name, send, status, code]) => ({ name, send, status, code })))("$name → $status $code", async ({ send, status, code }) => {
-    const before = await dumpDatabase();
-    const res = await send();
-    expect(res.status).toBe(status);
-    const body = (await res.json()) as { error: { code: string; message: string } };
-    expect(body.error.code).toBe(code);
-    expect(body.error.message.length).toBeGreaterThan(5);
-    expect(await dumpDatabase()).toEqual(before);
-  });
+  it.each(cases.map(([name, send, status, code]) => ({ name, send, status, code })))(
+    "$name → $status $code",
+    async ({ send, status, code }) => {
+      const before = await dumpDatabase();
+      const res = await send();
+      expect(res.status).toBe(status);
+      const body = (await res.json()) as { error: { code: string; message: string } };
+      expect(body.error.code).toBe(code);
+      expect(body.error.message.length).toBeGreaterThan(5);
+      expect(await dumpDatabase()).toEqual(before);
+    },
+  );
 
   it("a multi-member gzip body (cat a.gz b.gz) is one chunk", async () => {
     const end = lineEnd(3 * cut);
@@ -159,11 +326,21 @@ describe("a D1 failure in the middle of a chunk's batch leaves no partial counte
     const text = semicompleteText.slice(0, semicompleteText.indexOf("\n", 200_000) + 1);
     const before = await dumpDatabase();
     const chunk = {
-      siteId: site.id, source: "access.log", start: 0, end: new TextEncoder().encode(text).length, sha256: await sha256Hex(new TextEncoder().encode(text)),
-      runId: 0, partial: analyzeText(text, r.config, geoLookup()), analysisMs: 1,
-      rules: { robotPostBurst: 4, robotErrorLimit: 10 }, gap: 1800, now: 1,
+      siteId: site.id,
+      source: "access.log",
+      start: 0,
+      end: new TextEncoder().encode(text).length,
+      sha256: await sha256Hex(new TextEncoder().encode(text)),
+      runId: 0,
+      partial: analyzeText(text, r.config, geoLookup()),
+      analysisMs: 1,
+      rules: { robotPostBurst: 4, robotErrorLimit: 10 },
+      gap: 1800,
+      now: 1,
     };
-    await expect(applyChunk(env.DB, chunk, { failAt })).rejects.toThrow(/NOT NULL constraint failed: guard\.ok/);
+    await expect(applyChunk(env.DB, chunk, { failAt })).rejects.toThrow(
+      /NOT NULL constraint failed: guard\.ok/,
+    );
     expect(await dumpDatabase()).toEqual(before);
     // and the same chunk then applies cleanly
     expect((await applyChunk(env.DB, chunk)).status).toBe("applied");
@@ -172,7 +349,10 @@ describe("a D1 failure in the middle of a chunk's batch leaves no partial counte
 
 async function fetchSummary(site: TestSite, month: string) {
   const { SELF } = await import("cloudflare:test");
-  const res = await SELF.fetch(`http://vigie.test/api/v1/sites/${site.name}/summary?month=${month}`, { headers: { authorization: `Bearer ${site.readToken}` } });
+  const res = await SELF.fetch(
+    `http://vigie.test/api/v1/sites/${site.name}/summary?month=${month}`,
+    { headers: { authorization: `Bearer ${site.readToken}` } },
+  );
   expect(res.status).toBe(200);
   return (await res.json()) as Record<string, unknown> & { hits: number; bytes: number };
 }

@@ -14,12 +14,18 @@ function analyse(bytes: Uint8Array, format: string, scanned: boolean, blocks: nu
   const a = new Analyzer(r.config, geoLookup(), scanned ? lineScanner() : null);
   let pos = 0;
   for (let k = 1; k <= blocks; k++) {
-    const cut = k === blocks ? bytes.length : bytes.indexOf(10, Math.floor((bytes.length * k) / blocks)) + 1;
+    const cut =
+      k === blocks ? bytes.length : bytes.indexOf(10, Math.floor((bytes.length * k) / blocks)) + 1;
     a.pushBytes(bytes.subarray(pos, cut));
     pos = cut;
   }
   const p = a.finish();
-  return { ...p, months: Object.fromEntries(Object.entries(p.months).map(([m, mp]) => [m, { ...mp, visitorDays: [...mp.visitorDays] }])) };
+  return {
+    ...p,
+    months: Object.fromEntries(
+      Object.entries(p.months).map(([m, mp]) => [m, { ...mp, visitorDays: [...mp.visitorDays] }]),
+    ),
+  };
 }
 
 describe("the worker's line scanner (the WebAssembly module imported by wrangler, run by workerd)", () => {
@@ -37,7 +43,7 @@ describe("the worker's line scanner (the WebAssembly module imported by wrangler
 
   it("an ingest analyses with the isolate's scanner: it holds the chunk it last read", async () => {
     const site = await createSite("scanned", { config: { siteHosts: ["semicomplete.com"] } });
-    const lines = semicompleteText.split("\n").slice(0, 50).join("\n") + "\n";
+    const lines = `${semicompleteText.split("\n").slice(0, 50).join("\n")}\n`;
     const bytes = new TextEncoder().encode(lines);
     const res = await uploadRange(site, bytes, 0, bytes.length);
     expect(res.status).toBe(200);
@@ -46,6 +52,8 @@ describe("the worker's line scanner (the WebAssembly module imported by wrangler
     const last = 10 * (scanner.scan(0, false) - 1);
     expect(last).toBeGreaterThan(0);
     expect(scanner.nextStart).toBe(bytes.length);
-    expect(new TextDecoder().decode(bytes.subarray(scanner.records[last], scanner.records[last + 1]))).toBe(lines.split("\n")[(last / 10) | 0]);
+    expect(
+      new TextDecoder().decode(bytes.subarray(scanner.records[last], scanner.records[last + 1])),
+    ).toBe(lines.split("\n")[(last / 10) | 0]);
   });
 });

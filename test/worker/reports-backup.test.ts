@@ -10,7 +10,8 @@ const exportOf = (site: TestSite) => getJson<SiteExport>(site, `/api/v1/sites/${
 
 function importInto(site: TestSite, body: unknown, token = site.agentToken): Promise<Response> {
   return SELF.fetch(`http://vigie.test/api/v1/sites/${site.name}/import`, {
-    method: "POST", headers: { authorization: `Bearer ${token}`, "content-type": "application/json" },
+    method: "POST",
+    headers: { authorization: `Bearer ${token}`, "content-type": "application/json" },
     body: typeof body === "string" ? body : JSON.stringify(body),
   });
 }
@@ -40,7 +41,16 @@ describe("export and import: the owner's backup", () => {
   it("the export holds every table of the site's statistics, runs numbered 1..n", () => {
     expect(backup).toMatchObject({ format: "vigie-export", version: 1, site: "source" });
     expect(backup.config).toMatchObject({ siteHosts: ["semicomplete.com"] });
-    for (const t of ["months", "days", "hours", "panel_rows", "visitor_days", "visitor_months", "chunks", "watched_hits"] as const) {
+    for (const t of [
+      "months",
+      "days",
+      "hours",
+      "panel_rows",
+      "visitor_days",
+      "visitor_months",
+      "chunks",
+      "watched_hits",
+    ] as const) {
       expect(backup.tables[t].rows.length, t).toBeGreaterThan(0);
     }
     expect(backup.tables.runs.rows.map((r) => r[0])).toEqual([1, 2]);
@@ -55,7 +65,10 @@ describe("export and import: the owner's backup", () => {
     expect(comparable(await exportOf(target))).toEqual(comparable(backup));
     for (const month of ["2015-05", "2015-10"]) {
       const a = await getJson<MonthJson>(source, `/api/v1/sites/source/months/${month}?limit=1000`);
-      const b = await getJson<MonthJson>(target, `/api/v1/sites/restored/months/${month}?limit=1000`);
+      const b = await getJson<MonthJson>(
+        target,
+        `/api/v1/sites/restored/months/${month}?limit=1000`,
+      );
       expect({ ...b, site: "source", lastUpdate: 0 }).toEqual({ ...a, lastUpdate: 0 });
     }
   });
@@ -67,7 +80,9 @@ describe("export and import: the owner's backup", () => {
     const { firstPart } = await import("./reports-data");
     // The same chunks the source received (same source ids and ranges): all answered already-applied.
     await uploadText(target, semicompleteText.slice(0, firstPart()), "semicomplete-a", 2);
-    expect(await getJson<MonthJson>(target, "/api/v1/sites/resumed/months/2015-05")).toEqual(before);
+    expect(await getJson<MonthJson>(target, "/api/v1/sites/resumed/months/2015-05")).toEqual(
+      before,
+    );
   });
 
   it("refuses a site that holds statistics (409), writing nothing", async () => {
@@ -81,10 +96,43 @@ describe("export and import: the owner's backup", () => {
   it.each([
     ["not JSON", "{", 400],
     ["not an export", { hello: 1 }, 400],
-    ["a wrong column list", () => ({ ...backup, tables: { ...backup.tables, days: { ...backup.tables.days, columns: ["date"] } } }), 400],
-    ["a run that is not exported", () => ({ ...backup, tables: { ...backup.tables, months: { ...backup.tables.months, rows: backup.tables.months.rows.map((r) => [...r.slice(0, 10), 9]) } } }), 400],
+    [
+      "a wrong column list",
+      () => ({
+        ...backup,
+        tables: { ...backup.tables, days: { ...backup.tables.days, columns: ["date"] } },
+      }),
+      400,
+    ],
+    [
+      "a run that is not exported",
+      () => ({
+        ...backup,
+        tables: {
+          ...backup.tables,
+          months: {
+            ...backup.tables.months,
+            rows: backup.tables.months.rows.map((r) => [...r.slice(0, 10), 9]),
+          },
+        },
+      }),
+      400,
+    ],
     ["a bad configuration", () => ({ ...backup, config: { nope: true } }), 422],
-    ["duplicate rows", () => ({ ...backup, tables: { ...backup.tables, days: { ...backup.tables.days, rows: [...backup.tables.days.rows, backup.tables.days.rows[0]] } } }), 400],
+    [
+      "duplicate rows",
+      () => ({
+        ...backup,
+        tables: {
+          ...backup.tables,
+          days: {
+            ...backup.tables.days,
+            rows: [...backup.tables.days.rows, backup.tables.days.rows[0]],
+          },
+        },
+      }),
+      400,
+    ],
   ] as [string, unknown, number][])("refuses %s, writing nothing", async (_name, body, status) => {
     const target = await createSite(`bad-${status}-${Math.random().toString(36).slice(2, 8)}`);
     const before = await siteState(target);
@@ -100,13 +148,27 @@ describe("export and import: the owner's backup", () => {
     expect((await importInto(target, backup, "")).status).toBe(401);
     const other = await createSite("other-agent");
     expect((await importInto(target, backup, other.agentToken)).status).toBe(401);
-    expect((await env.DB.prepare("SELECT COUNT(*) AS n FROM months WHERE site_id = ?1").bind(target.id).first<{ n: number }>())!.n).toBe(0);
+    expect(
+      (await env.DB.prepare("SELECT COUNT(*) AS n FROM months WHERE site_id = ?1")
+        .bind(target.id)
+        .first<{ n: number }>())!.n,
+    ).toBe(0);
   });
 
   it("the export is read-token only and never cached", async () => {
-    const res = await SELF.fetch("http://vigie.test/api/v1/sites/source/export", { headers: read(source) });
+    const res = await SELF.fetch("http://vigie.test/api/v1/sites/source/export", {
+      headers: read(source),
+    });
     expect(res.headers.get("cache-control")).toBe("private, no-store");
-    expect(res.headers.get("content-disposition")).toMatch(/^attachment; filename="vigie-source-\d{4}-\d{2}-\d{2}\.json"$/);
-    expect((await SELF.fetch("http://vigie.test/api/v1/sites/source/export", { headers: { authorization: `Bearer ${source.agentToken}` } })).status).toBe(401);
+    expect(res.headers.get("content-disposition")).toMatch(
+      /^attachment; filename="vigie-source-\d{4}-\d{2}-\d{2}\.json"$/,
+    );
+    expect(
+      (
+        await SELF.fetch("http://vigie.test/api/v1/sites/source/export", {
+          headers: { authorization: `Bearer ${source.agentToken}` },
+        })
+      ).status,
+    ).toBe(401);
   });
 });

@@ -23,13 +23,22 @@ export { HOSTILE_LINES, SITE_CONFIG };
 const enc = new TextEncoder();
 
 async function openRun(site: TestSite): Promise<number> {
-  const res = await SELF.fetch(`http://vigie.test/api/v1/runs?site=${site.name}`, { method: "POST", headers: { authorization: `Bearer ${site.agentToken}` } });
+  const res = await SELF.fetch(`http://vigie.test/api/v1/runs?site=${site.name}`, {
+    method: "POST",
+    headers: { authorization: `Bearer ${site.agentToken}` },
+  });
   expect(res.status).toBe(200);
   return ((await res.json()) as { runId: number }).runId;
 }
 
 /** Uploads `text` as source `source` in `parts` chunks cut on line starts, inside run `run`. */
-export async function uploadText(site: TestSite, text: string, source: string, parts: number, run?: number): Promise<void> {
+export async function uploadText(
+  site: TestSite,
+  text: string,
+  source: string,
+  parts: number,
+  run?: number,
+): Promise<void> {
   const bytes = enc.encode(text);
   const starts = lineStarts(bytes);
   const cuts = [0];
@@ -37,7 +46,10 @@ export async function uploadText(site: TestSite, text: string, source: string, p
   cuts.push(bytes.length);
   for (let i = 0; i + 1 < cuts.length; i++) {
     if (cuts[i] === cuts[i + 1]) continue;
-    const res = await uploadRange(site, bytes, cuts[i], cuts[i + 1], { source, query: run === undefined ? "" : `&run=${run}` });
+    const res = await uploadRange(site, bytes, cuts[i], cuts[i + 1], {
+      source,
+      query: run === undefined ? "" : `&run=${run}`,
+    });
     expect(res.status, await res.clone().text()).toBe(200);
   }
 }
@@ -46,7 +58,10 @@ export async function uploadText(site: TestSite, text: string, source: string, p
  * The standard report site: run 1 uploads the first 60% of the semicomplete log and all of the
  * basjes log; run 2 the rest of semicomplete and the hostile lines. The month 2015-05's last run is 2.
  */
-export async function standardSite(name: string, opts: { public?: boolean } = {}): Promise<TestSite> {
+export async function standardSite(
+  name: string,
+  opts: { public?: boolean } = {},
+): Promise<TestSite> {
   const site = await createSite(name, { config: SITE_CONFIG, public: opts.public });
   // Full addresses, so that the feed-hosts panel compares with the core's as it is.
   await env.DB.prepare("UPDATE sites SET privacy = 'full' WHERE id = ?1").bind(site.id).run();
@@ -69,8 +84,13 @@ export function coreReports(text: string): Record<string, MonthReport> {
   const r = resolveConfig(SITE_CONFIG);
   if (!r.ok) throw new Error(r.errors.join("; "));
   const p = analyzeText(text, r.config, geoLookup());
-  const rules = { robotPostBurst: r.config.robotPostBurst, robotErrorLimit: r.config.robotErrorLimit };
-  return Object.fromEntries(Object.entries(p.months).map(([m, mp]) => [m, monthReport(m, mp, rules)]));
+  const rules = {
+    robotPostBurst: r.config.robotPostBurst,
+    robotErrorLimit: r.config.robotErrorLimit,
+  };
+  return Object.fromEntries(
+    Object.entries(p.months).map(([m, mp]) => [m, monthReport(m, mp, rules)]),
+  );
 }
 
 /**
@@ -80,7 +100,10 @@ export function coreReports(text: string): Record<string, MonthReport> {
  */
 export function standardCore() {
   return {
-    all: { "2015-05": coreReports(semicompleteText + HOSTILE_LINES)["2015-05"], "2015-10": coreReports(basjesText)["2015-10"] },
+    all: {
+      "2015-05": coreReports(semicompleteText + HOSTILE_LINES)["2015-05"],
+      "2015-10": coreReports(basjesText)["2015-10"],
+    },
     run1: { "2015-05": coreReports(semicompleteText.slice(0, firstPart()))["2015-05"] },
   };
 }

@@ -3,7 +3,7 @@
  * import): markup in the path, the referer and the user agent, a javascript: referer, and search
  * terms a spreadsheet would run as a formula. The hostile agent is watched, so its trail shows it.
  */
-export const HOSTILE_LINES = [
+export const HOSTILE_LINES = `${[
   `6.6.6.6 - - [19/May/2015:10:00:00 +0000] "GET /<script>alert(1)</script>\\"><img src=x onerror=alert(2)> HTTP/1.1" 200 1234 "http://evil.example/\\"><img src=x onerror=alert(3)>" "Mozilla/5.0 <script>alert(4)</script>\\"><img src=x onerror=alert(5)> Firefox/40.0"`,
   `6.6.6.6 - - [19/May/2015:10:00:05 +0000] "GET /feed HTTP/1.1" 200 999 "-" "<script>alert(8)</script>\\"><img src=x onerror=alert(9)>"`,
   `6.6.6.7 - - [19/May/2015:10:00:01 +0000] "GET /a<script>x</script> HTTP/1.1" 200 1234 "javascript:alert(6)//" "Mozilla/5.0 (X11; Linux x86_64) Gecko/20100101 Firefox/38.0"`,
@@ -13,7 +13,10 @@ export const HOSTILE_LINES = [
   `6.6.6.9 - - [19/May/2015:11:00:00 +0000] "GET /gallery/<b>cats</b>.html HTTP/1.1" 200 500 "https://www.google.com/imgres?imgurl=x&imgrefurl=y" "Mozilla/5.0 (X11; Linux x86_64) Gecko/20100101 Firefox/38.0"`,
   `6.6.6.10 - - [19/May/2015:11:00:00 +0000] "GET /gallery/<b>cats</b>.html HTTP/1.1" 200 500 "https://www.google.fr/search?q=cats&tbm=isch" "Mozilla/5.0 (X11; Linux x86_64) Gecko/20100101 Firefox/38.0"`,
   `6.6.6.11 - - [19/May/2015:11:00:00 +0000] "GET /gallery/<b>cats</b>.html HTTP/1.1" 200 500 "-" "Mozilla/5.0 (X11; Linux x86_64) Gecko/20100101 Firefox/38.0"`,
-].join("\n") + "\n";
+].join("\n")}\n`;
 
 /** The report sites' configuration: the fixture's host, and the hostile agent watched. */
-export const SITE_CONFIG = { siteHosts: ["semicomplete.com"], watched: { addresses: [], userAgents: ["<script>"] } };
+export const SITE_CONFIG = {
+  siteHosts: ["semicomplete.com"],
+  watched: { addresses: [], userAgents: ["<script>"] },
+};

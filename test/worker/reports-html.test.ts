@@ -21,30 +21,57 @@ describe("report pages (HTML)", () => {
     const { res, html } = await page(site, "/sites/html/2015-05");
     expect(res.status).toBe(200);
     expect(res.headers.get("content-type")).toBe("text/html; charset=UTF-8");
-    expect(res.headers.get("content-security-policy")).toBe("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; object-src 'none'; form-action 'self'; base-uri 'none'; frame-ancestors 'none'");
+    expect(res.headers.get("content-security-policy")).toBe(
+      "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; object-src 'none'; form-action 'self'; base-uri 'none'; frame-ancestors 'none'",
+    );
     expect(res.headers.get("x-content-type-options")).toBe("nosniff");
     expect(res.headers.get("cache-control")).toMatch(/^private/);
     expect(res.headers.get("etag")).toBeTruthy();
     const c = standardCore().all["2015-05"];
-    for (const v of [fmtInt(c.visitors), fmtInt(c.visits), fmtInt(c.pages), fmtInt(c.hits), fmtBytes(c.bytes), fmtInt(c.robotHits)]) {
+    for (const v of [
+      fmtInt(c.visitors),
+      fmtInt(c.visits),
+      fmtInt(c.pages),
+      fmtInt(c.hits),
+      fmtBytes(c.bytes),
+      fmtInt(c.robotHits),
+    ]) {
       expect(html).toContain(`<div class="v">${v}</div>`);
     }
     expect(html).toMatch(/^<!DOCTYPE html><html lang="en">/);
   });
 
   it("no inline script, no style attribute, no event handler attribute anywhere", async () => {
-    for (const path of ["/sites/html/", "/sites/html/2015", "/sites/html/2015-05", "/sites/html/2015-05/referers"]) {
+    for (const path of [
+      "/sites/html/",
+      "/sites/html/2015",
+      "/sites/html/2015-05",
+      "/sites/html/2015-05/referers",
+    ]) {
       const { html } = await page(site, path);
-      expect(html.match(/<script[^>]*>/g), path).toEqual([expect.stringMatching(/^<script src="\/assets\/sort\.js\?v=\w+" defer="">$/)]);
+      expect(html.match(/<script[^>]*>/g), path).toEqual([
+        expect.stringMatching(/^<script src="\/assets\/sort\.js\?v=\w+" defer="">$/),
+      ]);
       expect(html, path).not.toMatch(/<script[^>]*>[^<]/);
       const names = attributeNames(html);
       expect(names).toEqual(expect.arrayContaining(["class", "href", "data-v", "viewbox"]));
-      expect(names.filter((n) => n === "style" || n.startsWith("on")), path).toEqual([]);
+      expect(
+        names.filter((n) => n === "style" || n.startsWith("on")),
+        path,
+      ).toEqual([]);
     }
   });
 
   it("strangers' markup is escaped; a javascript: referer is never a link; links carry rel=noopener noreferrer nofollow", async () => {
-    const pages = await Promise.all(["/sites/html/2015-05", "/sites/html/2015-05/pages", "/sites/html/2015-05/referers", "/sites/html/2015-05/feeds", "/sites/html/2015-05/keywords"].map((p) => page(site, p)));
+    const pages = await Promise.all(
+      [
+        "/sites/html/2015-05",
+        "/sites/html/2015-05/pages",
+        "/sites/html/2015-05/referers",
+        "/sites/html/2015-05/feeds",
+        "/sites/html/2015-05/keywords",
+      ].map((p) => page(site, p)),
+    );
     const all = pages.map((p) => p.html).join("\n");
     expect(all).not.toContain("<script>alert");
     expect(all).not.toContain("<img");
@@ -58,7 +85,9 @@ describe("report pages (HTML)", () => {
     expect(anchors.length).toBeGreaterThan(5);
     for (const a of anchors) expect(a).toContain('rel="noopener noreferrer nofollow"');
     // The referer link is the parsed URL: percent-encoded, it cannot leave its attribute.
-    expect(all).toContain('<a class="key" href="http://evil.example//%22%3E%3Cimg%20src=x%20onerror=alert(3)%3E" rel="noopener noreferrer nofollow"');
+    expect(all).toContain(
+      '<a class="key" href="http://evil.example//%22%3E%3Cimg%20src=x%20onerror=alert(3)%3E" rel="noopener noreferrer nofollow"',
+    );
   });
 
   it("keywords and downloads changed by the last run are highlighted", async () => {
@@ -89,7 +118,9 @@ describe("report pages (HTML)", () => {
     expect(year.html).toContain("2015 in review");
     expect(year.html).toContain("Top pages of 2015");
     expect(year.html).toContain('href="/sites/html/2015?page=2#top-pages"');
-    const past = await SELF.fetch("http://vigie.test/sites/html/2015?page=999", { headers: read(site) });
+    const past = await SELF.fetch("http://vigie.test/sites/html/2015?page=999", {
+      headers: read(site),
+    });
     expect(past.status).toBe(404);
     expect(await past.text()).toContain("The top pages of 2015 have no page 999.");
     const css = idx.html.match(/href="(\/assets\/vigie\.css\?v=\w+)"/)![1];
@@ -97,15 +128,34 @@ describe("report pages (HTML)", () => {
     expect(res.headers.get("content-type")).toMatch(/^text\/css/);
     expect(res.headers.get("cache-control")).toContain("immutable");
     expect((await SELF.fetch("http://vigie.test/assets/nope.js")).status).toBe(404);
-    expect((await SELF.fetch("http://vigie.test/sites/html", { redirect: "manual" })).headers.get("location")).toBe("/sites/html/");
+    expect(
+      (await SELF.fetch("http://vigie.test/sites/html", { redirect: "manual" })).headers.get(
+        "location",
+      ),
+    ).toBe("/sites/html/");
   });
 
   it("days without any data are gaps, never zeros", async () => {
     const gappy = await createSite("gappy", { config: { siteHosts: ["semicomplete.com"] } });
-    await uploadText(gappy, semicompleteText.split("\n").filter((l) => l && !l.includes("[18/May/2015")).join("\n") + "\n", "log", 2);
-    const m = (await (await SELF.fetch("http://vigie.test/api/v1/sites/gappy/months/2015-05", { headers: read(gappy) })).json()) as { gaps: string[]; days: { date: string }[] };
+    await uploadText(
+      gappy,
+      `${semicompleteText
+        .split("\n")
+        .filter((l) => l && !l.includes("[18/May/2015"))
+        .join("\n")}\n`,
+      "log",
+      2,
+    );
+    const m = (await (
+      await SELF.fetch("http://vigie.test/api/v1/sites/gappy/months/2015-05", {
+        headers: read(gappy),
+      })
+    ).json()) as { gaps: string[]; days: { date: string }[] };
     expect(m.days.map((d) => d.date)).toEqual(["2015-05-17", "2015-05-19", "2015-05-20"]);
-    expect(m.gaps).toEqual(["2015-05-18", ...Array.from({ length: 11 }, (_, i) => `2015-05-${21 + i}`)]);
+    expect(m.gaps).toEqual([
+      "2015-05-18",
+      ...Array.from({ length: 11 }, (_, i) => `2015-05-${21 + i}`),
+    ]);
     const { html } = await page(gappy, "/sites/gappy/2015-05");
     expect(html.match(/<tr class="gap">/g)).toHaveLength(12);
     expect(html).toContain('<tr class="gap"><td data-v="2015-05-18">Mon 18</td>');
@@ -117,7 +167,12 @@ describe("report pages (HTML)", () => {
     let batches = 0;
     const counting = new Proxy(env.DB, {
       get(target, prop) {
-        if (prop === "batch") return (stmts: D1PreparedStatement[]) => { batches++; queries += stmts.length; return target.batch(stmts); };
+        if (prop === "batch")
+          return (stmts: D1PreparedStatement[]) => {
+            batches++;
+            queries += stmts.length;
+            return target.batch(stmts);
+          };
         if (prop === "prepare") {
           return (sql: string) => {
             const stmt = target.prepare(sql);
@@ -136,14 +191,29 @@ describe("report pages (HTML)", () => {
       return new Proxy(s, {
         get(t, p) {
           const v = Reflect.get(t, p);
-          if (p === "first" || p === "all" || p === "run" || p === "raw") return (...a: unknown[]) => { queries++; return (v as (...x: unknown[]) => unknown).apply(t, a); };
+          if (p === "first" || p === "all" || p === "run" || p === "raw")
+            return (...a: unknown[]) => {
+              queries++;
+              return (v as (...x: unknown[]) => unknown).apply(t, a);
+            };
           return typeof v === "function" ? v.bind(t) : v;
         },
       });
     }
     const app = createApp();
-    const ctx = { waitUntil() {}, passThroughOnException() {}, props: {} } as unknown as ExecutionContext;
-    const get = (headers: Record<string, string> = {}) => app.fetch(new Request("http://vigie.test/sites/html/2015-10", { headers: { ...read(site), ...headers } }), { ...env, DB: counting }, ctx);
+    const ctx = {
+      waitUntil() {},
+      passThroughOnException() {},
+      props: {},
+    } as unknown as ExecutionContext;
+    const get = (headers: Record<string, string> = {}) =>
+      app.fetch(
+        new Request("http://vigie.test/sites/html/2015-10", {
+          headers: { ...read(site), ...headers },
+        }),
+        { ...env, DB: counting },
+        ctx,
+      );
     const res = await get();
     expect(res.status).toBe(200);
     expect(res.headers.get("server-timing")).toMatch(/^d1;desc="SQL, 1 batch";dur=[\d.]+$/);
@@ -161,8 +231,17 @@ describe("report pages (HTML)", () => {
     expect(again.status).toBe(304);
     expect(queries).toBe(1);
     // A new chunk moves the site's version: the cached page is not served any more.
-    await uploadText(site, `9.9.9.9 - - [27/Oct/2015:10:00:00 +0100] "GET /new HTTP/1.1" 200 10 "-" "Mozilla/5.0 (X11; Linux x86_64) Firefox/38.0"\n`, "late", 1);
-    const fresh = await app.fetch(new Request("http://vigie.test/sites/html/2015-10", { headers: read(site) }), env, ctx);
+    await uploadText(
+      site,
+      `9.9.9.9 - - [27/Oct/2015:10:00:00 +0100] "GET /new HTTP/1.1" 200 10 "-" "Mozilla/5.0 (X11; Linux x86_64) Firefox/38.0"\n`,
+      "late",
+      1,
+    );
+    const fresh = await app.fetch(
+      new Request("http://vigie.test/sites/html/2015-10", { headers: read(site) }),
+      env,
+      ctx,
+    );
     expect(fresh.headers.get("x-vigie-cache")).toBeNull();
     expect(await fresh.text()).not.toBe(html);
   });

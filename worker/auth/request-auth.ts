@@ -33,7 +33,8 @@ export async function requireAgent(c: Context<AppEnv>, name: string): Promise<Si
   const token = bearerToken(c);
   const site = await siteOr404(c, name);
   if (!token) throw new ApiError("unauthorized", "missing Authorization: Bearer <agent token>");
-  if (!sameDigest(await hashToken(token), site.agentTokenHash)) throw new ApiError("unauthorized", "wrong agent token for this site");
+  if (!sameDigest(await hashToken(token), site.agentTokenHash))
+    throw new ApiError("unauthorized", "wrong agent token for this site");
   return site;
 }
 
@@ -46,7 +47,8 @@ export async function canRead(c: Context<AppEnv>, site: Site): Promise<boolean> 
 
 export async function requireReader(c: Context<AppEnv>, name: string): Promise<Site> {
   const site = await siteOr404(c, name);
-  if (!(await canRead(c, site))) throw new ApiError("unauthorized", "this site's reports need its read token");
+  if (!(await canRead(c, site)))
+    throw new ApiError("unauthorized", "this site's reports need its read token");
   return site;
 }
 
@@ -56,12 +58,21 @@ export async function requireReader(c: Context<AppEnv>, name: string): Promise<S
  */
 export async function requireReadToken(c: Context<AppEnv>, name: string): Promise<Site> {
   const site = await siteOr404(c, name);
-  if (!(await holdsReadToken(c, site, false))) throw new ApiError("unauthorized", "this action needs the site's read token as Authorization: Bearer");
+  if (!(await holdsReadToken(c, site, false)))
+    throw new ApiError(
+      "unauthorized",
+      "this action needs the site's read token as Authorization: Bearer",
+    );
   return site;
 }
 
 /** Whether the request bears the site's read token itself (public or not): as Bearer, or also as the login cookie. */
-export async function holdsReadToken(c: Context<AppEnv>, site: Site, cookieToo: boolean): Promise<boolean> {
-  const token = bearerToken(c) ?? (cookieToo ? getCookie(c, readCookieName(site.name)) : undefined) ?? null;
+export async function holdsReadToken(
+  c: Context<AppEnv>,
+  site: Site,
+  cookieToo: boolean,
+): Promise<boolean> {
+  const token =
+    bearerToken(c) ?? (cookieToo ? getCookie(c, readCookieName(site.name)) : undefined) ?? null;
   return token !== null && sameDigest(await hashToken(token), site.readTokenHash);
 }

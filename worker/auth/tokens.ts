@@ -18,7 +18,9 @@ export function newToken(kind: TokenKind): string {
 
 /** sha-256 hex of the token (what D1 stores; tokens themselves are never stored). */
 export async function hashToken(token: string): Promise<string> {
-  const digest = new Uint8Array(await crypto.subtle.digest("SHA-256", new TextEncoder().encode(token)));
+  const digest = new Uint8Array(
+    await crypto.subtle.digest("SHA-256", new TextEncoder().encode(token)),
+  );
   let hex = "";
   for (const b of digest) hex += b.toString(16).padStart(2, "0");
   return hex;

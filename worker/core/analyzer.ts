@@ -4,7 +4,14 @@ import type { AnalysisPartial, MonthPartial, WatchedHit } from "./partial";
 import type { GeoLookup } from "./geo";
 import { classifyAgent } from "./classify-agent";
 import { createRefererClassifier } from "./classify-referer";
-import { ASSET, DOWNLOAD, FEED, ROBOTS_TXT, createFeedTest, createPathClassifier } from "./classify-path";
+import {
+  ASSET,
+  DOWNLOAD,
+  FEED,
+  ROBOTS_TXT,
+  createFeedTest,
+  createPathClassifier,
+} from "./classify-path";
 import { DenseCounters } from "./dense-counters";
 import { IntMap } from "./int-map";
 import { ByteInterner, decodeBytes, sameBytes } from "./byte-interner";
@@ -12,20 +19,47 @@ import { Interner } from "./interner";
 import { F, FIELDS, compileLogFormat } from "./log-format";
 import { LogClock, dayToDate, parseOffsetMinutes } from "./log-clock";
 import { ADDITIVE_PANELS } from "./panels";
-import { MAX_SAMPLES, MAX_WATCHED, emptyMonth, emptyPartial, hashInto, hashIPv4Into, mergeWatched, visitorKey } from "./partial";
+import {
+  MAX_SAMPLES,
+  MAX_WATCHED,
+  emptyMonth,
+  emptyPartial,
+  hashInto,
+  hashIPv4Into,
+  mergeWatched,
+  visitorKey,
+} from "./partial";
 import { scanLine } from "./scan-line";
 import { grow } from "./grow";
 import type { LineScanner } from "./line-scanner";
 import { MonthVisitorDays, VisitorDayTable } from "./visitor-day-table";
 
 // Panel slots, in ADDITIVE_PANELS order.
-const P = Object.fromEntries(ADDITIVE_PANELS.map((id, i) => [id, i])) as Record<(typeof ADDITIVE_PANELS)[number], number>;
+const P = Object.fromEntries(ADDITIVE_PANELS.map((id, i) => [id, i])) as Record<
+  (typeof ADDITIVE_PANELS)[number],
+  number
+>;
 
 /** Per distinct user agent, classified once: ids in the panels' key spaces, -1 for none. */
-interface AgentSlot { browser: number; version: number; os: number; device: number; robot: number; feed: number; subscribers: number; watched: boolean }
+interface AgentSlot {
+  browser: number;
+  version: number;
+  os: number;
+  device: number;
+  robot: number;
+  feed: number;
+  subscribers: number;
+  watched: boolean;
+}
 /** Per distinct referer: kind 0 direct, 1 internal, 2 search, 3 other site; image 1 for an image search. */
-interface RefererSlot { kind: number; engine: number; keyword: number; site: number; url: number; image: number }
-
+interface RefererSlot {
+  kind: number;
+  engine: number;
+  keyword: number;
+  site: number;
+  url: number;
+  image: number;
+}
 
 /**
  * One month's counters while lines stream. A class, not an object literal: a second month's
@@ -126,7 +160,11 @@ export class Analyzer {
    * @param scanner finds lines and fields sixteen bytes a step (see LineScanner); the result is
    * the same without it. A host keeps one per process or isolate and passes it to each analysis.
    */
-  constructor(private readonly config: AnalysisConfig, private readonly geo: GeoLookup | null = null, scanner: LineScanner | null = null) {
+  constructor(
+    private readonly config: AnalysisConfig,
+    private readonly geo: GeoLookup | null = null,
+    scanner: LineScanner | null = null,
+  ) {
     const compiled = compileLogFormat(config.format);
     if (!compiled.ok) throw new Error(`log format: ${compiled.error}`);
     this.format = compiled.format;
@@ -142,7 +180,10 @@ export class Analyzer {
     for (const s of config.pageStatuses) this.pageStatus[s] = 1;
     this.classifyPath = createPathClassifier(config);
     this.isFeedQuery = createFeedTest(config.feedPatterns);
-    this.classifyReferer = createRefererClassifier({ siteHosts: config.siteHosts, engines: config.searchEngines });
+    this.classifyReferer = createRefererClassifier({
+      siteHosts: config.siteHosts,
+      engines: config.searchEngines,
+    });
     this.ipCountry.fill(-1);
     this.ipWatched.fill(-1);
     this.pathFlags.fill(-1);
@@ -187,13 +228,19 @@ export class Analyzer {
     const sp = this.spans;
     const requestGap = this.nginxHead ? 3 : 2;
     for (let k = 0; k < 10 * n; k += 10) {
-      const s = rec[k], e = rec[k + 1], hostEnd = rec[k + 2];
+      const s = rec[k],
+        e = rec[k + 1],
+        hostEnd = rec[k + 2];
       if (hostEnd < 0) {
         this.line(b, view, s, e);
         continue;
       }
       this.result.lines++;
-      const timeEnd = rec[k + 4], requestEnd = rec[k + 5], statusEnd = rec[k + 6], bytesEnd = rec[k + 7], refererEnd = rec[k + 8];
+      const timeEnd = rec[k + 4],
+        requestEnd = rec[k + 5],
+        statusEnd = rec[k + 6],
+        bytesEnd = rec[k + 7],
+        refererEnd = rec[k + 8];
       sp[2 * F.host] = s;
       sp[2 * F.host + 1] = hostEnd;
       sp[2 * F.time] = rec[k + 3];
@@ -214,9 +261,15 @@ export class Analyzer {
 
   private line(b: Uint8Array, view: DataView, s: number, e: number): void {
     this.result.lines++;
-    if (s === e) return this.reject("empty line", b, s, e);
+    if (s === e) {
+      this.reject("empty line", b, s, e);
+      return;
+    }
     const why = scanLine(this.format, b, s, e, this.spans);
-    if (why !== null) return this.reject(why, b, s, e);
+    if (why !== null) {
+      this.reject(why, b, s, e);
+      return;
+    }
     this.parsed(b, view, s, e);
   }
 
@@ -225,16 +278,32 @@ export class Analyzer {
     const r = this.result;
     const sp = this.spans;
 
-    const hs = sp[2 * F.host], he = sp[2 * F.host + 1];
-    if (hs < 0 || he <= hs) return this.reject("empty client address", b, s, e);
-    if (!this.clock.read(b, view, sp[2 * F.time], sp[2 * F.time + 1])) return this.reject("bad time", b, s, e);
+    const hs = sp[2 * F.host],
+      he = sp[2 * F.host + 1];
+    if (hs < 0 || he <= hs) {
+      this.reject("empty client address", b, s, e);
+      return;
+    }
+    if (!this.clock.read(b, view, sp[2 * F.time], sp[2 * F.time + 1])) {
+      this.reject("bad time", b, s, e);
+      return;
+    }
     const status = readStatus(b, sp[2 * F.status], sp[2 * F.status + 1]);
-    if (status < 0) return this.reject("bad status", b, s, e);
+    if (status < 0) {
+      this.reject("bad status", b, s, e);
+      return;
+    }
     const bytes = sp[2 * F.bytes] < 0 ? 0 : readBytes(b, sp[2 * F.bytes], sp[2 * F.bytes + 1]);
-    if (bytes < 0) return this.reject("bad byte count", b, s, e);
+    if (bytes < 0) {
+      this.reject("bad byte count", b, s, e);
+      return;
+    }
 
     // Request: "METHOD url PROTOCOL" (or %m / %U / %q fields).
-    let ms = -1, me = -1, us: number, ue: number;
+    let ms = -1,
+      me = -1,
+      us: number,
+      ue: number;
     const rs = sp[2 * F.request];
     if (rs >= 0) {
       const re = sp[2 * F.request + 1];
@@ -245,18 +314,32 @@ export class Analyzer {
         sp1 = rs;
         while (sp1 < re && b[sp1] !== 32) sp1++;
       }
-      if (sp1 === re) { us = rs; ue = re; } else {
-        ms = rs; me = sp1; us = sp1 + 1;
+      if (sp1 === re) {
+        us = rs;
+        ue = re;
+      } else {
+        ms = rs;
+        me = sp1;
+        us = sp1 + 1;
         let sp2 = re - 9;
-        if (!(sp2 > us && b[sp2] === 32 && view.getInt32(sp2 + 1, true) === HTTP && noSpace(view.getInt32(sp2 + 5, true)))) {
+        if (
+          !(
+            sp2 > us &&
+            b[sp2] === 32 &&
+            view.getInt32(sp2 + 1, true) === HTTP &&
+            noSpace(view.getInt32(sp2 + 5, true))
+          )
+        ) {
           sp2 = re - 1;
           while (sp2 > us && b[sp2] !== 32) sp2--;
         }
         ue = sp2 > us ? sp2 : re;
       }
     } else {
-      us = sp[2 * F.path]; ue = sp[2 * F.path + 1];
-      ms = sp[2 * F.method]; me = sp[2 * F.method + 1];
+      us = sp[2 * F.path];
+      ue = sp[2 * F.path + 1];
+      ms = sp[2 * F.method];
+      me = sp[2 * F.method + 1];
     }
     // The next "?" of the bytes, found once for all the lines before it: most paths have none.
     if (this.queryAt < us) {
@@ -266,17 +349,23 @@ export class Analyzer {
       const q = b.indexOf(63, us);
       this.queryAt = q < 0 ? 0x7fffffff : q;
     }
-    const qs = this.queryAt < ue ? this.queryAt : ue;
+    const qs = Math.min(this.queryAt, ue);
     const pathId = this.paths.idOf(b, view, us, qs);
     let flags = this.pathFlags.length > pathId ? this.pathFlags[pathId] : -1;
     if (flags < 0) flags = this.pathFlagsOf(pathId);
     if (qs < ue - 1 && !(flags & FEED) && this.isFeedQuery(b, qs, ue)) flags |= FEED;
-    else if (rs < 0 && sp[2 * F.query] >= 0 && this.isFeedQuery(b, sp[2 * F.query], sp[2 * F.query + 1])) flags |= FEED;
+    else if (
+      rs < 0 &&
+      sp[2 * F.query] >= 0 &&
+      this.isFeedQuery(b, sp[2 * F.query], sp[2 * F.query + 1])
+    )
+      flags |= FEED;
     // POST: the method's first four bytes as one word, and its length, both read on every line
     // with a method (its first four bytes are the line's: a space and a path follow it), not only
     // on four-letter ones. A read the optimised loop meets for the first time, with the first
     // POST of a log, has no type feedback and throws the loop's optimised code away.
-    const methodWord = ms >= 0 ? b[ms] | (b[ms + 1] << 8) | (b[ms + 2] << 16) | (b[ms + 3] << 24) : 0;
+    const methodWord =
+      ms >= 0 ? b[ms] | (b[ms + 1] << 8) | (b[ms + 2] << 16) | (b[ms + 3] << 24) : 0;
     const fourLetters = me - ms === 4;
     const isPost = fourLetters && methodWord === 0x54534f50;
 
@@ -285,7 +374,11 @@ export class Analyzer {
     // before reading an address or paying for a hash. An IPv4 address is read as a number: no
     // string is built for it, except once per address.
     let ipId: number;
-    const v4 = he - hs === this.lastHostEnd - this.lastHost && sameBytes(b, view, hs, b, view, this.lastHost, he - hs) ? -2 : readIPv4(b, hs, he);
+    const v4 =
+      he - hs === this.lastHostEnd - this.lastHost &&
+      sameBytes(b, view, hs, b, view, this.lastHost, he - hs)
+        ? -2
+        : readIPv4(b, hs, he);
     if (v4 === -2) ipId = this.lastIp;
     else if (v4 !== -1) {
       ipId = this.v4Ids.get(v4);
@@ -309,7 +402,8 @@ export class Analyzer {
     const uaE = sp[2 * F.userAgent + 1];
     let uaId = this.ipAgent[ipId];
     if (uaS < 0) uaId = this.agents.id("");
-    else if (uaId < 0 || !this.agents.sameAs(uaId, b, view, uaS, uaE)) uaId = this.ipAgent[ipId] = this.agents.idOf(b, view, uaS, uaE);
+    else if (uaId < 0 || !this.agents.sameAs(uaId, b, view, uaS, uaE))
+      uaId = this.ipAgent[ipId] = this.agents.idOf(b, view, uaS, uaE);
     const agent = uaId < this.agentSlots.length ? this.agentSlots[uaId] : this.agentSlotOf(uaId);
 
     const day = this.clock.day;
@@ -330,18 +424,34 @@ export class Analyzer {
     // The client's last visitor-day is nearly always this line's: check it before the table.
     const vd = this.visitorDays;
     let row = this.ipVisitor[ipId];
-    if (row < 0 || this.ipVisitorAgent[ipId] !== uaId || this.ipVisitorDay[ipId] !== this.dayNumber) {
+    if (
+      row < 0 ||
+      this.ipVisitorAgent[ipId] !== uaId ||
+      this.ipVisitorDay[ipId] !== this.dayNumber
+    ) {
       row = this.ipVisitor[ipId] = vd.idOf(this.dayNumber, ipId, uaId);
       this.ipVisitorAgent[ipId] = uaId;
       this.ipVisitorDay[ipId] = this.dayNumber;
     }
-    vd.hit(row, second, bytes, isPage ? pathId : -1, status >= 400 && status < 500, isPost, (flags & ROBOTS_TXT) !== 0, robot);
+    vd.hit(
+      row,
+      second,
+      bytes,
+      isPage ? pathId : -1,
+      status >= 400 && status < 500,
+      isPost,
+      (flags & ROBOTS_TXT) !== 0,
+      robot,
+    );
 
     const c = month.counters;
     c[P.status].add(status, 1, isPage, bytes);
     if (status === 404) c[P["not-found"]].add(pathId, 1, 0, bytes);
     if (agent.feed >= 0 || flags & FEED) {
-      const feed = agent.feed >= 0 ? agent.feed : this.keys[P.feeds].id(uaS < 0 ? "-" : this.agents.strings[uaId] || "-");
+      const feed =
+        agent.feed >= 0
+          ? agent.feed
+          : this.keys[P.feeds].id(uaS < 0 ? "-" : this.agents.strings[uaId] || "-");
       c[P.feeds].add(feed, 1, 0, bytes);
       let host = this.feedHosts.get(ipId);
       if (host < 0) this.feedHosts.set(ipId, (host = this.feedHostIps.push(ipId) - 1));
@@ -351,19 +461,22 @@ export class Analyzer {
     // Robots, agents and countries are the same for a whole visitor-day: summed from its row at the end.
     if (!robot) {
       if (isPage) c[P.pages].add(pathId, 1, 1, bytes);
-      if (flags & DOWNLOAD && status >= 200 && status < 300) c[P.downloads].add(pathId, 1, 0, bytes);
+      if (flags & DOWNLOAD && status >= 200 && status < 300)
+        c[P.downloads].add(pathId, 1, 0, bytes);
       const rfs = sp[2 * F.referer];
       if (rfs >= 0 && !(sp[2 * F.referer + 1] - rfs === 1 && b[rfs] === 45)) {
         const rfe = sp[2 * F.referer + 1];
         let refId = this.ipReferer[ipId];
-        if (refId < 0 || !this.referers.sameAs(refId, b, view, rfs, rfe)) refId = this.ipReferer[ipId] = this.referers.idOf(b, view, rfs, rfe);
+        if (refId < 0 || !this.referers.sameAs(refId, b, view, rfs, rfe))
+          refId = this.ipReferer[ipId] = this.referers.idOf(b, view, rfs, rfe);
         month.byReferer.add(refId, 1, isPage, bytes);
         let image = refId < this.refererImage.length ? this.refererImage[refId] : -1;
         if (image < 0) image = this.refererSlotOf(refId).image;
         if (image === 1) c[P["image-search"]].add(pathId, 1, isPage, bytes);
       }
     }
-    if (agent.watched || (this.watchesAddresses && this.isWatchedAddress(ipId))) this.watch(month, b, sp, status, bytes, ms, me, us, ue);
+    if (agent.watched || (this.watchesAddresses && this.isWatchedAddress(ipId)))
+      this.watch(month, b, sp, status, bytes, ms, me, us, ue);
   }
 
   /** The mergeable result; the analyzer must not be used afterwards. */
@@ -398,19 +511,26 @@ export class Analyzer {
       if (t.day[row] !== day) m = monthOf((day = t.day[row]));
       const month = m!;
       const agent = this.agentSlots[t.agent[row]];
-      const hits = t.hits[row], pages = t.pages[row], bytes = t.bytes[row];
+      const hits = t.hits[row],
+        pages = t.pages[row],
+        bytes = t.bytes[row];
       if (agent.robot >= 0) month.counters[P.robots].add(agent.robot, hits, pages, bytes);
       else {
         month.byAgent.add(t.agent[row], hits, pages, bytes);
         month.counters[P.countries].add(this.countryOf(t.client[row]), hits, pages, bytes);
       }
     }
-    let keyDay = NaN, keyDate = "";
+    let keyDay = NaN,
+      keyDate = "";
     const keyOf = (row: number): string => {
       if (t.day[row] !== keyDay) keyDate = dayToDate((keyDay = t.day[row]));
       return this.visitorKeyOf(t.client[row], t.agent[row], keyDate);
     };
-    for (const m of this.months.values()) out.months[m.key] = this.monthPartial(m, new MonthVisitorDays(t, concat(dayRows.get(m) ?? []), keyOf));
+    for (const m of this.months.values())
+      out.months[m.key] = this.monthPartial(
+        m,
+        new MonthVisitorDays(t, concat(dayRows.get(m) ?? []), keyOf),
+      );
     return out;
   }
 
@@ -440,11 +560,17 @@ export class Analyzer {
     out.watched = mergeWatched(m.watched, []);
     out.hours = Array.from(m.hours);
     ADDITIVE_PANELS.forEach((id, i) => {
-      const names = id === "pages" || id === "downloads" || id === "not-found" || id === "image-search" ? this.paths.strings
-        : id === "status" || id === "feed-hosts" ? null : this.keys[i].strings;
+      const names =
+        id === "pages" || id === "downloads" || id === "not-found" || id === "image-search"
+          ? this.paths.strings
+          : id === "status" || id === "feed-hosts"
+            ? null
+            : this.keys[i].strings;
       const rows: Record<string, [number, number, number, number]> = {};
       m.counters[i].forEach((k, hits, pages, bytes, max) => {
-        rows[names ? names[k] : id === "feed-hosts" ? this.ipName(this.feedHostIps[k]) : String(k)] = [hits, pages, bytes, max];
+        rows[
+          names ? names[k] : id === "feed-hosts" ? this.ipName(this.feedHostIps[k]) : String(k)
+        ] = [hits, pages, bytes, max];
       });
       out.panels[id] = rows;
     });
@@ -460,15 +586,27 @@ export class Analyzer {
       if (name === null) hashIPv4Into(this.ipV4[ip], this.ipHashes, 2 * ip);
       else hashInto(name, this.ipHashes, 2 * ip);
     }
-    if (this.uaHashes[2 * ua] === 0 && this.uaHashes[2 * ua + 1] === 0) hashInto(this.agents.strings[ua], this.uaHashes, 2 * ua);
-    return visitorKey(this.ipHashes[2 * ip], this.ipHashes[2 * ip + 1], this.uaHashes[2 * ua], this.uaHashes[2 * ua + 1], date);
+    if (this.uaHashes[2 * ua] === 0 && this.uaHashes[2 * ua + 1] === 0)
+      hashInto(this.agents.strings[ua], this.uaHashes, 2 * ua);
+    return visitorKey(
+      this.ipHashes[2 * ip],
+      this.ipHashes[2 * ip + 1],
+      this.uaHashes[2 * ua],
+      this.uaHashes[2 * ua + 1],
+      date,
+    );
   }
 
   private reject(reason: string, b: Uint8Array, s: number, e: number): void {
     const r = this.result;
     r.rejected++;
     r.reasons[reason] = (r.reasons[reason] ?? 0) + 1;
-    if (r.samples.length < MAX_SAMPLES) r.samples.push({ line: r.lines, reason, text: decodeBytes(b, s, Math.min(e, s + 2000)).slice(0, 500) });
+    if (r.samples.length < MAX_SAMPLES)
+      r.samples.push({
+        line: r.lines,
+        reason,
+        text: decodeBytes(b, s, Math.min(e, s + 2000)).slice(0, 500),
+      });
     if (this.month) this.month.rejected++;
     else this.pendingRejected++;
   }
@@ -518,7 +656,9 @@ export class Analyzer {
     const w = this.config.watched.userAgents;
     const slot: AgentSlot = {
       browser: k[P.browsers].id(a.browser),
-      version: k[P["browser-versions"]].id(a.browserVersion ? `${a.browser} ${a.browserVersion}` : a.browser),
+      version: k[P["browser-versions"]].id(
+        a.browserVersion ? `${a.browser} ${a.browserVersion}` : a.browser,
+      ),
       os: k[P.os].id(a.os),
       device: k[P.devices].id(a.device),
       robot: a.robot === null ? -1 : k[P.robots].id(a.robot),
@@ -540,8 +680,11 @@ export class Analyzer {
       slot.engine = k[P["search-engines"]].id(c.engine);
       slot.keyword = k[P.keywords].id(c.keyword);
       slot.image = c.image ? 1 : 0;
+    } else if (c.kind === "site") {
+      slot.kind = 3;
+      slot.site = k[P["referring-sites"]].id(c.host || "(not a web address)");
+      slot.url = k[P.referers].id(c.url);
     }
-    else if (c.kind === "site") { slot.kind = 3; slot.site = k[P["referring-sites"]].id(c.host || "(not a web address)"); slot.url = k[P.referers].id(c.url); }
     this.refererSlots[id] = slot;
     if (id >= this.refererImage.length) this.refererImage = grow(this.refererImage, id, -1);
     this.refererImage[id] = slot.image;
@@ -551,7 +694,12 @@ export class Analyzer {
   private countryOf(ipId: number): number {
     if (ipId >= this.ipCountry.length) this.ipCountry = grow(this.ipCountry, ipId, -1);
     if (this.ipCountry[ipId] >= 0) return this.ipCountry[ipId];
-    const code = this.geo === null ? "" : this.ipNames[ipId] === null ? this.geo.countryOfIPv4(this.ipV4[ipId] >>> 0) : this.geo.country(this.ipNames[ipId]!);
+    const code =
+      this.geo === null
+        ? ""
+        : this.ipNames[ipId] === null
+          ? this.geo.countryOfIPv4(this.ipV4[ipId] >>> 0)
+          : this.geo.country(this.ipNames[ipId]!);
     return (this.ipCountry[ipId] = this.keys[P.countries].id(code || "??"));
   }
 
@@ -561,15 +709,31 @@ export class Analyzer {
     let w = this.ipWatched[ipId];
     if (w < 0) {
       const ip = this.ipName(ipId);
-      w = this.ipWatched[ipId] = list.some((a) => a === ip || ((a.endsWith(".") || a.endsWith(":")) && ip.startsWith(a))) ? 1 : 0;
+      w = this.ipWatched[ipId] = list.some(
+        (a) => a === ip || ((a.endsWith(".") || a.endsWith(":")) && ip.startsWith(a)),
+      )
+        ? 1
+        : 0;
     }
     return w === 1;
   }
 
-  private watch(m: MonthState, b: Uint8Array, sp: Int32Array, status: number, bytes: number, ms: number, me: number, us: number, ue: number): void {
+  private watch(
+    m: MonthState,
+    b: Uint8Array,
+    sp: Int32Array,
+    status: number,
+    bytes: number,
+    ms: number,
+    me: number,
+    us: number,
+    ue: number,
+  ): void {
     const field = (f: number) => (sp[2 * f] < 0 ? "" : decodeBytes(b, sp[2 * f], sp[2 * f + 1]));
     const second = this.clock.second;
-    const hms = [second / 3600, (second / 60) % 60, second % 60].map((n) => String(Math.floor(n)).padStart(2, "0")).join(":");
+    const hms = [second / 3600, (second / 60) % 60, second % 60]
+      .map((n) => String(Math.floor(n)).padStart(2, "0"))
+      .join(":");
     m.watched.push({
       at: `${dayToDate(this.clock.day)} ${hms}`,
       address: field(F.host),
@@ -580,7 +744,8 @@ export class Analyzer {
       bytes,
       referer: field(F.referer),
     });
-    if (m.watched.length > 2 * MAX_WATCHED) m.watched = mergeWatched(m.watched, []).slice(0, MAX_WATCHED);
+    if (m.watched.length > 2 * MAX_WATCHED)
+      m.watched = mergeWatched(m.watched, []).slice(0, MAX_WATCHED);
   }
 }
 
@@ -606,13 +771,18 @@ function dottedQuad(v: number): string {
  */
 function readIPv4(b: Uint8Array, s: number, e: number): number {
   if (e - s < 7 || e - s > 15) return -1;
-  let value = 0, part = 0, digits = 0, dots = 0;
+  let value = 0,
+    part = 0,
+    digits = 0,
+    dots = 0;
   for (let i = s; i < e; i++) {
     const c = b[i];
     if (c === 46) {
       if (digits === 0 || dots === 3) return -1;
       value = (value << 8) | part;
-      part = 0; digits = 0; dots++;
+      part = 0;
+      digits = 0;
+      dots++;
     } else {
       const d = c - 48;
       if (d < 0 || d > 9 || (digits === 1 && part === 0)) return -1;
@@ -627,7 +797,9 @@ function readIPv4(b: Uint8Array, s: number, e: number): number {
 /** Three ASCII digits 100–599, or -1. */
 function readStatus(b: Uint8Array, s: number, e: number): number {
   if (s < 0 || e - s !== 3) return -1;
-  const x = b[s] - 48, y = b[s + 1] - 48, z = b[s + 2] - 48;
+  const x = b[s] - 48,
+    y = b[s + 1] - 48,
+    z = b[s + 2] - 48;
   if (x < 1 || x > 5 || y < 0 || y > 9 || z < 0 || z > 9) return -1;
   return x * 100 + y * 10 + z;
 }

@@ -61,9 +61,16 @@ export class ByteInterner {
     // checked in place, which saves hashing the key.
     let g = -1;
     if (n >= 4) {
-      g = Math.imul(view.getInt32(s, true) ^ view.getInt32(e - 4, true) ^ n, 0x9e3779b1) >>> GUESS_SHIFT;
+      g =
+        Math.imul(view.getInt32(s, true) ^ view.getInt32(e - 4, true) ^ n, 0x9e3779b1) >>>
+        GUESS_SHIFT;
       const entry = this.guess[g];
-      if (entry >= 0 && this.entryLength[entry] === n && sameBytes(this.store, this.storeView, this.entryStart[entry], b, view, s, n)) return this.entryId[entry];
+      if (
+        entry >= 0 &&
+        this.entryLength[entry] === n &&
+        sameBytes(this.store, this.storeView, this.entryStart[entry], b, view, s, n)
+      )
+        return this.entryId[entry];
     }
     const h = hashBytes(b, view, s, e);
     const mask = this.table.length - 1;
@@ -71,7 +78,11 @@ export class ByteInterner {
     for (;;) {
       const entry = this.table[i];
       if (entry < 0) break;
-      if (this.entryHash[entry] === h && this.entryLength[entry] === n && sameBytes(this.store, this.storeView, this.entryStart[entry], b, view, s, n)) {
+      if (
+        this.entryHash[entry] === h &&
+        this.entryLength[entry] === n &&
+        sameBytes(this.store, this.storeView, this.entryStart[entry], b, view, s, n)
+      ) {
         if (g >= 0) this.guess[g] = entry;
         return this.entryId[entry];
       }
@@ -101,7 +112,11 @@ export class ByteInterner {
   /** True when b[s, e) is the bytes `id` was first seen as (false for an id only given as text). */
   sameAs(id: number, b: Uint8Array, view: DataView, s: number, e: number): boolean {
     const entry = this.firstEntry[id];
-    return entry >= 0 && this.entryLength[entry] === e - s && sameBytes(this.store, this.storeView, this.entryStart[entry], b, view, s, e - s);
+    return (
+      entry >= 0 &&
+      this.entryLength[entry] === e - s &&
+      sameBytes(this.store, this.storeView, this.entryStart[entry], b, view, s, e - s)
+    );
   }
 
   private add(text: string): number {
@@ -182,9 +197,23 @@ function hashBytes(b: Uint8Array, view: DataView, s: number, e: number): number 
  * step, as two words, then a word, then bytes. Keys (agents, referers) are compared on most lines:
  * eight bytes a step cost 6 % fewer instructions a line than four.
  */
-export function sameBytes(a: Uint8Array, av: DataView, as: number, b: Uint8Array, bv: DataView, bs: number, n: number): boolean {
+export function sameBytes(
+  a: Uint8Array,
+  av: DataView,
+  as: number,
+  b: Uint8Array,
+  bv: DataView,
+  bs: number,
+  n: number,
+): boolean {
   let j = 0;
-  for (; j + 8 <= n; j += 8) if (((av.getInt32(as + j, true) ^ bv.getInt32(bs + j, true)) | (av.getInt32(as + j + 4, true) ^ bv.getInt32(bs + j + 4, true))) !== 0) return false;
+  for (; j + 8 <= n; j += 8)
+    if (
+      ((av.getInt32(as + j, true) ^ bv.getInt32(bs + j, true)) |
+        (av.getInt32(as + j + 4, true) ^ bv.getInt32(bs + j + 4, true))) !==
+      0
+    )
+      return false;
   if (j + 4 <= n) {
     if (av.getInt32(as + j, true) !== bv.getInt32(bs + j, true)) return false;
     j += 4;

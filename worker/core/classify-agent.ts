@@ -132,7 +132,10 @@ function nameFromMatch(text: string): string | null {
 
 /** "Chef Client/10.18.2 (…)" gives "Chef Client"; null for a generic or empty name. */
 function bareProduct(token: string): string | null {
-  const name = token.split(/[/(;+,]/)[0]!.trim().replace(TRAILING_VERSION, "");
+  const name = token
+    .split(/[/(;+,]/)[0]!
+    .trim()
+    .replace(TRAILING_VERSION, "");
   if (name.length < 2 || !/[a-z]/i.test(name) || /[@:]/.test(name)) return null;
   return GENERIC_ROBOT_WORDS.has(name.toLowerCase()) ? null : name;
 }

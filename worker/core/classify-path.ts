@@ -11,14 +11,16 @@ export const ROBOTS_TXT = 8;
  * Flags of a path (without its query): a static asset (never a page), a download, a feed, or
  * /robots.txt. Answers are remembered by the process or isolate, per configuration (see memo.ts).
  */
-export const createPathClassifier: (config: AnalysisConfig) => (path: string) => number = perConfiguration(
-  (config) => remembered(pathClassifier(config)),
-  (c) => JSON.stringify([c.assetExtensions, c.downloadExtensions, c.downloadPaths, c.feedPatterns]),
-);
+export const createPathClassifier: (config: AnalysisConfig) => (path: string) => number =
+  perConfiguration(
+    (config) => remembered(pathClassifier(config)),
+    (c) =>
+      JSON.stringify([c.assetExtensions, c.downloadExtensions, c.downloadPaths, c.feedPatterns]),
+  );
 
 function pathClassifier(config: AnalysisConfig): (path: string) => number {
   const assets = new Set(config.assetExtensions);
-  const downloads = config.downloadExtensions.map((e) => "." + e);
+  const downloads = config.downloadExtensions.map((e) => `.${e}`);
   const feeds = config.feedPatterns.map((p) => p.toLowerCase());
   // Copied: the classifier outlives this configuration object (it serves every equal one).
   const downloadPaths = [...config.downloadPaths];
@@ -28,7 +30,8 @@ function pathClassifier(config: AnalysisConfig): (path: string) => number {
     const slash = lower.lastIndexOf("/");
     const dot = lower.lastIndexOf(".");
     if (dot > slash && assets.has(lower.slice(dot + 1))) flags |= ASSET;
-    if (downloads.some((d) => lower.endsWith(d)) || downloadPaths.some((p) => path.startsWith(p))) flags |= DOWNLOAD;
+    if (downloads.some((d) => lower.endsWith(d)) || downloadPaths.some((p) => path.startsWith(p)))
+      flags |= DOWNLOAD;
     if (isFeed(lower, feeds)) flags |= FEED;
     if (lower === "/robots.txt") flags |= ROBOTS_TXT;
     return flags;
@@ -55,10 +58,13 @@ export function isFeed(lower: string, feedPatterns: readonly string[]): boolean 
  * takes the decoded way, where Unicode lowercasing can make an ASCII letter (the Kelvin sign K
  * becomes k): a query with a byte beyond ASCII, or a pattern beyond it (or empty).
  */
-export function createFeedTest(feedPatterns: readonly string[]): (b: Uint8Array, s: number, e: number) => boolean {
+export function createFeedTest(
+  feedPatterns: readonly string[],
+): (b: Uint8Array, s: number, e: number) => boolean {
   const lower = feedPatterns.map((p) => p.toLowerCase());
-  const ascii = lower.every((p) => p !== "" && /^[\x00-\x7f]+$/.test(p));
-  const decoded = (b: Uint8Array, s: number, e: number) => isFeed(decodeBytes(b, s, e).toLowerCase(), lower);
+  const ascii = lower.every((p) => p !== "" && [...p].every((ch) => ch.charCodeAt(0) < 128));
+  const decoded = (b: Uint8Array, s: number, e: number) =>
+    isFeed(decodeBytes(b, s, e).toLowerCase(), lower);
   if (!ascii) return decoded;
   const patterns = lower.map((p) => Uint8Array.from(p, (c) => c.charCodeAt(0)));
   /** Patterns by their first byte. */

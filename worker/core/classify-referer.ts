@@ -40,15 +40,23 @@ export interface RefererOptions {
  * and only an http(s) referer with a well-formed host can come out as a site with a host (a link).
  * Meant to run once per distinct referer (the caller caches), so it favours clarity over speed.
  */
-export const createRefererClassifier: (opts: RefererOptions) => (referer: string) => Readonly<RefererClass> = perConfiguration(
+export const createRefererClassifier: (
+  opts: RefererOptions,
+) => (referer: string) => Readonly<RefererClass> = perConfiguration(
   (opts) => remembered(refererClassifier(opts)),
   (opts) => JSON.stringify([opts.siteHosts, opts.engines]),
 );
 
 function refererClassifier(opts: RefererOptions): (referer: string) => RefererClass {
-  const siteHosts = new Set(opts.siteHosts.map((h) => withoutWww(h.trim().toLowerCase().replace(/\.$/, ""))));
+  const siteHosts = new Set(
+    opts.siteHosts.map((h) => withoutWww(h.trim().toLowerCase().replace(/\.$/, ""))),
+  );
   // Copied so that a caller mutating its rules later cannot change a classifier in use.
-  const engines = opts.engines.map((e) => ({ name: e.name, hosts: [...e.hosts], params: [...e.params] }));
+  const engines = opts.engines.map((e) => ({
+    name: e.name,
+    hosts: [...e.hosts],
+    params: [...e.params],
+  }));
 
   return (referer) => {
     const trimmed = referer.trim();
@@ -59,7 +67,11 @@ function refererClassifier(opts: RefererOptions): (referer: string) => RefererCl
     if (siteHosts.has(site)) return { kind: "internal" };
     const engine = engines.find((e) => e.hosts.some((p) => hostMatchesPattern(url.host, p)));
     if (engine) {
-      const found: RefererClass = { kind: "search", engine: engine.name, keyword: findKeyword(url.query, engine.params) };
+      const found: RefererClass = {
+        kind: "search",
+        engine: engine.name,
+        keyword: findKeyword(url.query, engine.params),
+      };
       if (isImageSearch(url)) found.image = true;
       return found;
     }
@@ -117,7 +129,10 @@ function splitHttpUrl(s: string): HttpUrl | null {
 
   const pathEnd = firstIndexOf(afterAuthority, "?#");
   const hashAt = afterAuthority.indexOf("#");
-  const query = afterAuthority[pathEnd] === "?" ? afterAuthority.slice(pathEnd + 1, hashAt < 0 ? undefined : hashAt) : null;
+  const query =
+    afterAuthority[pathEnd] === "?"
+      ? afterAuthority.slice(pathEnd + 1, hashAt < 0 ? undefined : hashAt)
+      : null;
   return {
     host: rawHost.toLowerCase().replace(/\.$/, ""),
     query,
@@ -136,7 +151,11 @@ const IMAGE_QUERY = /(?:^|&)(?:tbm=isch|udm=2|iax?=images|t=images)(?:&|$)/;
 
 /** Whether a search engine's referer comes from its image search. */
 function isImageSearch(url: HttpUrl): boolean {
-  return IMAGE_HOST.test(url.host) || IMAGE_PATH.test(url.path) || (url.query !== null && IMAGE_QUERY.test(url.query));
+  return (
+    IMAGE_HOST.test(url.host) ||
+    IMAGE_PATH.test(url.path) ||
+    (url.query !== null && IMAGE_QUERY.test(url.query))
+  );
 }
 
 /** Index of the first character of `s` that is in `chars`, or s.length. */
@@ -161,7 +180,9 @@ function findKeyword(query: string | null, params: readonly string[]): string {
   if (query === null) return NOT_PROVIDED;
   const pairs = query.split("&").map((pair) => {
     const eq = pair.indexOf("=");
-    return eq < 0 ? { key: pair, value: "" } : { key: pair.slice(0, eq), value: pair.slice(eq + 1) };
+    return eq < 0
+      ? { key: pair, value: "" }
+      : { key: pair.slice(0, eq), value: pair.slice(eq + 1) };
   });
   for (const param of params) {
     for (const { key, value } of pairs) {
@@ -175,5 +196,8 @@ function findKeyword(query: string | null, params: readonly string[]): string {
 
 /** Percent-decoded ("+" is a space), lowercased, trimmed, runs of spaces or controls made one space. */
 function normaliseKeyword(value: string): string {
-  return percentDecode(value, true).toLowerCase().replace(/[\s\p{Cc}]+/gu, " ").trim();
+  return percentDecode(value, true)
+    .toLowerCase()
+    .replace(/[\s\p{Cc}]+/gu, " ")
+    .trim();
 }

@@ -36,15 +36,94 @@ export const DEFAULT_CONFIG: AnalysisConfig = {
   siteHosts: [],
   pageStatuses: [200, 201, 202, 203, 204, 205, 206, 207, 208, 226, 304],
   assetExtensions: [
-    "png", "jpg", "jpeg", "gif", "webp", "avif", "svg", "ico", "bmp", "tif", "tiff",
-    "css", "js", "mjs", "map", "json", "xml", "txt",
-    "woff", "woff2", "ttf", "otf", "eot",
-    "mp3", "mp4", "webm", "ogg", "ogv", "wav", "flac", "m4a", "mov", "avi",
-    "zip", "gz", "tgz", "bz2", "xz", "7z", "rar", "tar", "pdf", "deb", "rpm", "iso", "dmg", "exe", "msi", "apk",
+    "png",
+    "jpg",
+    "jpeg",
+    "gif",
+    "webp",
+    "avif",
+    "svg",
+    "ico",
+    "bmp",
+    "tif",
+    "tiff",
+    "css",
+    "js",
+    "mjs",
+    "map",
+    "json",
+    "xml",
+    "txt",
+    "woff",
+    "woff2",
+    "ttf",
+    "otf",
+    "eot",
+    "mp3",
+    "mp4",
+    "webm",
+    "ogg",
+    "ogv",
+    "wav",
+    "flac",
+    "m4a",
+    "mov",
+    "avi",
+    "zip",
+    "gz",
+    "tgz",
+    "bz2",
+    "xz",
+    "7z",
+    "rar",
+    "tar",
+    "pdf",
+    "deb",
+    "rpm",
+    "iso",
+    "dmg",
+    "exe",
+    "msi",
+    "apk",
   ],
-  downloadExtensions: ["zip", "tar.gz", "tgz", "tar.bz2", "tar.xz", "gz", "bz2", "xz", "7z", "rar", "pdf", "deb", "rpm", "iso", "dmg", "exe", "msi", "apk", "epub"],
+  downloadExtensions: [
+    "zip",
+    "tar.gz",
+    "tgz",
+    "tar.bz2",
+    "tar.xz",
+    "gz",
+    "bz2",
+    "xz",
+    "7z",
+    "rar",
+    "pdf",
+    "deb",
+    "rpm",
+    "iso",
+    "dmg",
+    "exe",
+    "msi",
+    "apk",
+    "epub",
+  ],
   downloadPaths: [],
-  feedPatterns: ["/feed", "/rss", "/atom", ".rss", ".atom", ".rdf", "rss.xml", "atom.xml", "flav=rss", "flav=atom", "feed=rss", "feed=atom", "format=rss", "format=atom"],
+  feedPatterns: [
+    "/feed",
+    "/rss",
+    "/atom",
+    ".rss",
+    ".atom",
+    ".rdf",
+    "rss.xml",
+    "atom.xml",
+    "flav=rss",
+    "flav=atom",
+    "feed=rss",
+    "feed=atom",
+    "format=rss",
+    "format=atom",
+  ],
   searchEngines: [...BUILTIN_SEARCH_ENGINES],
   watched: { addresses: [], userAgents: [] },
   timeZone: null,
@@ -53,8 +132,23 @@ export const DEFAULT_CONFIG: AnalysisConfig = {
   robotErrorLimit: 10,
 };
 
-type ListKey = "siteHosts" | "pageStatuses" | "assetExtensions" | "downloadExtensions" | "downloadPaths" | "feedPatterns" | "searchEngines";
-const LIST_KEYS: ListKey[] = ["siteHosts", "pageStatuses", "assetExtensions", "downloadExtensions", "downloadPaths", "feedPatterns", "searchEngines"];
+type ListKey =
+  | "siteHosts"
+  | "pageStatuses"
+  | "assetExtensions"
+  | "downloadExtensions"
+  | "downloadPaths"
+  | "feedPatterns"
+  | "searchEngines";
+const LIST_KEYS: ListKey[] = [
+  "siteHosts",
+  "pageStatuses",
+  "assetExtensions",
+  "downloadExtensions",
+  "downloadPaths",
+  "feedPatterns",
+  "searchEngines",
+];
 
 /**
  * A user's configuration: every list extends the built-in one (as IWLA's `_append`), unless the
@@ -70,39 +164,63 @@ export function resolveConfig(user: UserConfig = {}): ConfigResult {
   const known = new Set<string>([...Object.keys(DEFAULT_CONFIG), "replace"]);
   for (const k of Object.keys(user)) if (!known.has(k)) errors.push(`${k}: unknown key`);
   const replace = new Set(user.replace ?? []);
-  for (const k of replace) if (!LIST_KEYS.includes(k)) errors.push(`replace: ${k} is not a list key`);
+  for (const k of replace)
+    if (!LIST_KEYS.includes(k)) errors.push(`replace: ${k} is not a list key`);
   const config: AnalysisConfig = { ...DEFAULT_CONFIG, watched: { ...DEFAULT_CONFIG.watched } };
   for (const k of LIST_KEYS) {
     const v = user[k];
     if (v === undefined) continue;
-    if (!Array.isArray(v)) { errors.push(`${k}: must be a list`); continue; }
-    (config[k] as unknown[]) = replace.has(k) ? [...v] : [...(DEFAULT_CONFIG[k] as unknown[]), ...v];
+    if (!Array.isArray(v)) {
+      errors.push(`${k}: must be a list`);
+      continue;
+    }
+    (config[k] as unknown[]) = replace.has(k)
+      ? [...v]
+      : [...(DEFAULT_CONFIG[k] as unknown[]), ...v];
   }
   if (user.format !== undefined) {
-    if (typeof user.format !== "string" || !user.format) errors.push("format: must be a preset name or a format string");
+    if (typeof user.format !== "string" || !user.format)
+      errors.push("format: must be a preset name or a format string");
     else config.format = user.format;
   }
   if (user.watched !== undefined) {
     const w = user.watched;
-    if (typeof w !== "object" || w === null || !Array.isArray(w.addresses ?? []) || !Array.isArray(w.userAgents ?? [])) errors.push("watched: must be { addresses: [], userAgents: [] }");
-    else config.watched = { addresses: [...(w.addresses ?? [])], userAgents: [...(w.userAgents ?? [])] };
+    if (
+      typeof w !== "object" ||
+      w === null ||
+      !Array.isArray(w.addresses ?? []) ||
+      !Array.isArray(w.userAgents ?? [])
+    )
+      errors.push("watched: must be { addresses: [], userAgents: [] }");
+    else
+      config.watched = {
+        addresses: [...(w.addresses ?? [])],
+        userAgents: [...(w.userAgents ?? [])],
+      };
   }
   if (user.timeZone !== undefined && user.timeZone !== null) {
-    if (typeof user.timeZone !== "string" || parseOffsetMinutes(user.timeZone) === null) errors.push("timeZone: must be a fixed offset such as +0100, or null");
+    if (typeof user.timeZone !== "string" || parseOffsetMinutes(user.timeZone) === null)
+      errors.push("timeZone: must be a fixed offset such as +0100, or null");
     else config.timeZone = user.timeZone;
   }
   for (const k of ["visitGapSeconds", "robotPostBurst", "robotErrorLimit"] as const) {
     const v = user[k];
     if (v === undefined) continue;
-    if (typeof v !== "number" || !Number.isInteger(v) || v <= 0) errors.push(`${k}: must be a positive integer`);
+    if (typeof v !== "number" || !Number.isInteger(v) || v <= 0)
+      errors.push(`${k}: must be a positive integer`);
     else config[k] = v;
   }
-  for (const s of config.pageStatuses) if (!Number.isInteger(s) || s < 100 || s > 599) errors.push(`pageStatuses: ${s} is not an HTTP status`);
+  for (const s of config.pageStatuses)
+    if (!Number.isInteger(s) || s < 100 || s > 599)
+      errors.push(`pageStatuses: ${s} is not an HTTP status`);
   for (const e of config.searchEngines) {
-    if (!e || typeof e.name !== "string" || !Array.isArray(e.hosts) || !Array.isArray(e.params)) errors.push(`searchEngines: each needs name, hosts[] and params[]`);
+    if (!e || typeof e.name !== "string" || !Array.isArray(e.hosts) || !Array.isArray(e.params))
+      errors.push(`searchEngines: each needs name, hosts[] and params[]`);
   }
   config.assetExtensions = config.assetExtensions.map((e) => e.toLowerCase().replace(/^\./, ""));
-  config.downloadExtensions = config.downloadExtensions.map((e) => e.toLowerCase().replace(/^\./, ""));
+  config.downloadExtensions = config.downloadExtensions.map((e) =>
+    e.toLowerCase().replace(/^\./, ""),
+  );
   config.siteHosts = config.siteHosts.map((h) => h.toLowerCase());
   return errors.length ? { ok: false, errors } : { ok: true, config };
 }

@@ -21,16 +21,30 @@ export interface Contribution {
   entries: string[];
 }
 
-export const NO_CONTRIBUTION: Contribution = { hits: 0, bytes: 0, robot: "none", pages: 0, visits: 0, hours: 0, visitHours: [], entries: [] };
-
 export function contribution(v: VisitorDay, rules: RobotRules): Contribution {
   const robot = robotReason(v, rules);
-  if (robot !== null) return { hits: v.hits, bytes: v.bytes, robot, pages: 0, visits: 0, hours: 0, visitHours: [], entries: [] };
+  if (robot !== null)
+    return {
+      hits: v.hits,
+      bytes: v.bytes,
+      robot,
+      pages: 0,
+      visits: 0,
+      hours: 0,
+      visitHours: [],
+      entries: [],
+    };
   const entries: string[] = [];
   for (const s of v.spans) if (s.entry !== null) entries.push(s.entry);
   return {
-    hits: v.hits, bytes: v.bytes, robot: null, pages: v.pages, visits: v.spans.length, hours: v.hours,
-    visitHours: v.spans.map((s) => visitHour(s.start)), entries,
+    hits: v.hits,
+    bytes: v.bytes,
+    robot: null,
+    pages: v.pages,
+    visits: v.spans.length,
+    hours: v.hours,
+    visitHours: v.spans.map((s) => visitHour(s.start)),
+    entries,
   };
 }
 

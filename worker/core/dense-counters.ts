@@ -1,9 +1,10 @@
 import { grow } from "./grow";
 
-/** Columns of every panel row: summed, except MAX which keeps the largest value seen. */
-export const HITS = 0;
+/**
+ * Columns of every panel row, [hits, pages, bytes, max]: summed, except MAX which keeps the
+ * largest value seen. The writers name the two columns they address by position.
+ */
 export const PAGES = 1;
-export const BYTES = 2;
 export const MAX = 3;
 const STRIDE = 4;
 

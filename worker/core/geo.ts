@@ -24,23 +24,30 @@ const VERSION = 1;
 const HEADER_BYTES = 16;
 const DOT = 46;
 const COLON = 58;
-const PERCENT = 37;
 
 /** Throws only when `data` is not a geo.bin this code can read: a build problem, not an input one. */
 export function createGeoLookup(data: ArrayBuffer | Uint8Array): GeoLookup {
-  let bytes = ArrayBuffer.isView(data) ? new Uint8Array(data.buffer, data.byteOffset, data.byteLength) : new Uint8Array(data);
+  let bytes = ArrayBuffer.isView(data)
+    ? new Uint8Array(data.buffer, data.byteOffset, data.byteLength)
+    : new Uint8Array(data);
   // Uint32Array views need a 4-byte aligned offset; a Node Buffer from the pool may not have one.
   if (bytes.byteOffset % 4 !== 0) bytes = bytes.slice();
-  if (new Uint8Array(new Uint32Array([1]).buffer)[0] !== 1) throw new Error("geo: needs a little-endian host");
+  if (new Uint8Array(new Uint32Array([1]).buffer)[0] !== 1)
+    throw new Error("geo: needs a little-endian host");
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  if (bytes.byteLength < HEADER_BYTES || view.getUint32(0, true) !== MAGIC) throw new Error("geo: not a geo.bin (bad magic)");
+  if (bytes.byteLength < HEADER_BYTES || view.getUint32(0, true) !== MAGIC)
+    throw new Error("geo: not a geo.bin (bad magic)");
   const version = view.getUint16(4, true);
-  if (version !== VERSION) throw new Error(`geo: geo.bin version ${version}, expected ${VERSION}; run scripts/build-geo.mjs`);
+  if (version !== VERSION)
+    throw new Error(
+      `geo: geo.bin version ${version}, expected ${VERSION}; run scripts/build-geo.mjs`,
+    );
   const countryCount = view.getUint16(6, true);
   const n4 = view.getUint32(8, true);
   const n6 = view.getUint32(12, true);
   const expected = HEADER_BYTES + 5 * n4 + 9 * n6 + 2 * countryCount;
-  if (bytes.byteLength !== expected) throw new Error(`geo: geo.bin is ${bytes.byteLength} bytes, its header says ${expected}`);
+  if (bytes.byteLength !== expected)
+    throw new Error(`geo: geo.bin is ${bytes.byteLength} bytes, its header says ${expected}`);
 
   let at = bytes.byteOffset + HEADER_BYTES;
   const take32 = (n: number) => new Uint32Array(bytes.buffer, (at += 4 * n) - 4 * n, n);
@@ -104,7 +111,8 @@ export function createGeoLookup(data: ArrayBuffer | Uint8Array): GeoLookup {
       if (ip.indexOf(":") < 0 || !parseIPv6(ip, groups)) return "";
       const g = groups;
       // ::ffff:a.b.c.d is an IPv4 client seen through a dual-stack socket.
-      if (g[0] === 0 && g[1] === 0 && g[2] === 0 && g[3] === 0 && g[4] === 0 && g[5] === 0xffff) return name(lookup4(g[6] * 0x10000 + g[7]));
+      if (g[0] === 0 && g[1] === 0 && g[2] === 0 && g[3] === 0 && g[4] === 0 && g[5] === 0xffff)
+        return name(lookup4(g[6] * 0x10000 + g[7]));
       return name(lookup6(g[0] * 0x10000 + g[1], g[2] * 0x10000 + g[3]));
     },
     countryOfIPv4(value: number): string {

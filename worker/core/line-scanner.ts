@@ -14,7 +14,13 @@ export class LineScanner {
   private readonly batch: number;
   private readonly memory: WebAssembly.Memory;
   private readonly next: WebAssembly.Global;
-  private readonly scanFn: (start: number, len: number, out: number, max: number, nginx: number) => number;
+  private readonly scanFn: (
+    start: number,
+    len: number,
+    out: number,
+    max: number,
+    nginx: number,
+  ) => number;
   private len = 0;
   private out = 0;
   /** The last batch's records, 10 a line (see `scan`); a view of the module's memory. */
@@ -24,7 +30,13 @@ export class LineScanner {
     const instance = new WebAssembly.Instance(module, {});
     this.memory = instance.exports.memory as WebAssembly.Memory;
     this.next = instance.exports.next as WebAssembly.Global;
-    this.scanFn = instance.exports.scan as (start: number, len: number, out: number, max: number, nginx: number) => number;
+    this.scanFn = instance.exports.scan as (
+      start: number,
+      len: number,
+      out: number,
+      max: number,
+      nginx: number,
+    ) => number;
     this.batch = batch;
   }
 

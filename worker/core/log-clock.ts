@@ -31,9 +31,14 @@ export class LogClock {
   /** Reads b[s, e); `view` is a DataView of the same bytes. */
   read(b: Uint8Array, view: DataView, s: number, e: number): boolean {
     // Apache's %t includes its brackets; nginx's $time_local does not.
-    if (b[s] === 91 && b[e - 1] === 93) { s++; e--; }
+    if (b[s] === 91 && b[e - 1] === 93) {
+      s++;
+      e--;
+    }
     if (e - s !== 26) return false;
-    const d0 = view.getInt32(s, true), d1 = view.getInt32(s + 4, true), d2 = view.getInt32(s + 8, true);
+    const d0 = view.getInt32(s, true),
+      d1 = view.getInt32(s + 4, true),
+      d2 = view.getInt32(s + 8, true);
     if (d0 !== this.date0 || d1 !== this.date1 || d2 !== this.date2 || !this.hasDate) {
       const day = parseDate(b, s);
       if (day === null) return false;
@@ -48,7 +53,8 @@ export class LogClock {
     const m = two(b, s + 15);
     const sec = two(b, s + 18);
     if (h > 23 || m > 59 || sec > 60) return false;
-    const sign = b[s + 21], digits = view.getInt32(s + 22, true);
+    const sign = b[s + 21],
+      digits = view.getInt32(s + 22, true);
     if (sign !== this.offsetSign || digits !== this.offsetDigits || !this.hasOffset) {
       const off = parseOffset(b, s + 21);
       if (off === null) return false;
@@ -63,7 +69,8 @@ export class LogClock {
       this.second = second;
     } else {
       // Seconds since 1970 in the fixed offset, then its day and second.
-      const shifted = this.dateDay * DAY + second - this.offsetSeconds + this.fixedOffsetMinutes * 60;
+      const shifted =
+        this.dateDay * DAY + second - this.offsetSeconds + this.fixedOffsetMinutes * 60;
       this.day = Math.floor(shifted / DAY);
       this.second = shifted - this.day * DAY;
     }
@@ -108,10 +115,6 @@ export function dayToDate(day: number): string {
 }
 
 /** Day number of a `YYYY-MM-DD` date. */
-export function dateToDay(date: string): number {
-  return Date.parse(`${date}T00:00:00Z`) / 1000 / DAY;
-}
-
 /** Parses a fixed offset such as `+0100`, `-05:30` or `Z` into minutes, or null. */
 export function parseOffsetMinutes(tz: string): number | null {
   if (tz === "Z" || tz === "UTC") return 0;

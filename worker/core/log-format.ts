@@ -5,8 +5,19 @@
 
 /** The fields the analysis understands; every other directive is matched and ignored. */
 export const FIELDS = [
-  "host", "time", "request", "method", "path", "query", "protocol",
-  "status", "bytes", "referer", "userAgent", "vhost", "duration",
+  "host",
+  "time",
+  "request",
+  "method",
+  "path",
+  "query",
+  "protocol",
+  "status",
+  "bytes",
+  "referer",
+  "userAgent",
+  "vhost",
+  "duration",
 ] as const;
 export type Field = (typeof FIELDS)[number];
 /** Index of a field in a span array (start at 2i, end at 2i+1). */
@@ -16,7 +27,8 @@ export const PRESETS = {
   common: '%h %l %u %t "%r" %>s %b',
   combined: '%h %l %u %t "%r" %>s %b "%{Referer}i" "%{User-Agent}i"',
   vhost_combined: '%v:%p %h %l %u %t "%r" %>s %O "%{Referer}i" "%{User-Agent}i"',
-  nginx: '$remote_addr - $remote_user [$time_local] "$request" $status $body_bytes_sent "$http_referer" "$http_user_agent"',
+  nginx:
+    '$remote_addr - $remote_user [$time_local] "$request" $status $body_bytes_sent "$http_referer" "$http_user_agent"',
 } as const;
 export type PresetName = keyof typeof PRESETS;
 
@@ -71,18 +83,62 @@ export interface CompiledFormat {
 export type CompileResult = { ok: true; format: CompiledFormat } | { ok: false; error: string };
 
 const APACHE: Record<string, Field | null> = {
-  h: "host", a: "host", t: "time", r: "request", s: "status", b: "bytes", B: "bytes", O: "bytes",
-  v: "vhost", V: "vhost", D: "duration", T: "duration", m: "method", U: "path", q: "query",
-  H: "protocol", l: null, u: null, p: null, P: null, X: null, k: null, L: null, I: null, S: null,
-  e: null, f: null, A: null, R: null, C: null, n: null, o: null, i: null,
+  h: "host",
+  a: "host",
+  t: "time",
+  r: "request",
+  s: "status",
+  b: "bytes",
+  B: "bytes",
+  O: "bytes",
+  v: "vhost",
+  V: "vhost",
+  D: "duration",
+  T: "duration",
+  m: "method",
+  U: "path",
+  q: "query",
+  H: "protocol",
+  l: null,
+  u: null,
+  p: null,
+  P: null,
+  X: null,
+  k: null,
+  L: null,
+  I: null,
+  S: null,
+  e: null,
+  f: null,
+  A: null,
+  R: null,
+  C: null,
+  n: null,
+  o: null,
+  i: null,
 };
 
 const NGINX: Record<string, Field | null> = {
-  remote_addr: "host", binary_remote_addr: null, http_x_forwarded_for: null, remote_user: null,
-  time_local: "time", request: "request", status: "status", body_bytes_sent: "bytes",
-  bytes_sent: "bytes", http_referer: "referer", http_user_agent: "userAgent", host: "vhost",
-  server_name: "vhost", request_time: "duration", request_method: "method", uri: "path",
-  document_uri: "path", request_uri: "path", args: "query", query_string: "query",
+  remote_addr: "host",
+  binary_remote_addr: null,
+  http_x_forwarded_for: null,
+  remote_user: null,
+  time_local: "time",
+  request: "request",
+  status: "status",
+  body_bytes_sent: "bytes",
+  bytes_sent: "bytes",
+  http_referer: "referer",
+  http_user_agent: "userAgent",
+  host: "vhost",
+  server_name: "vhost",
+  request_time: "duration",
+  request_method: "method",
+  uri: "path",
+  document_uri: "path",
+  request_uri: "path",
+  args: "query",
+  query_string: "query",
   server_protocol: "protocol",
 };
 
@@ -98,7 +154,8 @@ export function compileLogFormat(spec: string): CompileResult {
       if (last?.kind === "literal") last.text += t.text;
       else if (t.text) steps.push({ ...t });
     } else {
-      if (last?.kind === "field") return { ok: false, error: "two fields with nothing between them cannot be told apart" };
+      if (last?.kind === "field")
+        return { ok: false, error: "two fields with nothing between them cannot be told apart" };
       steps.push(t);
     }
   }
@@ -108,13 +165,18 @@ export function compileLogFormat(spec: string): CompileResult {
     if (s.kind !== "field") continue;
     const before = steps[i - 1];
     const after = steps[i + 1];
-    s.quoted = before?.kind === "literal" && before.text.endsWith('"') && after?.kind === "literal" && after.text.startsWith('"');
+    s.quoted =
+      before?.kind === "literal" &&
+      before.text.endsWith('"') &&
+      after?.kind === "literal" &&
+      after.text.startsWith('"');
   }
   const has = new Set<Field>();
-  for (const s of steps) if (s.kind === "field" && s.field) {
-    if (has.has(s.field)) return { ok: false, error: `field ${s.field} appears twice` };
-    has.add(s.field);
-  }
+  for (const s of steps)
+    if (s.kind === "field" && s.field) {
+      if (has.has(s.field)) return { ok: false, error: `field ${s.field} appears twice` };
+      has.add(s.field);
+    }
   const missing = (["host", "time", "status"] as Field[]).filter((f) => !has.has(f));
   if (!has.has("request") && !has.has("path")) missing.push("request");
   if (missing.length) return { ok: false, error: `format lacks ${missing.join(", ")}` };
@@ -122,29 +184,45 @@ export function compileLogFormat(spec: string): CompileResult {
 }
 
 /** Apache's `%h %l %u %t "`: the fields (%l and %u are read and ignored) and the literals after them. */
-const HEAD = { slots: ["host", null, null, "time"] as (Field | null)[], after: [" ", " ", " ", ' "'] };
+const HEAD = {
+  slots: ["host", null, null, "time"] as (Field | null)[],
+  after: [" ", " ", " ", ' "'],
+};
 
 /** nginx's default head, `$remote_addr - $remote_user [$time_local] "` ($remote_user read and ignored). */
-const NGINX_HEAD = { slots: ["host", null, "time"] as (Field | null)[], after: [" - ", " [", '] "'] };
+const NGINX_HEAD = {
+  slots: ["host", null, "time"] as (Field | null)[],
+  after: [" - ", " [", '] "'],
+};
 
 /** The combined family's last five fields and the literals after them (the first is quoted: a `"` opens it). */
-const TAIL = { slots: ["request", "status", "bytes", "referer", "userAgent"] as Field[], after: ['" ', " ", ' "', '" "', '"'] };
+const TAIL = {
+  slots: ["request", "status", "bytes", "referer", "userAgent"] as Field[],
+  after: ['" ', " ", ' "', '" "', '"'],
+};
 
 function planOf(steps: Step[]): ScanPlan {
   const fields = steps.flatMap((s, i) => (s.kind === "field" ? [i] : []));
-  const lit = (i: number) => { const s = steps[i]; return s?.kind === "literal" ? s.text : ""; };
+  const lit = (i: number) => {
+    const s = steps[i];
+    return s?.kind === "literal" ? s.text : "";
+  };
   const lead = fields[0] > 0 ? lit(0) : "";
   const after = fields.map((i) => lit(i + 1));
   const utf8 = new TextEncoder();
   const tailAt = fields.length - TAIL.slots.length;
-  const tailed = tailAt >= 0 && TAIL.slots.every((f, k) => {
-    const s = steps[fields[tailAt + k]] as Extract<Step, { kind: "field" }>;
-    return s.field === f && after[tailAt + k] === TAIL.after[k];
-  }) && (tailAt > 0 ? after[tailAt - 1] : lead).endsWith('"');
+  const tailed =
+    tailAt >= 0 &&
+    TAIL.slots.every((f, k) => {
+      const s = steps[fields[tailAt + k]] as Extract<Step, { kind: "field" }>;
+      return s.field === f && after[tailAt + k] === TAIL.after[k];
+    }) &&
+    (tailAt > 0 ? after[tailAt - 1] : lead).endsWith('"');
   const field = (k: number) => (steps[fields[k]] as Extract<Step, { kind: "field" }>).field;
   /** Whether the fields from `at` on are the run's, with its literals after them. */
-  const runAt = (run: typeof HEAD, at: number) => at + run.slots.length <= fields.length
-    && run.slots.every((f, k) => field(at + k) === f && after[at + k] === run.after[k]);
+  const runAt = (run: typeof HEAD, at: number) =>
+    at + run.slots.length <= fields.length &&
+    run.slots.every((f, k) => field(at + k) === f && after[at + k] === run.after[k]);
   return {
     tailAt: tailed ? tailAt : -1,
     headAt: fields.findIndex((_, at) => runAt(HEAD, at)),
@@ -152,10 +230,21 @@ function planOf(steps: Step[]): ScanPlan {
     lead,
     leadBytes: utf8.encode(lead),
     afterBytes: after.map((a) => utf8.encode(a)),
-    slots: Int32Array.from(fields, (i) => { const s = steps[i] as Extract<Step, { kind: "field" }>; return s.field === null ? -1 : 2 * F[s.field]; }),
-    quoted: Uint8Array.from(fields, (i) => ((steps[i] as Extract<Step, { kind: "field" }>).quoted ? 1 : 0)),
+    slots: Int32Array.from(fields, (i) => {
+      const s = steps[i] as Extract<Step, { kind: "field" }>;
+      return s.field === null ? -1 : 2 * F[s.field];
+    }),
+    quoted: Uint8Array.from(fields, (i) =>
+      (steps[i] as Extract<Step, { kind: "field" }>).quoted ? 1 : 0,
+    ),
     after,
-    closingQuote: Uint8Array.from(fields, (i) => ((steps[i] as Extract<Step, { kind: "field" }>).quoted && i + 2 === steps.length && lit(i + 1) === '"' ? 1 : 0)),
+    closingQuote: Uint8Array.from(fields, (i) =>
+      (steps[i] as Extract<Step, { kind: "field" }>).quoted &&
+      i + 2 === steps.length &&
+      lit(i + 1) === '"'
+        ? 1
+        : 0,
+    ),
   };
 }
 
@@ -164,9 +253,15 @@ function tokenizeApache(src: string): Step[] | string {
   let lit = "";
   for (let i = 0; i < src.length; i++) {
     const c = src[i];
-    if (c !== "%") { lit += c; continue; }
+    if (c !== "%") {
+      lit += c;
+      continue;
+    }
     i++;
-    if (src[i] === "%") { lit += "%"; continue; }
+    if (src[i] === "%") {
+      lit += "%";
+      continue;
+    }
     // modifiers: status conditions (400,501 or !200) and < > before the letter
     while (i < src.length && /[0-9,!<>]/.test(src[i])) i++;
     let arg = "";
@@ -182,7 +277,14 @@ function tokenizeApache(src: string): Step[] | string {
     let unit: DurationUnit | undefined;
     if (d === "i") {
       const h = arg.toLowerCase();
-      field = h === "referer" ? "referer" : h === "user-agent" ? "userAgent" : h === "host" ? "vhost" : null;
+      field =
+        h === "referer"
+          ? "referer"
+          : h === "user-agent"
+            ? "userAgent"
+            : h === "host"
+              ? "vhost"
+              : null;
     } else if (d === "t" && arg) {
       return `custom time format %{${arg}}t is not supported: use %t`;
     } else if (d in APACHE) {

@@ -5,7 +5,11 @@
  * `maxKeyLength`; the keys kept add up to at most `maxChars` characters (about 2 bytes each), all
  * dropped when full, so that a Worker's 128 MB never feel it.
  */
-export function remembered<V>(f: (key: string) => V, maxChars = 500_000, maxKeyLength = 512): (key: string) => V {
+export function remembered<V>(
+  f: (key: string) => V,
+  maxChars = 500_000,
+  maxKeyLength = 512,
+): (key: string) => V {
   const known = new Map<string, V>();
   let chars = 0;
   return (key) => {
@@ -25,7 +29,11 @@ export function remembered<V>(f: (key: string) => V, maxChars = 500_000, maxKeyL
 }
 
 /** `make` per configuration, the last few kept by `keyOf(configuration)` for the next analysis with the same one. */
-export function perConfiguration<C, T>(make: (c: C) => T, keyOf: (c: C) => string, max = 4): (c: C) => T {
+export function perConfiguration<C, T>(
+  make: (c: C) => T,
+  keyOf: (c: C) => string,
+  max = 4,
+): (c: C) => T {
   const made = new Map<string, T>();
   return (c) => {
     const key = keyOf(c);

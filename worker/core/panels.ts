@@ -7,19 +7,59 @@
 export const PANELS = [
   { id: "pages", title: "Pages", key: "path of a page view", who: "humans" },
   { id: "entry", title: "Entry pages", key: "first page of a visit", who: "humans", derived: true },
-  { id: "referers", title: "Referring pages", key: "referer URL without its query, other sites", who: "humans" },
-  { id: "referring-sites", title: "Referring sites", key: "referer host, other sites", who: "humans" },
-  { id: "search-engines", title: "Search engines", key: "engine of a search referer", who: "humans" },
+  {
+    id: "referers",
+    title: "Referring pages",
+    key: "referer URL without its query, other sites",
+    who: "humans",
+  },
+  {
+    id: "referring-sites",
+    title: "Referring sites",
+    key: "referer host, other sites",
+    who: "humans",
+  },
+  {
+    id: "search-engines",
+    title: "Search engines",
+    key: "engine of a search referer",
+    who: "humans",
+  },
   { id: "keywords", title: "Search keywords", key: "search terms, lowercased", who: "humans" },
-  { id: "image-search", title: "Found by image search", key: "path requested from an image search (pages = page views)", who: "humans" },
+  {
+    id: "image-search",
+    title: "Found by image search",
+    key: "path requested from an image search (pages = page views)",
+    who: "humans",
+  },
   { id: "browsers", title: "Browsers", key: "browser family", who: "humans" },
-  { id: "browser-versions", title: "Browser versions", key: "family and major version", who: "humans" },
+  {
+    id: "browser-versions",
+    title: "Browser versions",
+    key: "family and major version",
+    who: "humans",
+  },
   { id: "os", title: "Operating systems", key: "OS family", who: "humans" },
   { id: "devices", title: "Devices", key: "desktop, mobile, tablet, other", who: "humans" },
-  { id: "countries", title: "Countries", key: "ISO country code of the client address", who: "humans" },
+  {
+    id: "countries",
+    title: "Countries",
+    key: "ISO country code of the client address",
+    who: "humans",
+  },
   { id: "downloads", title: "Downloads", key: "path of a 2xx download", who: "humans" },
-  { id: "feeds", title: "Feed readers", key: "reader name, or its user agent; max = subscribers", who: "all" },
-  { id: "feed-hosts", title: "Feed reader hosts", key: "client address of a feed request (shown by its reverse-DNS name)", who: "all" },
+  {
+    id: "feeds",
+    title: "Feed readers",
+    key: "reader name, or its user agent; max = subscribers",
+    who: "all",
+  },
+  {
+    id: "feed-hosts",
+    title: "Feed reader hosts",
+    key: "client address of a feed request (shown by its reverse-DNS name)",
+    who: "all",
+  },
   { id: "robots", title: "Robots", key: "crawler name from the user agent", who: "robots" },
   { id: "status", title: "Status codes", key: "HTTP status", who: "all" },
   { id: "not-found", title: "Not found (404)", key: "path", who: "all" },
@@ -46,5 +86,7 @@ export function rowsOf(panel: Record<string, Row>): PanelRow[] {
     const r = panel[key];
     rows.push({ key, hits: r[0], pages: r[1], bytes: r[2], max: r[3] });
   }
-  return rows.sort((a, b) => b.hits - a.hits || b.pages - a.pages || (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
+  return rows.sort(
+    (a, b) => b.hits - a.hits || b.pages - a.pages || (a.key < b.key ? -1 : a.key > b.key ? 1 : 0),
+  );
 }

@@ -62,7 +62,13 @@ export const MAX_SAMPLES = 5;
 export const MAX_WATCHED = 5000;
 
 export function emptyMonth(): MonthPartial {
-  return { panels: {}, hours: new Array(96).fill(0), visitorDays: new Map(), watched: [], rejected: 0 };
+  return {
+    panels: {},
+    hours: new Array(96).fill(0),
+    visitorDays: new Map(),
+    watched: [],
+    rejected: 0,
+  };
 }
 
 export function emptyPartial(): AnalysisPartial {
@@ -70,7 +76,11 @@ export function emptyPartial(): AnalysisPartial {
 }
 
 /** Merges `b` into `a` and returns `a` (b is left untouched). */
-export function mergePartials(a: AnalysisPartial, b: AnalysisPartial, gap: number): AnalysisPartial {
+export function mergePartials(
+  a: AnalysisPartial,
+  b: AnalysisPartial,
+  gap: number,
+): AnalysisPartial {
   a.lines += b.lines;
   a.hits += b.hits;
   a.rejected += b.rejected;
@@ -89,7 +99,12 @@ export function mergeMonth(a: MonthPartial, b: MonthPartial, gap: number): Month
       const r = from[key];
       const t = into[key];
       if (t === undefined) into[key] = [r[0], r[1], r[2], r[3]];
-      else { t[0] += r[0]; t[1] += r[1]; t[2] += r[2]; if (r[3] > t[3]) t[3] = r[3]; }
+      else {
+        t[0] += r[0];
+        t[1] += r[1];
+        t[2] += r[2];
+        if (r[3] > t[3]) t[3] = r[3];
+      }
     }
   }
   for (let i = 0; i < 96; i++) a.hours[i] += b.hours[i];
@@ -106,8 +121,13 @@ export function mergeMonth(a: MonthPartial, b: MonthPartial, gap: number): Month
 /** Watched hits in time order (ties by their text), the earliest MAX_WATCHED kept: independent of arrival order. */
 export function mergeWatched(a: WatchedHit[], b: WatchedHit[]): WatchedHit[] {
   const all = a.concat(b);
-  const key = (w: WatchedHit) => `${w.at}\u0000${w.address}\u0000${w.agent}\u0000${w.url}\u0000${w.method}\u0000${w.status}\u0000${w.bytes}\u0000${w.referer}`;
-  all.sort((x, y) => { const kx = key(x); const ky = key(y); return kx < ky ? -1 : kx > ky ? 1 : 0; });
+  const key = (w: WatchedHit) =>
+    `${w.at}\u0000${w.address}\u0000${w.agent}\u0000${w.url}\u0000${w.method}\u0000${w.status}\u0000${w.bytes}\u0000${w.referer}`;
+  all.sort((x, y) => {
+    const kx = key(x);
+    const ky = key(y);
+    return kx < ky ? -1 : kx > ky ? 1 : 0;
+  });
   return all.length > MAX_WATCHED ? all.slice(0, MAX_WATCHED) : all;
 }
 
@@ -138,7 +158,12 @@ export function hashIPv4Into(v: number, out: Int32Array, at: number): void {
 }
 
 /** The two hashes of hashInto, over `length` character codes. */
-function hashCodesInto(length: number, codeAt: (i: number) => number, out: Int32Array, at: number): void {
+function hashCodesInto(
+  length: number,
+  codeAt: (i: number) => number,
+  out: Int32Array,
+  at: number,
+): void {
   let h1 = 0x811c9dc5 ^ length;
   let h2 = 0x9747b28c ^ length;
   for (let i = 0; i < length; i++) {
@@ -166,11 +191,43 @@ export function visitorKey(ip1: number, ip2: number, ua1: number, ua2: number, d
   let b = Math.imul(ip2 + Math.imul(ua2 ^ (ua2 >>> 16), 0xc2b2ae35), 0x27d4eb2f);
   b ^= b >>> 16;
   const c = KEY_CODES;
-  const k0 = c[a & 63], k1 = c[(a >>> 6) & 63], k2 = c[(a >>> 12) & 63], k3 = c[(a >>> 18) & 63], k4 = c[(a >>> 24) & 63];
-  const k5 = c[((a >>> 30) | (b << 2)) & 63], k6 = c[(b >>> 4) & 63], k7 = c[(b >>> 10) & 63], k8 = c[(b >>> 16) & 63], k9 = c[(b >>> 22) & 63], k10 = c[(b >>> 28) & 15];
+  const k0 = c[a & 63],
+    k1 = c[(a >>> 6) & 63],
+    k2 = c[(a >>> 12) & 63],
+    k3 = c[(a >>> 18) & 63],
+    k4 = c[(a >>> 24) & 63];
+  const k5 = c[((a >>> 30) | (b << 2)) & 63],
+    k6 = c[(b >>> 4) & 63],
+    k7 = c[(b >>> 10) & 63],
+    k8 = c[(b >>> 16) & 63],
+    k9 = c[(b >>> 22) & 63],
+    k10 = c[(b >>> 28) & 15];
   if (date === "") return String.fromCharCode(k0, k1, k2, k3, k4, k5, k6, k7, k8, k9, k10);
   const d = (i: number) => date.charCodeAt(i);
-  return String.fromCharCode(d(0), d(1), d(2), d(3), d(4), d(5), d(6), d(7), d(8), d(9), 32, k0, k1, k2, k3, k4, k5, k6, k7, k8, k9, k10);
+  return String.fromCharCode(
+    d(0),
+    d(1),
+    d(2),
+    d(3),
+    d(4),
+    d(5),
+    d(6),
+    d(7),
+    d(8),
+    d(9),
+    32,
+    k0,
+    k1,
+    k2,
+    k3,
+    k4,
+    k5,
+    k6,
+    k7,
+    k8,
+    k9,
+    k10,
+  );
 }
 
 /** visitorKey of two strings (tests, and callers without cached hashes). */

@@ -80,10 +80,13 @@ function decodeUtf8(bytes: number[]): string | null {
     }
     // Lead byte → number of continuation bytes, its payload bits, smallest code point allowed.
     const [need, cp0, min] =
-      b >= 0xc2 && b <= 0xdf ? [1, b & 0x1f, 0x80]
-      : b >= 0xe0 && b <= 0xef ? [2, b & 0x0f, 0x800]
-      : b >= 0xf0 && b <= 0xf4 ? [3, b & 0x07, 0x10000]
-      : [0, 0, 0];
+      b >= 0xc2 && b <= 0xdf
+        ? [1, b & 0x1f, 0x80]
+        : b >= 0xe0 && b <= 0xef
+          ? [2, b & 0x0f, 0x800]
+          : b >= 0xf0 && b <= 0xf4
+            ? [3, b & 0x07, 0x10000]
+            : [0, 0, 0];
     if (need === 0 || i + need >= bytes.length) return null;
     let cp = cp0;
     for (let k = 1; k <= need; k++) {
@@ -103,14 +106,14 @@ function decodeUtf8(bytes: number[]): string | null {
  * map to the C1 control of the same value); every other byte is its latin1 code point.
  */
 const WINDOWS_1252_80_9F = [
-  0x20ac, 0x0081, 0x201a, 0x0192, 0x201e, 0x2026, 0x2020, 0x2021,
-  0x02c6, 0x2030, 0x0160, 0x2039, 0x0152, 0x008d, 0x017d, 0x008f,
-  0x0090, 0x2018, 0x2019, 0x201c, 0x201d, 0x2022, 0x2013, 0x2014,
+  0x20ac, 0x0081, 0x201a, 0x0192, 0x201e, 0x2026, 0x2020, 0x2021, 0x02c6, 0x2030, 0x0160, 0x2039,
+  0x0152, 0x008d, 0x017d, 0x008f, 0x0090, 0x2018, 0x2019, 0x201c, 0x201d, 0x2022, 0x2013, 0x2014,
   0x02dc, 0x2122, 0x0161, 0x203a, 0x0153, 0x009d, 0x017e, 0x0178,
 ];
 
 function decodeWindows1252(bytes: number[]): string {
   let out = "";
-  for (const b of bytes) out += String.fromCharCode(b >= 0x80 && b <= 0x9f ? WINDOWS_1252_80_9F[b - 0x80] : b);
+  for (const b of bytes)
+    out += String.fromCharCode(b >= 0x80 && b <= 0x9f ? WINDOWS_1252_80_9F[b - 0x80] : b);
   return out;
 }

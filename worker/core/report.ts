@@ -68,7 +68,10 @@ export class MonthTally {
   private day(date: string): DayFigures {
     if (this.d !== undefined && this.d.date === date) return this.d;
     let d = this.days.get(date);
-    if (d === undefined) { d = { date, hits: 0, pages: 0, bytes: 0, visits: 0, visitors: 0, robotHits: 0 }; this.days.set(date, d); }
+    if (d === undefined) {
+      d = { date, hits: 0, pages: 0, bytes: 0, visits: 0, visitors: 0, robotHits: 0 };
+      this.days.set(date, d);
+    }
     return (this.d = d);
   }
 
@@ -83,7 +86,14 @@ export class MonthTally {
     this.robotReasons[reason] = (this.robotReasons[reason] ?? 0) + 1;
   }
 
-  human(date: string, visitor: unknown, hits: number, bytes: number, pages: number, hours: number): void {
+  human(
+    date: string,
+    visitor: unknown,
+    hits: number,
+    bytes: number,
+    pages: number,
+    hours: number,
+  ): void {
     const d = this.day(date);
     d.hits += hits;
     d.bytes += bytes;
@@ -128,7 +138,10 @@ export function monthReport(month: string, m: MonthPartial, rules: RobotRules): 
     for (const [key, v] of m.visitorDays) {
       const c = contribution(v, rules);
       const date = key.slice(0, 10);
-      if (c.robot !== null) { t.robot(date, c.hits, c.bytes, c.robot); continue; }
+      if (c.robot !== null) {
+        t.robot(date, c.hits, c.bytes, c.robot);
+        continue;
+      }
       t.human(date, key.slice(11), c.hits, c.bytes, c.pages, c.hours);
       for (const h of c.visitHours) t.visit(h);
       for (const e of c.entries) t.entryPage(e);
@@ -140,12 +153,29 @@ export function monthReport(month: string, m: MonthPartial, rules: RobotRules): 
   const hours: HourFigures[] = [];
   for (let h = 0; h < 24; h++) {
     const at = h * 4;
-    hours.push({ hour: h, hits: m.hours[at], pages: m.hours[at + 1], bytes: m.hours[at + 2], robotHits: m.hours[at + 3], visitors: t.hourVisitors[h], visits: t.hourVisits[h] });
+    hours.push({
+      hour: h,
+      hits: m.hours[at],
+      pages: m.hours[at + 1],
+      bytes: m.hours[at + 2],
+      robotHits: m.hours[at + 3],
+      visitors: t.hourVisitors[h],
+      visits: t.hourVisits[h],
+    });
   }
   return {
-    month, hits: t.hits, pages: t.pages, bytes: t.bytes, visits: t.visits, visitors: t.humans.size, robotHits: t.robotHits, rejected: m.rejected,
+    month,
+    hits: t.hits,
+    pages: t.pages,
+    bytes: t.bytes,
+    visits: t.visits,
+    visitors: t.humans.size,
+    robotHits: t.robotHits,
+    rejected: m.rejected,
     days: [...t.days.values()].sort((a, b) => (a.date < b.date ? -1 : 1)),
-    hours, panels, robotReasons: t.robotReasons,
+    hours,
+    panels,
+    robotReasons: t.robotReasons,
   };
 }
 

@@ -15,11 +15,19 @@ const QUOTE = 34;
  * of the line (seen in the wild: a user agent cut short), and text after the format's last
  * field is ignored (so `common` reads a combined log).
  */
-export function scanLine(format: CompiledFormat, b: Uint8Array, start: number, end: number, spans: Int32Array): string | null {
-  const { lead, leadBytes, slots, quoted, afterBytes, after, closingQuote, tailAt, headAt } = format.plan;
+export function scanLine(
+  format: CompiledFormat,
+  b: Uint8Array,
+  start: number,
+  end: number,
+  spans: Int32Array,
+): string | null {
+  const { lead, leadBytes, slots, quoted, afterBytes, after, closingQuote, tailAt, headAt } =
+    format.plan;
   let pos = start;
   if (leadBytes.length > 0) {
-    if (pos + leadBytes.length > end || !bytesAt(b, pos, leadBytes)) return `expected "${lead}" at column 1`;
+    if (pos + leadBytes.length > end || !bytesAt(b, pos, leadBytes))
+      return `expected "${lead}" at column 1`;
     pos += leadBytes.length;
   }
   for (let i = 0; i < slots.length; i++) {
@@ -61,15 +69,24 @@ export function scanLine(format: CompiledFormat, b: Uint8Array, start: number, e
           // over the time's bytes (the first occurrence ends at the first such byte where it matches).
           const j = b.indexOf(last, at + lit.length - 1);
           at = j < 0 || j >= end ? end : j - lit.length + 1;
-          if (at < end && b[at] !== first) { at++; continue; }
+          if (at < end && b[at] !== first) {
+            at++;
+            continue;
+          }
         } else {
           while (at < end && b[at] !== first) at++;
         }
         if (at + lit.length > end) {
           const column = columnOf(b, start, pos);
-          return quoted[i] === 1 ? `unterminated quoted field at column ${column}` : `expected "${after[i]}" after column ${column}`;
+          return quoted[i] === 1
+            ? `unterminated quoted field at column ${column}`
+            : `expected "${after[i]}" after column ${column}`;
         }
-        if ((lit.length === 1 || bytesAt(b, at + 1, lit, 1)) && !(quoted[i] === 1 && isEscaped(b, at, pos))) break;
+        if (
+          (lit.length === 1 || bytesAt(b, at + 1, lit, 1)) &&
+          !(quoted[i] === 1 && isEscaped(b, at, pos))
+        )
+          break;
         at++;
       }
       fieldEnd = at;

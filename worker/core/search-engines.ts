@@ -47,6 +47,6 @@ export function hostMatchesPattern(host: string, pattern: string): boolean {
   const p = pattern.trim().toLowerCase();
   // A pattern of dots alone would match every host with two dots in a row: treat it as no pattern.
   if (p.replaceAll(".", "") === "") return false;
-  if (p.endsWith(".")) return host.startsWith(p) || host.includes("." + p);
-  return host === p || host.endsWith("." + p);
+  if (p.endsWith(".")) return host.startsWith(p) || host.includes(`.${p}`);
+  return host === p || host.endsWith(`.${p}`);
 }

@@ -57,7 +57,10 @@ export class VisitorDayTable {
    * @param gap the visit gap in seconds
    * @param names path names by id, to break a tie between two entry pages of the same second
    */
-  constructor(private readonly gap: number, private readonly names: readonly string[]) {}
+  constructor(
+    private readonly gap: number,
+    private readonly names: readonly string[],
+  ) {}
 
   /**
    * Each day's rows in the order they were added, the days in the order first seen (a day's
@@ -98,7 +101,16 @@ export class VisitorDayTable {
    * A line of the row's visitor-day, at `second` of its day: its counters, its hour and its visit
    * (addHit). `entry` is its page's path id, -1 when it is not a page; `error` is a 4xx answer.
    */
-  hit(row: number, second: number, bytes: number, entry: number, error: boolean, post: boolean, robotsTxt: boolean, robot: boolean): void {
+  hit(
+    row: number,
+    second: number,
+    bytes: number,
+    entry: number,
+    error: boolean,
+    post: boolean,
+    robotsTxt: boolean,
+    robot: boolean,
+  ): void {
     this.hits[row]++;
     this.bytes[row] += bytes;
     if (entry >= 0) this.pages[row]++;
@@ -125,7 +137,11 @@ export class VisitorDayTable {
       if (second > this.spEnd[last]) this.spEnd[last] = second;
       if (entry >= 0) {
         const at = this.spEntryAt[last];
-        if (at < 0 || second < at || (second === at && this.names[entry] < this.names[this.spEntry[last]])) {
+        if (
+          at < 0 ||
+          second < at ||
+          (second === at && this.names[entry] < this.names[this.spEntry[last]])
+        ) {
           this.spEntryAt[last] = second;
           this.spEntry[last] = entry;
         }
@@ -141,7 +157,15 @@ export class VisitorDayTable {
       this.free = s;
       s = prev;
     }
-    addSpan(spans, second, second, entry >= 0 ? second : -1, entry >= 0 ? entry : null, gap, (a, b) => this.names[a] < this.names[b]);
+    addSpan(
+      spans,
+      second,
+      second,
+      entry >= 0 ? second : -1,
+      entry >= 0 ? entry : null,
+      gap,
+      (a, b) => this.names[a] < this.names[b],
+    );
     let id = -1;
     for (const s of spans) id = this.newSpan(s.start, s.entry ?? -1, id, s.end, s.entryAt);
     this.lastSpan[row] = id;
@@ -151,10 +175,15 @@ export class VisitorDayTable {
    * Sums rows into a month's tally as their records would (see monthReport), without building
    * them: a visitor is told apart by its (client, agent) ids, as one number, rather than by its key.
    */
-  tallyRows(rows: ArrayLike<number> & Iterable<number>, tally: MonthTally, rules: RobotRules): void {
+  tallyRows(
+    rows: ArrayLike<number> & Iterable<number>,
+    tally: MonthTally,
+    rules: RobotRules,
+  ): void {
     const agents = this.agentBound;
     const counters = { uaRobot: 0, robotsTxt: 0, pages: 0, posts: 0, errors: 0 };
-    let day = NaN, date = "";
+    let day = NaN,
+      date = "";
     for (const row of rows) {
       if (this.day[row] !== day) date = dayToDate((day = this.day[row]));
       counters.uaRobot = this.uaRobot[row];
@@ -167,7 +196,14 @@ export class VisitorDayTable {
         tally.robot(date, this.hits[row], this.bytes[row], reason);
         continue;
       }
-      tally.human(date, this.client[row] * agents + this.agent[row], this.hits[row], this.bytes[row], this.pages[row], this.hours[row]);
+      tally.human(
+        date,
+        this.client[row] * agents + this.agent[row],
+        this.hits[row],
+        this.bytes[row],
+        this.pages[row],
+        this.hours[row],
+      );
       for (let s = this.lastSpan[row]; s >= 0; s = this.spPrev[s]) {
         tally.visit(visitHour(this.spStart[s]));
         if (this.spEntry[s] >= 0) tally.entryPage(this.names[this.spEntry[s]]);
@@ -181,23 +217,46 @@ export class VisitorDayTable {
     for (let s = this.lastSpan[row]; s >= 0; s = this.spPrev[s]) n++;
     const spans = new Array<Span<string>>(n);
     for (let s = this.lastSpan[row]; s >= 0; s = this.spPrev[s]) {
-      spans[--n] = { start: this.spStart[s], end: this.spEnd[s], entryAt: this.spEntryAt[s], entry: this.spEntry[s] < 0 ? null : this.names[this.spEntry[s]] };
+      spans[--n] = {
+        start: this.spStart[s],
+        end: this.spEnd[s],
+        entryAt: this.spEntryAt[s],
+        entry: this.spEntry[s] < 0 ? null : this.names[this.spEntry[s]],
+      };
     }
     return {
-      hits: this.hits[row], bytes: this.bytes[row], pages: this.pages[row], errors: this.errors[row], posts: this.posts[row],
-      robotsTxt: this.robotsTxt[row], uaRobot: this.uaRobot[row], hours: this.hours[row], spans,
+      hits: this.hits[row],
+      bytes: this.bytes[row],
+      pages: this.pages[row],
+      errors: this.errors[row],
+      posts: this.posts[row],
+      robotsTxt: this.robotsTxt[row],
+      uaRobot: this.uaRobot[row],
+      hours: this.hours[row],
+      spans,
     };
   }
 
   private spansOf(row: number): Span<number>[] {
     const spans: Span<number>[] = [];
     for (let s = this.lastSpan[row]; s >= 0; s = this.spPrev[s]) {
-      spans.push({ start: this.spStart[s], end: this.spEnd[s], entryAt: this.spEntryAt[s], entry: this.spEntry[s] < 0 ? null : this.spEntry[s] });
+      spans.push({
+        start: this.spStart[s],
+        end: this.spEnd[s],
+        entryAt: this.spEntryAt[s],
+        entry: this.spEntry[s] < 0 ? null : this.spEntry[s],
+      });
     }
     return spans.reverse();
   }
 
-  private newSpan(start: number, entry: number, prev: number, end = start, entryAt = entry >= 0 ? start : -1): number {
+  private newSpan(
+    start: number,
+    entry: number,
+    prev: number,
+    end = start,
+    entryAt = entry >= 0 ? start : -1,
+  ): number {
     let id = this.free;
     if (id >= 0) this.free = this.spPrev[id];
     else id = this.spanCount++;
@@ -270,7 +329,11 @@ class DayTable {
 export class MonthVisitorDays implements VisitorDays, Tallies {
   private map: Map<string, VisitorDay> | null = null;
 
-  constructor(private readonly table: VisitorDayTable, private readonly rows: ArrayLike<number> & Iterable<number>, private readonly keyOf: (row: number) => string) {}
+  constructor(
+    private readonly table: VisitorDayTable,
+    private readonly rows: ArrayLike<number> & Iterable<number>,
+    private readonly keyOf: (row: number) => string,
+  ) {}
 
   get size(): number {
     return this.map === null ? this.rows.length : this.map.size;

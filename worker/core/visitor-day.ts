@@ -37,10 +37,11 @@ export interface RobotRules {
   robotErrorLimit: number;
 }
 
-export const DEFAULT_ROBOT_RULES: RobotRules = { robotPostBurst: 4, robotErrorLimit: 10 };
-
 /** Why a visitor-day counts as a robot, or null for a human. Every rule reads merged counters only. */
-export function robotReason(v: Pick<VisitorDay, "uaRobot" | "robotsTxt" | "pages" | "posts" | "errors">, rules: RobotRules): string | null {
+export function robotReason(
+  v: Pick<VisitorDay, "uaRobot" | "robotsTxt" | "pages" | "posts" | "errors">,
+  rules: RobotRules,
+): string | null {
   if (v.uaRobot) return "user agent";
   if (v.robotsTxt > 0) return "asked for /robots.txt";
   if (v.pages === 0) return "no page views";
@@ -54,7 +55,15 @@ export function robotReason(v: Pick<VisitorDay, "uaRobot" | "robotsTxt" | "pages
  * closer than or exactly `gap` apart become one. The earliest page wins the entry; a tie in the
  * same second goes to `before`, so the result never depends on arrival order.
  */
-export function addSpan<T>(spans: Span<T>[], start: number, end: number, entryAt: number, entry: T | null, gap: number, before: (a: T, b: T) => boolean): void {
+export function addSpan<T>(
+  spans: Span<T>[],
+  start: number,
+  end: number,
+  entryAt: number,
+  entry: T | null,
+  gap: number,
+  before: (a: T, b: T) => boolean,
+): void {
   const n = spans.length;
   if (n === 0) {
     spans.push({ start, end, entryAt, entry });
@@ -63,7 +72,11 @@ export function addSpan<T>(spans: Span<T>[], start: number, end: number, entryAt
   const last = spans[n - 1];
   // Fast path for logs in rough time order (servers write lines when requests end, so a few
   // seconds back is common): the new span meets the last visit and cannot reach the one before.
-  if (start <= last.end + gap && end >= last.start - gap && (n === 1 || start > spans[n - 2].end + gap)) {
+  if (
+    start <= last.end + gap &&
+    end >= last.start - gap &&
+    (n === 1 || start > spans[n - 2].end + gap)
+  ) {
     if (start < last.start) last.start = start;
     if (end > last.end) last.end = end;
     takeEntry(last, entryAt, entry, before);
@@ -78,8 +91,15 @@ export function addSpan<T>(spans: Span<T>[], start: number, end: number, entryAt
   let w = 0;
   for (let r = 0; r < n; r++) {
     const s = spans[r];
-    if (s.end + gap < merged.start) { spans[w++] = s; at = w; continue; }
-    if (s.start - gap > merged.end) { spans[w++] = s; continue; }
+    if (s.end + gap < merged.start) {
+      spans[w++] = s;
+      at = w;
+      continue;
+    }
+    if (s.start - gap > merged.end) {
+      spans[w++] = s;
+      continue;
+    }
     if (s.start < merged.start) merged.start = s.start;
     if (s.end > merged.end) merged.end = s.end;
     takeEntry(merged, s.entryAt, s.entry, before);
@@ -88,9 +108,18 @@ export function addSpan<T>(spans: Span<T>[], start: number, end: number, entryAt
   spans.splice(at, 0, merged);
 }
 
-function takeEntry<T>(span: Span<T>, entryAt: number, entry: T | null, before: (a: T, b: T) => boolean): void {
+function takeEntry<T>(
+  span: Span<T>,
+  entryAt: number,
+  entry: T | null,
+  before: (a: T, b: T) => boolean,
+): void {
   if (entryAt < 0 || entry === null) return;
-  if (span.entryAt < 0 || entryAt < span.entryAt || (entryAt === span.entryAt && span.entry !== null && before(entry, span.entry))) {
+  if (
+    span.entryAt < 0 ||
+    entryAt < span.entryAt ||
+    (entryAt === span.entryAt && span.entry !== null && before(entry, span.entry))
+  ) {
     span.entryAt = entryAt;
     span.entry = entry;
   }

@@ -1,5 +1,14 @@
 import { sql } from "drizzle-orm";
-import { index, integer, primaryKey, real, sqliteTable, sqliteView, text, uniqueIndex } from "drizzle-orm/sqlite-core";
+import {
+  index,
+  integer,
+  primaryKey,
+  real,
+  sqliteTable,
+  sqliteView,
+  text,
+  uniqueIndex,
+} from "drizzle-orm/sqlite-core";
 
 /**
  * D1 schema. Aggregates only, never raw lines: rows grow with distinct keys. Tables keyed by a
@@ -16,7 +25,9 @@ export const sites = sqliteTable("sites", {
   /** 1: reports readable without a token. */
   public: integer("public").notNull().default(0),
   /** How client addresses are kept where one is kept (watched trails): full, truncated, or keyed-hashed. */
-  privacy: text("privacy", { enum: ["full", "truncate", "hash"] }).notNull().default("truncate"),
+  privacy: text("privacy", { enum: ["full", "truncate", "hash"] })
+    .notNull()
+    .default("truncate"),
   /** The analysis configuration (core UserConfig) as JSON. */
   config: text("config").notNull().default("{}"),
   /** Per-site key of the keyed hashes that replace client addresses (privacy "truncate" and "hash"). */
@@ -27,135 +38,179 @@ export const sites = sqliteTable("sites", {
 });
 
 /** Every accepted chunk: its receipt makes a repeat harmless and an overlap refusable. */
-export const chunks = sqliteTable("chunks", {
-  siteId: integer("site_id").notNull(),
-  source: text("source").notNull(),
-  start: integer("start").notNull(),
-  end: integer("end").notNull(),
-  sha256: text("sha256").notNull(),
-  runId: integer("run_id"),
-  lines: integer("lines").notNull(),
-  rejected: integer("rejected").notNull(),
-  appliedAt: integer("applied_at").notNull(),
-}, (t) => [primaryKey({ columns: [t.siteId, t.source, t.start] })]);
+export const chunks = sqliteTable(
+  "chunks",
+  {
+    siteId: integer("site_id").notNull(),
+    source: text("source").notNull(),
+    start: integer("start").notNull(),
+    end: integer("end").notNull(),
+    sha256: text("sha256").notNull(),
+    runId: integer("run_id"),
+    lines: integer("lines").notNull(),
+    rejected: integer("rejected").notNull(),
+    appliedAt: integer("applied_at").notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.siteId, t.source, t.start] })],
+);
 
 /** An upload session: the reports show each month's analysis duration and what changed since the previous run. */
-export const runs = sqliteTable("runs", {
-  id: integer("id").primaryKey({ autoIncrement: true }),
-  siteId: integer("site_id").notNull(),
-  startedAt: integer("started_at").notNull(),
-  endedAt: integer("ended_at"),
-  chunks: integer("chunks").notNull().default(0),
-  lines: integer("lines").notNull().default(0),
-  rejected: integer("rejected").notNull().default(0),
-  /** Sum of the chunks' analysis wall time. */
-  analysisMs: real("analysis_ms").notNull().default(0),
-}, (t) => [index("runs_site").on(t.siteId, t.id)]);
+export const runs = sqliteTable(
+  "runs",
+  {
+    id: integer("id").primaryKey({ autoIncrement: true }),
+    siteId: integer("site_id").notNull(),
+    startedAt: integer("started_at").notNull(),
+    endedAt: integer("ended_at"),
+    chunks: integer("chunks").notNull().default(0),
+    lines: integer("lines").notNull().default(0),
+    rejected: integer("rejected").notNull().default(0),
+    /** Sum of the chunks' analysis wall time. */
+    analysisMs: real("analysis_ms").notNull().default(0),
+  },
+  (t) => [index("runs_site").on(t.siteId, t.id)],
+);
 
 /** Month totals, derived from visitor-days (kept current by exact deltas at each chunk). */
-export const months = sqliteTable("months", {
-  siteId: integer("site_id").notNull(),
-  month: text("month").notNull(),
-  hits: integer("hits").notNull().default(0),
-  pages: integer("pages").notNull().default(0),
-  bytes: integer("bytes").notNull().default(0),
-  visits: integer("visits").notNull().default(0),
-  visitors: integer("visitors").notNull().default(0),
-  robotHits: integer("robot_hits").notNull().default(0),
-  rejected: integer("rejected").notNull().default(0),
-  lines: integer("lines").notNull().default(0),
-  analysisMs: real("analysis_ms").notNull().default(0),
-  lastRunId: integer("last_run_id"),
-}, (t) => [primaryKey({ columns: [t.siteId, t.month] })]);
+export const months = sqliteTable(
+  "months",
+  {
+    siteId: integer("site_id").notNull(),
+    month: text("month").notNull(),
+    hits: integer("hits").notNull().default(0),
+    pages: integer("pages").notNull().default(0),
+    bytes: integer("bytes").notNull().default(0),
+    visits: integer("visits").notNull().default(0),
+    visitors: integer("visitors").notNull().default(0),
+    robotHits: integer("robot_hits").notNull().default(0),
+    rejected: integer("rejected").notNull().default(0),
+    lines: integer("lines").notNull().default(0),
+    analysisMs: real("analysis_ms").notNull().default(0),
+    lastRunId: integer("last_run_id"),
+  },
+  (t) => [primaryKey({ columns: [t.siteId, t.month] })],
+);
 
-export const days = sqliteTable("days", {
-  siteId: integer("site_id").notNull(),
-  date: text("date").notNull(),
-  hits: integer("hits").notNull().default(0),
-  pages: integer("pages").notNull().default(0),
-  bytes: integer("bytes").notNull().default(0),
-  visits: integer("visits").notNull().default(0),
-  visitors: integer("visitors").notNull().default(0),
-  robotHits: integer("robot_hits").notNull().default(0),
-}, (t) => [primaryKey({ columns: [t.siteId, t.date] })]);
+export const days = sqliteTable(
+  "days",
+  {
+    siteId: integer("site_id").notNull(),
+    date: text("date").notNull(),
+    hits: integer("hits").notNull().default(0),
+    pages: integer("pages").notNull().default(0),
+    bytes: integer("bytes").notNull().default(0),
+    visits: integer("visits").notNull().default(0),
+    visitors: integer("visitors").notNull().default(0),
+    robotHits: integer("robot_hits").notNull().default(0),
+  },
+  (t) => [primaryKey({ columns: [t.siteId, t.date] })],
+);
 
 /** Hours of the day per month: [hits, pages, bytes, robot hits] summed; visitors and visits derived. */
-export const hours = sqliteTable("hours", {
-  siteId: integer("site_id").notNull(),
-  month: text("month").notNull(),
-  hour: integer("hour").notNull(),
-  hits: integer("hits").notNull().default(0),
-  pages: integer("pages").notNull().default(0),
-  bytes: integer("bytes").notNull().default(0),
-  robotHits: integer("robot_hits").notNull().default(0),
-  visitors: integer("visitors").notNull().default(0),
-  visits: integer("visits").notNull().default(0),
-}, (t) => [primaryKey({ columns: [t.siteId, t.month, t.hour] })]);
+export const hours = sqliteTable(
+  "hours",
+  {
+    siteId: integer("site_id").notNull(),
+    month: text("month").notNull(),
+    hour: integer("hour").notNull(),
+    hits: integer("hits").notNull().default(0),
+    pages: integer("pages").notNull().default(0),
+    bytes: integer("bytes").notNull().default(0),
+    robotHits: integer("robot_hits").notNull().default(0),
+    visitors: integer("visitors").notNull().default(0),
+    visits: integer("visits").notNull().default(0),
+  },
+  (t) => [primaryKey({ columns: [t.siteId, t.month, t.hour] })],
+);
 
 /** Every panel row of the core's registry (and the derived `entry` panel), by month. */
-export const panelRows = sqliteTable("panel_rows", {
-  siteId: integer("site_id").notNull(),
-  month: text("month").notNull(),
-  panel: text("panel").notNull(),
-  key: text("key").notNull(),
-  hits: integer("hits").notNull().default(0),
-  pages: integer("pages").notNull().default(0),
-  bytes: integer("bytes").notNull().default(0),
-  max: integer("max").notNull().default(0),
-  /** Run that last changed the row, and its hits before that run: "what changed since the previous analysis". */
-  changedRun: integer("changed_run"),
-  hitsBefore: integer("hits_before").notNull().default(0),
-}, (t) => [primaryKey({ columns: [t.siteId, t.month, t.panel, t.key] })]);
+export const panelRows = sqliteTable(
+  "panel_rows",
+  {
+    siteId: integer("site_id").notNull(),
+    month: text("month").notNull(),
+    panel: text("panel").notNull(),
+    key: text("key").notNull(),
+    hits: integer("hits").notNull().default(0),
+    pages: integer("pages").notNull().default(0),
+    bytes: integer("bytes").notNull().default(0),
+    max: integer("max").notNull().default(0),
+    /** Run that last changed the row, and its hits before that run: "what changed since the previous analysis". */
+    changedRun: integer("changed_run"),
+    hitsBefore: integer("hits_before").notNull().default(0),
+  },
+  (t) => [primaryKey({ columns: [t.siteId, t.month, t.panel, t.key] })],
+);
 
 /** The order-independent record behind visits, visitors and the robot split (see worker/core/visitor-day.ts). */
-export const visitorDays = sqliteTable("visitor_days", {
-  siteId: integer("site_id").notNull(),
-  date: text("date").notNull(),
-  visitor: text("visitor").notNull(),
-  /** hits, bytes, pages, errors, posts, robotsTxt, uaRobot, hours */
-  counters: text("counters").notNull(),
-  /** [[start, end, entryAt, entry], …] */
-  spans: text("spans").notNull(),
-}, (t) => [primaryKey({ columns: [t.siteId, t.date, t.visitor] })]);
+export const visitorDays = sqliteTable(
+  "visitor_days",
+  {
+    siteId: integer("site_id").notNull(),
+    date: text("date").notNull(),
+    visitor: text("visitor").notNull(),
+    /** hits, bytes, pages, errors, posts, robotsTxt, uaRobot, hours */
+    counters: text("counters").notNull(),
+    /** [[start, end, entryAt, entry], …] */
+    spans: text("spans").notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.siteId, t.date, t.visitor] })],
+);
 
 /** Human days per visitor and month: a month's unique visitors count the rows above zero. */
-export const visitorMonths = sqliteTable("visitor_months", {
-  siteId: integer("site_id").notNull(),
-  month: text("month").notNull(),
-  visitor: text("visitor").notNull(),
-  humanDays: integer("human_days").notNull(),
-}, (t) => [primaryKey({ columns: [t.siteId, t.month, t.visitor] })]);
+export const visitorMonths = sqliteTable(
+  "visitor_months",
+  {
+    siteId: integer("site_id").notNull(),
+    month: text("month").notNull(),
+    visitor: text("visitor").notNull(),
+    humanDays: integer("human_days").notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.siteId, t.month, t.visitor] })],
+);
 
 /** Hits of watched visitors, whole. */
-export const watchedHits = sqliteTable("watched_hits", {
-  siteId: integer("site_id").notNull(),
-  month: text("month").notNull(),
-  at: text("at").notNull(),
-  address: text("address").notNull(),
-  agent: text("agent").notNull(),
-  method: text("method").notNull(),
-  url: text("url").notNull(),
-  status: integer("status").notNull(),
-  bytes: integer("bytes").notNull(),
-  referer: text("referer").notNull(),
-}, (t) => [index("watched_hits_site_month").on(t.siteId, t.month, t.at)]);
+export const watchedHits = sqliteTable(
+  "watched_hits",
+  {
+    siteId: integer("site_id").notNull(),
+    month: text("month").notNull(),
+    at: text("at").notNull(),
+    address: text("address").notNull(),
+    agent: text("agent").notNull(),
+    method: text("method").notNull(),
+    url: text("url").notNull(),
+    status: integer("status").notNull(),
+    bytes: integer("bytes").notNull(),
+    referer: text("referer").notNull(),
+  },
+  (t) => [index("watched_hits_site_month").on(t.siteId, t.month, t.at)],
+);
 
 /** Rejected-line samples of each run. */
-export const rejectedSamples = sqliteTable("rejected_samples", {
-  runId: integer("run_id").notNull(),
-  source: text("source").notNull(),
-  line: integer("line").notNull(),
-  reason: text("reason").notNull(),
-  text: text("text").notNull(),
-}, (t) => [index("rejected_samples_run").on(t.runId)]);
+export const rejectedSamples = sqliteTable(
+  "rejected_samples",
+  {
+    runId: integer("run_id").notNull(),
+    source: text("source").notNull(),
+    line: integer("line").notNull(),
+    reason: text("reason").notNull(),
+    text: text("text").notNull(),
+  },
+  (t) => [index("rejected_samples_run").on(t.runId)],
+);
 
 /** Reverse-DNS names of feed-reader addresses. */
-export const hostNames = sqliteTable("host_names", {
-  siteId: integer("site_id").notNull(),
-  address: text("address").notNull(),
-  name: text("name"),
-  resolvedAt: integer("resolved_at").notNull(),
-}, (t) => [primaryKey({ columns: [t.siteId, t.address] })]);
+export const hostNames = sqliteTable(
+  "host_names",
+  {
+    siteId: integer("site_id").notNull(),
+    address: text("address").notNull(),
+    name: text("name"),
+    resolvedAt: integer("resolved_at").notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.siteId, t.address] })],
+);
 
 /** A NOT NULL column: inserting NULL into it aborts the batch it is in (the compare-and-swap's teeth). */
 export const guard = sqliteTable("guard", {
@@ -182,27 +237,34 @@ export const years = sqliteView("years", {
 // ---- Watchdog and DNS failover (worker/watchdog/). Times are epoch milliseconds (the worker's clock). ----
 
 /** A site's two boxes: one master, one standby (a role is held by at most one node). */
-export const nodes = sqliteTable("nodes", {
-  siteId: integer("site_id").notNull(),
-  node: text("node").notNull(),
-  role: text("role", { enum: ["master", "standby"] }).notNull(),
-  /** sha-256 hex of the node token. */
-  tokenHash: text("token_hash").notNull().unique(),
-  /** Last heartbeat of either family. */
-  lastSeen: integer("last_seen"),
-  /** The addresses seen in `CF-Connecting-IP`, one per family, each with its last heartbeat. */
-  v4: text("v4"),
-  v4SeenAt: integer("v4_seen_at"),
-  v6: text("v6"),
-  v6SeenAt: integer("v6_seen_at"),
-  /** What the node's agent says of itself. */
-  version: text("version"),
-  uptime: real("uptime"),
-  load: real("load"),
-  /** When the standby's copy of the master's data last succeeded (set by the agent's hook). */
-  replicatedAt: integer("replicated_at"),
-  createdAt: integer("created_at").notNull(),
-}, (t) => [primaryKey({ columns: [t.siteId, t.node] }), uniqueIndex("nodes_site_role").on(t.siteId, t.role)]);
+export const nodes = sqliteTable(
+  "nodes",
+  {
+    siteId: integer("site_id").notNull(),
+    node: text("node").notNull(),
+    role: text("role", { enum: ["master", "standby"] }).notNull(),
+    /** sha-256 hex of the node token. */
+    tokenHash: text("token_hash").notNull().unique(),
+    /** Last heartbeat of either family. */
+    lastSeen: integer("last_seen"),
+    /** The addresses seen in `CF-Connecting-IP`, one per family, each with its last heartbeat. */
+    v4: text("v4"),
+    v4SeenAt: integer("v4_seen_at"),
+    v6: text("v6"),
+    v6SeenAt: integer("v6_seen_at"),
+    /** What the node's agent says of itself. */
+    version: text("version"),
+    uptime: real("uptime"),
+    load: real("load"),
+    /** When the standby's copy of the master's data last succeeded (set by the agent's hook). */
+    replicatedAt: integer("replicated_at"),
+    createdAt: integer("created_at").notNull(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.siteId, t.node] }),
+    uniqueIndex("nodes_site_role").on(t.siteId, t.role),
+  ],
+);
 
 /** How a site is watched: which DNS record follows the active node, and the state machine's knobs. */
 export const watchConfig = sqliteTable("watch_config", {
@@ -211,14 +273,18 @@ export const watchConfig = sqliteTable("watch_config", {
   /** Cloudflare's zone id, or the domain for Gandi. */
   zone: text("zone").notNull(),
   record: text("record").notNull(),
-  type: text("type", { enum: ["A", "AAAA"] }).notNull().default("A"),
+  type: text("type", { enum: ["A", "AAAA"] })
+    .notNull()
+    .default("A"),
   /** A node is alive while its last heartbeat is younger than this (default: 3 missed 60 s periods). */
   leaseSeconds: integer("lease_seconds").notNull().default(180),
   /** Consecutive ticks with the master silent before failing over. */
   downTicks: integer("down_ticks").notNull().default(3),
   /** Consecutive ticks with the master back before an automatic failback (with `stableSeconds`). */
   upTicks: integer("up_ticks").notNull().default(5),
-  failback: text("failback", { enum: ["manual", "auto"] }).notNull().default("manual"),
+  failback: text("failback", { enum: ["manual", "auto"] })
+    .notNull()
+    .default("manual"),
   stableSeconds: integer("stable_seconds").notNull().default(900),
   /** More automatic role changes than this within `switchWindowSeconds` → HOLD. */
   maxSwitches: integer("max_switches").notNull().default(2),
@@ -236,7 +302,9 @@ export const watchdogState = sqliteTable("watchdog_state", {
   state: text("state").notNull().default("MASTER_ACTIVE"),
   epoch: integer("epoch").notNull().default(1),
   /** The role whose address the record should hold. */
-  active: text("active", { enum: ["master", "standby"] }).notNull().default("master"),
+  active: text("active", { enum: ["master", "standby"] })
+    .notNull()
+    .default("master"),
   since: integer("since").notNull(),
   /** Consecutive ticks counted toward a failover / a failback. */
   downCount: integer("down_count").notNull().default(0),
@@ -257,57 +325,71 @@ export const watchdogState = sqliteTable("watchdog_state", {
 });
 
 /** Append-only audit of the state machine. */
-export const transitions = sqliteTable("transitions", {
-  id: integer("id").primaryKey({ autoIncrement: true }),
-  siteId: integer("site_id").notNull(),
-  at: integer("at").notNull(),
-  fromState: text("from_state").notNull(),
-  toState: text("to_state").notNull(),
-  epoch: integer("epoch").notNull(),
-  reason: text("reason").notNull(),
-}, (t) => [index("transitions_site").on(t.siteId, t.id)]);
+export const transitions = sqliteTable(
+  "transitions",
+  {
+    id: integer("id").primaryKey({ autoIncrement: true }),
+    siteId: integer("site_id").notNull(),
+    at: integer("at").notNull(),
+    fromState: text("from_state").notNull(),
+    toState: text("to_state").notNull(),
+    epoch: integer("epoch").notNull(),
+    reason: text("reason").notNull(),
+  },
+  (t) => [index("transitions_site").on(t.siteId, t.id)],
+);
 
 /** Outbox and audit of DNS writes: one row per wanted record content, drained by the cron tick. */
-export const dnsChanges = sqliteTable("dns_changes", {
-  /** Deterministic: `${siteId}:${version}:${n}` of the state write that asked for it. */
-  id: text("id").primaryKey(),
-  siteId: integer("site_id").notNull(),
-  createdAt: integer("created_at").notNull(),
-  epoch: integer("epoch").notNull(),
-  /** failover | failback | address | drift | initial */
-  kind: text("kind").notNull(),
-  provider: text("provider").notNull(),
-  zone: text("zone").notNull(),
-  record: text("record").notNull(),
-  type: text("type").notNull(),
-  expectedOld: text("expected_old"),
-  desired: text("desired").notNull(),
-  status: text("status", { enum: ["pending", "done", "superseded"] }).notNull().default("pending"),
-  attempts: integer("attempts").notNull().default(0),
-  nextAttemptAt: integer("next_attempt_at").notNull(),
-  /** A drain holds the row until then, so two overlapping ticks never write it twice. */
-  claimedUntil: integer("claimed_until"),
-  observedBefore: text("observed_before"),
-  /** written | skipped (already right) on success; the last answer otherwise. */
-  outcome: text("outcome"),
-  responseStatus: integer("response_status"),
-  responseBody: text("response_body"),
-  doneAt: integer("done_at"),
-}, (t) => [index("dns_changes_site_status").on(t.siteId, t.status, t.nextAttemptAt)]);
+export const dnsChanges = sqliteTable(
+  "dns_changes",
+  {
+    /** Deterministic: `${siteId}:${version}:${n}` of the state write that asked for it. */
+    id: text("id").primaryKey(),
+    siteId: integer("site_id").notNull(),
+    createdAt: integer("created_at").notNull(),
+    epoch: integer("epoch").notNull(),
+    /** failover | failback | address | drift | initial */
+    kind: text("kind").notNull(),
+    provider: text("provider").notNull(),
+    zone: text("zone").notNull(),
+    record: text("record").notNull(),
+    type: text("type").notNull(),
+    expectedOld: text("expected_old"),
+    desired: text("desired").notNull(),
+    status: text("status", { enum: ["pending", "done", "superseded"] })
+      .notNull()
+      .default("pending"),
+    attempts: integer("attempts").notNull().default(0),
+    nextAttemptAt: integer("next_attempt_at").notNull(),
+    /** A drain holds the row until then, so two overlapping ticks never write it twice. */
+    claimedUntil: integer("claimed_until"),
+    observedBefore: text("observed_before"),
+    /** written | skipped (already right) on success; the last answer otherwise. */
+    outcome: text("outcome"),
+    responseStatus: integer("response_status"),
+    responseBody: text("response_body"),
+    doneAt: integer("done_at"),
+  },
+  (t) => [index("dns_changes_site_status").on(t.siteId, t.status, t.nextAttemptAt)],
+);
 
 /** Outbox of notifications: claimed before sending, never sent twice, retried after a failed send. */
-export const notifications = sqliteTable("notifications", {
-  /** Deterministic: `${siteId}:${version}:${n}:${channel}`. */
-  id: text("id").primaryKey(),
-  siteId: integer("site_id").notNull(),
-  createdAt: integer("created_at").notNull(),
-  channel: text("channel", { enum: ["webhook", "email"] }).notNull(),
-  title: text("title").notNull(),
-  body: text("body").notNull(),
-  priority: integer("priority").notNull().default(3),
-  claimedAt: integer("claimed_at"),
-  sentAt: integer("sent_at"),
-  attempts: integer("attempts").notNull().default(0),
-  nextAttemptAt: integer("next_attempt_at").notNull(),
-  lastError: text("last_error"),
-}, (t) => [index("notifications_pending").on(t.siteId, t.sentAt, t.nextAttemptAt)]);
+export const notifications = sqliteTable(
+  "notifications",
+  {
+    /** Deterministic: `${siteId}:${version}:${n}:${channel}`. */
+    id: text("id").primaryKey(),
+    siteId: integer("site_id").notNull(),
+    createdAt: integer("created_at").notNull(),
+    channel: text("channel", { enum: ["webhook", "email"] }).notNull(),
+    title: text("title").notNull(),
+    body: text("body").notNull(),
+    priority: integer("priority").notNull().default(3),
+    claimedAt: integer("claimed_at"),
+    sentAt: integer("sent_at"),
+    attempts: integer("attempts").notNull().default(0),
+    nextAttemptAt: integer("next_attempt_at").notNull(),
+    lastError: text("last_error"),
+  },
+  (t) => [index("notifications_pending").on(t.siteId, t.sentAt, t.nextAttemptAt)],
+);

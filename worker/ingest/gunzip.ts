@@ -36,18 +36,28 @@ type Failure = Extract<GunzipResult, { ok: false }>;
  * several members copies it once more at the end). Never throws.
  */
 /** `slice`: input fed to the decoder at a time (a parameter so tests can sweep every offset of a small one). */
-export function gunzip(body: Uint8Array, maxBytes: number, slice = GUNZIP_INPUT_SLICE): GunzipResult {
+export function gunzip(
+  body: Uint8Array,
+  maxBytes: number,
+  slice = GUNZIP_INPUT_SLICE,
+): GunzipResult {
   const limit = maxBytes >= 0 ? Math.floor(maxBytes) : 0;
   if (body.length === 0) return fail("not_gzip", "the body is empty, not gzip");
   if (!startsWithMagic(body, 0)) {
     const head = hex(body.subarray(0, 2));
-    return fail("not_gzip", `the body is not gzip: it starts with ${head}, not the gzip magic bytes 1f 8b`);
+    return fail(
+      "not_gzip",
+      `the body is not gzip: it starts with ${head}, not the gzip magic bytes 1f 8b`,
+    );
   }
   try {
     return inflateMembers(body, limit, slice);
   } catch (e) {
     // pako reports through status codes; this is only a backstop for "never throws" (e.g. out of memory).
-    return fail("corrupt_gzip", `the gzip body could not be decompressed: ${e instanceof Error ? e.message : String(e)}`);
+    return fail(
+      "corrupt_gzip",
+      `the gzip body could not be decompressed: ${e instanceof Error ? e.message : String(e)}`,
+    );
   }
 }
 
@@ -81,22 +91,38 @@ function inflateMembers(body: Uint8Array, limit: number, slice: number): GunzipR
 }
 
 /** Inflates one member; undefined once its trailer (CRC-32 and length both checked by pako) is read. */
-function inflateMember(strm: ZStream, body: Uint8Array, out: Output, member: number, slice: number): Failure | undefined {
+function inflateMember(
+  strm: ZStream,
+  body: Uint8Array,
+  out: Output,
+  member: number,
+  slice: number,
+): Failure | undefined {
   for (;;) {
     if (strm.avail_in === 0) strm.avail_in = Math.min(slice, body.length - strm.next_in);
     if (strm.avail_out === 0) out.makeRoom();
     const status = zlibInflate(strm, Z_NO_FLUSH);
-    if (out.size > out.limit) return fail("too_large", `the decompressed body exceeds the limit of ${out.limit} bytes`);
+    if (out.size > out.limit)
+      return fail("too_large", `the decompressed body exceeds the limit of ${out.limit} bytes`);
     if (status === Z_STREAM_END) return undefined;
     if (status !== Z_OK && status !== Z_BUF_ERROR) {
-      return fail("corrupt_gzip", `gzip member ${member} is corrupt near byte ${strm.next_in}: ${describe(strm.msg, status)}`);
+      return fail(
+        "corrupt_gzip",
+        `gzip member ${member} is corrupt near byte ${strm.next_in}: ${describe(strm.msg, status)}`,
+      );
     }
     if (strm.avail_out > 0 && strm.avail_in === 0 && strm.next_in === body.length) {
-      return fail("corrupt_gzip", `gzip member ${member} is truncated: the body ends at byte ${body.length} before the member does`);
+      return fail(
+        "corrupt_gzip",
+        `gzip member ${member} is truncated: the body ends at byte ${body.length} before the member does`,
+      );
     }
     if (status === Z_BUF_ERROR && strm.avail_in > 0 && strm.avail_out > 0) {
       // Cannot happen with zlib's contract (room on both sides means progress); refuse rather than spin.
-      return fail("corrupt_gzip", `gzip member ${member} stalled the decoder near byte ${strm.next_in}`);
+      return fail(
+        "corrupt_gzip",
+        `gzip member ${member} stalled the decoder near byte ${strm.next_in}`,
+      );
     }
   }
 }
@@ -139,7 +165,9 @@ class Output {
 
   /** The whole output; no copy when it all sits in one buffer (a single member with an honest size hint). */
   result(): Uint8Array {
-    const parts = [...this.parts, this.strm.output.subarray(0, this.strm.next_out)].filter((p) => p.length > 0);
+    const parts = [...this.parts, this.strm.output.subarray(0, this.strm.next_out)].filter(
+      (p) => p.length > 0,
+    );
     if (parts.length <= 1) return parts[0] ?? new Uint8Array(0);
     const bytes = new Uint8Array(this.size);
     let at = 0;
@@ -158,7 +186,8 @@ class Output {
 function sizeHint(body: Uint8Array, limit: number): number {
   if (body.length < 18) return 0;
   const n = body.length;
-  const isize = (body[n - 4] | (body[n - 3] << 8) | (body[n - 2] << 16) | (body[n - 1] << 24)) >>> 0;
+  const isize =
+    (body[n - 4] | (body[n - 3] << 8) | (body[n - 2] << 16) | (body[n - 1] << 24)) >>> 0;
   return Math.min(isize, limit, n * MAX_DEFLATE_RATIO);
 }
 

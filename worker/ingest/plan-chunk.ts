@@ -32,13 +32,23 @@ export function decodeVisitorDay(counters: string, spans: string): VisitorDay {
   const c = JSON.parse(counters) as number[];
   const s = JSON.parse(spans) as [number, number, number, string | null][];
   return {
-    hits: c[0], bytes: c[1], pages: c[2], errors: c[3], posts: c[4], robotsTxt: c[5], uaRobot: c[6], hours: c[7],
+    hits: c[0],
+    bytes: c[1],
+    pages: c[2],
+    errors: c[3],
+    posts: c[4],
+    robotsTxt: c[5],
+    uaRobot: c[6],
+    hours: c[7],
     spans: s.map(([start, end, entryAt, entry]) => ({ start, end, entryAt, entry })),
   };
 }
 
 /** Keys the chunk touches, to read the stored records first. */
-export function touchedKeys(p: AnalysisPartial): { visitorDays: [string, string][]; visitorMonths: [string, string][] } {
+export function touchedKeys(p: AnalysisPartial): {
+  visitorDays: [string, string][];
+  visitorMonths: [string, string][];
+} {
   const visitorDays: [string, string][] = [];
   const months = new Set<string>();
   for (const [month, mp] of Object.entries(p.months)) {
@@ -63,9 +73,19 @@ export function planChunk(
   gap: number,
   analysisMs: number,
 ): ChunkPlan {
-  const plan: ChunkPlan = { visitorDays: [], visitorMonths: [], days: [], months: [], hours: [], panels: [] };
+  const plan: ChunkPlan = {
+    visitorDays: [],
+    visitorMonths: [],
+    days: [],
+    months: [],
+    hours: [],
+    panels: [],
+  };
   const monthNames = Object.keys(p.months).sort();
-  const hitsTotal = monthNames.reduce((n, m) => n + p.months[m].hours.reduce((a, v, i) => (i % 4 === 0 ? a + v : a), 0), 0);
+  const hitsTotal = monthNames.reduce(
+    (n, m) => n + p.months[m].hours.reduce((a, v, i) => (i % 4 === 0 ? a + v : a), 0),
+    0,
+  );
   for (const month of monthNames) {
     const mp = p.months[month];
     const days = new Map<string, DayDelta>();
@@ -76,7 +96,10 @@ export function planChunk(
     const apply = (c: Contribution, sign: 1 | -1, d: DayDelta, visitor: string) => {
       d[1] += sign * c.hits;
       d[3] += sign * c.bytes;
-      if (c.robot !== null) { d[6] += sign * c.hits; return; }
+      if (c.robot !== null) {
+        d[6] += sign * c.hits;
+        return;
+      }
       d[2] += sign * c.pages;
       d[4] += sign * c.visits;
       d[5] += sign;
@@ -89,7 +112,10 @@ export function planChunk(
       const date = key.slice(0, 10);
       const visitor = key.slice(11);
       let d = days.get(date);
-      if (d === undefined) { d = [date, 0, 0, 0, 0, 0, 0]; days.set(date, d); }
+      if (d === undefined) {
+        d = [date, 0, 0, 0, 0, 0, 0];
+        days.set(date, d);
+      }
       const old = stored.get(key);
       const merged = old ? mergeVisitorDay(cloneVisitorDay(old), fresh, gap) : fresh;
       if (old) apply(contribution(old, rules), -1, d, visitor);
@@ -107,7 +133,11 @@ export function planChunk(
     const m: MonthDelta = [month, 0, 0, 0, 0, visitorsDelta, 0, mp.rejected, 0, 0];
     for (const d of days.values()) {
       plan.days.push(d);
-      m[1] += d[1]; m[2] += d[2]; m[3] += d[3]; m[4] += d[4]; m[6] += d[6];
+      m[1] += d[1];
+      m[2] += d[2];
+      m[3] += d[3];
+      m[4] += d[4];
+      m[6] += d[6];
     }
     m[8] = m[1] + mp.rejected;
     // The chunk's analysis time, shared among its months by their share of its hits.
@@ -116,13 +146,24 @@ export function planChunk(
     for (let h = 0; h < 24; h++) {
       const at = h * 4;
       if (mp.hours[at] || hourVisitors[h] || hourVisits[h]) {
-        plan.hours.push([month, h, mp.hours[at], mp.hours[at + 1], mp.hours[at + 2], mp.hours[at + 3], hourVisitors[h], hourVisits[h]]);
+        plan.hours.push([
+          month,
+          h,
+          mp.hours[at],
+          mp.hours[at + 1],
+          mp.hours[at + 2],
+          mp.hours[at + 3],
+          hourVisitors[h],
+          hourVisits[h],
+        ]);
       }
     }
     for (const [panel, rows] of Object.entries(mp.panels)) {
-      for (const [key, r] of Object.entries(rows)) plan.panels.push([month, panel, key, r[0], r[1], r[2], r[3]]);
+      for (const [key, r] of Object.entries(rows))
+        plan.panels.push([month, panel, key, r[0], r[1], r[2], r[3]]);
     }
-    for (const [key, n] of entries) if (n !== 0) plan.panels.push([month, "entry", key, n, n, 0, 0]);
+    for (const [key, n] of entries)
+      if (n !== 0) plan.panels.push([month, "entry", key, n, n, 0, 0]);
   }
   return plan;
 }

@@ -12,17 +12,30 @@ export function truncateAddress(ip: string): string | null {
   const [head, tail = ""] = ip.split("%")[0].toLowerCase().split("::");
   const h = head ? head.split(":") : [];
   const t = tail ? tail.split(":") : [];
-  const groups = ip.includes("::") ? [...h, ...new Array(Math.max(0, 8 - h.length - t.length)).fill("0"), ...t] : h;
+  const groups = ip.includes("::")
+    ? [...h, ...new Array(Math.max(0, 8 - h.length - t.length)).fill("0"), ...t]
+    : h;
   if (groups.length < 3 || groups.slice(0, 3).some((g) => !/^[0-9a-f]{1,4}$/.test(g))) return null;
-  return `${groups.slice(0, 3).map((g) => g.replace(/^0+(?=.)/, "")).join(":")}::/48`;
+  return `${groups
+    .slice(0, 3)
+    .map((g) => g.replace(/^0+(?=.)/, ""))
+    .join(":")}::/48`;
 }
 
 /** First 16 hex digits of HMAC-SHA-256(secret, text) for each text. */
 export async function keyedHashes(secret: string, texts: string[]): Promise<string[]> {
-  const key = await crypto.subtle.importKey("raw", new TextEncoder().encode(secret), { name: "HMAC", hash: "SHA-256" }, false, ["sign"]);
+  const key = await crypto.subtle.importKey(
+    "raw",
+    new TextEncoder().encode(secret),
+    { name: "HMAC", hash: "SHA-256" },
+    false,
+    ["sign"],
+  );
   const enc = new TextEncoder();
   const sigs = await Promise.all(texts.map((t) => crypto.subtle.sign("HMAC", key, enc.encode(t))));
-  return sigs.map((s) => [...new Uint8Array(s, 0, 8)].map((b) => b.toString(16).padStart(2, "0")).join(""));
+  return sigs.map((s) =>
+    [...new Uint8Array(s, 0, 8)].map((b) => b.toString(16).padStart(2, "0")).join(""),
+  );
 }
 
 /**
@@ -32,14 +45,24 @@ export async function keyedHashes(secret: string, texts: string[]): Promise<stri
  * a keyed hash. Watched visitors are kept whole: watching is the owner's explicit choice.
  * Returns the stored key of each feed-host address (to resolve its name before it is lost).
  */
-export async function applyPrivacy(p: AnalysisPartial, mode: Privacy, secret: string): Promise<Map<string, string>> {
+export async function applyPrivacy(
+  p: AnalysisPartial,
+  mode: Privacy,
+  secret: string,
+): Promise<Map<string, string>> {
   const feedKeys = new Map<string, string>();
-  for (const m of Object.values(p.months)) for (const ip of Object.keys(m.panels["feed-hosts"] ?? {})) feedKeys.set(ip, ip);
+  for (const m of Object.values(p.months))
+    for (const ip of Object.keys(m.panels["feed-hosts"] ?? {})) feedKeys.set(ip, ip);
   if (mode === "full") return feedKeys;
 
   const addresses = [...feedKeys.keys()];
-  const hashed = mode === "hash" || addresses.some((a) => truncateAddress(a) === null) ? await keyedHashes(secret, addresses) : [];
-  addresses.forEach((ip, i) => feedKeys.set(ip, (mode === "truncate" && truncateAddress(ip)) || `#${hashed[i]}`));
+  const hashed =
+    mode === "hash" || addresses.some((a) => truncateAddress(a) === null)
+      ? await keyedHashes(secret, addresses)
+      : [];
+  addresses.forEach((ip, i) => {
+    feedKeys.set(ip, (mode === "truncate" && truncateAddress(ip)) || `#${hashed[i]}`);
+  });
 
   for (const m of Object.values(p.months)) {
     const hosts = m.panels["feed-hosts"];
@@ -49,13 +72,23 @@ export async function applyPrivacy(p: AnalysisPartial, mode: Privacy, secret: st
         const k = feedKeys.get(ip)!;
         const t = merged[k];
         if (!t) merged[k] = [...r] as Row;
-        else { t[0] += r[0]; t[1] += r[1]; t[2] += r[2]; t[3] = Math.max(t[3], r[3]); }
+        else {
+          t[0] += r[0];
+          t[1] += r[1];
+          t[2] += r[2];
+          t[3] = Math.max(t[3], r[3]);
+        }
       }
       m.panels["feed-hosts"] = merged;
     }
     const entries = [...m.visitorDays];
-    const rekeyed = await keyedHashes(secret, entries.map(([k]) => k.slice(11)));
-    m.visitorDays = new Map<string, VisitorDay>(entries.map(([k, v], i) => [`${k.slice(0, 10)} ${rekeyed[i]}`, v]));
+    const rekeyed = await keyedHashes(
+      secret,
+      entries.map(([k]) => k.slice(11)),
+    );
+    m.visitorDays = new Map<string, VisitorDay>(
+      entries.map(([k, v], i) => [`${k.slice(0, 10)} ${rekeyed[i]}`, v]),
+    );
   }
   return feedKeys;
 }

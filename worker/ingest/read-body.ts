@@ -3,7 +3,8 @@ import { ApiError } from "../errors";
 /** Reads a request body, refusing (413) as soon as it passes `limit` bytes: never buffers more. */
 export async function readBody(req: Request, limit: number): Promise<Uint8Array> {
   const declared = Number(req.headers.get("content-length"));
-  if (declared > limit) throw new ApiError("too_large", `body of ${declared} bytes exceeds the limit of ${limit}`);
+  if (declared > limit)
+    throw new ApiError("too_large", `body of ${declared} bytes exceeds the limit of ${limit}`);
   if (!req.body) return new Uint8Array(0);
   const parts: Uint8Array[] = [];
   let size = 0;
@@ -20,6 +21,9 @@ export async function readBody(req: Request, limit: number): Promise<Uint8Array>
   }
   const out = new Uint8Array(size);
   let at = 0;
-  for (const p of parts) { out.set(p, at); at += p.byteLength; }
+  for (const p of parts) {
+    out.set(p, at);
+    at += p.byteLength;
+  }
   return out;
 }

@@ -22,12 +22,27 @@ heartbeat.post("/heartbeat", async (c) => {
   const node = await findNodeByToken(c.env.DB, await hashToken(token));
   if (!node) throw new ApiError("unauthorized", "not a node token");
   const ip = c.req.header("cf-connecting-ip");
-  if (!ip) throw new ApiError("bad_request", "no CF-Connecting-IP: heartbeats must reach the worker through Cloudflare");
+  if (!ip)
+    throw new ApiError(
+      "bad_request",
+      "no CF-Connecting-IP: heartbeats must reach the worker through Cloudflare",
+    );
   const address = checkPublicAddress(ip);
-  if (!address.ok) throw new ApiError(address.reason === "invalid" ? "bad_request" : "unprocessable", address.message);
+  if (!address.ok)
+    throw new ApiError(
+      address.reason === "invalid" ? "bad_request" : "unprocessable",
+      address.message,
+    );
   const body = parseBody(await c.req.text());
   const now = Date.now();
-  await recordHeartbeat(c.env.DB, { siteId: node.siteId, node: node.node, now, family: address.family, address: address.address, ...body }).run();
+  await recordHeartbeat(c.env.DB, {
+    siteId: node.siteId,
+    node: node.node,
+    now,
+    family: address.family,
+    address: address.address,
+    ...body,
+  }).run();
 
   const watch = await loadWatch(c.env.DB, node.siteId);
   const nodes = watch?.nodes ?? (await loadNodes(c.env.DB, node.siteId));
@@ -35,12 +50,20 @@ heartbeat.post("/heartbeat", async (c) => {
     epoch: watch?.state.epoch ?? 0,
     state: watch?.state.state ?? UNWATCHED,
     active: activeNode(watch, nodes),
-    masterAddress: nodeAddress(nodes.find((n) => n.role === "master"), watch),
+    masterAddress: nodeAddress(
+      nodes.find((n) => n.role === "master"),
+      watch,
+    ),
     record: recordView(watch, "target"),
   });
 });
 
-interface HeartbeatBody { version?: string; uptime?: number; load?: number; replicatedAt?: number }
+interface HeartbeatBody {
+  version?: string;
+  uptime?: number;
+  load?: number;
+  replicatedAt?: number;
+}
 
 function parseBody(text: string): HeartbeatBody {
   if (text.trim() === "") return {};
@@ -48,9 +71,13 @@ function parseBody(text: string): HeartbeatBody {
   try {
     v = JSON.parse(text);
   } catch {
-    throw new ApiError("bad_request", "the body must be JSON: { version, uptime, load, replicatedAt } (all optional)");
+    throw new ApiError(
+      "bad_request",
+      "the body must be JSON: { version, uptime, load, replicatedAt } (all optional)",
+    );
   }
-  if (typeof v !== "object" || v === null || Array.isArray(v)) throw new ApiError("bad_request", "the body must be a JSON object");
+  if (typeof v !== "object" || v === null || Array.isArray(v))
+    throw new ApiError("bad_request", "the body must be a JSON object");
   const o = v as Record<string, unknown>;
   const errors: string[] = [];
   const out: HeartbeatBody = {};
@@ -65,7 +92,12 @@ function parseBody(text: string): HeartbeatBody {
     else errors.push(`${key} must be a non-negative number`);
   }
   if (o.replicatedAt !== undefined && o.replicatedAt !== null) {
-    const at = typeof o.replicatedAt === "string" ? Date.parse(o.replicatedAt) : typeof o.replicatedAt === "number" ? o.replicatedAt * 1000 : NaN;
+    const at =
+      typeof o.replicatedAt === "string"
+        ? Date.parse(o.replicatedAt)
+        : typeof o.replicatedAt === "number"
+          ? o.replicatedAt * 1000
+          : NaN;
     if (Number.isFinite(at) && at > 0) out.replicatedAt = Math.round(at);
     else errors.push("replicatedAt must be an ISO 8601 time or epoch seconds");
   }

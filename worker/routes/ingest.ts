@@ -20,7 +20,8 @@ import { resolveFeedHostsLater } from "../ingest/resolve-feed-hosts";
 export const ingest = new Hono<AppEnv>();
 
 const int = (v: string | undefined, name: string): number => {
-  if (v === undefined || !/^\d{1,15}$/.test(v)) throw new ApiError("bad_request", `${name} must be a non-negative integer`);
+  if (v === undefined || !/^\d{1,15}$/.test(v))
+    throw new ApiError("bad_request", `${name} must be a non-negative integer`);
   return Number(v);
 };
 
@@ -31,24 +32,33 @@ ingest.post("/ingest", async (c) => {
   if (!q.site) throw new ApiError("bad_request", "site is required");
   const site = await requireAgent(c, q.site);
   const source = q.source ?? "";
-  if (source.length < 1 || source.length > 512) throw new ApiError("bad_request", "source must be 1 to 512 characters");
+  if (source.length < 1 || source.length > 512)
+    throw new ApiError("bad_request", "source must be 1 to 512 characters");
   const start = int(q.start, "start");
   const end = int(q.end, "end");
   if (end <= start) throw new ApiError("bad_request", "end must be greater than start");
   const limit = maxChunkBytes(c.env);
-  if (end - start > limit) throw new ApiError("too_large", `chunk of ${end - start} bytes exceeds the limit of ${limit}`);
+  if (end - start > limit)
+    throw new ApiError("too_large", `chunk of ${end - start} bytes exceeds the limit of ${limit}`);
   const expectedSha = (c.req.header("x-content-sha256") ?? "").toLowerCase();
-  if (!/^[0-9a-f]{64}$/.test(expectedSha)) throw new ApiError("bad_request", "X-Content-SHA256 must be the hex sha-256 of the body");
+  if (!/^[0-9a-f]{64}$/.test(expectedSha))
+    throw new ApiError("bad_request", "X-Content-SHA256 must be the hex sha-256 of the body");
 
   const body = await readBody(c.req.raw, limit);
   const sha = hex(await crypto.subtle.digest("SHA-256", body));
-  if (sha !== expectedSha) throw new ApiError("bad_checksum", `body sha-256 is ${sha}, the header says ${expectedSha}`);
+  if (sha !== expectedSha)
+    throw new ApiError("bad_checksum", `body sha-256 is ${sha}, the header says ${expectedSha}`);
 
   const unzipped = gunzip(body, limit);
   if (!unzipped.ok) throw new ApiError(unzipped.code, unzipped.message);
   const bytes = unzipped.bytes;
-  if (bytes.length !== end - start) throw new ApiError("bad_request", `the body holds ${bytes.length} bytes, the range [${start}, ${end}) ${end - start}`);
-  if (bytes[bytes.length - 1] !== 10) throw new ApiError("bad_request", "a chunk holds whole lines: it must end with a newline");
+  if (bytes.length !== end - start)
+    throw new ApiError(
+      "bad_request",
+      `the body holds ${bytes.length} bytes, the range [${start}, ${end}) ${end - start}`,
+    );
+  if (bytes[bytes.length - 1] !== 10)
+    throw new ApiError("bad_request", "a chunk holds whole lines: it must end with a newline");
 
   const user = JSON.parse(site.config) as UserConfig;
   if (q.format) {
@@ -57,14 +67,16 @@ ingest.post("/ingest", async (c) => {
     user.format = q.format;
   }
   const resolved = resolveConfig(user);
-  if (!resolved.ok) throw new ApiError("unprocessable", `site configuration: ${resolved.errors.join("; ")}`);
+  if (!resolved.ok)
+    throw new ApiError("unprocessable", `site configuration: ${resolved.errors.join("; ")}`);
   const config = resolved.config;
   const db = c.env.DB;
   // A chunk outside any run (no &run=) counts under run 0: no run row is written for it.
   let runId = 0;
   if (q.run !== undefined) {
     runId = int(q.run, "run");
-    if (!(await findRun(db, site.id, runId).first())) throw new ApiError("not_found", `no run ${runId} for this site`);
+    if (!(await findRun(db, site.id, runId).first()))
+      throw new ApiError("not_found", `no run ${runId} for this site`);
   }
 
   const analyzer = new Analyzer(config, geoLookup(), lineScanner());
@@ -79,24 +91,57 @@ ingest.post("/ingest", async (c) => {
   const outcome = await applyChunk(db, {
     // The receipt keeps the hash of the log bytes, not of their gzip: a chunk re-sent after a crash
     // may be compressed differently (another zlib, another level) and is still the same chunk.
-    siteId: site.id, source, start, end, sha256: hex(await crypto.subtle.digest("SHA-256", bytes)), runId, partial, analysisMs,
+    siteId: site.id,
+    source,
+    start,
+    end,
+    sha256: hex(await crypto.subtle.digest("SHA-256", bytes)),
+    runId,
+    partial,
+    analysisMs,
     rules: { robotPostBurst: config.robotPostBurst, robotErrorLimit: config.robotErrorLimit },
-    gap: config.visitGapSeconds, now: Math.floor(Date.now() / 1000),
+    gap: config.visitGapSeconds,
+    now: Math.floor(Date.now() / 1000),
   }).catch((e) => {
     if (e instanceof SiteBusyError) throw new ApiError("busy", e.message);
     throw e;
   });
   if (outcome.status === "conflict") throw new ApiError("conflict", outcome.message);
-  if (outcome.status === "applied") c.executionCtx.waitUntil(resolveFeedHostsLater(db, site.id, feedKeys, dohUrl(c.env), Math.floor(Date.now() / 1000)));
-  const common = { lines: partial.lines, rejected: partial.rejected, maxChunkBytes: limit, runId, wallMs: Date.now() - t0, analysisMs };
-  if (outcome.status === "already-applied") return c.json({ status: "already-applied", ...common, rowsWritten: 0, statements: 0, queries: outcome.queries });
-  return c.json({ status: "applied", ...common, rowsWritten: outcome.rowsWritten, statements: outcome.statements, queries: outcome.queries });
+  if (outcome.status === "applied")
+    c.executionCtx.waitUntil(
+      resolveFeedHostsLater(db, site.id, feedKeys, dohUrl(c.env), Math.floor(Date.now() / 1000)),
+    );
+  const common = {
+    lines: partial.lines,
+    rejected: partial.rejected,
+    maxChunkBytes: limit,
+    runId,
+    wallMs: Date.now() - t0,
+    analysisMs,
+  };
+  if (outcome.status === "already-applied")
+    return c.json({
+      status: "already-applied",
+      ...common,
+      rowsWritten: 0,
+      statements: 0,
+      queries: outcome.queries,
+    });
+  return c.json({
+    status: "applied",
+    ...common,
+    rowsWritten: outcome.rowsWritten,
+    statements: outcome.statements,
+    queries: outcome.queries,
+  });
 });
 
 /** POST /api/v1/runs?site= — opens an upload session; chunks name it with &run=. */
 ingest.post("/runs", async (c) => {
   const site = await requireAgent(c, c.req.query("site") ?? "");
-  const run = await createRun(c.env.DB, site.id, Math.floor(Date.now() / 1000)).first<{ id: number }>();
+  const run = await createRun(c.env.DB, site.id, Math.floor(Date.now() / 1000)).first<{
+    id: number;
+  }>();
   return c.json({ runId: run!.id, maxChunkBytes: maxChunkBytes(c.env) });
 });
 
@@ -126,9 +171,12 @@ ingest.get("/chunks", async (c) => {
   if (!q.site) throw new ApiError("bad_request", "site is required");
   const site = await requireAgent(c, q.site);
   const source = q.source ?? "";
-  if (source.length < 1 || source.length > 512) throw new ApiError("bad_request", "source must be 1 to 512 characters");
+  if (source.length < 1 || source.length > 512)
+    throw new ApiError("bad_request", "source must be 1 to 512 characters");
   const from = q.from === undefined ? 0 : int(q.from, "from");
-  const rows = (await listChunks(c.env.DB, site.id, source, from, CHUNKS_PAGE + 1).all<ChunkReceipt>()).results;
+  const rows = (
+    await listChunks(c.env.DB, site.id, source, from, CHUNKS_PAGE + 1).all<ChunkReceipt>()
+  ).results;
   return c.json({ source, chunks: rows.slice(0, CHUNKS_PAGE), more: rows.length > CHUNKS_PAGE });
 });
 

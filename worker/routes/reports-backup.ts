@@ -7,7 +7,12 @@
 import type { UserConfig } from "../core/config";
 import { resolveConfig } from "../core/config";
 import type { ExportRows, ExportTable } from "../db/queries/export-site";
-import { EXPORT_TABLE_NAMES, EXPORT_TABLES, exportSite, RUN_COLUMNS } from "../db/queries/export-site";
+import {
+  EXPORT_TABLE_NAMES,
+  EXPORT_TABLES,
+  exportSite,
+  RUN_COLUMNS,
+} from "../db/queries/export-site";
 import type { Site } from "../db/queries/find-site";
 import { importSiteStatements, siteImportState } from "../db/queries/import-site";
 import { isGuardFailure } from "../db/queries/site-version-guard";
@@ -45,30 +50,50 @@ export async function buildExport(db: D1Database, site: Site): Promise<SiteExpor
   const tables = {} as SiteExport["tables"];
   for (const t of EXPORT_TABLE_NAMES) tables[t] = { columns: [...EXPORT_TABLES[t]], rows: rows[t] };
   return {
-    format: EXPORT_FORMAT, version: EXPORT_VERSION, site: site.name, exportedAt: new Date().toISOString(),
-    config: JSON.parse(site.config) as UserConfig, tables,
+    format: EXPORT_FORMAT,
+    version: EXPORT_VERSION,
+    site: site.name,
+    exportedAt: new Date().toISOString(),
+    config: JSON.parse(site.config) as UserConfig,
+    tables,
   };
 }
 
-const isCell = (v: unknown) => v === null || typeof v === "string" || (typeof v === "number" && Number.isFinite(v));
+const isCell = (v: unknown) =>
+  v === null || typeof v === "string" || (typeof v === "number" && Number.isFinite(v));
 
 /** Checks an export's shape; every problem at once, as one bad_request. */
 function checkExport(body: unknown): { rows: ExportRows; config: UserConfig } {
   const errors: string[] = [];
   const b = body as Partial<SiteExport> | null;
-  if (typeof b !== "object" || b === null || Array.isArray(b)) throw new ApiError("bad_request", "the body must be a Vigie export (a JSON object)");
+  if (typeof b !== "object" || b === null || Array.isArray(b))
+    throw new ApiError("bad_request", "the body must be a Vigie export (a JSON object)");
   if (b.format !== EXPORT_FORMAT) errors.push(`format must be "${EXPORT_FORMAT}"`);
   if (b.version !== EXPORT_VERSION) errors.push(`version must be ${EXPORT_VERSION}`);
-  if (typeof b.config !== "object" || b.config === null || Array.isArray(b.config)) errors.push("config must be an object");
+  if (typeof b.config !== "object" || b.config === null || Array.isArray(b.config))
+    errors.push("config must be an object");
   const rows = {} as ExportRows;
-  const tables = (typeof b.tables === "object" && b.tables !== null ? b.tables : {}) as Partial<SiteExport["tables"]>;
+  const tables = (typeof b.tables === "object" && b.tables !== null ? b.tables : {}) as Partial<
+    SiteExport["tables"]
+  >;
   for (const t of EXPORT_TABLE_NAMES) {
     const cols = EXPORT_TABLES[t];
     const tab = tables[t];
-    if (!tab || !Array.isArray(tab.columns) || !Array.isArray(tab.rows)) { errors.push(`tables.${t}: missing`); continue; }
-    if (tab.columns.join(",") !== cols.join(",")) { errors.push(`tables.${t}.columns must be ${cols.join(",")}`); continue; }
-    const bad = tab.rows.findIndex((r) => !Array.isArray(r) || r.length !== cols.length || !r.every(isCell));
-    if (bad >= 0) { errors.push(`tables.${t}.rows[${bad}] must be ${cols.length} strings, numbers or nulls`); continue; }
+    if (!tab || !Array.isArray(tab.columns) || !Array.isArray(tab.rows)) {
+      errors.push(`tables.${t}: missing`);
+      continue;
+    }
+    if (tab.columns.join(",") !== cols.join(",")) {
+      errors.push(`tables.${t}.columns must be ${cols.join(",")}`);
+      continue;
+    }
+    const bad = tab.rows.findIndex(
+      (r) => !Array.isArray(r) || r.length !== cols.length || !r.every(isCell),
+    );
+    if (bad >= 0) {
+      errors.push(`tables.${t}.rows[${bad}] must be ${cols.length} strings, numbers or nulls`);
+      continue;
+    }
     rows[t] = tab.rows;
   }
   if (errors.length === 0) {
@@ -78,7 +103,11 @@ function checkExport(body: unknown): { rows: ExportRows; config: UserConfig } {
       const col = RUN_COLUMNS[t];
       if (!col) continue;
       const i = (EXPORT_TABLES[t] as readonly string[]).indexOf(col);
-      const bad = rows[t].findIndex((r) => r[i] !== null && !(Number.isInteger(r[i]) && (r[i] as number) >= 0 && (r[i] as number) <= ids.length));
+      const bad = rows[t].findIndex(
+        (r) =>
+          r[i] !== null &&
+          !(Number.isInteger(r[i]) && (r[i] as number) >= 0 && (r[i] as number) <= ids.length),
+      );
       if (bad >= 0) errors.push(`tables.${t}.rows[${bad}].${col} names no exported run`);
     }
   }
@@ -86,29 +115,64 @@ function checkExport(body: unknown): { rows: ExportRows; config: UserConfig } {
   return { rows, config: b.config as UserConfig };
 }
 
-export interface ImportOutcome { status: "imported"; rows: Record<ExportTable, number>; statements: number }
+export interface ImportOutcome {
+  status: "imported";
+  rows: Record<ExportTable, number>;
+  statements: number;
+}
 
 /** Restores an export into the site, which must hold no statistics yet (409 otherwise). */
-export async function importExport(db: D1Database, site: Site, body: unknown): Promise<ImportOutcome> {
+export async function importExport(
+  db: D1Database,
+  site: Site,
+  body: unknown,
+): Promise<ImportOutcome> {
   const { rows, config } = checkExport(body);
   const resolved = resolveConfig(config);
-  if (!resolved.ok) throw new ApiError("unprocessable", `the export's configuration: ${resolved.errors.join("; ")}`);
-  const counts = Object.fromEntries(EXPORT_TABLE_NAMES.map((t) => [t, rows[t].length])) as Record<ExportTable, number>;
+  if (!resolved.ok)
+    throw new ApiError(
+      "unprocessable",
+      `the export's configuration: ${resolved.errors.join("; ")}`,
+    );
+  const counts = Object.fromEntries(EXPORT_TABLE_NAMES.map((t) => [t, rows[t].length])) as Record<
+    ExportTable,
+    number
+  >;
   for (let attempt = 0; attempt < 3; attempt++) {
-    const state = await siteImportState(db, site.id).first<{ hasData: number; maxRunId: number; version: number }>();
+    const state = await siteImportState(db, site.id).first<{
+      hasData: number;
+      maxRunId: number;
+      version: number;
+    }>();
     if (!state) throw new ApiError("not_found", `no site named "${site.name}"`);
-    if (state.hasData) throw new ApiError("conflict", `site "${site.name}" already holds statistics: an export is restored into an empty site only`);
+    if (state.hasData)
+      throw new ApiError(
+        "conflict",
+        `site "${site.name}" already holds statistics: an export is restored into an empty site only`,
+      );
     const fresh = structuredClone(rows);
     mapRunColumns(fresh, (ord) => (ord === 0 ? 0 : state.maxRunId + ord));
-    fresh.runs.forEach((r, i) => { r[0] = state.maxRunId + i + 1; });
-    const statements = importSiteStatements(db, site.id, { version: state.version, maxRunId: state.maxRunId }, fresh, JSON.stringify(config));
+    fresh.runs.forEach((r, i) => {
+      r[0] = state.maxRunId + i + 1;
+    });
+    const statements = importSiteStatements(
+      db,
+      site.id,
+      { version: state.version, maxRunId: state.maxRunId },
+      fresh,
+      JSON.stringify(config),
+    );
     try {
       await db.batch(statements);
       return { status: "imported", rows: counts, statements: statements.length };
     } catch (e) {
       // The site changed (a chunk or a run landed) between the read and the batch: decide again.
       if (isGuardFailure(e)) continue;
-      if (/constraint failed/i.test(String(e))) throw new ApiError("bad_request", `the export's rows do not fit the tables: ${String((e as Error).message ?? e)}`);
+      if (/constraint failed/i.test(String(e)))
+        throw new ApiError(
+          "bad_request",
+          `the export's rows do not fit the tables: ${String((e as Error).message ?? e)}`,
+        );
       throw e;
     }
   }

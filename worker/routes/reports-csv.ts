@@ -15,10 +15,27 @@ export function csvCell(v: string | number | null | undefined): string {
 /** A panel page as CSV: key, hits, pages, bytes, max, and what the last run changed. */
 export function panelCsv(p: PanelPageJson): string {
   const hosts = p.id === "feed-hosts";
-  const head = ["key", "hits", "pages", "bytes", "max", "new", "delta", ...(hosts ? ["host_name"] : [])];
+  const head = [
+    "key",
+    "hits",
+    "pages",
+    "bytes",
+    "max",
+    "new",
+    "delta",
+    ...(hosts ? ["host_name"] : []),
+  ];
   const lines = [head.join(",")];
   for (const r of p.rows) {
-    const cells = [csvCell(r.key), r.hits, r.pages, r.bytes, r.max, r.change ? (r.change.new ? 1 : 0) : "", r.change ? r.change.delta : ""];
+    const cells = [
+      csvCell(r.key),
+      r.hits,
+      r.pages,
+      r.bytes,
+      r.max,
+      r.change ? (r.change.new ? 1 : 0) : "",
+      r.change ? r.change.delta : "",
+    ];
     if (hosts) cells.push(csvCell(r.hostName ?? null));
     lines.push(cells.join(","));
   }

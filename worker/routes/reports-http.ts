@@ -18,16 +18,24 @@ export const YEAR_RE = /^\d{4}$/;
 export const RENDER_VERSION = `r2.${ASSETS["vigie.css"].hash}.${ASSETS["sort.js"].hash}`;
 
 export function parseMonth(s: string | undefined): string {
-  if (s === undefined || !MONTH_RE.test(s)) throw new ApiError("bad_request", "month must be YYYY-MM");
+  if (s === undefined || !MONTH_RE.test(s))
+    throw new ApiError("bad_request", "month must be YYYY-MM");
   return s;
 }
 
 /** A non-negative integer query parameter within [min, max], or its default when absent. */
-export function intParam(v: string | undefined, name: string, def: number, min: number, max: number): number {
+export function intParam(
+  v: string | undefined,
+  name: string,
+  def: number,
+  min: number,
+  max: number,
+): number {
   if (v === undefined || v === "") return def;
   if (!/^\d{1,9}$/.test(v)) throw new ApiError("bad_request", `${name} must be an integer`);
   const n = Number(v);
-  if (n < min || n > max) throw new ApiError("bad_request", `${name} must be between ${min} and ${max}`);
+  if (n < min || n > max)
+    throw new ApiError("bad_request", `${name} must be between ${min} and ${max}`);
   return n;
 }
 
@@ -45,7 +53,7 @@ export function cacheable(c: Context<AppEnv>, site: Site, variant = ""): boolean
   c.header("Cache-Control", "private, max-age=60, must-revalidate");
   c.header("Vary", "Authorization, Cookie");
   const inm = c.req.header("if-none-match");
-  return inm !== undefined && inm.split(",").some((t) => t.trim().replace(/^W\//, "") === etag);
+  return inm?.split(",").some((t) => t.trim().replace(/^W\//, "") === etag) ?? false;
 }
 
 /** 304 with the headers already set by `cacheable`. */
@@ -82,18 +90,29 @@ export function securityHeaders(c: Context<AppEnv>): void {
 function pageCacheKey(c: Context<AppEnv>, site: Site, variant: string): Request {
   const url = new URL(c.req.url);
   const day = new Date().toISOString().slice(0, 10);
-  const key = new URL(`https://page-cache.vigie.invalid/${site.id}/v${site.version}/${RENDER_VERSION}/${day}${url.pathname}`);
+  const key = new URL(
+    `https://page-cache.vigie.invalid/${site.id}/v${site.version}/${RENDER_VERSION}/${day}${url.pathname}`,
+  );
   key.search = url.search;
   key.searchParams.set("__variant", variant);
   return new Request(key);
 }
 
-export async function cachedPage(c: Context<AppEnv>, site: Site, variant: string): Promise<string | null> {
+export async function cachedPage(
+  c: Context<AppEnv>,
+  site: Site,
+  variant: string,
+): Promise<string | null> {
   const hit = await caches.default.match(pageCacheKey(c, site, variant)).catch(() => undefined);
   return hit ? hit.text() : null;
 }
 
 export function keepPage(c: Context<AppEnv>, site: Site, variant: string, html: string): void {
-  const put = caches.default.put(pageCacheKey(c, site, variant), new Response(html, { headers: { "Cache-Control": "max-age=3600", "Content-Type": "text/html; charset=UTF-8" } }));
+  const put = caches.default.put(
+    pageCacheKey(c, site, variant),
+    new Response(html, {
+      headers: { "Cache-Control": "max-age=3600", "Content-Type": "text/html; charset=UTF-8" },
+    }),
+  );
   c.executionCtx.waitUntil(put.catch((e) => console.error("page cache:", e)));
 }

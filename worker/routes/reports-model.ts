@@ -4,15 +4,34 @@
  */
 import type { PanelId } from "../core/panels";
 import { PANELS } from "../core/panels";
-import type { DayRow, HourRow, MonthReportRows, MonthRow, PanelDbRow, SampleRow, WatchedRow } from "../db/queries/get-month-report";
+import type {
+  DayRow,
+  HourRow,
+  MonthReportRows,
+  MonthRow,
+  PanelDbRow,
+  SampleRow,
+  WatchedRow,
+} from "../db/queries/get-month-report";
 import type { PanelPageRows } from "../db/queries/get-panel-page";
 import type { SiteIndexRows } from "../db/queries/get-site-index";
 import type { YearReportRows } from "../db/queries/get-year-report";
 
-export interface Totals { hits: number; pages: number; bytes: number; visits: number; visitors: number; robotHits: number }
+export interface Totals {
+  hits: number;
+  pages: number;
+  bytes: number;
+  visits: number;
+  visitors: number;
+  robotHits: number;
+}
 
 export interface PanelRowJson {
-  key: string; hits: number; pages: number; bytes: number; max: number;
+  key: string;
+  hits: number;
+  pages: number;
+  bytes: number;
+  max: number;
   /** Changed by the month's last analysis run: `new` (absent before it) and the hits it added. Null otherwise. */
   change: { new: boolean; delta: number } | null;
   /** feed-hosts only: the address's reverse-DNS name, when resolved. */
@@ -46,7 +65,14 @@ export interface MonthJson extends Totals {
   analysisMs: number;
   /** Unix time of the site's last applied chunk. */
   lastUpdate: number | null;
-  lastRun: { startedAt: number; endedAt: number | null; chunks: number; lines: number; rejected: number; analysisMs: number } | null;
+  lastRun: {
+    startedAt: number;
+    endedAt: number | null;
+    chunks: number;
+    lines: number;
+    rejected: number;
+    analysisMs: number;
+  } | null;
   /** The site's months before and after this one that have data. */
   prevMonth: string | null;
   nextMonth: string | null;
@@ -60,28 +86,47 @@ export interface MonthJson extends Totals {
   year: YearSummaryJson;
 }
 
-export const PANEL_TITLES = Object.fromEntries(PANELS.map((p) => [p.id, p.title])) as Record<PanelId, string>;
+export const PANEL_TITLES = Object.fromEntries(PANELS.map((p) => [p.id, p.title])) as Record<
+  PanelId,
+  string
+>;
 export const isPanelId = (s: string): s is PanelId => Object.hasOwn(PANEL_TITLES, s);
 
 function rowJson(r: PanelDbRow, lastRunId: number | null): PanelRowJson {
   const changed = lastRunId !== null && lastRunId > 0 && r.changedRun === lastRunId;
   const out: PanelRowJson = {
-    key: r.key, hits: r.hits, pages: r.pages, bytes: r.bytes, max: r.max,
+    key: r.key,
+    hits: r.hits,
+    pages: r.pages,
+    bytes: r.bytes,
+    max: r.max,
     change: changed ? { new: r.hitsBefore === 0, delta: r.hits - r.hitsBefore } : null,
   };
   if (r.panel === "feed-hosts") out.hostName = r.hostName;
   return out;
 }
 
-const emptyPanel = (id: PanelId): PanelJson => ({ id, title: PANEL_TITLES[id], total: { rows: 0, hits: 0, pages: 0, bytes: 0 }, rows: [] });
+const emptyPanel = (id: PanelId): PanelJson => ({
+  id,
+  title: PANEL_TITLES[id],
+  total: { rows: 0, hits: 0, pages: 0, bytes: 0 },
+  rows: [],
+});
 
 /** Today's date (UTC): days from it on are not over yet, so never gaps. */
 const today = () => new Date().toISOString().slice(0, 10);
 
-export function gapsOf(month: string, days: { date: string }[], firstDate: string | null, now = today()): string[] {
+export function gapsOf(
+  month: string,
+  days: { date: string }[],
+  firstDate: string | null,
+  now = today(),
+): string[] {
   if (firstDate === null) return [];
   const have = new Set(days.map((d) => d.date));
-  const n = new Date(Date.UTC(Number(month.slice(0, 4)), Number(month.slice(5, 7)), 0)).getUTCDate();
+  const n = new Date(
+    Date.UTC(Number(month.slice(0, 4)), Number(month.slice(5, 7)), 0),
+  ).getUTCDate();
   const out: string[] = [];
   for (let d = 1; d <= n; d++) {
     const date = `${month}-${String(d).padStart(2, "0")}`;
@@ -92,7 +137,8 @@ export function gapsOf(month: string, days: { date: string }[], firstDate: strin
 
 export function hoursOf(rows: HourRow[]): HourRow[] {
   const out: HourRow[] = [];
-  for (let h = 0; h < 24; h++) out.push({ hour: h, hits: 0, pages: 0, bytes: 0, robotHits: 0, visitors: 0, visits: 0 });
+  for (let h = 0; h < 24; h++)
+    out.push({ hour: h, hits: 0, pages: 0, bytes: 0, robotHits: 0, visitors: 0, visits: 0 });
   for (const r of rows) out[r.hour] = { ...r };
   return out;
 }
@@ -100,7 +146,12 @@ export function hoursOf(rows: HourRow[]): HourRow[] {
 function sumMonths(months: MonthRow[]): Totals & { rejected: number } {
   const t = { hits: 0, pages: 0, bytes: 0, visits: 0, visitors: 0, robotHits: 0, rejected: 0 };
   for (const m of months) {
-    t.hits += m.hits; t.pages += m.pages; t.bytes += m.bytes; t.visits += m.visits; t.robotHits += m.robotHits; t.rejected += m.rejected;
+    t.hits += m.hits;
+    t.pages += m.pages;
+    t.bytes += m.bytes;
+    t.visits += m.visits;
+    t.robotHits += m.robotHits;
+    t.rejected += m.rejected;
   }
   return t;
 }
@@ -117,31 +168,69 @@ export function monthJson(site: string, month: string, r: MonthReportRows): Mont
   }
   const year = month.slice(0, 4);
   return {
-    site, month, hasData: h.present === 1,
-    hits: h.hits ?? 0, pages: h.pages ?? 0, bytes: h.bytes ?? 0, visits: h.visits ?? 0, visitors: h.visitors ?? 0,
-    robotHits: h.robotHits ?? 0, rejected: h.rejected ?? 0, lines: h.lines ?? 0, analysisMs: h.analysisMs ?? 0,
+    site,
+    month,
+    hasData: h.present === 1,
+    hits: h.hits ?? 0,
+    pages: h.pages ?? 0,
+    bytes: h.bytes ?? 0,
+    visits: h.visits ?? 0,
+    visitors: h.visitors ?? 0,
+    robotHits: h.robotHits ?? 0,
+    rejected: h.rejected ?? 0,
+    lines: h.lines ?? 0,
+    analysisMs: h.analysisMs ?? 0,
     lastUpdate: h.lastUpdate,
-    lastRun: h.runStartedAt === null ? null : {
-      startedAt: h.runStartedAt, endedAt: h.runEndedAt, chunks: h.runChunks ?? 0, lines: h.runLines ?? 0,
-      rejected: h.runRejected ?? 0, analysisMs: h.runAnalysisMs ?? 0,
-    },
-    prevMonth: h.prevMonth, nextMonth: h.nextMonth,
+    lastRun:
+      h.runStartedAt === null
+        ? null
+        : {
+            startedAt: h.runStartedAt,
+            endedAt: h.runEndedAt,
+            chunks: h.runChunks ?? 0,
+            lines: h.runLines ?? 0,
+            rejected: h.runRejected ?? 0,
+            analysisMs: h.runAnalysisMs ?? 0,
+          },
+    prevMonth: h.prevMonth,
+    nextMonth: h.nextMonth,
     gaps: gapsOf(month, r.days, h.firstDate),
     days: r.days,
     hours: hoursOf(r.hours),
     panels,
     watched: r.watched,
     rejectedSamples: r.samples,
-    year: { year, ...sumMonths(r.yearMonths), visitors: h.yearVisitors, days: h.yearDays, months: r.yearMonths },
+    year: {
+      year,
+      ...sumMonths(r.yearMonths),
+      visitors: h.yearVisitors,
+      days: h.yearDays,
+      months: r.yearMonths,
+    },
   };
 }
 
 /** `top`: the panel's largest hits and pages, the bars' scale on every page of rows. */
-export interface PanelPageJson extends PanelJson { month: string; limit: number; offset: number; top: { hits: number; pages: number } }
+export interface PanelPageJson extends PanelJson {
+  month: string;
+  limit: number;
+  offset: number;
+  top: { hits: number; pages: number };
+}
 
-export function panelPageJson(month: string, id: PanelId, r: PanelPageRows, limit: number, offset: number): PanelPageJson {
+export function panelPageJson(
+  month: string,
+  id: PanelId,
+  r: PanelPageRows,
+  limit: number,
+  offset: number,
+): PanelPageJson {
   return {
-    id, title: PANEL_TITLES[id], month, limit, offset,
+    id,
+    title: PANEL_TITLES[id],
+    month,
+    limit,
+    offset,
     total: { rows: r.head.n, hits: r.head.sumHits, pages: r.head.sumPages, bytes: r.head.sumBytes },
     top: { hits: r.head.maxHits, pages: r.head.maxPages },
     rows: r.rows.map((row) => rowJson(row, r.head.lastRunId)),
@@ -157,7 +246,10 @@ export interface YearTotalsJson extends Totals {
   months: MonthRow[];
 }
 
-export interface IndexJson { site: string; years: YearTotalsJson[] }
+export interface IndexJson {
+  site: string;
+  years: YearTotalsJson[];
+}
 
 /** Years newest first, each with its months in order and its distinct visitors. */
 export function indexJson(site: string, r: SiteIndexRows): IndexJson {
@@ -172,7 +264,14 @@ export function indexJson(site: string, r: SiteIndexRows): IndexJson {
     const t = sumMonths(months);
     const e = extra.get(year);
     const days = e?.days ?? 0;
-    return { year, ...t, visitors: e?.visitors ?? 0, days, visitsPerDay: days ? round1(t.visits / days) : 0, months };
+    return {
+      year,
+      ...t,
+      visitors: e?.visitors ?? 0,
+      days,
+      visitsPerDay: days ? round1(t.visits / days) : 0,
+      months,
+    };
   });
   years.sort((a, b) => (a.year < b.year ? 1 : -1));
   return { site, years };
@@ -187,25 +286,61 @@ export interface YearJson extends YearTotalsJson {
    * `fromImages`: the page's views that came from an image search; `forImages` is true when they
    * are over half of its views (the page is viewed mostly for its images).
    */
-  topPages: { total: { rows: number; pages: number; maxPages: number }; offset: number; rows: { key: string; hits: number; pages: number; bytes: number; fromImages: number; forImages: boolean }[] };
+  topPages: {
+    total: { rows: number; pages: number; maxPages: number };
+    offset: number;
+    rows: {
+      key: string;
+      hits: number;
+      pages: number;
+      bytes: number;
+      fromImages: number;
+      forImages: boolean;
+    }[];
+  };
   /** Every year of the site, newest first, to compare with. */
   years: YearTotalsJson[];
 }
 
 export function yearJson(site: string, year: string, r: YearReportRows, offset = 0): YearJson {
   const index = indexJson(site, r);
-  const self = index.years.find((y) => y.year === year) ?? { year, hits: 0, pages: 0, bytes: 0, visits: 0, visitors: 0, robotHits: 0, rejected: 0, days: 0, visitsPerDay: 0, months: [] };
+  const self = index.years.find((y) => y.year === year) ?? {
+    year,
+    hits: 0,
+    pages: 0,
+    bytes: 0,
+    visits: 0,
+    visitors: 0,
+    robotHits: 0,
+    rejected: 0,
+    days: 0,
+    visitsPerDay: 0,
+    months: [],
+  };
   const gaps: string[] = [];
-  for (let m = 1; m <= 12; m++) gaps.push(...gapsOf(`${year}-${String(m).padStart(2, "0")}`, r.days, r.firstDate));
+  for (let m = 1; m <= 12; m++)
+    gaps.push(...gapsOf(`${year}-${String(m).padStart(2, "0")}`, r.days, r.firstDate));
   const top = r.topPages;
   return {
-    ...self, site,
+    ...self,
+    site,
     daily: r.days,
     gaps,
     topPages: {
-      total: { rows: top[0]?.n ?? 0, pages: top[0]?.sumPages ?? 0, maxPages: top[0]?.maxPages ?? 0 },
+      total: {
+        rows: top[0]?.n ?? 0,
+        pages: top[0]?.sumPages ?? 0,
+        maxPages: top[0]?.maxPages ?? 0,
+      },
       offset,
-      rows: top.map(({ key, hits, pages, bytes, fromImages }) => ({ key, hits, pages, bytes, fromImages, forImages: 2 * fromImages > pages })),
+      rows: top.map(({ key, hits, pages, bytes, fromImages }) => ({
+        key,
+        hits,
+        pages,
+        bytes,
+        fromImages,
+        forImages: 2 * fromImages > pages,
+      })),
     },
     years: index.years,
   };

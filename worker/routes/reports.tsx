@@ -25,7 +25,16 @@ import { LoginPage, MessagePage } from "../views/login-page";
 import { MonthPage } from "../views/month-page";
 import { PanelPage } from "../views/panel-page";
 import { YearPage } from "../views/year-page";
-import { cachedPage, cacheable, intParam, keepPage, MONTH_RE, notModified, securityHeaders, YEAR_RE } from "./reports-http";
+import {
+  cachedPage,
+  cacheable,
+  intParam,
+  keepPage,
+  MONTH_RE,
+  notModified,
+  securityHeaders,
+  YEAR_RE,
+} from "./reports-http";
 import { indexJson, isPanelId, monthJson, panelPageJson, yearJson } from "./reports-model";
 
 export const reports = new Hono<AppEnv>();
@@ -39,7 +48,11 @@ const COOKIE_MAX_AGE = 30 * 24 * 3600;
 
 type Status = 200 | 400 | 401 | 404 | 500;
 
-async function page(c: Context<AppEnv>, status: Status, node: HtmlEscapedString | Promise<HtmlEscapedString>): Promise<Response> {
+async function page(
+  c: Context<AppEnv>,
+  status: Status,
+  node: HtmlEscapedString | Promise<HtmlEscapedString>,
+): Promise<Response> {
   securityHeaders(c);
   return c.html(await renderPage(node), status);
 }
@@ -48,7 +61,11 @@ async function page(c: Context<AppEnv>, status: Status, node: HtmlEscapedString 
  * A report page of a readable site: 304 when the client's copy is current, the page cache when
  * this version was rendered here already, else `build` (its queries and rendering), kept for the next reader.
  */
-async function report(c: Context<AppEnv>, r: Reader, build: () => Promise<{ status: Status; node: HtmlEscapedString | Promise<HtmlEscapedString> }>): Promise<Response> {
+async function report(
+  c: Context<AppEnv>,
+  r: Reader,
+  build: () => Promise<{ status: Status; node: HtmlEscapedString | Promise<HtmlEscapedString> }>,
+): Promise<Response> {
   const variant = r.logout ? "cookie" : "";
   if (cacheable(c, r.site, variant)) return notModified(c);
   securityHeaders(c);
@@ -70,7 +87,10 @@ function safeNext(site: string, next: unknown): string {
   return /^[A-Za-z0-9\-._~/?=&%]*$/.test(next) && !next.includes("//") ? next : home;
 }
 
-interface Reader { site: Site; logout?: string }
+interface Reader {
+  site: Site;
+  logout?: string;
+}
 
 /**
  * The site, when the request may read it; otherwise the answer to send: 404 for an unknown site,
@@ -80,11 +100,21 @@ interface Reader { site: Site; logout?: string }
 async function reader(c: Context<AppEnv>): Promise<Reader | Response> {
   const name = c.req.param("site") ?? "";
   const site = await findSite(c.env.DB, name);
-  if (!site) return page(c, 404, MessagePage({ title: "Not found", message: `There is no site named "${name}".` }));
-  if (await canRead(c, site)) return { site, logout: site.public || bearerToken(c) ? undefined : site.name };
+  if (!site)
+    return page(
+      c,
+      404,
+      MessagePage({ title: "Not found", message: `There is no site named "${name}".` }),
+    );
+  if (await canRead(c, site))
+    return { site, logout: site.public || bearerToken(c) ? undefined : site.name };
   const url = new URL(c.req.url);
   c.header("Cache-Control", "no-store");
-  return page(c, 401, LoginPage({ site: site.name, next: safeNext(site.name, url.pathname + url.search) }));
+  return page(
+    c,
+    401,
+    LoginPage({ site: site.name, next: safeNext(site.name, url.pathname + url.search) }),
+  );
 }
 
 reports.get("/assets/:name", (c) => {
@@ -92,11 +122,16 @@ reports.get("/assets/:name", (c) => {
   if (!a || !Object.hasOwn(ASSETS, c.req.param("name"))) return c.text("not found", 404);
   c.header("Content-Type", a.type);
   c.header("X-Content-Type-Options", "nosniff");
-  c.header("Cache-Control", c.req.query("v") === a.hash ? "public, max-age=31536000, immutable" : "public, max-age=300");
+  c.header(
+    "Cache-Control",
+    c.req.query("v") === a.hash ? "public, max-age=31536000, immutable" : "public, max-age=300",
+  );
   return c.body(a.body);
 });
 
-reports.get("/sites/:site", (c) => c.redirect(`/sites/${encodeURIComponent(c.req.param("site"))}/`, 301));
+reports.get("/sites/:site", (c) =>
+  c.redirect(`/sites/${encodeURIComponent(c.req.param("site"))}/`, 301),
+);
 
 reports.get("/sites/:site/", async (c) => {
   const r = await reader(c);
@@ -115,22 +150,52 @@ reports.get("/sites/:site/:period", async (c) => {
   if (YEAR_RE.test(period)) {
     const n = intParam(c.req.query("page"), "page", 1, 1, 1_000_000);
     return report(c, r, async () => {
-      const y = yearJson(r.site.name, period, await getYearReport(db, r.site.id, period, YEAR_TOP, (n - 1) * YEAR_TOP), (n - 1) * YEAR_TOP);
+      const y = yearJson(
+        r.site.name,
+        period,
+        await getYearReport(db, r.site.id, period, YEAR_TOP, (n - 1) * YEAR_TOP),
+        (n - 1) * YEAR_TOP,
+      );
       if (n > 1 && y.topPages.rows.length === 0) {
-        return { status: 404, node: MessagePage({ site: r.site.name, title: "Not found", message: `The top pages of ${period} have no page ${n}.` }) };
+        return {
+          status: 404,
+          node: MessagePage({
+            site: r.site.name,
+            title: "Not found",
+            message: `The top pages of ${period} have no page ${n}.`,
+          }),
+        };
       }
-      return { status: y.months.length ? 200 : 404, node: YearPage({ y, logout: r.logout, top: YEAR_TOP }) };
+      return {
+        status: y.months.length ? 200 : 404,
+        node: YearPage({ y, logout: r.logout, top: YEAR_TOP }),
+      };
     });
   }
   if (MONTH_RE.test(period)) {
     return report(c, r, async () => {
-      const rows = await getMonthReport(db, r.site.id, period, { top: MONTH_TOP, watched: 1000, samples: 10 });
+      const rows = await getMonthReport(db, r.site.id, period, {
+        top: MONTH_TOP,
+        watched: 1000,
+        samples: 10,
+      });
       c.header("Server-Timing", `d1;desc="SQL, 1 batch";dur=${rows.sqlMs.toFixed(1)}`);
       const m = monthJson(r.site.name, period, rows);
-      return { status: m.hasData ? 200 : 404, node: MonthPage({ m, logout: r.logout, top: MONTH_TOP }) };
+      return {
+        status: m.hasData ? 200 : 404,
+        node: MonthPage({ m, logout: r.logout, top: MONTH_TOP }),
+      };
     });
   }
-  return page(c, 404, MessagePage({ site: r.site.name, title: "Not found", message: "Report pages are /sites/NAME/YYYY and /sites/NAME/YYYY-MM." }));
+  return page(
+    c,
+    404,
+    MessagePage({
+      site: r.site.name,
+      title: "Not found",
+      message: "Report pages are /sites/NAME/YYYY and /sites/NAME/YYYY-MM.",
+    }),
+  );
 });
 
 reports.get("/sites/:site/:month/:panel", async (c) => {
@@ -139,31 +204,55 @@ reports.get("/sites/:site/:month/:panel", async (c) => {
   const month = c.req.param("month");
   const panel = c.req.param("panel");
   if (!MONTH_RE.test(month) || !isPanelId(panel)) {
-    return page(c, 404, MessagePage({ site: r.site.name, title: "Not found", message: "No such panel." }));
+    return page(
+      c,
+      404,
+      MessagePage({ site: r.site.name, title: "Not found", message: "No such panel." }),
+    );
   }
   const n = intParam(c.req.query("page"), "page", 1, 1, 1_000_000);
   if (cacheable(c, r.site, r.logout ? "cookie" : "")) return notModified(c);
   const offset = (n - 1) * PANEL_PAGE_SIZE;
-  const rows = await getPanelPage(c.env.DB, r.site.id, month, panel, { limit: PANEL_PAGE_SIZE, offset });
+  const rows = await getPanelPage(c.env.DB, r.site.id, month, panel, {
+    limit: PANEL_PAGE_SIZE,
+    offset,
+  });
   const json = panelPageJson(month, panel, rows, PANEL_PAGE_SIZE, offset);
-  return page(c, 200, PanelPage({ site: r.site.name, panel: json, pageSize: PANEL_PAGE_SIZE, logout: r.logout }));
+  return page(
+    c,
+    200,
+    PanelPage({ site: r.site.name, panel: json, pageSize: PANEL_PAGE_SIZE, logout: r.logout }),
+  );
 });
 
 /** The login form's target: a right read token sets the cookie and goes back; a wrong one gets the form again, 401. */
 reports.post("/sites/:site/login", async (c) => {
   const name = c.req.param("site");
   const site = await findSite(c.env.DB, name);
-  if (!site) return page(c, 404, MessagePage({ title: "Not found", message: `There is no site named "${name}".` }));
+  if (!site)
+    return page(
+      c,
+      404,
+      MessagePage({ title: "Not found", message: `There is no site named "${name}".` }),
+    );
   const form = await c.req.parseBody().catch(() => ({}) as Record<string, unknown>);
   const token = typeof form.token === "string" ? form.token.trim() : "";
   const next = safeNext(site.name, form.next);
   c.header("Cache-Control", "no-store");
   if (!site.public && !(token && sameHex(await hashToken(token), site.readTokenHash))) {
-    return page(c, 401, LoginPage({ site: site.name, next, error: "That is not this site's read token." }));
+    return page(
+      c,
+      401,
+      LoginPage({ site: site.name, next, error: "That is not this site's read token." }),
+    );
   }
   if (!site.public) {
     setCookie(c, readCookieName(site.name), token, {
-      path: "/", httpOnly: true, sameSite: "Strict", secure: new URL(c.req.url).protocol === "https:", maxAge: COOKIE_MAX_AGE,
+      path: "/",
+      httpOnly: true,
+      sameSite: "Strict",
+      secure: new URL(c.req.url).protocol === "https:",
+      maxAge: COOKIE_MAX_AGE,
     });
   }
   return c.redirect(next, 303);
@@ -171,20 +260,32 @@ reports.post("/sites/:site/login", async (c) => {
 
 reports.post("/sites/:site/logout", (c) => {
   const name = c.req.param("site");
-  deleteCookie(c, readCookieName(name), { path: "/", secure: new URL(c.req.url).protocol === "https:" });
+  deleteCookie(c, readCookieName(name), {
+    path: "/",
+    secure: new URL(c.req.url).protocol === "https:",
+  });
   return c.redirect(`/sites/${encodeURIComponent(name)}/`, 303);
 });
 
 reports.all("/sites/:site/*", async (c) => {
   const r = await reader(c);
   if (r instanceof Response) return r;
-  return page(c, 404, MessagePage({ site: r.site.name, title: "Not found", message: "No such report page." }));
+  return page(
+    c,
+    404,
+    MessagePage({ site: r.site.name, title: "Not found", message: "No such report page." }),
+  );
 });
 
 reports.onError(async (e, c) => {
-  if (e instanceof ApiError && e.status === 400) return page(c, 400, MessagePage({ title: "Bad request", message: e.message }));
+  if (e instanceof ApiError && e.status === 400)
+    return page(c, 400, MessagePage({ title: "Bad request", message: e.message }));
   console.error(e);
-  return page(c, 500, MessagePage({ title: "Error", message: "The report could not be built; try again." }));
+  return page(
+    c,
+    500,
+    MessagePage({ title: "Error", message: "The report could not be built; try again." }),
+  );
 });
 
 /** Compares two hex digests without an early exit. */

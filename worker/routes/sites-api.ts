@@ -37,7 +37,9 @@ sitesApi.get("/sites/:site/years/:year", async (c) => {
   const top = intParam(c.req.query("limit"), "limit", 25, 1, 1000);
   const offset = intParam(c.req.query("offset"), "offset", 0, 0, 100_000_000);
   if (cacheable(c, site)) return notModified(c);
-  return c.json(yearJson(site.name, year, await getYearReport(c.env.DB, site.id, year, top, offset), offset));
+  return c.json(
+    yearJson(site.name, year, await getYearReport(c.env.DB, site.id, year, top, offset), offset),
+  );
 });
 
 /** A month: its figures, days, hours, the top `limit` rows of every panel (with each panel's totals), watched hits. */
@@ -55,15 +57,31 @@ sitesApi.get("/sites/:site/panels/:panel", async (c) => {
   const site = await requireReader(c, c.req.param("site"));
   const panel = c.req.param("panel");
   if (!isPanelId(panel)) throw new ApiError("not_found", `no panel "${panel}"`);
-  const month = c.req.query("month") ?? (await latestMonth(c.env.DB, site.id)) ?? new Date().toISOString().slice(0, 7);
+  const month =
+    c.req.query("month") ??
+    (await latestMonth(c.env.DB, site.id)) ??
+    new Date().toISOString().slice(0, 7);
   parseMonth(month);
   const format = c.req.query("format") ?? "json";
-  if (format !== "json" && format !== "csv") throw new ApiError("bad_request", "format must be json or csv");
+  if (format !== "json" && format !== "csv")
+    throw new ApiError("bad_request", "format must be json or csv");
   const csv = format === "csv";
-  const limit = intParam(c.req.query("limit"), "limit", csv ? 1_000_000 : 100, 1, csv ? 1_000_000 : 10_000);
+  const limit = intParam(
+    c.req.query("limit"),
+    "limit",
+    csv ? 1_000_000 : 100,
+    1,
+    csv ? 1_000_000 : 10_000,
+  );
   const offset = intParam(c.req.query("offset"), "offset", 0, 0, 1_000_000_000);
   if (cacheable(c, site)) return notModified(c);
-  const page = panelPageJson(month, panel, await getPanelPage(c.env.DB, site.id, month, panel, { limit, offset }), limit, offset);
+  const page = panelPageJson(
+    month,
+    panel,
+    await getPanelPage(c.env.DB, site.id, month, panel, { limit, offset }),
+    limit,
+    offset,
+  );
   if (!csv) return c.json(page);
   c.header("Content-Type", "text/csv; charset=utf-8");
   c.header("Content-Disposition", `attachment; filename="${site.name}-${month}-${panel}.csv"`);
@@ -74,7 +92,10 @@ sitesApi.get("/sites/:site/panels/:panel", async (c) => {
 sitesApi.get("/sites/:site/export", async (c) => {
   const site = await requireReader(c, c.req.param("site"));
   c.header("Cache-Control", "private, no-store");
-  c.header("Content-Disposition", `attachment; filename="vigie-${site.name}-${new Date().toISOString().slice(0, 10)}.json"`);
+  c.header(
+    "Content-Disposition",
+    `attachment; filename="vigie-${site.name}-${new Date().toISOString().slice(0, 10)}.json"`,
+  );
   return c.json(await buildExport(c.env.DB, site));
 });
 

@@ -32,7 +32,13 @@ watchdogApi.get("/sites/:site/watchdog", async (c) => {
     active: activeNode(watch, nodes),
     nodes: nodes.map((n) => nodeView(n, watch)),
     record: recordView(watch, "seen"),
-    events: events.map((e) => ({ at: iso(e.at), from: e.from, to: e.to, reason: e.reason, epoch: e.epoch })),
+    events: events.map((e) => ({
+      at: iso(e.at),
+      from: e.from,
+      to: e.to,
+      reason: e.reason,
+      epoch: e.epoch,
+    })),
     warnings: warnings(watch, nodes, Date.now()),
   });
 });
@@ -40,9 +46,14 @@ watchdogApi.get("/sites/:site/watchdog", async (c) => {
 watchdogApi.post("/sites/:site/watchdog/:command", async (c) => {
   const site = await requireReadToken(c, c.req.param("site"));
   const command = c.req.param("command") as Command;
-  if (!COMMANDS.includes(command)) throw new ApiError("not_found", `no watchdog command "${command}" (failback, release, hold)`);
+  if (!COMMANDS.includes(command))
+    throw new ApiError("not_found", `no watchdog command "${command}" (failback, release, hold)`);
   const r = await runCommand(watchdogDeps(c.env), site.id, command, Date.now());
-  if (r.status === "unwatched") throw new ApiError("not_found", `site "${site.name}" has no watchdog: npm run site -- watch ${site.name} …`);
+  if (r.status === "unwatched")
+    throw new ApiError(
+      "not_found",
+      `site "${site.name}" has no watchdog: npm run site -- watch ${site.name} …`,
+    );
   if (r.status === "refused") throw new ApiError("conflict", r.message);
   const s = r.decision.state;
   return c.json({
@@ -50,6 +61,8 @@ watchdogApi.post("/sites/:site/watchdog/:command", async (c) => {
     state: s.state,
     epoch: s.epoch,
     active: r.watch.nodes.find((n) => n.role === s.active)?.node ?? null,
-    events: r.decision.actions.flatMap((a) => (a.type === "transition" ? [{ from: a.from, to: a.to, reason: a.reason }] : [])),
+    events: r.decision.actions.flatMap((a) =>
+      a.type === "transition" ? [{ from: a.from, to: a.to, reason: a.reason }] : [],
+    ),
   });
 });

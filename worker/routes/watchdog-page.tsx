@@ -23,7 +23,11 @@ import { securityHeaders } from "./reports-http";
 
 export const watchdogPages = new Hono<AppEnv>();
 
-async function html(c: Context<AppEnv>, status: 200 | 401 | 403 | 404 | 409, node: ReturnType<typeof MessagePage>): Promise<Response> {
+async function html(
+  c: Context<AppEnv>,
+  status: 200 | 401 | 403 | 404 | 409,
+  node: ReturnType<typeof MessagePage>,
+): Promise<Response> {
   securityHeaders(c);
   c.header("Cache-Control", "private, no-store");
   return c.html(await renderPage(node), status);
@@ -32,36 +36,101 @@ async function html(c: Context<AppEnv>, status: 200 | 401 | 403 | 404 | 409, nod
 async function readable(c: Context<AppEnv>): Promise<Site | Response> {
   const name = c.req.param("site") ?? "";
   const site = await findSite(c.env.DB, name);
-  if (!site) return html(c, 404, MessagePage({ title: "Not found", message: `There is no site named "${name}".` }));
+  if (!site)
+    return html(
+      c,
+      404,
+      MessagePage({ title: "Not found", message: `There is no site named "${name}".` }),
+    );
   if (await canRead(c, site)) return site;
   return html(c, 401, LoginPage({ site: site.name, next: `/sites/${site.name}/watchdog` }));
 }
 
-async function show(c: Context<AppEnv>, site: Site, status: 200 | 409, notice?: { error: boolean; text: string }): Promise<Response> {
+async function show(
+  c: Context<AppEnv>,
+  site: Site,
+  status: 200 | 409,
+  notice?: { error: boolean; text: string },
+): Promise<Response> {
   const watch = await loadWatch(c.env.DB, site.id);
   const nodes = watch?.nodes ?? (await loadNodes(c.env.DB, site.id));
   const now = Date.now();
   const canAct = await holdsReadToken(c, site, true);
   const logout = site.public || bearerToken(c) ? undefined : site.name;
-  return html(c, status, WatchdogPage({ site: site.name, watch, nodes, events: await recentTransitions(c.env.DB, site.id, 100), warnings: warnings(watch, nodes, now), now, canAct, logout, notice }));
+  return html(
+    c,
+    status,
+    WatchdogPage({
+      site: site.name,
+      watch,
+      nodes,
+      events: await recentTransitions(c.env.DB, site.id, 100),
+      warnings: warnings(watch, nodes, now),
+      now,
+      canAct,
+      logout,
+      notice,
+    }),
+  );
 }
 
 watchdogPages.get("/sites/:site/watchdog", async (c) => {
   const site = await readable(c);
   if (site instanceof Response) return site;
   const done = c.req.query("done");
-  return show(c, site, 200, done && (COMMANDS as readonly string[]).includes(done) ? { error: false, text: `Done: ${done}. DNS changes and messages go out on the next tick (within a minute).` } : undefined);
+  return show(
+    c,
+    site,
+    200,
+    done && (COMMANDS as readonly string[]).includes(done)
+      ? {
+          error: false,
+          text: `Done: ${done}. DNS changes and messages go out on the next tick (within a minute).`,
+        }
+      : undefined,
+  );
 });
 
 watchdogPages.post("/sites/:site/watchdog/:command", async (c) => {
   const site = await readable(c);
   if (site instanceof Response) return site;
   const origin = c.req.header("origin");
-  if (origin && origin !== new URL(c.req.url).origin) return html(c, 403, MessagePage({ site: site.name, title: "Forbidden", message: "Watchdog actions come from this site's own pages only." }));
-  if (!(await holdsReadToken(c, site, true))) return html(c, 403, MessagePage({ site: site.name, title: "Forbidden", message: "Watchdog actions need the site's read token: log in with it." }));
+  if (origin && origin !== new URL(c.req.url).origin)
+    return html(
+      c,
+      403,
+      MessagePage({
+        site: site.name,
+        title: "Forbidden",
+        message: "Watchdog actions come from this site's own pages only.",
+      }),
+    );
+  if (!(await holdsReadToken(c, site, true)))
+    return html(
+      c,
+      403,
+      MessagePage({
+        site: site.name,
+        title: "Forbidden",
+        message: "Watchdog actions need the site's read token: log in with it.",
+      }),
+    );
   const command = c.req.param("command") as Command;
-  if (!COMMANDS.includes(command)) return html(c, 404, MessagePage({ site: site.name, title: "Not found", message: `No watchdog command "${command}".` }));
+  if (!COMMANDS.includes(command))
+    return html(
+      c,
+      404,
+      MessagePage({
+        site: site.name,
+        title: "Not found",
+        message: `No watchdog command "${command}".`,
+      }),
+    );
   const r = await runCommand(watchdogDeps(c.env), site.id, command, Date.now());
-  if (r.status === "applied") return c.redirect(`/sites/${site.name}/watchdog?done=${command}`, 303);
-  return show(c, site, 409, { error: true, text: r.status === "refused" ? `Refused: ${r.message}` : "This site has no watchdog." });
+  if (r.status === "applied")
+    return c.redirect(`/sites/${site.name}/watchdog?done=${command}`, 303);
+  return show(c, site, 409, {
+    error: true,
+    text: r.status === "refused" ? `Refused: ${r.message}` : "This site has no watchdog.",
+  });
 });

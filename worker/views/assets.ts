@@ -14,7 +14,12 @@ export function fnv1a(s: string): string {
 /** The static files of the report pages, named by path, each with a content hash for cache busting. */
 export const ASSETS: Record<string, { body: string; type: string; hash: string }> = {
   "vigie.css": { body: STYLE, type: "text/css; charset=utf-8", hash: fnv1a(STYLE) },
-  "sort.js": { body: SORT_SCRIPT, type: "text/javascript; charset=utf-8", hash: fnv1a(SORT_SCRIPT) },
+  "sort.js": {
+    body: SORT_SCRIPT,
+    type: "text/javascript; charset=utf-8",
+    hash: fnv1a(SORT_SCRIPT),
+  },
 };
 
-export const assetUrl = (name: keyof typeof ASSETS & string) => `/assets/${name}?v=${ASSETS[name].hash}`;
+export const assetUrl = (name: keyof typeof ASSETS & string) =>
+  `/assets/${name}?v=${ASSETS[name].hash}`;

@@ -5,7 +5,11 @@
  */
 import { fmtBytes, fmtInt } from "./format";
 
-export interface Series { name: string; cls: string; bytes?: boolean }
+export interface Series {
+  name: string;
+  cls: string;
+  bytes?: boolean;
+}
 
 export interface Column {
   label: string;
@@ -27,56 +31,112 @@ const H = 150;
 const TOP = 6;
 const LABEL = 18;
 
-export function BarChart(p: { id: string; series: Series[]; columns: Column[]; caption: string; robotsIn?: string }) {
+export function BarChart(p: {
+  id: string;
+  series: Series[];
+  columns: Column[];
+  caption: string;
+  robotsIn?: string;
+}) {
   const n = p.series.length;
   const groupW = W / Math.max(1, p.columns.length);
   const pad = Math.max(2, groupW * 0.22);
   const barW = (groupW - pad) / n;
-  const max = p.series.map((_, i) => Math.max(1, ...p.columns.map((c) => (c.values ? c.values[i] : 0))));
+  const max = p.series.map((_, i) =>
+    Math.max(1, ...p.columns.map((c) => (c.values ? c.values[i] : 0))),
+  );
   const y = (v: number, i: number) => (H * v) / max[i];
   return (
     <figure class="chart-box">
       <svg class="chart" viewBox={`0 0 ${W} ${H + TOP + LABEL}`} role="img" aria-label={p.caption}>
         <defs>
-          <pattern id={`${p.id}-hatch`} width="6" height="6" patternUnits="userSpaceOnUse" patternTransform="rotate(45)">
+          <pattern
+            id={`${p.id}-hatch`}
+            width="6"
+            height="6"
+            patternUnits="userSpaceOnUse"
+            patternTransform="rotate(45)"
+          >
             <rect class="gap" width="2" height="6" />
           </pattern>
         </defs>
         <line class="axis" x1="0" x2={W} y1={H + TOP + 0.5} y2={H + TOP + 0.5} />
         {p.columns.map((c, k) => {
           const x0 = k * groupW + pad / 2;
-          const tip = c.values === null
-            ? `${c.title}: no data${c.blank ? "" : " (gap)"}`
-            : `${c.title}: ${p.series.map((s, i) => `${s.bytes ? fmtBytes(c.values![i]) : fmtInt(c.values![i])} ${s.name.toLowerCase()}`).join(", ")}${c.robots ? ` (${fmtInt(c.robots)} by robots)` : ""}`;
+          const tip =
+            c.values === null
+              ? `${c.title}: no data${c.blank ? "" : " (gap)"}`
+              : `${c.title}: ${p.series.map((s, i) => `${s.bytes ? fmtBytes(c.values![i]) : fmtInt(c.values![i])} ${s.name.toLowerCase()}`).join(", ")}${c.robots ? ` (${fmtInt(c.robots)} by robots)` : ""}`;
           const labelCls = c.values === null || c.blank ? "off" : c.weekend ? "we" : undefined;
           return (
             <g class="grp">
               <title>{tip}</title>
               {c.values === null && !c.blank && (
-                <>
-                  <rect x={x0} y={TOP} width={groupW - pad} height={H} fill={`url(#${p.id}-hatch)`} class="gapband" />
-                </>
+                <rect
+                  x={x0}
+                  y={TOP}
+                  width={groupW - pad}
+                  height={H}
+                  fill={`url(#${p.id}-hatch)`}
+                  class="gapband"
+                />
               )}
-              {c.values !== null && p.series.map((s, i) => {
-                const v = c.values![i];
-                const h = y(v, i);
-                const robotsH = s.cls === "hits" && c.robots ? y(c.robots, i) : 0;
-                return (
-                  <>
-                    <rect class={s.cls} x={r2(x0 + i * barW)} y={r2(TOP + H - h)} width={r2(barW * 0.9)} height={r2(h)} />
-                    {robotsH > 0 && <rect class="robots" x={r2(x0 + i * barW)} y={r2(TOP + H - robotsH)} width={r2(barW * 0.9)} height={r2(robotsH)} />}
-                  </>
-                );
-              })}
-              <text class={labelCls} x={r2(k * groupW + groupW / 2)} y={H + TOP + 14} text-anchor="middle">{c.label}</text>
+              {c.values !== null &&
+                p.series.map((s, i) => {
+                  const v = c.values![i];
+                  const h = y(v, i);
+                  const robotsH = s.cls === "hits" && c.robots ? y(c.robots, i) : 0;
+                  return (
+                    <>
+                      <rect
+                        class={s.cls}
+                        x={r2(x0 + i * barW)}
+                        y={r2(TOP + H - h)}
+                        width={r2(barW * 0.9)}
+                        height={r2(h)}
+                      />
+                      {robotsH > 0 && (
+                        <rect
+                          class="robots"
+                          x={r2(x0 + i * barW)}
+                          y={r2(TOP + H - robotsH)}
+                          width={r2(barW * 0.9)}
+                          height={r2(robotsH)}
+                        />
+                      )}
+                    </>
+                  );
+                })}
+              <text
+                class={labelCls}
+                x={r2(k * groupW + groupW / 2)}
+                y={H + TOP + 14}
+                text-anchor="middle"
+              >
+                {c.label}
+              </text>
             </g>
           );
         })}
       </svg>
       <figcaption class="legend">
-        {p.series.map((s) => <span><i class={s.cls}></i>{s.name}</span>)}
-        {p.robotsIn && <span><i class="robots"></i>{p.robotsIn}</span>}
-        {p.columns.some((c) => c.values === null && !c.blank) && <span><i class="gapkey"></i>no data (gap)</span>}
+        {p.series.map((s) => (
+          <span>
+            <i class={s.cls}></i>
+            {s.name}
+          </span>
+        ))}
+        {p.robotsIn && (
+          <span>
+            <i class="robots"></i>
+            {p.robotsIn}
+          </span>
+        )}
+        {p.columns.some((c) => c.values === null && !c.blank) && (
+          <span>
+            <i class="gapkey"></i>no data (gap)
+          </span>
+        )}
         <span>each series scaled to its own maximum</span>
       </figcaption>
     </figure>
@@ -103,24 +163,52 @@ export function YearCalendar(p: { year: string; visits: Map<string, number>; gap
     const yy = top + (slot % 7) * cell;
     const v = p.visits.get(date);
     const gap = p.gaps.has(date);
-    const level = v === undefined ? "" : v === 0 ? "" : `l${Math.min(4, 1 + Math.floor((4 * v) / (max + 1)))}`;
+    const level =
+      v === undefined ? "" : v === 0 ? "" : `l${Math.min(4, 1 + Math.floor((4 * v) / (max + 1)))}`;
     cells.push(
-      <rect x={x} y={yy} width={cell - 2} height={cell - 2} rx="2" class={gap ? "gapday" : level || undefined}>
+      <rect
+        x={x}
+        y={yy}
+        width={cell - 2}
+        height={cell - 2}
+        rx="2"
+        class={gap ? "gapday" : level || undefined}
+      >
         <title>{`${date}: ${gap ? "no data" : v === undefined ? "–" : `${fmtInt(v)} visits`}`}</title>
       </rect>,
     );
-    if (date.endsWith("-01")) monthLabels.push(<text x={x} y={top - 4}>{new Date(start + d * 86_400_000).toUTCString().slice(8, 11)}</text>);
+    if (date.endsWith("-01"))
+      monthLabels.push(
+        <text x={x} y={top - 4}>
+          {new Date(start + d * 86_400_000).toUTCString().slice(8, 11)}
+        </text>,
+      );
   }
   const width = left + Math.ceil((days + offset) / 7) * cell + 4;
   return (
-    <svg class="chart cal" viewBox={`0 0 ${width} ${top + 7 * cell + 4}`} role="img" aria-label={`Visits per day in ${p.year}`}>
+    <svg
+      class="chart cal"
+      viewBox={`0 0 ${width} ${top + 7 * cell + 4}`}
+      role="img"
+      aria-label={`Visits per day in ${p.year}`}
+    >
       <defs>
-        <pattern id="cal-hatch" width="3" height="3" patternUnits="userSpaceOnUse" patternTransform="rotate(45)">
+        <pattern
+          id="cal-hatch"
+          width="3"
+          height="3"
+          patternUnits="userSpaceOnUse"
+          patternTransform="rotate(45)"
+        >
           <rect width="1.2" height="3" />
         </pattern>
       </defs>
-      <text x="0" y={top + 8}>Mon</text>
-      <text x="0" y={top + 4 * cell + 8}>Fri</text>
+      <text x="0" y={top + 8}>
+        Mon
+      </text>
+      <text x="0" y={top + 4 * cell + 8}>
+        Fri
+      </text>
       {monthLabels}
       {cells}
     </svg>

@@ -55,13 +55,25 @@ export function fmtTime(unix: number | null): string {
   return `${new Date(unix * 1000).toISOString().slice(0, 16).replace("T", " ")} UTC`;
 }
 
-const MONTHS = ["January", "February", "March", "April", "May", "June", "July", "August", "September", "October", "November", "December"];
+const MONTHS = [
+  "January",
+  "February",
+  "March",
+  "April",
+  "May",
+  "June",
+  "July",
+  "August",
+  "September",
+  "October",
+  "November",
+  "December",
+];
 const WEEKDAYS = ["Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"];
 
 /** "2015-05" → "May 2015". */
-export const monthTitle = (month: string) => `${MONTHS[Number(month.slice(5, 7)) - 1]} ${month.slice(0, 4)}`;
-/** "2015-05" → "May". */
-export const monthName = (month: string) => MONTHS[Number(month.slice(5, 7)) - 1];
+export const monthTitle = (month: string) =>
+  `${MONTHS[Number(month.slice(5, 7)) - 1]} ${month.slice(0, 4)}`;
 export const monthShort = (month: string) => MONTHS[Number(month.slice(5, 7)) - 1].slice(0, 3);
 
 export function weekday(date: string): number {
@@ -109,12 +121,34 @@ export function countryName(code: string): string {
 }
 
 const REASONS: Record<number, string> = {
-  200: "OK", 201: "Created", 204: "No Content", 206: "Partial Content", 301: "Moved Permanently", 302: "Found",
-  303: "See Other", 304: "Not Modified", 307: "Temporary Redirect", 308: "Permanent Redirect", 400: "Bad Request",
-  401: "Unauthorized", 403: "Forbidden", 404: "Not Found", 405: "Method Not Allowed", 408: "Request Timeout",
-  410: "Gone", 413: "Content Too Large", 414: "URI Too Long", 416: "Range Not Satisfiable", 429: "Too Many Requests",
-  444: "No Response (nginx)", 499: "Client Closed Request (nginx)", 500: "Internal Server Error", 501: "Not Implemented",
-  502: "Bad Gateway", 503: "Service Unavailable", 504: "Gateway Timeout",
+  200: "OK",
+  201: "Created",
+  204: "No Content",
+  206: "Partial Content",
+  301: "Moved Permanently",
+  302: "Found",
+  303: "See Other",
+  304: "Not Modified",
+  307: "Temporary Redirect",
+  308: "Permanent Redirect",
+  400: "Bad Request",
+  401: "Unauthorized",
+  403: "Forbidden",
+  404: "Not Found",
+  405: "Method Not Allowed",
+  408: "Request Timeout",
+  410: "Gone",
+  413: "Content Too Large",
+  414: "URI Too Long",
+  416: "Range Not Satisfiable",
+  429: "Too Many Requests",
+  444: "No Response (nginx)",
+  499: "Client Closed Request (nginx)",
+  500: "Internal Server Error",
+  501: "Not Implemented",
+  502: "Bad Gateway",
+  503: "Service Unavailable",
+  504: "Gateway Timeout",
 };
 
 export const statusReason = (code: string) => REASONS[Number(code)] ?? "";

@@ -2,7 +2,10 @@ import type { Child } from "hono/jsx";
 import type { HtmlEscapedString } from "hono/utils/html";
 import { assetUrl } from "./assets";
 
-export interface Crumb { label: string; href?: string }
+export interface Crumb {
+  label: string;
+  href?: string;
+}
 
 export interface LayoutProps {
   title: string;
@@ -33,7 +36,13 @@ export function Layout(p: LayoutProps) {
           <div class="in">
             <span class="brand">Vigie</span>
             <nav class="crumbs" aria-label="Breadcrumb">
-              {p.crumbs.map((c) => (c.href ? <a href={c.href}>{c.label}</a> : <span aria-current="page">{c.label}</span>))}
+              {p.crumbs.map((c) =>
+                c.href ? (
+                  <a href={c.href}>{c.label}</a>
+                ) : (
+                  <span aria-current="page">{c.label}</span>
+                ),
+              )}
             </nav>
             <span class="spacer"></span>
             <div class="nav">
@@ -48,8 +57,11 @@ export function Layout(p: LayoutProps) {
         </header>
         <main>{p.children}</main>
         <footer>
-          Vigie web statistics. Country data: <a href="https://www.nro.net" rel="noopener noreferrer nofollow">NRO</a> via
-          ip-location-db, CC BY 4.0. Sizes in binary units (1 KB = 1024 bytes).
+          Vigie web statistics. Country data:{" "}
+          <a href="https://www.nro.net" rel="noopener noreferrer nofollow">
+            NRO
+          </a>{" "}
+          via ip-location-db, CC BY 4.0. Sizes in binary units (1 KB = 1024 bytes).
         </footer>
       </body>
     </html>
@@ -57,6 +69,8 @@ export function Layout(p: LayoutProps) {
 }
 
 /** The whole document: doctype, then the escaped markup hono/jsx renders. */
-export async function renderPage(node: HtmlEscapedString | Promise<HtmlEscapedString>): Promise<string> {
+export async function renderPage(
+  node: HtmlEscapedString | Promise<HtmlEscapedString>,
+): Promise<string> {
   return `<!DOCTYPE html>${String(await node)}`;
 }

@@ -7,7 +7,9 @@ export function SortTh(p: { label: string; num?: boolean; narrow?: boolean; titl
   const cls = [p.num ? "n" : "", p.narrow ? "hide-s" : ""].filter(Boolean).join(" ");
   return (
     <th class={cls || undefined} data-type={p.num ? "num" : undefined}>
-      <button type="button" title={p.title}>{p.label}</button>
+      <button type="button" title={p.title}>
+        {p.label}
+      </button>
     </th>
   );
 }

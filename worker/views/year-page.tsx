@@ -16,24 +16,52 @@ export function YearPage(p: { y: YearJson; logout?: string; top: number }) {
   const later = [...y.years].reverse().find((o) => o.year > y.year);
   const nav = (
     <>
-      {prev ? <a href={`${base}/${prev.year}`} rel="prev">← {prev.year}</a> : <span class="off">←</span>}
-      {later ? <a href={`${base}/${later.year}`} rel="next">{later.year} →</a> : <span class="off">→</span>}
+      {prev ? (
+        <a href={`${base}/${prev.year}`} rel="prev">
+          ← {prev.year}
+        </a>
+      ) : (
+        <span class="off">←</span>
+      )}
+      {later ? (
+        <a href={`${base}/${later.year}`} rel="next">
+          {later.year} →
+        </a>
+      ) : (
+        <span class="off">→</span>
+      )}
     </>
   );
   const visits = new Map(y.daily.map((d) => [d.date, d.visits]));
   return (
-    <Layout title={`${y.site} — ${y.year} — Vigie`} crumbs={[{ label: y.site, href: `${base}/` }, { label: y.year }]} nav={nav} logout={p.logout}>
-      <h1>{y.site} <small>{y.year} in review</small></h1>
+    <Layout
+      title={`${y.site} — ${y.year} — Vigie`}
+      crumbs={[{ label: y.site, href: `${base}/` }, { label: y.year }]}
+      nav={nav}
+      logout={p.logout}
+    >
+      <h1>
+        {y.site} <small>{y.year} in review</small>
+      </h1>
       <p class="meta">
-        {fmtInt(y.days)} days with data · {y.visitsPerDay} visits a day on average{y.gaps.length ? ` · ${y.gaps.length} days without data` : ""}
-        {" · "}<a href={`/api/v1/sites/${y.site}/years/${y.year}`}>JSON</a>
+        {fmtInt(y.days)} days with data · {y.visitsPerDay} visits a day on average
+        {y.gaps.length ? ` · ${y.gaps.length} days without data` : ""}
+        {" · "}
+        <a href={`/api/v1/sites/${y.site}/years/${y.year}`}>JSON</a>
       </p>
       <Tiles t={y} visitorsNote="distinct over the year" />
 
       <section class="card" id="calendar">
         <h2>Visits per day</h2>
-        <div class="scroll"><YearCalendar year={y.year} visits={visits} gaps={new Set(y.gaps)} /></div>
-        <p class="legend"><span><i class="gapkey"></i>no data (gap)</span><span>darker: more visits</span></p>
+        <div class="scroll">
+          <YearCalendar year={y.year} visits={visits} gaps={new Set(y.gaps)} />
+        </div>
+        <p class="legend">
+          <span>
+            <i class="gapkey"></i>no data (gap)
+          </span>
+          <span>darker: more visits</span>
+        </p>
       </section>
 
       <section class="card" id="months">
@@ -61,13 +89,31 @@ export function YearPage(p: { y: YearJson; logout?: string; top: number }) {
                 const before = y.years.find((x) => x.year < o.year);
                 return (
                   <tr class={o.year === y.year ? "here" : undefined}>
-                    <td data-v={o.year}><a href={`${base}/${o.year}`}>{o.year}</a></td>
-                    <td class="n" data-v={o.visits}>{fmtInt(o.visits)}{before && <span class="sub"> {fmtChange(o.visits, before.visits)}</span>}</td>
-                    <td class="n" data-v={o.visitsPerDay}>{o.visitsPerDay}{before && <span class="sub"> {fmtChange(o.visitsPerDay, before.visitsPerDay)}</span>}</td>
-                    <td class="n" data-v={o.visitors}>{fmtInt(o.visitors)}</td>
-                    <td class="n" data-v={o.pages}>{fmtInt(o.pages)}</td>
-                    <td class="n" data-v={o.bytes}>{fmtBytes(o.bytes)}</td>
-                    <td class="n" data-v={o.days}>{fmtInt(o.days)}</td>
+                    <td data-v={o.year}>
+                      <a href={`${base}/${o.year}`}>{o.year}</a>
+                    </td>
+                    <td class="n" data-v={o.visits}>
+                      {fmtInt(o.visits)}
+                      {before && <span class="sub"> {fmtChange(o.visits, before.visits)}</span>}
+                    </td>
+                    <td class="n" data-v={o.visitsPerDay}>
+                      {o.visitsPerDay}
+                      {before && (
+                        <span class="sub"> {fmtChange(o.visitsPerDay, before.visitsPerDay)}</span>
+                      )}
+                    </td>
+                    <td class="n" data-v={o.visitors}>
+                      {fmtInt(o.visitors)}
+                    </td>
+                    <td class="n" data-v={o.pages}>
+                      {fmtInt(o.pages)}
+                    </td>
+                    <td class="n" data-v={o.bytes}>
+                      {fmtBytes(o.bytes)}
+                    </td>
+                    <td class="n" data-v={o.days}>
+                      {fmtInt(o.days)}
+                    </td>
                   </tr>
                 );
               })}
@@ -77,9 +123,17 @@ export function YearPage(p: { y: YearJson; logout?: string; top: number }) {
       </section>
 
       <section class="card" id="top-pages">
-        <h2>Top pages of {y.year} <small>· {fmtInt(y.topPages.total.rows)} pages viewed, {fmtInt(y.topPages.total.pages)} views</small></h2>
+        <h2>
+          Top pages of {y.year}{" "}
+          <small>
+            · {fmtInt(y.topPages.total.rows)} pages viewed, {fmtInt(y.topPages.total.pages)} views
+          </small>
+        </h2>
         {top.rows.some((r) => r.forImages) && (
-          <p class="meta"><span class="badge">images</span> viewed mostly for its images: over half of the page's views came from an image search.</p>
+          <p class="meta">
+            <span class="badge">images</span> viewed mostly for its images: over half of the page's
+            views came from an image search.
+          </p>
         )}
         <div class="scroll">
           <table class="sortable">
@@ -95,22 +149,53 @@ export function YearPage(p: { y: YearJson; logout?: string; top: number }) {
             <tbody>
               {top.rows.map((r, i) => (
                 <tr>
-                  <td class="n hide-s" data-v={top.offset + i + 1}>{top.offset + i + 1}</td>
-                  <td class="k mono" data-v={r.key}>{r.key}
-                    {r.forImages && <> <span class="badge" title={`${fmtInt(r.fromImages)} of ${fmtInt(r.pages)} views came from an image search`}>images</span></>}
-                    <svg class="bar" viewBox="0 0 100 5" preserveAspectRatio="none" aria-hidden="true">
-                      <rect width={((100 * r.pages) / Math.max(1, top.total.maxPages)).toFixed(2)} height="5" />
+                  <td class="n hide-s" data-v={top.offset + i + 1}>
+                    {top.offset + i + 1}
+                  </td>
+                  <td class="k mono" data-v={r.key}>
+                    {r.key}
+                    {r.forImages && (
+                      <>
+                        {" "}
+                        <span
+                          class="badge"
+                          title={`${fmtInt(r.fromImages)} of ${fmtInt(r.pages)} views came from an image search`}
+                        >
+                          images
+                        </span>
+                      </>
+                    )}
+                    <svg
+                      class="bar"
+                      viewBox="0 0 100 5"
+                      preserveAspectRatio="none"
+                      aria-hidden="true"
+                    >
+                      <rect
+                        width={((100 * r.pages) / Math.max(1, top.total.maxPages)).toFixed(2)}
+                        height="5"
+                      />
                     </svg>
                   </td>
-                  <td class="n" data-v={r.pages}>{fmtInt(r.pages)}</td>
-                  <td class="n" data-v={r.pages}>{fmtPct(r.pages, y.topPages.total.pages)}</td>
-                  <td class="n hide-s" data-v={r.bytes}>{fmtBytes(r.bytes)}</td>
+                  <td class="n" data-v={r.pages}>
+                    {fmtInt(r.pages)}
+                  </td>
+                  <td class="n" data-v={r.pages}>
+                    {fmtPct(r.pages, y.topPages.total.pages)}
+                  </td>
+                  <td class="n hide-s" data-v={r.bytes}>
+                    {fmtBytes(r.bytes)}
+                  </td>
                 </tr>
               ))}
             </tbody>
           </table>
         </div>
-        <Pager page={page} pages={Math.ceil(top.total.rows / p.top)} href={(n) => `${base}/${y.year}${n > 1 ? `?page=${n}` : ""}#top-pages`} />
+        <Pager
+          page={page}
+          pages={Math.ceil(top.total.rows / p.top)}
+          href={(n) => `${base}/${y.year}${n > 1 ? `?page=${n}` : ""}#top-pages`}
+        />
       </section>
     </Layout>
   );

@@ -9,7 +9,7 @@ export type AddressCheck =
   | { ok: false; reason: "invalid" | "not-public"; message: string };
 
 const V4_REFUSED: [number, number, string][] = [
-  [0x00000000, 8, "\"this network\" (0.0.0.0/8)"],
+  [0x00000000, 8, '"this network" (0.0.0.0/8)'],
   [0x0a000000, 8, "private (10.0.0.0/8)"],
   [0x64400000, 10, "CGNAT shared (100.64.0.0/10)"],
   [0x7f000000, 8, "loopback (127.0.0.0/8)"],
@@ -74,7 +74,12 @@ export function parseIPv6(text: string): number[] | null {
   if (!head || !rest) return null;
   if (halves.length === 1) return head.length === want ? [...head, ...tail] : null;
   if (head.length + rest.length > want - 1) return null;
-  return [...head, ...new Array<number>(want - head.length - rest.length).fill(0), ...rest, ...tail];
+  return [
+    ...head,
+    ...new Array<number>(want - head.length - rest.length).fill(0),
+    ...rest,
+    ...tail,
+  ];
 }
 
 /** RFC 5952 text: lowercase, no leading zeros, the longest run (≥ 2) of zero groups as "::". */
@@ -82,10 +87,16 @@ export function formatIPv6(g: number[]): string {
   let best = -1;
   let bestLen = 1;
   for (let i = 0; i < 8; ) {
-    if (g[i] !== 0) { i++; continue; }
+    if (g[i] !== 0) {
+      i++;
+      continue;
+    }
     let j = i;
     while (j < 8 && g[j] === 0) j++;
-    if (j - i > bestLen) { best = i; bestLen = j - i; }
+    if (j - i > bestLen) {
+      best = i;
+      bestLen = j - i;
+    }
     i = j;
   }
   const hex = (xs: number[]) => xs.map((x) => x.toString(16)).join(":");
@@ -103,7 +114,8 @@ export function canonicalAddress(text: string): string | null {
   return v6 ? formatIPv6(v6) : null;
 }
 
-const inV4 = (n: number, base: number, bits: number) => bits === 0 || n >>> (32 - bits) === base >>> (32 - bits);
+const inV4 = (n: number, base: number, bits: number) =>
+  bits === 0 || n >>> (32 - bits) === base >>> (32 - bits);
 
 function inV6(g: number[], prefix: number[], bits: number): boolean {
   for (let i = 0; i * 16 < bits; i++) {
@@ -129,12 +141,25 @@ export function checkPublicAddress(text: string): AddressCheck {
   const v4 = parseIPv4(t);
   if (v4 !== null) {
     const hit = V4_REFUSED.find(([base, bits]) => inV4(v4, base, bits));
-    if (hit) return { ok: false, reason: "not-public", message: `${t} is ${hit[2]}, not a public address` };
+    if (hit)
+      return {
+        ok: false,
+        reason: "not-public",
+        message: `${t} is ${hit[2]}, not a public address`,
+      };
     return { ok: true, family: 4, address: formatIPv4(v4) };
   }
   const v6 = parseIPv6(t);
-  if (!v6) return { ok: false, reason: "invalid", message: `${JSON.stringify(t.slice(0, 60))} is not an IP address` };
-  const refused = !inV6(v6, [0x2000], 3) ? v6Category(v6) : V6_REFUSED_GLOBAL.find(([p, bits]) => inV6(v6, p, bits))?.[2];
-  if (refused) return { ok: false, reason: "not-public", message: `${t} is ${refused}, not a public address` };
+  if (!v6)
+    return {
+      ok: false,
+      reason: "invalid",
+      message: `${JSON.stringify(t.slice(0, 60))} is not an IP address`,
+    };
+  const refused = !inV6(v6, [0x2000], 3)
+    ? v6Category(v6)
+    : V6_REFUSED_GLOBAL.find(([p, bits]) => inV6(v6, p, bits))?.[2];
+  if (refused)
+    return { ok: false, reason: "not-public", message: `${t} is ${refused}, not a public address` };
   return { ok: true, family: 6, address: formatIPv6(v6) };
 }

@@ -15,12 +15,29 @@
  * Dynamic DNS runs beside the states: when the active node's address differs from the record's
  * target, one update is asked, at most once per `minUpdateMs` (ddclient's min-interval).
  */
-import type { Action, Command, Decision, NodeView, Observations, Priority, Role, StateName, WatchConfig, WatchState } from "./model";
+import type {
+  Action,
+  Command,
+  Decision,
+  NodeView,
+  Observations,
+  Priority,
+  Role,
+  StateName,
+  WatchConfig,
+  WatchState,
+} from "./model";
 import { describeAge } from "./messages";
 
-export function decide(prev: WatchState, obs: Observations, cfg: WatchConfig, now: number): Decision {
+export function decide(
+  prev: WatchState,
+  obs: Observations,
+  cfg: WatchConfig,
+  now: number,
+): Decision {
   // A tick at or before the last processed one (a duplicate or late cron fire) changes nothing.
-  if (obs.tick && prev.lastTick !== null && now <= prev.lastTick) return { state: prev, actions: [] };
+  if (obs.tick && prev.lastTick !== null && now <= prev.lastTick)
+    return { state: prev, actions: [] };
   const m = new Machine(prev, obs, cfg, now);
   if (obs.command) {
     const refused = m.command(obs.command);
@@ -37,8 +54,14 @@ export function decide(prev: WatchState, obs: Observations, cfg: WatchConfig, no
 }
 
 const PRIORITY: Record<StateName, Priority> = {
-  MASTER_ACTIVE: 3, MASTER_SUSPECT: 3, FAILING_OVER: 5, STANDBY_ACTIVE: 4,
-  MASTER_RECOVERING: 3, FAILING_BACK: 4, NO_STANDBY: 5, HOLD: 5,
+  MASTER_ACTIVE: 3,
+  MASTER_SUSPECT: 3,
+  FAILING_OVER: 5,
+  STANDBY_ACTIVE: 4,
+  MASTER_RECOVERING: 3,
+  FAILING_BACK: 4,
+  NO_STANDBY: 5,
+  HOLD: 5,
 };
 
 const TITLE: Record<StateName, string> = {
@@ -58,8 +81,16 @@ class Machine {
   private readonly master: NodeView | null;
   private readonly standby: NodeView | null;
 
-  constructor(prev: WatchState, private readonly obs: Observations, private readonly cfg: WatchConfig, private readonly now: number) {
-    this.state = { ...prev, roleChanges: prev.roleChanges.filter((t) => now - t < cfg.switchWindowMs) };
+  constructor(
+    prev: WatchState,
+    private readonly obs: Observations,
+    private readonly cfg: WatchConfig,
+    private readonly now: number,
+  ) {
+    this.state = {
+      ...prev,
+      roleChanges: prev.roleChanges.filter((t) => now - t < cfg.switchWindowMs),
+    };
     this.master = obs.master;
     this.standby = obs.standby;
   }
@@ -85,33 +116,52 @@ class Machine {
     this.state.since = this.now;
     this.actions.push({ type: "transition", from, to, epoch: this.state.epoch, reason });
     const title = to === "STANDBY_ACTIVE" ? `${TITLE[to]} (epoch ${this.state.epoch})` : TITLE[to];
-    this.notify(`${this.cfg.site}: ${title}`, `${this.cfg.site} (${this.cfg.record}): ${detail}`, PRIORITY[to]);
+    this.notify(
+      `${this.cfg.site}: ${title}`,
+      `${this.cfg.site} (${this.cfg.record}): ${detail}`,
+      PRIORITY[to],
+    );
   }
 
   private notify(title: string, text: string, priority: Priority): void {
     this.actions.push({ type: "notify", title, text, priority });
   }
 
-  private switchTo(role: Role, to: "FAILING_OVER" | "FAILING_BACK", node: NodeView & { address: string }, reason: string, automatic: boolean): void {
+  private switchTo(
+    role: Role,
+    to: "FAILING_OVER" | "FAILING_BACK",
+    node: NodeView & { address: string },
+    reason: string,
+    automatic: boolean,
+  ): void {
     const s = this.state;
     const overLimit = automatic && s.roleChanges.length >= this.cfg.maxSwitches;
-    s.holdReason = overLimit ? `${s.roleChanges.length + 1} role changes within ${describeAge(this.cfg.switchWindowMs)} (limit ${this.cfg.maxSwitches})` : null;
+    s.holdReason = overLimit
+      ? `${s.roleChanges.length + 1} role changes within ${describeAge(this.cfg.switchWindowMs)} (limit ${this.cfg.maxSwitches})`
+      : null;
     s.epoch += 1;
     s.active = role;
     s.roleChanges = [...s.roleChanges, this.now];
     s.downCount = 0;
     s.upCount = 0;
     s.upSince = null;
-    this.actions.push({ type: "dns", kind: role === "standby" ? "failover" : "failback", desired: node.address, expectedOld: s.target });
+    this.actions.push({
+      type: "dns",
+      kind: role === "standby" ? "failover" : "failback",
+      desired: node.address,
+      expectedOld: s.target,
+    });
     s.target = node.address;
     let detail = `${reason}. The record ${this.cfg.record} now points at ${node.name} (${node.address}), epoch ${s.epoch}.`;
     if (role === "standby") detail += ` ${this.replicationNote(node)}`;
-    if (overLimit) detail += ` This is one switch too many (${s.holdReason}): the watchdog will hold afterwards.`;
+    if (overLimit)
+      detail += ` This is one switch too many (${s.holdReason}): the watchdog will hold afterwards.`;
     this.go(to, reason, detail);
   }
 
   private replicationNote(n: NodeView): string {
-    if (n.replicatedAt === null) return `The standby never reported when its copy of the data last succeeded.`;
+    if (n.replicatedAt === null)
+      return `The standby never reported when its copy of the data last succeeded.`;
     return `The standby's copy of the data is ${describeAge(Math.max(0, this.now - n.replicatedAt))} old (replicated ${new Date(n.replicatedAt).toISOString()}).`;
   }
 
@@ -121,11 +171,16 @@ class Machine {
     if (c === "hold") {
       if (s.state === "HOLD") return "the watchdog already holds";
       s.holdReason = "the owner asked to hold";
-      this.go("HOLD", s.holdReason, "the owner asked to hold: no automatic DNS change until released.");
+      this.go(
+        "HOLD",
+        s.holdReason,
+        "the owner asked to hold: no automatic DNS change until released.",
+      );
       return undefined;
     }
     if (c === "release") {
-      if (s.state !== "HOLD") return `only a watchdog on HOLD can be released; the state is ${s.state}`;
+      if (s.state !== "HOLD")
+        return `only a watchdog on HOLD can be released; the state is ${s.state}`;
       s.holdReason = null;
       s.roleChanges = [];
       s.downCount = 0;
@@ -140,11 +195,18 @@ class Machine {
         s.upCount = 1;
         s.upSince = this.now;
       }
-      this.go(to, "released by the owner", `released by the owner; the ${s.active} is active, the watchdog resumes in ${to}.`);
+      this.go(
+        to,
+        "released by the owner",
+        `released by the owner; the ${s.active} is active, the watchdog resumes in ${to}.`,
+      );
       return undefined;
     }
     // failback
-    if (s.active !== "standby" || (s.state !== "MASTER_RECOVERING" && s.state !== "STANDBY_ACTIVE")) {
+    if (
+      s.active !== "standby" ||
+      (s.state !== "MASTER_RECOVERING" && s.state !== "STANDBY_ACTIVE")
+    ) {
       return `failback needs the standby active and the master back (MASTER_RECOVERING); the state is ${s.state}`;
     }
     if (!this.usable(this.master)) return `the master is not back: ${this.silence(this.master)}`;
@@ -155,13 +217,18 @@ class Machine {
   /** FAILING_OVER / FAILING_BACK end once every DNS change asked is verified at the provider. */
   settle(): void {
     const s = this.state;
-    if ((s.state !== "FAILING_OVER" && s.state !== "FAILING_BACK") || this.obs.dnsPending > 0) return;
+    if ((s.state !== "FAILING_OVER" && s.state !== "FAILING_BACK") || this.obs.dnsPending > 0)
+      return;
     // A switch asked in this very call has its DNS change still to do.
     if (this.actions.some((a) => a.type === "dns")) return;
     const node = s.active === "master" ? this.master : this.standby;
     const where = `the record ${this.cfg.record} holds ${s.target ?? "?"} (${node?.name ?? s.active})`;
     if (s.holdReason) {
-      this.go("HOLD", s.holdReason, `${where}; holding: ${s.holdReason}. Release with POST /api/v1/sites/${this.cfg.site}/watchdog/release.`);
+      this.go(
+        "HOLD",
+        s.holdReason,
+        `${where}; holding: ${s.holdReason}. Release with POST /api/v1/sites/${this.cfg.site}/watchdog/release.`,
+      );
     } else if (s.state === "FAILING_OVER") {
       this.go("STANDBY_ACTIVE", `${where}, verified`);
     } else {
@@ -187,14 +254,21 @@ class Machine {
           break;
         }
         s.downCount += 1;
-        if (s.downCount >= this.cfg.downTicks) this.failoverOrNot(`${this.silence(this.master)}, ${s.downCount} ticks`);
+        if (s.downCount >= this.cfg.downTicks)
+          this.failoverOrNot(`${this.silence(this.master)}, ${s.downCount} ticks`);
         break;
       case "NO_STANDBY":
         if (masterUp) {
           s.downCount = 0;
           this.go("MASTER_ACTIVE", "master heartbeats again");
         } else if (this.usable(this.standby)) {
-          this.switchTo("standby", "FAILING_OVER", this.standby, `standby back while ${this.silence(this.master)}`, true);
+          this.switchTo(
+            "standby",
+            "FAILING_OVER",
+            this.standby,
+            `standby back while ${this.silence(this.master)}`,
+            true,
+          );
         }
         break;
       case "STANDBY_ACTIVE":
@@ -218,16 +292,24 @@ class Machine {
     if (this.usable(this.standby)) {
       this.switchTo("standby", "FAILING_OVER", this.standby, why, true);
     } else {
-      const standbyWhy = this.standby && this.alive(this.standby) ? `${this.standby.name} has no ${this.cfg.type === "A" ? "IPv4" : "IPv6"} address` : this.silence(this.standby);
-      this.go("NO_STANDBY", `${why}; standby unavailable: ${standbyWhy}`, `${why}, and the standby is unavailable (${standbyWhy}). The record is left alone.`);
+      const standbyWhy =
+        this.standby && this.alive(this.standby)
+          ? `${this.standby.name} has no ${this.cfg.type === "A" ? "IPv4" : "IPv6"} address`
+          : this.silence(this.standby);
+      this.go(
+        "NO_STANDBY",
+        `${why}; standby unavailable: ${standbyWhy}`,
+        `${why}, and the standby is unavailable (${standbyWhy}). The record is left alone.`,
+      );
     }
   }
 
   private recoveringText(): string {
     const m = this.master!;
-    const how = this.cfg.failback === "manual"
-      ? `Failback is manual: POST /api/v1/sites/${this.cfg.site}/watchdog/failback with the read token.`
-      : `Failback is automatic after ${this.cfg.upTicks} ticks and ${describeAge(this.cfg.stableMs)} of steady heartbeats.`;
+    const how =
+      this.cfg.failback === "manual"
+        ? `Failback is manual: POST /api/v1/sites/${this.cfg.site}/watchdog/failback with the read token.`
+        : `Failback is automatic after ${this.cfg.upTicks} ticks and ${describeAge(this.cfg.stableMs)} of steady heartbeats.`;
     return `master ${m.name} heartbeats again (${m.address}); the standby stays active. ${how}`;
   }
 
@@ -243,17 +325,36 @@ class Machine {
     s.upCount += 1;
     s.downCount = this.alive(this.standby) ? 0 : s.downCount + 1;
     if (s.downCount >= this.cfg.downTicks) {
-      this.switchTo("master", "FAILING_BACK", this.master, `the active standby is down (${this.silence(this.standby)}) and the master is back`, true);
+      this.switchTo(
+        "master",
+        "FAILING_BACK",
+        this.master,
+        `the active standby is down (${this.silence(this.standby)}) and the master is back`,
+        true,
+      );
       return;
     }
-    const steady = s.upCount >= this.cfg.upTicks && s.upSince !== null && this.now - s.upSince >= this.cfg.stableMs;
+    const steady =
+      s.upCount >= this.cfg.upTicks &&
+      s.upSince !== null &&
+      this.now - s.upSince >= this.cfg.stableMs;
     if (this.cfg.failback !== "auto" || !steady) return;
     if (s.roleChanges.length >= this.cfg.maxSwitches) {
       s.holdReason = `failback refused: ${s.roleChanges.length} role changes within ${describeAge(this.cfg.switchWindowMs)} (limit ${this.cfg.maxSwitches})`;
-      this.go("HOLD", s.holdReason, `${s.holdReason}; the standby stays active. Release with POST /api/v1/sites/${this.cfg.site}/watchdog/release.`);
+      this.go(
+        "HOLD",
+        s.holdReason,
+        `${s.holdReason}; the standby stays active. Release with POST /api/v1/sites/${this.cfg.site}/watchdog/release.`,
+      );
       return;
     }
-    this.switchTo("master", "FAILING_BACK", this.master, `master steady for ${describeAge(this.now - (s.upSince ?? this.now))}`, true);
+    this.switchTo(
+      "master",
+      "FAILING_BACK",
+      this.master,
+      `master steady for ${describeAge(this.now - (s.upSince ?? this.now))}`,
+      true,
+    );
   }
 
   /** A standby copy older than the configured age: one warning when it goes stale, one when fresh again. */
@@ -264,8 +365,18 @@ class Machine {
     const stale = this.now - at > this.cfg.replicationMaxAgeMs;
     if (stale === s.replicationStale) return;
     s.replicationStale = stale;
-    if (stale) this.notify(`${this.cfg.site}: standby data is stale`, `${this.cfg.site}: the standby's copy of the data is ${describeAge(this.now - at)} old (limit ${describeAge(this.cfg.replicationMaxAgeMs)}).`, 4);
-    else this.notify(`${this.cfg.site}: standby data is fresh again`, `${this.cfg.site}: the standby's copy of the data is ${describeAge(Math.max(0, this.now - at))} old.`, 2);
+    if (stale)
+      this.notify(
+        `${this.cfg.site}: standby data is stale`,
+        `${this.cfg.site}: the standby's copy of the data is ${describeAge(this.now - at)} old (limit ${describeAge(this.cfg.replicationMaxAgeMs)}).`,
+        4,
+      );
+    else
+      this.notify(
+        `${this.cfg.site}: standby data is fresh again`,
+        `${this.cfg.site}: the standby's copy of the data is ${describeAge(Math.max(0, this.now - at))} old.`,
+        2,
+      );
   }
 
   /** Dynamic DNS and drift: keep the record on the active node's address. Never while holding. */
@@ -278,20 +389,42 @@ class Machine {
     const rateOk = s.lastUpdateAt === null || this.now - s.lastUpdateAt >= this.cfg.minUpdateMs;
     if (desired !== null && desired !== s.target) {
       if (s.target === null || switching) {
-        this.actions.push({ type: "dns", kind: s.target === null ? "initial" : "address", desired, expectedOld: s.target });
+        this.actions.push({
+          type: "dns",
+          kind: s.target === null ? "initial" : "address",
+          desired,
+          expectedOld: s.target,
+        });
         s.target = desired;
       } else if (rateOk) {
         this.actions.push({ type: "dns", kind: "address", desired, expectedOld: s.target });
-        this.notify(`${this.cfg.site}: ${s.active} address changed`, `${this.cfg.site}: ${node!.name} (${s.active}) moved from ${s.target} to ${desired}; updating ${this.cfg.record}.`, 3);
+        this.notify(
+          `${this.cfg.site}: ${s.active} address changed`,
+          `${this.cfg.site}: ${node!.name} (${s.active}) moved from ${s.target} to ${desired}; updating ${this.cfg.record}.`,
+          3,
+        );
         s.target = desired;
         s.lastUpdateAt = this.now;
       }
       return;
     }
     const seen = this.obs.recordContent;
-    if (!this.obs.tick || switching || seen === undefined || s.target === null || seen === s.target || this.obs.dnsPending > 0 || !rateOk) return;
+    if (
+      !this.obs.tick ||
+      switching ||
+      seen === undefined ||
+      s.target === null ||
+      seen === s.target ||
+      this.obs.dnsPending > 0 ||
+      !rateOk
+    )
+      return;
     this.actions.push({ type: "dns", kind: "drift", desired: s.target, expectedOld: seen });
-    this.notify(`${this.cfg.site}: record changed outside Vigie`, `${this.cfg.site}: ${this.cfg.record} holds ${seen ?? "nothing"}, expected ${s.target}; setting it back.`, 4);
+    this.notify(
+      `${this.cfg.site}: record changed outside Vigie`,
+      `${this.cfg.site}: ${this.cfg.record} holds ${seen ?? "nothing"}, expected ${s.target}; setting it back.`,
+      4,
+    );
     s.lastUpdateAt = this.now;
   }
 }

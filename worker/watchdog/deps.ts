@@ -26,11 +26,18 @@ export function watchdogDeps(env: Env, fetcher: typeof fetch = globalFetch): Wat
   if (env.EMAIL && env.NOTIFY_EMAIL_FROM && env.NOTIFY_EMAIL_TO) channels.push("email");
   return {
     db: env.DB,
-    provider: (name) => createProvider(name, { base: env.DNS_API_BASE || undefined, token: env.DNS_TOKEN ?? "", fetch: fetcher }),
+    provider: (name) =>
+      createProvider(name, {
+        base: env.DNS_API_BASE || undefined,
+        token: env.DNS_TOKEN ?? "",
+        fetch: fetcher,
+      }),
     channels,
     send: async (channel, m) => {
-      if (channel === "webhook" && env.NOTIFY_WEBHOOK_URL) return postWebhook(fetcher, env.NOTIFY_WEBHOOK_URL, m);
-      if (channel === "email" && env.EMAIL && env.NOTIFY_EMAIL_FROM && env.NOTIFY_EMAIL_TO) return sendEmail(env.EMAIL, env.NOTIFY_EMAIL_FROM, env.NOTIFY_EMAIL_TO, m);
+      if (channel === "webhook" && env.NOTIFY_WEBHOOK_URL)
+        return postWebhook(fetcher, env.NOTIFY_WEBHOOK_URL, m);
+      if (channel === "email" && env.EMAIL && env.NOTIFY_EMAIL_FROM && env.NOTIFY_EMAIL_TO)
+        return sendEmail(env.EMAIL, env.NOTIFY_EMAIL_FROM, env.NOTIFY_EMAIL_TO, m);
       throw new Error(`channel ${channel} is not configured any more`);
     },
   };

@@ -1,11 +1,20 @@
 /** Sends a site's due notifications, each claimed first so that no message goes out twice. */
-import { claimNotification, dueNotifications, notificationFailed, notificationSent } from "../db/queries/notifications";
+import {
+  claimNotification,
+  dueNotifications,
+  notificationFailed,
+  notificationSent,
+} from "../db/queries/notifications";
 import { backoffMs } from "./drain-dns";
 import type { WatchdogDeps } from "./deps";
 
 const MAX_ATTEMPTS = 10;
 
-export async function drainNotifications(deps: WatchdogDeps, siteId: number, now: number): Promise<number> {
+export async function drainNotifications(
+  deps: WatchdogDeps,
+  siteId: number,
+  now: number,
+): Promise<number> {
   const { db } = deps;
   let sent = 0;
   for (const n of await dueNotifications(db, siteId, now)) {
@@ -17,7 +26,12 @@ export async function drainNotifications(deps: WatchdogDeps, siteId: number, now
     } catch (e) {
       const attempts = n.attempts + 1;
       const error = (e instanceof Error ? e.message : String(e)).slice(0, 500);
-      await notificationFailed(db, n.id, error, attempts >= MAX_ATTEMPTS ? null : now + backoffMs(attempts)).run();
+      await notificationFailed(
+        db,
+        n.id,
+        error,
+        attempts >= MAX_ATTEMPTS ? null : now + backoffMs(attempts),
+      ).run();
     }
   }
   return sent;

@@ -24,6 +24,11 @@ export function rawEmail(from: string, to: string, m: Message, now: Date): strin
   ].join("\r\n");
 }
 
-export async function sendEmail(binding: SendEmail, from: string, to: string, m: Message): Promise<void> {
+export async function sendEmail(
+  binding: SendEmail,
+  from: string,
+  to: string,
+  m: Message,
+): Promise<void> {
   await binding.send(new EmailMessage(from, to, rawEmail(from, to, m, new Date())));
 }

@@ -5,8 +5,14 @@
  */
 
 export const STATES = [
-  "MASTER_ACTIVE", "MASTER_SUSPECT", "FAILING_OVER", "STANDBY_ACTIVE",
-  "MASTER_RECOVERING", "FAILING_BACK", "NO_STANDBY", "HOLD",
+  "MASTER_ACTIVE",
+  "MASTER_SUSPECT",
+  "FAILING_OVER",
+  "STANDBY_ACTIVE",
+  "MASTER_RECOVERING",
+  "FAILING_BACK",
+  "NO_STANDBY",
+  "HOLD",
 ] as const;
 export type StateName = (typeof STATES)[number];
 
@@ -109,7 +115,18 @@ export interface Decision {
 
 export function initialState(now: number): WatchState {
   return {
-    state: "MASTER_ACTIVE", epoch: 1, active: "master", since: now, downCount: 0, upCount: 0, upSince: null,
-    lastTick: null, holdReason: null, roleChanges: [], target: null, lastUpdateAt: null, replicationStale: false,
+    state: "MASTER_ACTIVE",
+    epoch: 1,
+    active: "master",
+    since: now,
+    downCount: 0,
+    upCount: 0,
+    upSince: null,
+    lastTick: null,
+    holdReason: null,
+    roleChanges: [],
+    target: null,
+    lastUpdateAt: null,
+    replicationStale: false,
   };
 }

@@ -4,10 +4,18 @@ import type { NodeView, Observations, WatchConfig } from "./model";
 
 export function toConfig(c: WatchConfigRow): WatchConfig {
   return {
-    site: c.site, record: c.record, type: c.type,
-    leaseMs: c.leaseSeconds * 1000, downTicks: c.downTicks, upTicks: c.upTicks, failback: c.failback,
-    stableMs: c.stableSeconds * 1000, maxSwitches: c.maxSwitches, switchWindowMs: c.switchWindowSeconds * 1000,
-    minUpdateMs: c.minUpdateSeconds * 1000, replicationMaxAgeMs: c.replicationMaxAgeSeconds * 1000,
+    site: c.site,
+    record: c.record,
+    type: c.type,
+    leaseMs: c.leaseSeconds * 1000,
+    downTicks: c.downTicks,
+    upTicks: c.upTicks,
+    failback: c.failback,
+    stableMs: c.stableSeconds * 1000,
+    maxSwitches: c.maxSwitches,
+    switchWindowMs: c.switchWindowSeconds * 1000,
+    minUpdateMs: c.minUpdateSeconds * 1000,
+    replicationMaxAgeMs: c.replicationMaxAgeSeconds * 1000,
   };
 }
 
@@ -16,14 +24,28 @@ export const addressFor = (n: NodeRow, type: "A" | "AAAA") => (type === "A" ? n.
 
 function view(n: NodeRow | undefined, type: "A" | "AAAA"): NodeView | null {
   if (!n) return null;
-  return { name: n.node, lastSeen: n.lastSeen, address: addressFor(n, type), replicatedAt: n.replicatedAt };
+  return {
+    name: n.node,
+    lastSeen: n.lastSeen,
+    address: addressFor(n, type),
+    replicatedAt: n.replicatedAt,
+  };
 }
 
-export function observe(w: Watch, extra: Pick<Observations, "tick" | "command" | "recordContent">): Observations {
+export function observe(
+  w: Watch,
+  extra: Pick<Observations, "tick" | "command" | "recordContent">,
+): Observations {
   return {
     ...extra,
-    master: view(w.nodes.find((n) => n.role === "master"), w.config.type),
-    standby: view(w.nodes.find((n) => n.role === "standby"), w.config.type),
+    master: view(
+      w.nodes.find((n) => n.role === "master"),
+      w.config.type,
+    ),
+    standby: view(
+      w.nodes.find((n) => n.role === "standby"),
+      w.config.type,
+    ),
     dnsPending: w.pending,
   };
 }

@@ -12,7 +12,12 @@ import type { WatchdogDeps } from "./deps";
 import type { Decision } from "./model";
 
 /** True when this decision won; false when another run changed the state first. */
-export async function persistDecision(deps: WatchdogDeps, w: Watch, d: Decision, now: number): Promise<boolean> {
+export async function persistDecision(
+  deps: WatchdogDeps,
+  w: Watch,
+  d: Decision,
+  now: number,
+): Promise<boolean> {
   const { db } = deps;
   const siteId = w.config.siteId;
   const version = w.state.version;
@@ -26,13 +31,47 @@ export async function persistDecision(deps: WatchdogDeps, w: Watch, d: Decision,
   for (const a of d.actions) {
     const id = `${siteId}:${version + 1}:${n++}`;
     if (a.type === "transition") {
-      writes.push(insertTransition(db, { siteId, at: now, from: a.from, to: a.to, epoch: a.epoch, reason: a.reason }));
+      writes.push(
+        insertTransition(db, {
+          siteId,
+          at: now,
+          from: a.from,
+          to: a.to,
+          epoch: a.epoch,
+          reason: a.reason,
+        }),
+      );
     } else if (a.type === "dns") {
       const c = w.config;
       writes.push(supersedePendingDns(db, siteId));
-      writes.push(insertDnsChange(db, { id, siteId, now, epoch: d.state.epoch, kind: a.kind, provider: c.provider, zone: c.zone, record: c.record, type: c.type, expectedOld: a.expectedOld, desired: a.desired }));
+      writes.push(
+        insertDnsChange(db, {
+          id,
+          siteId,
+          now,
+          epoch: d.state.epoch,
+          kind: a.kind,
+          provider: c.provider,
+          zone: c.zone,
+          record: c.record,
+          type: c.type,
+          expectedOld: a.expectedOld,
+          desired: a.desired,
+        }),
+      );
     } else {
-      for (const channel of deps.channels) writes.push(insertNotification(db, { id: `${id}:${channel}`, siteId, now, channel, title: a.title, body: a.text, priority: a.priority }));
+      for (const channel of deps.channels)
+        writes.push(
+          insertNotification(db, {
+            id: `${id}:${channel}`,
+            siteId,
+            now,
+            channel,
+            title: a.title,
+            body: a.text,
+            priority: a.priority,
+          }),
+        );
     }
   }
   writes.push(clearGuard(db));

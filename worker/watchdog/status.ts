@@ -22,10 +22,15 @@ export function activeNode(w: Watch | null, nodes: NodeRow[]): string | null {
  * The record: `content` is what the provider last answered it holds (null before the first read);
  * for the heartbeat reply, `content` is the target the watchdog steers it to.
  */
-export function recordView(w: Watch | null, what: "seen" | "target"): { name: string; type: string; content: string | null; target?: string | null } | null {
+export function recordView(
+  w: Watch | null,
+  what: "seen" | "target",
+): { name: string; type: string; content: string | null; target?: string | null } | null {
   if (!w) return null;
   const r = { name: w.config.record, type: w.config.type };
-  return what === "target" ? { ...r, content: w.state.target } : { ...r, content: w.state.recordContent, target: w.state.target };
+  return what === "target"
+    ? { ...r, content: w.state.target }
+    : { ...r, content: w.state.recordContent, target: w.state.target };
 }
 
 export function nodeView(n: NodeRow, w: Watch | null) {
@@ -48,12 +53,15 @@ export function warnings(w: Watch | null, nodes: NodeRow[], now: number): string
   const lease = (w?.config.leaseSeconds ?? 180) * 1000;
   for (const n of nodes) {
     if (n.lastSeen === null) out.push(`${n.role} ${n.node} never sent a heartbeat`);
-    else if (now - n.lastSeen > lease) out.push(`${n.role} ${n.node} silent for ${describeAge(now - n.lastSeen)}`);
+    else if (now - n.lastSeen > lease)
+      out.push(`${n.role} ${n.node} silent for ${describeAge(now - n.lastSeen)}`);
   }
   const standby = nodes.find((n) => n.role === "standby");
   const maxAge = (w?.config.replicationMaxAgeSeconds ?? 86_400) * 1000;
   if (standby?.replicatedAt != null && now - standby.replicatedAt > maxAge) {
-    out.push(`the standby's copy of the data is ${describeAge(now - standby.replicatedAt)} old (limit ${describeAge(maxAge)})`);
+    out.push(
+      `the standby's copy of the data is ${describeAge(now - standby.replicatedAt)} old (limit ${describeAge(maxAge)})`,
+    );
   }
   if (w?.state.state === "HOLD" && w.state.holdReason) out.push(`holding: ${w.state.holdReason}`);
   return out;

@@ -21,7 +21,11 @@ export const RECONCILE_MS = 5 * 60_000;
 
 export type TickOutcome = "done" | "duplicate" | "lost" | "unwatched";
 
-export async function tickSite(deps: WatchdogDeps, siteId: number, scheduledTime: number): Promise<TickOutcome> {
+export async function tickSite(
+  deps: WatchdogDeps,
+  siteId: number,
+  scheduledTime: number,
+): Promise<TickOutcome> {
   const now = scheduledTime;
   const w = await loadWatch(deps.db, siteId);
   if (!w) return "unwatched";
@@ -30,7 +34,8 @@ export async function tickSite(deps: WatchdogDeps, siteId: number, scheduledTime
   const d = decide(w.state, observe(w, { tick: true, recordContent }), toConfig(w.config), now);
   if (!(await persistDecision(deps, w, d, now))) return "lost";
   const verified = await drainDns(deps, siteId, w.config.site, now);
-  if (verified > 0 && (d.state.state === "FAILING_OVER" || d.state.state === "FAILING_BACK")) await settle(deps, siteId, now);
+  if (verified > 0 && (d.state.state === "FAILING_OVER" || d.state.state === "FAILING_BACK"))
+    await settle(deps, siteId, now);
   await drainNotifications(deps, siteId, now);
   return "done";
 }
@@ -43,24 +48,45 @@ async function settle(deps: WatchdogDeps, siteId: number, now: number): Promise<
   if (d.actions.length) await persistDecision(deps, w, d, now);
 }
 
-async function reconcileRead(deps: WatchdogDeps, w: Watch, now: number): Promise<string | null | undefined> {
+async function reconcileRead(
+  deps: WatchdogDeps,
+  w: Watch,
+  now: number,
+): Promise<string | null | undefined> {
   const s = w.state;
-  const quiet = s.state !== "FAILING_OVER" && s.state !== "FAILING_BACK" && s.state !== "HOLD" && w.pending === 0 && s.target !== null;
-  if (!quiet || (s.recordCheckedAt !== null && now - s.recordCheckedAt < RECONCILE_MS)) return undefined;
-  const r = await deps.provider(w.config.provider).read({ zone: w.config.zone, record: w.config.record, type: w.config.type });
+  const quiet =
+    s.state !== "FAILING_OVER" &&
+    s.state !== "FAILING_BACK" &&
+    s.state !== "HOLD" &&
+    w.pending === 0 &&
+    s.target !== null;
+  if (!quiet || (s.recordCheckedAt !== null && now - s.recordCheckedAt < RECONCILE_MS))
+    return undefined;
+  const r = await deps
+    .provider(w.config.provider)
+    .read({ zone: w.config.zone, record: w.config.record, type: w.config.type });
   if (!r.ok) {
     console.warn(`watchdog ${w.config.site}: reading ${w.config.record} failed: ${r.message}`);
     return undefined;
   }
-  const content = r.value.content === null ? null : (canonicalAddress(r.value.content) ?? r.value.content);
+  const content =
+    r.value.content === null ? null : (canonicalAddress(r.value.content) ?? r.value.content);
   await recordSeen(deps.db, w.config.siteId, content, now).run();
   return content;
 }
 
-export type CommandResult = { status: "applied"; decision: Decision; watch: Watch } | { status: "refused"; message: string } | { status: "unwatched" };
+export type CommandResult =
+  | { status: "applied"; decision: Decision; watch: Watch }
+  | { status: "refused"; message: string }
+  | { status: "unwatched" };
 
 /** An owner's command (failback, release, hold), decided and persisted now; its DNS and messages go out on the next tick. */
-export async function runCommand(deps: WatchdogDeps, siteId: number, command: Command, now: number): Promise<CommandResult> {
+export async function runCommand(
+  deps: WatchdogDeps,
+  siteId: number,
+  command: Command,
+  now: number,
+): Promise<CommandResult> {
   for (let attempt = 0; attempt < 5; attempt++) {
     const w = await loadWatch(deps.db, siteId);
     if (!w) return { status: "unwatched" };

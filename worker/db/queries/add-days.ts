@@ -2,7 +2,8 @@
 export type DayDelta = [string, number, number, number, number, number, number];
 
 export function addDays(db: D1Database, siteId: number, rows: DayDelta[]): D1PreparedStatement {
-  return db.prepare(`
+  return db
+    .prepare(`
     INSERT INTO days (site_id, date, hits, pages, bytes, visits, visitors, robot_hits)
     SELECT ?1, j.value ->> 0, j.value ->> 1, j.value ->> 2, j.value ->> 3, j.value ->> 4, j.value ->> 5, j.value ->> 6
     FROM json_each(?2) AS j WHERE true

@@ -2,7 +2,8 @@
 export type HourDelta = [string, number, number, number, number, number, number, number];
 
 export function addHours(db: D1Database, siteId: number, rows: HourDelta[]): D1PreparedStatement {
-  return db.prepare(`
+  return db
+    .prepare(`
     INSERT INTO hours (site_id, month, hour, hits, pages, bytes, robot_hits, visitors, visits)
     SELECT ?1, j.value ->> 0, j.value ->> 1, j.value ->> 2, j.value ->> 3, j.value ->> 4, j.value ->> 5, j.value ->> 6, j.value ->> 7
     FROM json_each(?2) AS j WHERE true

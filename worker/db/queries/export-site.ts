@@ -6,10 +6,32 @@
 export const EXPORT_TABLES = {
   runs: ["id", "started_at", "ended_at", "chunks", "lines", "rejected", "analysis_ms"],
   chunks: ["source", "start", "end", "sha256", "run_id", "lines", "rejected", "applied_at"],
-  months: ["month", "hits", "pages", "bytes", "visits", "visitors", "robot_hits", "rejected", "lines", "analysis_ms", "last_run_id"],
+  months: [
+    "month",
+    "hits",
+    "pages",
+    "bytes",
+    "visits",
+    "visitors",
+    "robot_hits",
+    "rejected",
+    "lines",
+    "analysis_ms",
+    "last_run_id",
+  ],
   days: ["date", "hits", "pages", "bytes", "visits", "visitors", "robot_hits"],
   hours: ["month", "hour", "hits", "pages", "bytes", "robot_hits", "visitors", "visits"],
-  panel_rows: ["month", "panel", "key", "hits", "pages", "bytes", "max", "changed_run", "hits_before"],
+  panel_rows: [
+    "month",
+    "panel",
+    "key",
+    "hits",
+    "pages",
+    "bytes",
+    "max",
+    "changed_run",
+    "hits_before",
+  ],
   visitor_days: ["date", "visitor", "counters", "spans"],
   visitor_months: ["month", "visitor", "human_days"],
   watched_hits: ["month", "at", "address", "agent", "method", "url", "status", "bytes", "referer"],
@@ -22,15 +44,25 @@ export const EXPORT_TABLE_NAMES = Object.keys(EXPORT_TABLES) as ExportTable[];
 
 /** Columns holding a run id (renumbered on export and import). */
 export const RUN_COLUMNS: Partial<Record<ExportTable, string>> = {
-  chunks: "run_id", months: "last_run_id", panel_rows: "changed_run", rejected_samples: "run_id",
+  chunks: "run_id",
+  months: "last_run_id",
+  panel_rows: "changed_run",
+  rejected_samples: "run_id",
 };
 
 /** A deterministic order per table, so two exports of the same statistics are equal. */
 const ORDER: Record<ExportTable, string> = {
-  runs: "id", chunks: "source, start", months: "month", days: "date", hours: "month, hour",
-  panel_rows: "month, panel, key", visitor_days: "date, visitor", visitor_months: "month, visitor",
+  runs: "id",
+  chunks: "source, start",
+  months: "month",
+  days: "date",
+  hours: "month, hour",
+  panel_rows: "month, panel, key",
+  visitor_days: "date, visitor",
+  visitor_months: "month, visitor",
   watched_hits: "month, at, address, agent, url, method, status, bytes, referer",
-  rejected_samples: "run_id, source, line, reason, text", host_names: "address",
+  rejected_samples: "run_id, source, line, reason, text",
+  host_names: "address",
 };
 
 const quote = (c: string) => `"${c}"`;
@@ -46,16 +78,27 @@ export type ExportRows = Record<ExportTable, unknown[][]>;
 export async function exportSite(db: D1Database, siteId: number): Promise<ExportRows> {
   const statements = EXPORT_TABLE_NAMES.map((t) => {
     const cols = EXPORT_TABLES[t].map((c) => `x.${quote(c)}`).join(", ");
-    const order = ORDER[t].split(", ").map((c) => `x.${quote(c)}`).join(", ");
+    const order = ORDER[t]
+      .split(", ")
+      .map((c) => `x.${quote(c)}`)
+      .join(", ");
     if (t === "rejected_samples") {
-      return db.prepare(`SELECT ${cols} FROM rejected_samples AS x JOIN runs AS r ON r.id = x.run_id AND r.site_id = ?1 ORDER BY ${order}`).bind(siteId);
+      return db
+        .prepare(
+          `SELECT ${cols} FROM rejected_samples AS x JOIN runs AS r ON r.id = x.run_id AND r.site_id = ?1 ORDER BY ${order}`,
+        )
+        .bind(siteId);
     }
-    return db.prepare(`SELECT ${cols} FROM ${t} AS x WHERE x.site_id = ?1 ORDER BY ${order}`).bind(siteId);
+    return db
+      .prepare(`SELECT ${cols} FROM ${t} AS x WHERE x.site_id = ?1 ORDER BY ${order}`)
+      .bind(siteId);
   });
   const results = await db.batch(statements);
   const out = {} as ExportRows;
   EXPORT_TABLE_NAMES.forEach((t, i) => {
-    out[t] = (results[i].results as Record<string, unknown>[]).map((r) => EXPORT_TABLES[t].map((c) => r[c]));
+    out[t] = (results[i].results as Record<string, unknown>[]).map((r) =>
+      EXPORT_TABLES[t].map((c) => r[c]),
+    );
   });
   return out;
 }

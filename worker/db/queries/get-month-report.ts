@@ -6,32 +6,98 @@
  */
 
 export interface MonthHead {
-  hits: number; pages: number; bytes: number; visits: number; visitors: number; robotHits: number;
-  rejected: number; lines: number; analysisMs: number; lastRunId: number | null;
-  runStartedAt: number | null; runEndedAt: number | null; runLines: number | null; runRejected: number | null;
-  runAnalysisMs: number | null; runChunks: number | null;
+  hits: number;
+  pages: number;
+  bytes: number;
+  visits: number;
+  visitors: number;
+  robotHits: number;
+  rejected: number;
+  lines: number;
+  analysisMs: number;
+  lastRunId: number | null;
+  runStartedAt: number | null;
+  runEndedAt: number | null;
+  runLines: number | null;
+  runRejected: number | null;
+  runAnalysisMs: number | null;
+  runChunks: number | null;
   /** The site's first and last day with data, its last applied chunk, and the year's figures computed over visitor-months and days. */
-  firstDate: string | null; lastDate: string | null; lastUpdate: number | null;
-  yearVisitors: number; yearDays: number;
+  firstDate: string | null;
+  lastDate: string | null;
+  lastUpdate: number | null;
+  yearVisitors: number;
+  yearDays: number;
   /** The site's months just before and after this one, for navigation. */
-  prevMonth: string | null; nextMonth: string | null;
+  prevMonth: string | null;
+  nextMonth: string | null;
   /** 1 when the month has a row. */
   present: number;
 }
 
-export interface DayRow { date: string; hits: number; pages: number; bytes: number; visits: number; visitors: number; robotHits: number }
-export interface HourRow { hour: number; hits: number; pages: number; bytes: number; robotHits: number; visitors: number; visits: number }
-export interface MonthRow { month: string; hits: number; pages: number; bytes: number; visits: number; visitors: number; robotHits: number; rejected: number; lines: number }
+export interface DayRow {
+  date: string;
+  hits: number;
+  pages: number;
+  bytes: number;
+  visits: number;
+  visitors: number;
+  robotHits: number;
+}
+export interface HourRow {
+  hour: number;
+  hits: number;
+  pages: number;
+  bytes: number;
+  robotHits: number;
+  visitors: number;
+  visits: number;
+}
+export interface MonthRow {
+  month: string;
+  hits: number;
+  pages: number;
+  bytes: number;
+  visits: number;
+  visitors: number;
+  robotHits: number;
+  rejected: number;
+  lines: number;
+}
 
 /** A stored panel row with its panel's totals (window aggregates) and, for feed hosts, the host name. */
 export interface PanelDbRow {
-  panel: string; key: string; hits: number; pages: number; bytes: number; max: number;
-  changedRun: number | null; hitsBefore: number;
-  n: number; sumHits: number; sumPages: number; sumBytes: number; hostName: string | null;
+  panel: string;
+  key: string;
+  hits: number;
+  pages: number;
+  bytes: number;
+  max: number;
+  changedRun: number | null;
+  hitsBefore: number;
+  n: number;
+  sumHits: number;
+  sumPages: number;
+  sumBytes: number;
+  hostName: string | null;
 }
 
-export interface WatchedRow { at: string; address: string; agent: string; method: string; url: string; status: number; bytes: number; referer: string }
-export interface SampleRow { source: string; line: number; reason: string; text: string }
+export interface WatchedRow {
+  at: string;
+  address: string;
+  agent: string;
+  method: string;
+  url: string;
+  status: number;
+  bytes: number;
+  referer: string;
+}
+export interface SampleRow {
+  source: string;
+  line: number;
+  reason: string;
+  text: string;
+}
 
 export interface MonthReportRows {
   head: MonthHead;
@@ -45,9 +111,8 @@ export interface MonthReportRows {
   sqlMs: number;
 }
 
-export const MONTH_PAGE_STATEMENTS = 7;
-
-export const MONTH_COLUMNS = "month, hits, pages, bytes, visits, visitors, robot_hits AS robotHits, rejected, lines";
+export const MONTH_COLUMNS =
+  "month, hits, pages, bytes, visits, visitors, robot_hits AS robotHits, rejected, lines";
 
 export async function getMonthReport(
   db: D1Database,
@@ -57,7 +122,8 @@ export async function getMonthReport(
 ): Promise<MonthReportRows> {
   const year = month.slice(0, 4);
   const results = await db.batch([
-    db.prepare(`
+    db
+      .prepare(`
       SELECT m.hits AS hits, m.pages AS pages, m.bytes AS bytes, m.visits AS visits, m.visitors AS visitors,
         m.robot_hits AS robotHits, m.rejected AS rejected, m.lines AS lines, m.analysis_ms AS analysisMs,
         m.last_run_id AS lastRunId, m.month IS NOT NULL AS present,
@@ -74,11 +140,16 @@ export async function getMonthReport(
       LEFT JOIN months AS m ON m.site_id = ?1 AND m.month = ?2
       LEFT JOIN runs AS r ON m.last_run_id > 0 AND r.id = m.last_run_id AND r.site_id = ?1`)
       .bind(siteId, month, `${year}-01`, `${year}-12`, `${year}-12-32`),
-    db.prepare(`SELECT date, hits, pages, bytes, visits, visitors, robot_hits AS robotHits FROM days
-      WHERE site_id = ?1 AND date >= ?2 AND date < ?3 ORDER BY date`).bind(siteId, `${month}-01`, `${month}-32`),
-    db.prepare(`SELECT hour, hits, pages, bytes, robot_hits AS robotHits, visitors, visits FROM hours
-      WHERE site_id = ?1 AND month = ?2 ORDER BY hour`).bind(siteId, month),
-    db.prepare(`
+    db
+      .prepare(`SELECT date, hits, pages, bytes, visits, visitors, robot_hits AS robotHits FROM days
+      WHERE site_id = ?1 AND date >= ?2 AND date < ?3 ORDER BY date`)
+      .bind(siteId, `${month}-01`, `${month}-32`),
+    db
+      .prepare(`SELECT hour, hits, pages, bytes, robot_hits AS robotHits, visitors, visits FROM hours
+      WHERE site_id = ?1 AND month = ?2 ORDER BY hour`)
+      .bind(siteId, month),
+    db
+      .prepare(`
       SELECT p.panel AS panel, p.key AS key, p.hits AS hits, p.pages AS pages, p.bytes AS bytes, p.max AS max,
         p.changed_run AS changedRun, p.hits_before AS hitsBefore, p.n AS n, p.sumHits AS sumHits, p.sumPages AS sumPages,
         p.sumBytes AS sumBytes, h.name AS hostName
@@ -91,15 +162,23 @@ export async function getMonthReport(
         WINDOW byPanel AS (PARTITION BY panel)
       ) AS p
       LEFT JOIN host_names AS h ON p.panel = 'feed-hosts' AND h.site_id = ?1 AND h.address = p.key
-      WHERE p.rn <= ?3 ORDER BY p.panel, p.rn`).bind(siteId, month, opts.top),
-    db.prepare(`SELECT ${MONTH_COLUMNS} FROM months WHERE site_id = ?1 AND month >= ?2 AND month <= ?3 ORDER BY month`)
+      WHERE p.rn <= ?3 ORDER BY p.panel, p.rn`)
+      .bind(siteId, month, opts.top),
+    db
+      .prepare(
+        `SELECT ${MONTH_COLUMNS} FROM months WHERE site_id = ?1 AND month >= ?2 AND month <= ?3 ORDER BY month`,
+      )
       .bind(siteId, `${year}-01`, `${year}-12`),
-    db.prepare(`SELECT at, address, agent, method, url, status, bytes, referer FROM watched_hits
-      WHERE site_id = ?1 AND month = ?2 ORDER BY address, agent, at LIMIT ?3`).bind(siteId, month, opts.watched),
-    db.prepare(`SELECT s.source AS source, s.line AS line, s.reason AS reason, s.text AS text
+    db
+      .prepare(`SELECT at, address, agent, method, url, status, bytes, referer FROM watched_hits
+      WHERE site_id = ?1 AND month = ?2 ORDER BY address, agent, at LIMIT ?3`)
+      .bind(siteId, month, opts.watched),
+    db
+      .prepare(`SELECT s.source AS source, s.line AS line, s.reason AS reason, s.text AS text
       FROM months AS m JOIN runs AS r ON r.id = m.last_run_id AND r.site_id = ?1
       JOIN rejected_samples AS s ON s.run_id = r.id
-      WHERE m.site_id = ?1 AND m.month = ?2 AND m.last_run_id > 0 ORDER BY s.source, s.line LIMIT ?3`).bind(siteId, month, opts.samples),
+      WHERE m.site_id = ?1 AND m.month = ?2 AND m.last_run_id > 0 ORDER BY s.source, s.line LIMIT ?3`)
+      .bind(siteId, month, opts.samples),
   ]);
   return {
     head: results[0].results[0] as MonthHead,

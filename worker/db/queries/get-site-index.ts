@@ -1,7 +1,11 @@
 import type { MonthRow } from "./get-month-report";
 import { MONTH_COLUMNS } from "./get-month-report";
 
-export interface YearTotalsRow { year: string; visitors: number; days: number }
+export interface YearTotalsRow {
+  year: string;
+  visitors: number;
+  days: number;
+}
 
 export interface SiteIndexRows {
   months: MonthRow[];
@@ -10,15 +14,22 @@ export interface SiteIndexRows {
 }
 
 /** The two statements of the index, for a batch that needs them too (the year page). */
-export function getSiteIndexStatements(db: D1Database, siteId: number): [D1PreparedStatement, D1PreparedStatement] {
+export function getSiteIndexStatements(
+  db: D1Database,
+  siteId: number,
+): [D1PreparedStatement, D1PreparedStatement] {
   return [
-    db.prepare(`SELECT ${MONTH_COLUMNS} FROM months WHERE site_id = ?1 ORDER BY month`).bind(siteId),
-    db.prepare(`
+    db
+      .prepare(`SELECT ${MONTH_COLUMNS} FROM months WHERE site_id = ?1 ORDER BY month`)
+      .bind(siteId),
+    db
+      .prepare(`
       SELECT d.year AS year, COALESCE(v.visitors, 0) AS visitors, d.days AS days
       FROM (SELECT substr(date, 1, 4) AS year, COUNT(*) AS days FROM days WHERE site_id = ?1 GROUP BY 1) AS d
       LEFT JOIN (SELECT substr(month, 1, 4) AS year, COUNT(DISTINCT visitor) AS visitors FROM visitor_months
         WHERE site_id = ?1 AND human_days > 0 GROUP BY 1) AS v ON v.year = d.year
-      ORDER BY d.year`).bind(siteId),
+      ORDER BY d.year`)
+      .bind(siteId),
   ];
 }
 

@@ -3,7 +3,16 @@ import type { SiteIndexRows } from "./get-site-index";
 import { getSiteIndexStatements } from "./get-site-index";
 
 /** A page of the year: its views, and how many of them came from an image search (`fromImages`). */
-export interface YearPageRow { key: string; hits: number; pages: number; bytes: number; fromImages: number; n: number; sumPages: number; maxPages: number }
+export interface YearPageRow {
+  key: string;
+  hits: number;
+  pages: number;
+  bytes: number;
+  fromImages: number;
+  n: number;
+  sumPages: number;
+  maxPages: number;
+}
 
 export interface YearReportRows extends SiteIndexRows {
   days: DayRow[];
@@ -17,12 +26,21 @@ export interface YearReportRows extends SiteIndexRows {
  * year's days, and its top pages summed over its months with the year's page total and their views
  * from image searches (`top` rows from `offset`): one batch of 5.
  */
-export async function getYearReport(db: D1Database, siteId: number, year: string, top: number, offset = 0): Promise<YearReportRows> {
+export async function getYearReport(
+  db: D1Database,
+  siteId: number,
+  year: string,
+  top: number,
+  offset = 0,
+): Promise<YearReportRows> {
   const [months, years, days, pages, first] = await db.batch([
     ...getSiteIndexStatements(db, siteId),
-    db.prepare(`SELECT date, hits, pages, bytes, visits, visitors, robot_hits AS robotHits FROM days
-      WHERE site_id = ?1 AND date >= ?2 AND date < ?3 ORDER BY date`).bind(siteId, `${year}-01-01`, `${year}-12-32`),
-    db.prepare(`
+    db
+      .prepare(`SELECT date, hits, pages, bytes, visits, visitors, robot_hits AS robotHits FROM days
+      WHERE site_id = ?1 AND date >= ?2 AND date < ?3 ORDER BY date`)
+      .bind(siteId, `${year}-01-01`, `${year}-12-32`),
+    db
+      .prepare(`
       WITH year_pages AS (
         SELECT key, SUM(hits) AS hits, SUM(pages) AS pages, SUM(bytes) AS bytes,
           COUNT(*) OVER () AS n, SUM(SUM(pages)) OVER () AS sumPages, MAX(SUM(pages)) OVER () AS maxPages
@@ -35,7 +53,8 @@ export async function getYearReport(db: D1Database, siteId: number, year: string
       )
       SELECT p.key, p.hits, p.pages, p.bytes, p.n, p.sumPages, p.maxPages, COALESCE(i.fromImages, 0) AS fromImages
       FROM year_pages p LEFT JOIN from_images i ON i.key = p.key
-      ORDER BY p.pages DESC, p.hits DESC, p.key`).bind(siteId, `${year}-01`, `${year}-12`, top, offset),
+      ORDER BY p.pages DESC, p.hits DESC, p.key`)
+      .bind(siteId, `${year}-01`, `${year}-12`, top, offset),
     db.prepare("SELECT MIN(date) AS firstDate FROM days WHERE site_id = ?1").bind(siteId),
   ]);
   return {

@@ -4,14 +4,27 @@ import { jsonSlices } from "../json-slices";
 import { bumpSiteVersion, clearGuard } from "./site-version-guard";
 
 /** Tables whose rows make a site "not empty" (runs without data do not count). */
-const DATA_TABLES = ["months", "days", "hours", "panel_rows", "visitor_days", "visitor_months", "chunks", "watched_hits"] as const;
+const DATA_TABLES = [
+  "months",
+  "days",
+  "hours",
+  "panel_rows",
+  "visitor_days",
+  "visitor_months",
+  "chunks",
+  "watched_hits",
+] as const;
 
-const anyRowSql = DATA_TABLES.map((t) => `EXISTS (SELECT 1 FROM ${t} WHERE site_id = ?1)`).join(" OR ");
+const anyRowSql = DATA_TABLES.map((t) => `EXISTS (SELECT 1 FROM ${t} WHERE site_id = ?1)`).join(
+  " OR ",
+);
 
 /** Whether the site holds any statistics, and the largest run id in use (imported runs go above it). */
 export function siteImportState(db: D1Database, siteId: number): D1PreparedStatement {
-  return db.prepare(`SELECT (${anyRowSql}) AS hasData, (SELECT COALESCE(MAX(id), 0) FROM runs) AS maxRunId, version
-    FROM sites WHERE id = ?1`).bind(siteId);
+  return db
+    .prepare(`SELECT (${anyRowSql}) AS hasData, (SELECT COALESCE(MAX(id), 0) FROM runs) AS maxRunId, version
+    FROM sites WHERE id = ?1`)
+    .bind(siteId);
 }
 
 /**
@@ -27,7 +40,8 @@ export function importSiteStatements(
   config: string,
 ): D1PreparedStatement[] {
   const out: D1PreparedStatement[] = [
-    db.prepare(`INSERT INTO guard (ok) SELECT CASE WHEN version = ?2 AND NOT (${anyRowSql})
+    db
+      .prepare(`INSERT INTO guard (ok) SELECT CASE WHEN version = ?2 AND NOT (${anyRowSql})
         AND (SELECT COALESCE(MAX(id), 0) FROM runs) = ?3 THEN 1 ELSE NULL END FROM sites WHERE id = ?1`)
       .bind(siteId, expect.version, expect.maxRunId),
     bumpSiteVersion(db, siteId),
@@ -41,12 +55,21 @@ export function importSiteStatements(
   return out;
 }
 
-function insertRows(db: D1Database, siteId: number, t: ExportTable, json: string): D1PreparedStatement {
+function insertRows(
+  db: D1Database,
+  siteId: number,
+  t: ExportTable,
+  json: string,
+): D1PreparedStatement {
   const cols = EXPORT_TABLES[t];
   const values = cols.map((_, i) => `j.value ->> ${i}`).join(", ");
   const names = cols.map((c) => `"${c}"`).join(", ");
   if (t === "rejected_samples") {
-    return db.prepare(`INSERT INTO rejected_samples (${names}) SELECT ${values} FROM json_each(?1) AS j`).bind(json);
+    return db
+      .prepare(`INSERT INTO rejected_samples (${names}) SELECT ${values} FROM json_each(?1) AS j`)
+      .bind(json);
   }
-  return db.prepare(`INSERT INTO ${t} (site_id, ${names}) SELECT ?1, ${values} FROM json_each(?2) AS j`).bind(siteId, json);
+  return db
+    .prepare(`INSERT INTO ${t} (site_id, ${names}) SELECT ?1, ${values} FROM json_each(?2) AS j`)
+    .bind(siteId, json);
 }

@@ -7,9 +7,16 @@ export interface HeartbeatNode {
   role: "master" | "standby";
 }
 
-export async function findNodeByToken(db: D1Database, tokenHash: string): Promise<HeartbeatNode | null> {
-  return db.prepare("SELECT n.site_id AS siteId, s.name AS site, n.node, n.role FROM nodes AS n JOIN sites AS s ON s.id = n.site_id WHERE n.token_hash = ?1")
-    .bind(tokenHash).first<HeartbeatNode>();
+export async function findNodeByToken(
+  db: D1Database,
+  tokenHash: string,
+): Promise<HeartbeatNode | null> {
+  return db
+    .prepare(
+      "SELECT n.site_id AS siteId, s.name AS site, n.node, n.role FROM nodes AS n JOIN sites AS s ON s.id = n.site_id WHERE n.token_hash = ?1",
+    )
+    .bind(tokenHash)
+    .first<HeartbeatNode>();
 }
 
 export interface Heartbeat {
@@ -27,8 +34,18 @@ export interface Heartbeat {
 /** Records a heartbeat: the address of its family, the time, and what the agent said (fields it left out are kept). */
 export function recordHeartbeat(db: D1Database, h: Heartbeat): D1PreparedStatement {
   const col = h.family === 4 ? "v4" : "v6";
-  return db.prepare(`UPDATE nodes SET last_seen = ?3, ${col} = ?4, ${col}_seen_at = ?3, version = coalesce(?5, version),
+  return db
+    .prepare(`UPDATE nodes SET last_seen = ?3, ${col} = ?4, ${col}_seen_at = ?3, version = coalesce(?5, version),
     uptime = coalesce(?6, uptime), load = coalesce(?7, load), replicated_at = coalesce(?8, replicated_at)
     WHERE site_id = ?1 AND node = ?2`)
-    .bind(h.siteId, h.node, h.now, h.address, h.version ?? null, h.uptime ?? null, h.load ?? null, h.replicatedAt ?? null);
+    .bind(
+      h.siteId,
+      h.node,
+      h.now,
+      h.address,
+      h.version ?? null,
+      h.uptime ?? null,
+      h.load ?? null,
+      h.replicatedAt ?? null,
+    );
 }

@@ -63,7 +63,9 @@ export const NODES_SQL = `SELECT node, role, last_seen AS lastSeen, v4, v4_seen_
 
 /** Site ids with a watchdog configured. */
 export async function listWatchedSites(db: D1Database): Promise<number[]> {
-  const r = await db.prepare("SELECT site_id AS siteId FROM watch_config ORDER BY site_id").all<{ siteId: number }>();
+  const r = await db
+    .prepare("SELECT site_id AS siteId FROM watch_config ORDER BY site_id")
+    .all<{ siteId: number }>();
   return r.results.map((x) => x.siteId);
 }
 
@@ -73,14 +75,26 @@ export async function loadWatch(db: D1Database, siteId: number): Promise<Watch |
     db.prepare(CONFIG_SQL).bind(siteId),
     db.prepare(STATE_SQL).bind(siteId),
     db.prepare(NODES_SQL).bind(siteId),
-    db.prepare("SELECT count(*) AS n FROM dns_changes WHERE site_id = ?1 AND status = 'pending'").bind(siteId),
+    db
+      .prepare("SELECT count(*) AS n FROM dns_changes WHERE site_id = ?1 AND status = 'pending'")
+      .bind(siteId),
   ]);
   const c = config.results[0] as WatchConfigRow | undefined;
-  const s = state.results[0] as (Omit<StoredState, "roleChanges" | "replicationStale"> & { roleChanges: string; replicationStale: number }) | undefined;
+  const s = state.results[0] as
+    | (Omit<StoredState, "roleChanges" | "replicationStale"> & {
+        roleChanges: string;
+        replicationStale: number;
+      })
+    | undefined;
   if (!c || !s) return null;
   return {
     config: c,
-    state: { ...s, state: s.state as StateName, roleChanges: JSON.parse(s.roleChanges) as number[], replicationStale: s.replicationStale === 1 },
+    state: {
+      ...s,
+      state: s.state as StateName,
+      roleChanges: JSON.parse(s.roleChanges) as number[],
+      replicationStale: s.replicationStale === 1,
+    },
     nodes: nodes.results as unknown as NodeRow[],
     pending: (pending.results[0] as { n: number }).n,
   };
@@ -90,26 +104,70 @@ export async function loadWatch(db: D1Database, siteId: number): Promise<Watch |
  * Writes the next state if the row is still at `version` (and, for a tick, not already past
  * `lastTick`). Returns the statement; its `meta.changes` is 1 when the swap happened.
  */
-export function updateState(db: D1Database, siteId: number, version: number, s: WatchState): D1PreparedStatement {
-  return db.prepare(`UPDATE watchdog_state SET version = ?2 + 1, state = ?3, epoch = ?4, active = ?5, since = ?6,
+export function updateState(
+  db: D1Database,
+  siteId: number,
+  version: number,
+  s: WatchState,
+): D1PreparedStatement {
+  return db
+    .prepare(`UPDATE watchdog_state SET version = ?2 + 1, state = ?3, epoch = ?4, active = ?5, since = ?6,
     down_count = ?7, up_count = ?8, up_since = ?9, last_tick = ?10, hold_reason = ?11, role_changes = ?12, target = ?13,
     last_update_at = ?14, replication_stale = ?15 WHERE site_id = ?1 AND version = ?2`)
-    .bind(siteId, version, s.state, s.epoch, s.active, s.since, s.downCount, s.upCount, s.upSince, s.lastTick, s.holdReason,
-      JSON.stringify(s.roleChanges), s.target, s.lastUpdateAt, s.replicationStale ? 1 : 0);
+    .bind(
+      siteId,
+      version,
+      s.state,
+      s.epoch,
+      s.active,
+      s.since,
+      s.downCount,
+      s.upCount,
+      s.upSince,
+      s.lastTick,
+      s.holdReason,
+      JSON.stringify(s.roleChanges),
+      s.target,
+      s.lastUpdateAt,
+      s.replicationStale ? 1 : 0,
+    );
 }
 
 /** Aborts the batch it heads (NULL into guard.ok) unless the state row is at `version`. */
-export function guardStateVersion(db: D1Database, siteId: number, version: number): D1PreparedStatement {
-  return db.prepare("INSERT INTO guard (ok) VALUES ((SELECT 1 FROM watchdog_state WHERE site_id = ?1 AND version = ?2))").bind(siteId, version);
+export function guardStateVersion(
+  db: D1Database,
+  siteId: number,
+  version: number,
+): D1PreparedStatement {
+  return db
+    .prepare(
+      "INSERT INTO guard (ok) VALUES ((SELECT 1 FROM watchdog_state WHERE site_id = ?1 AND version = ?2))",
+    )
+    .bind(siteId, version);
 }
 
 /** What the provider was last seen to hold: an observation, outside the compare-and-swap. */
-export function recordSeen(db: D1Database, siteId: number, content: string | null, at: number): D1PreparedStatement {
-  return db.prepare("UPDATE watchdog_state SET record_content = ?2, record_checked_at = ?3 WHERE site_id = ?1").bind(siteId, content, at);
+export function recordSeen(
+  db: D1Database,
+  siteId: number,
+  content: string | null,
+  at: number,
+): D1PreparedStatement {
+  return db
+    .prepare(
+      "UPDATE watchdog_state SET record_content = ?2, record_checked_at = ?3 WHERE site_id = ?1",
+    )
+    .bind(siteId, content, at);
 }
 
-export function insertTransition(db: D1Database, t: { siteId: number; at: number; from: string; to: string; epoch: number; reason: string }): D1PreparedStatement {
-  return db.prepare("INSERT INTO transitions (site_id, at, from_state, to_state, epoch, reason) VALUES (?1, ?2, ?3, ?4, ?5, ?6)")
+export function insertTransition(
+  db: D1Database,
+  t: { siteId: number; at: number; from: string; to: string; epoch: number; reason: string },
+): D1PreparedStatement {
+  return db
+    .prepare(
+      "INSERT INTO transitions (site_id, at, from_state, to_state, epoch, reason) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+    )
     .bind(t.siteId, t.at, t.from, t.to, t.epoch, t.reason);
 }
 

@@ -21,7 +21,8 @@ export function rrsetName(record: string, zone: string): string {
 export function gandi(opts: ProviderOptions): DnsProvider {
   const base = (opts.base || GANDI_BASE).replace(/\/+$/, "");
   const headers = { authorization: `Bearer ${opts.token}`, "content-type": "application/json" };
-  const url = (ref: RecordRef) => `${base}/domains/${encodeURIComponent(ref.zone)}/records/${encodeURIComponent(rrsetName(ref.record, ref.zone))}/${ref.type}`;
+  const url = (ref: RecordRef) =>
+    `${base}/domains/${encodeURIComponent(ref.zone)}/records/${encodeURIComponent(rrsetName(ref.record, ref.zone))}/${ref.type}`;
   const describe = (got: { res: Response; text: string }) => {
     try {
       const e = JSON.parse(got.text) as { message?: string; cause?: string };
@@ -38,19 +39,29 @@ export function gandi(opts: ProviderOptions): DnsProvider {
       const got = await call(opts, url(ref), { method: "GET", headers });
       if ("error" in got) return failure(got, `GET ${ref.record}`);
       if (got.res.status === 404) return { ok: true, status: 404, value: { content: null } };
-      if (!got.res.ok) return failure(got, `GET ${ref.record}: HTTP ${got.res.status}${describe(got)}`);
+      if (!got.res.ok)
+        return failure(got, `GET ${ref.record}: HTTP ${got.res.status}${describe(got)}`);
       try {
         // Several values (round robin) read as one string, so that they never pass for the desired one.
         const values = (JSON.parse(got.text) as { rrset_values?: string[] }).rrset_values ?? [];
-        return { ok: true, status: got.res.status, value: { content: values.length ? values.join(" ") : null } };
+        return {
+          ok: true,
+          status: got.res.status,
+          value: { content: values.length ? values.join(" ") : null },
+        };
       } catch {
         return failure(got, `GET ${ref.record}: not JSON`);
       }
     },
     async write(ref: RecordRef, content: string): Promise<ProviderResult<null>> {
-      const got = await call(opts, url(ref), { method: "PUT", headers, body: JSON.stringify({ rrset_values: [content], rrset_ttl: 300 }) });
+      const got = await call(opts, url(ref), {
+        method: "PUT",
+        headers,
+        body: JSON.stringify({ rrset_values: [content], rrset_ttl: 300 }),
+      });
       if ("error" in got) return failure(got, `PUT ${ref.record}`);
-      if (!got.res.ok) return failure(got, `PUT ${ref.record}: HTTP ${got.res.status}${describe(got)}`);
+      if (!got.res.ok)
+        return failure(got, `PUT ${ref.record}: HTTP ${got.res.status}${describe(got)}`);
       return { ok: true, value: null, status: got.res.status };
     },
   };

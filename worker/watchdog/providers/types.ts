@@ -28,7 +28,12 @@ export interface DnsProvider {
   /** The TTL this provider's records are written with. */
   readonly ttl: number;
   read(ref: RecordRef): Promise<ProviderResult<RecordState>>;
-  write(ref: RecordRef, content: string, current: RecordState, note: string): Promise<ProviderResult<null>>;
+  write(
+    ref: RecordRef,
+    content: string,
+    current: RecordState,
+    note: string,
+  ): Promise<ProviderResult<null>>;
 }
 
 export interface ProviderOptions {
@@ -48,16 +53,33 @@ export function retryAfterMs(header: string | null, now = Date.now()): number | 
 }
 
 /** Runs one HTTP call; a network error or timeout becomes a failed result (status 0). */
-export async function call(opts: ProviderOptions, url: string, init: RequestInit): Promise<{ res: Response; text: string } | { error: string }> {
+export async function call(
+  opts: ProviderOptions,
+  url: string,
+  init: RequestInit,
+): Promise<{ res: Response; text: string } | { error: string }> {
   try {
-    const res = await opts.fetch(url, { ...init, signal: AbortSignal.timeout(opts.timeoutMs ?? 10_000) });
+    const res = await opts.fetch(url, {
+      ...init,
+      signal: AbortSignal.timeout(opts.timeoutMs ?? 10_000),
+    });
     return { res, text: await res.text() };
   } catch (e) {
     return { error: e instanceof Error ? `${e.name}: ${e.message}` : String(e) };
   }
 }
 
-export function failure(got: { res: Response; text: string } | { error: string }, message: string): ProviderResult<never> {
-  if ("error" in got) return { ok: false, status: 0, message: `${message}: ${got.error}`, body: "" };
-  return { ok: false, status: got.res.status, message, body: got.text.slice(0, 1000), retryAfterMs: retryAfterMs(got.res.headers.get("retry-after")) };
+export function failure(
+  got: { res: Response; text: string } | { error: string },
+  message: string,
+): ProviderResult<never> {
+  if ("error" in got)
+    return { ok: false, status: 0, message: `${message}: ${got.error}`, body: "" };
+  return {
+    ok: false,
+    status: got.res.status,
+    message,
+    body: got.text.slice(0, 1000),
+    retryAfterMs: retryAfterMs(got.res.headers.get("retry-after")),
+  };
 }
