@@ -141,9 +141,17 @@ export async function storedRows(
     months: `SELECT s.name AS site, month, hits, pages, bytes, visits, visitors, robot_hits, rejected, lines FROM months x JOIN sites s ON s.id = x.site_id WHERE ${inSites} ORDER BY month`,
     days: `SELECT s.name AS site, date, hits, pages, bytes, visits, visitors, robot_hits FROM days x JOIN sites s ON s.id = x.site_id WHERE ${inSites} ORDER BY date`,
     hours: `SELECT s.name AS site, month, hour, hits, pages, bytes, robot_hits, visitors, visits FROM hours x JOIN sites s ON s.id = x.site_id WHERE ${inSites} ORDER BY month, hour`,
-    panels: `SELECT s.name AS site, month, panel, key, hits, pages, bytes, max FROM panel_rows x JOIN sites s ON s.id = x.site_id WHERE ${inSites} AND hits > 0 ORDER BY month, panel, key`,
-    visitorDays: `SELECT s.name AS site, date, counters, spans FROM visitor_days x JOIN sites s ON s.id = x.site_id WHERE ${inSites} ORDER BY date, counters, spans`,
-    visitorMonths: `SELECT s.name AS site, month, human_days, count(*) AS n FROM visitor_months x JOIN sites s ON s.id = x.site_id WHERE ${inSites} AND human_days > 0 GROUP BY s.name, month, human_days ORDER BY month, human_days`,
+    panels: `SELECT s.name AS site, x.period, x.panel, x.key, x.hits, x.pages, x.bytes, x.max FROM (
+      SELECT h.site_id, h.period, h.panel, j.value ->> 0 AS key, j.value ->> 1 AS hits, j.value ->> 2 AS pages,
+        j.value ->> 3 AS bytes, j.value ->> 4 AS max FROM panel_heads AS h, json_each(h.rows) AS j
+      UNION ALL SELECT site_id, period, panel, key, hits, pages, bytes, max FROM panel_tails
+      ) AS x JOIN sites s ON s.id = x.site_id WHERE ${inSites} ORDER BY x.period, x.panel, x.key`,
+    visitorDays: `SELECT s.name AS site, x.date, j.value AS record FROM day_buckets x, json_each(x.records) AS j JOIN sites s ON s.id = x.site_id WHERE ${inSites} ORDER BY x.date, record`,
+    visitorMonths: `WITH RECURSIVE e(site_id, month, rest, days) AS (
+        SELECT site_id, month, entries, NULL FROM month_buckets
+        UNION ALL SELECT site_id, month, substr(rest, 13), substr(rest, 12, 1) FROM e WHERE rest != ''
+      ) SELECT s.name AS site, month, days, count(*) AS n FROM e JOIN sites s ON s.id = e.site_id
+      WHERE ${inSites} AND days IS NOT NULL GROUP BY s.name, month, days ORDER BY month, days`,
     watched: `SELECT s.name AS site, month, at, address, agent, method, url, status, bytes, referer FROM watched_hits x JOIN sites s ON s.id = x.site_id WHERE ${inSites} ORDER BY month, at, address, url`,
   };
   const { stdout } = await runWrangler(

@@ -13,12 +13,14 @@ export interface TestSite {
 /** Creates a site straight in D1, as `npm run site -- add` does. */
 export async function createSite(
   name: string,
-  opts: { config?: object; public?: boolean } = {},
+  opts: { config?: object; public?: boolean; secret?: string } = {},
 ): Promise<TestSite> {
   const agentToken = newToken("agent");
   const readToken = newToken("read");
+  // An empty secret gets a random one (a trigger); two sites given the same one key their
+  // visitors alike, so that their visitor sets and sketches compare.
   const row = await env.DB.prepare(
-    "INSERT INTO sites (name, agent_token_hash, read_token_hash, public, config) VALUES (?1, ?2, ?3, ?4, ?5) RETURNING id",
+    "INSERT INTO sites (name, agent_token_hash, read_token_hash, public, config, secret) VALUES (?1, ?2, ?3, ?4, ?5, ?6) RETURNING id",
   )
     .bind(
       name,
@@ -26,6 +28,7 @@ export async function createSite(
       await hashToken(readToken),
       opts.public ? 1 : 0,
       JSON.stringify(opts.config ?? {}),
+      opts.secret ?? "",
     )
     .first<{ id: number }>();
   return { id: row!.id, name, agentToken, readToken };
@@ -86,6 +89,19 @@ export function lineStarts(log: Uint8Array): number[] {
   return out;
 }
 
+/** Every row of every panel (heads and tails), as `period, panel, key, hits, pages, bytes, max`. */
+export const PANEL_ROWS_SQL = `SELECT * FROM (
+  SELECT h.site_id, h.period, h.panel, j.value ->> 0 AS key, j.value ->> 1 AS hits, j.value ->> 2 AS pages,
+    j.value ->> 3 AS bytes, j.value ->> 4 AS max FROM panel_heads AS h, json_each(h.rows) AS j
+  UNION ALL
+  SELECT site_id, period, panel, key, hits, pages, bytes, max FROM panel_tails)`;
+
+/** How many visitors of each month's set have each number of human days (a site's ?1). */
+export const MONTH_SET_SQL = `WITH RECURSIVE e(month, rest, days) AS (
+    SELECT month, entries, NULL FROM month_buckets WHERE site_id = ?1
+    UNION ALL SELECT month, substr(rest, 13), substr(rest, 12, 1) FROM e WHERE rest != ''
+  ) SELECT month, days, count(*) AS n FROM e WHERE days IS NOT NULL GROUP BY month, days`;
+
 /** Every stored figure of a site (run bookkeeping aside), in a stable order. */
 export async function storedFigures(siteId: number) {
   const q = (sql: string) =>
@@ -104,15 +120,17 @@ export async function storedFigures(siteId: number) {
       "SELECT month, hour, hits, pages, bytes, robot_hits, visitors, visits FROM hours WHERE site_id = ?1 ORDER BY month, hour",
     ),
     panels: await q(
-      "SELECT month, panel, key, hits, pages, bytes, max FROM panel_rows WHERE site_id = ?1 AND hits > 0 ORDER BY month, panel, key",
+      `SELECT period, panel, key, hits, pages, bytes, max FROM (${PANEL_ROWS_SQL}) WHERE site_id = ?1 ORDER BY period, panel, key`,
+    ),
+    panelTotals: await q(
+      "SELECT period, panel, n, hits, pages, bytes FROM panel_heads WHERE site_id = ?1 ORDER BY period, panel",
     ),
     // Visitor keys are keyed with each site's own secret (privacy), so records compare without them.
     visitorDays: await q(
-      "SELECT date, counters, spans FROM visitor_days WHERE site_id = ?1 ORDER BY date, counters, spans",
+      "SELECT b.date, j.value AS record FROM day_buckets AS b, json_each(b.records) AS j WHERE b.site_id = ?1 ORDER BY b.date, record",
     ),
-    visitorMonths: await q(
-      "SELECT month, human_days, count(*) AS n FROM visitor_months WHERE site_id = ?1 AND human_days > 0 GROUP BY month, human_days ORDER BY month, human_days",
-    ),
+    visitorMonths: await q(`${MONTH_SET_SQL} ORDER BY month, days`),
+    years: await q("SELECT year, days FROM year_figures WHERE site_id = ?1 ORDER BY year"),
     watched: await q(
       "SELECT month, at, address, agent, method, url, status, bytes, referer FROM watched_hits WHERE site_id = ?1 ORDER BY month, at, address, url",
     ),

@@ -32,9 +32,11 @@ describe("POST /api/v1/ingest: the semicomplete log in one chunk", () => {
       rejected: 0,
       maxChunkBytes: 10 * 1024 * 1024,
     });
-    expect(first.statements).toBeLessThanOrEqual(20);
+    expect(first.statements).toBeLessThanOrEqual(30);
     expect(first.queries).toBeLessThan(50);
-    expect(first.rowsWritten).toBeGreaterThan(1000);
+    // D1's own count: the panels' heads, the open days' visitor buckets, the month's set…
+    expect(first.rowsWritten).toBeGreaterThan(100);
+    expect(first.rowsRead).toBeGreaterThan(0);
   });
 
   it("stores exactly what the core computes in memory for the same file", async () => {
@@ -61,7 +63,7 @@ describe("POST /api/v1/ingest: the semicomplete log in one chunk", () => {
     const stored = await storedFigures(site.id);
     for (const [panel, rows] of Object.entries(core.panels)) {
       const got = stored.panels
-        .filter((x) => x.panel === panel)
+        .filter((x) => x.panel === panel && x.period === "2015-05")
         .map((x) => [x.key, x.hits, x.pages, x.bytes, x.max])
         .sort();
       // The site keeps the default privacy: feed-reader addresses are stored as their /24.
@@ -335,6 +337,7 @@ describe("a D1 failure in the middle of a chunk's batch leaves no partial counte
       partial: analyzeText(text, r.config, geoLookup()),
       analysisMs: 1,
       rules: { robotPostBurst: 4, robotErrorLimit: 10 },
+      lifecycle: { openDays: 2, sealDays: 7 },
       gap: 1800,
       now: 1,
     };

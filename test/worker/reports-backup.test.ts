@@ -39,15 +39,18 @@ describe("export and import: the owner's backup", () => {
   });
 
   it("the export holds every table of the site's statistics, runs numbered 1..n", () => {
-    expect(backup).toMatchObject({ format: "vigie-export", version: 1, site: "source" });
+    expect(backup).toMatchObject({ format: "vigie-export", version: 2, site: "source" });
     expect(backup.config).toMatchObject({ siteHosts: ["semicomplete.com"] });
     for (const t of [
       "months",
       "days",
       "hours",
-      "panel_rows",
-      "visitor_days",
-      "visitor_months",
+      "panel_heads",
+      "panel_tails",
+      "day_buckets",
+      "month_buckets",
+      "sketches",
+      "year_figures",
       "chunks",
       "watched_hits",
     ] as const) {

@@ -29,6 +29,13 @@ export interface AnalysisConfig {
   robotPostBurst: number;
   /** A visitor-day with more than this many 4xx answers is a robot (scanners). */
   robotErrorLimit: number;
+  /**
+   * A day's per-visitor records are kept while it is at most this many days before the site's
+   * latest day; then the day closes (docs/storage.md).
+   */
+  openDays: number;
+  /** A month is sealed (its visitor set dropped) this many days after its last day. */
+  sealDays: number;
 }
 
 export const DEFAULT_CONFIG: AnalysisConfig = {
@@ -130,6 +137,8 @@ export const DEFAULT_CONFIG: AnalysisConfig = {
   visitGapSeconds: 30 * 60,
   robotPostBurst: 4,
   robotErrorLimit: 10,
+  openDays: 2,
+  sealDays: 7,
 };
 
 type ListKey =
@@ -203,13 +212,22 @@ export function resolveConfig(user: UserConfig = {}): ConfigResult {
       errors.push("timeZone: must be a fixed offset such as +0100, or null");
     else config.timeZone = user.timeZone;
   }
-  for (const k of ["visitGapSeconds", "robotPostBurst", "robotErrorLimit"] as const) {
+  for (const k of [
+    "visitGapSeconds",
+    "robotPostBurst",
+    "robotErrorLimit",
+    "openDays",
+    "sealDays",
+  ] as const) {
     const v = user[k];
     if (v === undefined) continue;
     if (typeof v !== "number" || !Number.isInteger(v) || v <= 0)
       errors.push(`${k}: must be a positive integer`);
     else config[k] = v;
   }
+  if (config.openDays > 366) errors.push("openDays: at most 366");
+  if (config.sealDays < config.openDays || config.sealDays > 731)
+    errors.push("sealDays: from openDays to 731");
   for (const s of config.pageStatuses)
     if (!Number.isInteger(s) || s < 100 || s > 599)
       errors.push(`pageStatuses: ${s} is not an HTTP status`);

@@ -176,32 +176,37 @@ function hashCodesInto(
   out[at + 1] = h2;
 }
 
-const KEY_ALPHABET = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz-_";
+/** The 64 characters of a visitor key, each worth 6 bits (its index here). */
+export const KEY_ALPHABET = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz-_";
 const KEY_CODES = Array.from(KEY_ALPHABET, (c) => c.charCodeAt(0));
 
 /**
- * A visitor's stable key: 64 bits of hash of (address, user agent), from the two strings' hashes
- * (see hashInto), written as 11 URL-safe characters (6 bits each). The report never needs the
- * address back, so visitor-days store none. With a `date` (YYYY-MM-DD): the visitor-day's key,
- * `${date} ${key}`, built as one flat string (a concatenation is a rope that a Map flattens again).
+ * A visitor's stable key: 11 URL-safe characters (6 bits each) from the hashes of its address and
+ * user agent (see hashInto). The first character depends on the address alone, so every visitor
+ * of one address falls in the same bucket of a day's records (worker/db/queries/day-buckets.ts);
+ * the other ten (60 bits) mix address and agent, and are what visitor sets and sketches read. The
+ * report never needs the address back, so visitor-days store none. With a `date` (YYYY-MM-DD):
+ * the visitor-day's key, `${date} ${key}`, built as one flat string (a concatenation is a rope
+ * that a Map flattens again).
  */
 export function visitorKey(ip1: number, ip2: number, ua1: number, ua2: number, date = ""): string {
   let a = Math.imul(ip1 ^ Math.imul(ua1, 0x9e3779b1), 0x85ebca6b);
   a ^= a >>> 13;
   let b = Math.imul(ip2 + Math.imul(ua2 ^ (ua2 >>> 16), 0xc2b2ae35), 0x27d4eb2f);
   b ^= b >>> 16;
+  const ip = Math.imul(ip1 ^ (ip2 >>> 7), 0x9e3779b1);
   const c = KEY_CODES;
-  const k0 = c[a & 63],
-    k1 = c[(a >>> 6) & 63],
-    k2 = c[(a >>> 12) & 63],
-    k3 = c[(a >>> 18) & 63],
-    k4 = c[(a >>> 24) & 63];
-  const k5 = c[((a >>> 30) | (b << 2)) & 63],
-    k6 = c[(b >>> 4) & 63],
-    k7 = c[(b >>> 10) & 63],
-    k8 = c[(b >>> 16) & 63],
-    k9 = c[(b >>> 22) & 63],
-    k10 = c[(b >>> 28) & 15];
+  const k0 = c[ip >>> 26],
+    k1 = c[a & 63],
+    k2 = c[(a >>> 6) & 63],
+    k3 = c[(a >>> 12) & 63],
+    k4 = c[(a >>> 18) & 63],
+    k5 = c[(a >>> 24) & 63],
+    k6 = c[((a >>> 30) | (b << 2)) & 63],
+    k7 = c[(b >>> 4) & 63],
+    k8 = c[(b >>> 10) & 63],
+    k9 = c[(b >>> 16) & 63],
+    k10 = c[(b >>> 22) & 63];
   if (date === "") return String.fromCharCode(k0, k1, k2, k3, k4, k5, k6, k7, k8, k9, k10);
   const d = (i: number) => date.charCodeAt(i);
   return String.fromCharCode(

@@ -5,7 +5,6 @@ import {
   primaryKey,
   real,
   sqliteTable,
-  sqliteView,
   text,
   uniqueIndex,
 } from "drizzle-orm/sqlite-core";
@@ -34,6 +33,14 @@ export const sites = sqliteTable("sites", {
   secret: text("secret").notNull().default(""),
   /** Bumped by every applied chunk: the compare-and-swap that serialises writers. */
   version: integer("version").notNull().default(0),
+  /**
+   * The site's clock: the latest day (YYYY-MM-DD, the log's own time) of any applied line, never
+   * past the worker's tomorrow. Periods close and seal by it (see worker/ingest/periods.ts).
+   */
+  clock: text("clock"),
+  /** The first day with data, and the time of the last applied chunk (epoch seconds). */
+  firstDate: text("first_date"),
+  lastUpdate: integer("last_update"),
   createdAt: integer("created_at").notNull().default(sql`(unixepoch())`),
 });
 
@@ -87,6 +94,12 @@ export const months = sqliteTable(
     lines: integer("lines").notNull().default(0),
     analysisMs: real("analysis_ms").notNull().default(0),
     lastRunId: integer("last_run_id"),
+    /** Bumped whenever a chunk changes the month: the key of its cached pages. */
+    version: integer("version").notNull().default(0),
+    /** 1 once the month is sealed: its visitor set is gone, its sketch final. */
+    sealed: integer("sealed").notNull().default(0),
+    /** Lines of days already closed when they arrived: their visits and visitors are approximate. */
+    lateLines: integer("late_lines").notNull().default(0),
   },
   (t) => [primaryKey({ columns: [t.siteId, t.month] })],
 );
@@ -123,52 +136,111 @@ export const hours = sqliteTable(
   (t) => [primaryKey({ columns: [t.siteId, t.month, t.hour] })],
 );
 
-/** Every panel row of the core's registry (and the derived `entry` panel), by month. */
-export const panelRows = sqliteTable(
-  "panel_rows",
+/**
+ * Each panel of a period (a month YYYY-MM, or a year YYYY for the panels the year page ranks) keeps
+ * its top rows here, sorted, with the panel's totals: a report reads one row per panel. The rows
+ * that do not fit (the tail) are `panel_tails` rows, all ranked below the head's last one while
+ * `tail*` (the largest tail row ever written) ranks below it (see worker/ingest/panel-head.ts).
+ */
+export const panelHeads = sqliteTable(
+  "panel_heads",
   {
     siteId: integer("site_id").notNull(),
-    month: text("month").notNull(),
+    period: text("period").notNull(),
+    panel: text("panel").notNull(),
+    /** JSON [[key, hits, pages, bytes, max, changedRun, hitsBefore], …] in report order. */
+    rows: text("rows").notNull(),
+    /** Every row of the panel, head and tail: how many, and their sums. */
+    n: integer("n").notNull().default(0),
+    hits: integer("hits").notNull().default(0),
+    pages: integer("pages").notNull().default(0),
+    bytes: integer("bytes").notNull().default(0),
+    /** The largest row ever written to the tail (hits, pages, key): an upper bound of the tail. */
+    tailHits: integer("tail_hits").notNull().default(0),
+    tailPages: integer("tail_pages").notNull().default(0),
+    tailKey: text("tail_key").notNull().default(""),
+  },
+  (t) => [primaryKey({ columns: [t.siteId, t.period, t.panel] })],
+);
+
+/** The rows of a panel below its head (see panelHeads). */
+export const panelTails = sqliteTable(
+  "panel_tails",
+  {
+    siteId: integer("site_id").notNull(),
+    period: text("period").notNull(),
     panel: text("panel").notNull(),
     key: text("key").notNull(),
     hits: integer("hits").notNull().default(0),
     pages: integer("pages").notNull().default(0),
     bytes: integer("bytes").notNull().default(0),
     max: integer("max").notNull().default(0),
-    /** Run that last changed the row, and its hits before that run: "what changed since the previous analysis". */
     changedRun: integer("changed_run"),
     hitsBefore: integer("hits_before").notNull().default(0),
   },
-  (t) => [primaryKey({ columns: [t.siteId, t.month, t.panel, t.key] })],
+  (t) => [primaryKey({ columns: [t.siteId, t.period, t.panel, t.key] })],
 );
 
-/** The order-independent record behind visits, visitors and the robot split (see worker/core/visitor-day.ts). */
-export const visitorDays = sqliteTable(
-  "visitor_days",
+/**
+ * The visitor-days of an open day, packed by bucket (the first character of the visitor key,
+ * which the address alone decides): JSON { visitorKey: record } (see worker/ingest/day-records.ts).
+ * Deleted when the day closes.
+ */
+export const dayBuckets = sqliteTable(
+  "day_buckets",
   {
     siteId: integer("site_id").notNull(),
     date: text("date").notNull(),
-    visitor: text("visitor").notNull(),
-    /** hits, bytes, pages, errors, posts, robotsTxt, uaRobot, hours */
-    counters: text("counters").notNull(),
-    /** [[start, end, entryAt, entry], …] */
-    spans: text("spans").notNull(),
+    bucket: integer("bucket").notNull(),
+    records: text("records").notNull(),
   },
-  (t) => [primaryKey({ columns: [t.siteId, t.date, t.visitor] })],
+  (t) => [primaryKey({ columns: [t.siteId, t.date, t.bucket] })],
 );
 
-/** Human days per visitor and month: a month's unique visitors count the rows above zero. */
-export const visitorMonths = sqliteTable(
-  "visitor_months",
+/**
+ * The visitor set of an unsealed month, packed by bucket (the visitor key's second character):
+ * fixed-width entries, the 11-character key then its human days as one key character (see
+ * worker/ingest/month-set.ts). Deleted when the month is sealed.
+ */
+export const monthBuckets = sqliteTable(
+  "month_buckets",
   {
     siteId: integer("site_id").notNull(),
     month: text("month").notNull(),
-    visitor: text("visitor").notNull(),
-    humanDays: integer("human_days").notNull(),
+    bucket: integer("bucket").notNull(),
+    entries: text("entries").notNull(),
   },
-  (t) => [primaryKey({ columns: [t.siteId, t.month, t.visitor] })],
+  (t) => [primaryKey({ columns: [t.siteId, t.month, t.bucket] })],
 );
 
+/** A month's HyperLogLog sketch of its human visitors (worker/core/sketch.ts), kept for ever. */
+export const sketches = sqliteTable(
+  "sketches",
+  {
+    siteId: integer("site_id").notNull(),
+    month: text("month").notNull(),
+    registers: text("registers").notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.siteId, t.month] })],
+);
+
+/**
+ * A year's figures that its months cannot sum: distinct visitors (estimated from the months'
+ * sketches, plus `baseVisitors` counted exactly before sketches existed) and days with data.
+ */
+export const yearFigures = sqliteTable(
+  "year_figures",
+  {
+    siteId: integer("site_id").notNull(),
+    year: text("year").notNull(),
+    visitors: integer("visitors").notNull().default(0),
+    baseVisitors: integer("base_visitors").notNull().default(0),
+    days: integer("days").notNull().default(0),
+  },
+  (t) => [primaryKey({ columns: [t.siteId, t.year] })],
+);
+
+/** The order-independent record behind visits, visitors and the robot split (see worker/core/visitor-day.ts). */
 /** Hits of watched visitors, whole. */
 export const watchedHits = sqliteTable(
   "watched_hits",
@@ -216,23 +288,6 @@ export const hostNames = sqliteTable(
 export const guard = sqliteTable("guard", {
   ok: integer("ok").notNull(),
 });
-
-/**
- * The yearly summary, derived from the months (unique visitors: distinct over the year's months).
- * A view written by hand in migrations/0001 (drizzle-kit leaves correlated columns unqualified).
- */
-export const years = sqliteView("years", {
-  siteId: integer("site_id").notNull(),
-  year: text("year").notNull(),
-  hits: integer("hits").notNull(),
-  pages: integer("pages").notNull(),
-  bytes: integer("bytes").notNull(),
-  visits: integer("visits").notNull(),
-  visitors: integer("visitors").notNull(),
-  robotHits: integer("robot_hits").notNull(),
-  rejected: integer("rejected").notNull(),
-  months: integer("months").notNull(),
-}).existing();
 
 // ---- Watchdog and DNS failover (worker/watchdog/). Times are epoch milliseconds (the worker's clock). ----
 

@@ -1,22 +1,43 @@
 import type { AnalysisPartial } from "../core/partial";
-import type { RobotRules, VisitorDay } from "../core/visitor-day";
+import type { RobotRules } from "../core/visitor-day";
 import type { ChunkReceipt } from "../db/queries/chunk-receipts";
-import { addDays } from "../db/queries/add-days";
+import type { DayBucketRow } from "../db/queries/day-buckets";
+import type { MonthBucketRow } from "../db/queries/month-buckets";
+import type { SketchRow } from "../db/queries/sketches";
+import type { SiteState } from "../db/queries/site-version-guard";
+import type { YearFiguresRow } from "../db/queries/year-figures";
+import type { TailDbRow } from "../db/queries/panel-store";
+import type { ChunkPlan, Stored } from "./plan-chunk";
+import type { Lifecycle } from "./periods";
+import { addDays, readExistingDays } from "../db/queries/add-days";
 import { addHours } from "../db/queries/add-hours";
-import { addMonths } from "../db/queries/add-months";
-import { findOverlappingChunks, insertChunk } from "../db/queries/chunk-receipts";
+import { addMonths, readSealedMonths } from "../db/queries/add-months";
+import { findLastChunkBefore, insertChunk, isReceiptCollision } from "../db/queries/chunk-receipts";
+import { deleteDayBucketsBefore, readDayBuckets, writeDayBuckets } from "../db/queries/day-buckets";
 import { insertWatchedHits } from "../db/queries/insert-watched-hits";
+import { readMonthBuckets, sealMonthsBefore, writeMonthBuckets } from "../db/queries/month-buckets";
+import {
+  deleteTails,
+  headRecords,
+  readHeads,
+  readTails,
+  writeHeads,
+  writeTails,
+} from "../db/queries/panel-store";
 import { addToRun, insertRejectedSamples } from "../db/queries/runs";
 import {
   bumpSiteVersion,
   checkSiteVersion,
   clearGuard,
   isGuardFailure,
+  readSiteState,
+  writeSiteClock,
 } from "../db/queries/site-version-guard";
-import { deleteEmptyPanelRows, upsertPanelRows } from "../db/queries/upsert-panel-rows";
-import { readVisitorDays, upsertVisitorDays } from "../db/queries/upsert-visitor-days";
-import { readVisitorMonths, upsertVisitorMonths } from "../db/queries/upsert-visitor-months";
-import { decodeVisitorDay, planChunk, touchedKeys } from "./plan-chunk";
+import { readYearSketches, writeSketches } from "../db/queries/sketches";
+import { readYearFigures, writeYearFigures } from "../db/queries/year-figures";
+import { DayBucket } from "./day-records";
+import { MonthBucket } from "./month-set";
+import { entryReads, planChunk, planVisitorDays, readsOf } from "./plan-chunk";
 
 export interface ChunkToApply {
   siteId: number;
@@ -28,20 +49,29 @@ export interface ChunkToApply {
   partial: AnalysisPartial;
   analysisMs: number;
   rules: RobotRules;
+  lifecycle: Lifecycle;
   gap: number;
+  /** The worker's clock, epoch seconds. */
   now: number;
+}
+
+/** What a chunk cost in D1: statements run, rows read and written (D1's own counts). */
+export interface ChunkCost {
+  queries: number;
+  rowsRead: number;
+  rowsWritten: number;
 }
 
 export type ApplyOutcome =
   | {
       status: "applied";
       statements: number;
-      queries: number;
-      rowsWritten: number;
+      cost: ChunkCost;
       attempts: number;
+      late: ChunkPlan["late"];
     }
-  | { status: "already-applied"; queries: number }
-  | { status: "conflict"; message: string; queries: number };
+  | { status: "already-applied"; cost: ChunkCost }
+  | { status: "conflict"; message: string; cost: ChunkCost };
 
 /** Test hook: a statement that fails, inserted at this index of the batch (to prove atomicity). */
 export interface ApplyOptions {
@@ -53,100 +83,126 @@ const MAX_ATTEMPTS = 30;
 
 export class SiteBusyError extends Error {}
 
+const tab = (...parts: (string | number)[]) => parts.join("\t");
+
 /**
  * Applies a chunk exactly once: its receipt and all its counters commit in one D1 batch (a
  * transaction), guarded by the site's version so that two writers never interleave a
  * read-merge-write. A repeat of an applied chunk changes nothing; an overlap is refused.
+ * Reads and writes depend on the chunk's own keys and period, never on the site's age.
  */
 export async function applyChunk(
   db: D1Database,
   c: ChunkToApply,
   options: ApplyOptions = {},
 ): Promise<ApplyOutcome> {
-  let queries = 0;
+  const cost: ChunkCost = { queries: 0, rowsRead: 0, rowsWritten: 0 };
+  const count = (results: D1Result[]) => {
+    cost.queries += results.length;
+    for (const r of results) {
+      cost.rowsRead += r.meta?.rows_read ?? 0;
+      cost.rowsWritten += r.meta?.rows_written ?? 0;
+    }
+  };
+  const today = new Date(c.now * 1000).toISOString().slice(0, 10);
   for (let attempt = 1; attempt <= MAX_ATTEMPTS; attempt++) {
-    const receipt = await checkReceipt(db, c);
-    queries += 1;
-    if (receipt.status !== "new") return { ...receipt, queries };
+    const [receiptRead, siteRead] = await db.batch([
+      findLastChunkBefore(db, c.siteId, c.source, c.end),
+      readSiteState(db, c.siteId),
+    ]);
+    count([receiptRead, siteRead]);
+    const receipt = checkReceipt(receiptRead.results[0] as ChunkReceipt | undefined, c);
+    if (receipt.status !== "new") return { ...receipt, cost };
+    const site = siteRead.results[0] as SiteState;
 
-    // Read the stored records the chunk touches (and the version they belong to) in one batch.
-    const keys = touchedKeys(c.partial);
-    const dayReads = readVisitorDays(db, c.siteId, keys.visitorDays);
-    const nDays = dayReads.length;
-    const reads = [
-      db.prepare("SELECT version FROM sites WHERE id = ?1").bind(c.siteId),
-      ...dayReads,
-      ...readVisitorMonths(db, c.siteId, keys.visitorMonths),
-    ];
-    const results = await db.batch(reads);
-    queries += reads.length;
-    const version = (results[0].results[0] as { version: number }).version;
-    const stored = new Map<string, VisitorDay>();
-    for (const r of results.slice(1, 1 + nDays)) {
-      for (const row of r.results as {
-        date: string;
-        visitor: string;
-        counters: string;
-        spans: string;
-      }[])
-        stored.set(`${row.date} ${row.visitor}`, decodeVisitorDay(row.counters, row.spans));
-    }
-    const humanDays = new Map<string, number>();
-    for (const r of results.slice(1 + nDays)) {
-      for (const row of r.results as { month: string; visitor: string; humanDays: number }[])
-        humanDays.set(`${row.month} ${row.visitor}`, row.humanDays);
-    }
+    // Read the stored state the chunk touches, in one batch.
+    const want = readsOf(c.partial, site, c.lifecycle);
+    const tailReads = readTails(db, c.siteId, want.tails);
+    const results = await db.batch([
+      readDayBuckets(db, c.siteId, want.dayBuckets),
+      readMonthBuckets(db, c.siteId, want.monthBuckets),
+      readHeads(db, c.siteId, want.heads),
+      readSealedMonths(db, c.siteId, want.months),
+      readYearSketches(db, c.siteId, want.years),
+      readYearFigures(db, c.siteId, want.years),
+      readExistingDays(db, c.siteId, want.dates),
+      ...tailReads,
+    ]);
+    count(results);
+    const [days, months, heads, sealed, sketches, years, existing, ...tails] = results;
+    const stored: Stored = {
+      dayBuckets: new Map(
+        (days.results as DayBucketRow[]).map((r) => [
+          tab(r.date, r.bucket),
+          new DayBucket(r.records),
+        ]),
+      ),
+      monthBuckets: new Map(
+        (months.results as MonthBucketRow[]).map((r) => [
+          tab(r.month, r.bucket),
+          new MonthBucket(r.entries),
+        ]),
+      ),
+      heads: new Map(headRecords(heads.results).map((h) => [tab(h.period, h.panel), h.head])),
+      tails: new Map(),
+      sealed: new Set((sealed.results as { month: string }[]).map((r) => r.month)),
+      sketches: new Map((sketches.results as SketchRow[]).map((r) => [r.month, r.registers])),
+      yearBase: new Map((years.results as YearFiguresRow[]).map((r) => [r.year, r.baseVisitors])),
+      existingDays: new Set((existing.results as { date: string }[]).map((r) => r.date)),
+    };
+    const addTails = (rs: D1Result[]) => {
+      for (const r of rs)
+        for (const t of r.results as TailDbRow[])
+          stored.tails.set(tab(t.period, t.panel, t.key), t);
+    };
+    addTails(tails);
 
-    const plan = planChunk(c.partial, stored, humanDays, c.rules, c.gap, c.analysisMs);
-    const p = c.partial;
-    const watched = Object.entries(p.months).flatMap(([month, m]) =>
-      m.watched.map((w) => ({ ...w, month })),
+    const visitorDays = planVisitorDays(
+      c.partial,
+      stored,
+      site,
+      c.lifecycle,
+      c.rules,
+      c.gap,
+      today,
     );
-    const writes: D1PreparedStatement[] = [
-      checkSiteVersion(db, c.siteId, version),
-      bumpSiteVersion(db, c.siteId),
-      insertChunk(db, { ...c, lines: p.lines, rejected: p.rejected }),
-      ...upsertPanelRows(db, c.siteId, c.runId, plan.panels),
-      deleteEmptyPanelRows(db, c.siteId),
-      ...upsertVisitorDays(db, c.siteId, plan.visitorDays),
-      ...upsertVisitorMonths(db, c.siteId, plan.visitorMonths),
-      addDays(db, c.siteId, plan.days),
-      addHours(db, c.siteId, plan.hours),
-      addMonths(db, c.siteId, c.runId, plan.months),
-      ...insertWatchedHits(db, c.siteId, watched),
-      addToRun(db, c.runId, {
-        lines: p.lines,
-        rejected: p.rejected,
-        analysisMs: c.analysisMs,
-        now: c.now,
-      }),
-      // Samples belong to a run (rejected_samples has no site column): none for chunks outside one.
-      ...(p.samples.length && c.runId > 0
-        ? [insertRejectedSamples(db, c.runId, c.source, p.samples)]
-        : []),
-      clearGuard(db),
-    ];
+    // Entry pages are known once the visitor-days are merged: their tail rows, second.
+    const entries = entryReads(visitorDays.work);
+    if (entries.length > 0) {
+      const more = await db.batch(readTails(db, c.siteId, entries));
+      count(more);
+      addTails(more);
+    }
+    const plan = planChunk(
+      c.partial,
+      stored,
+      site,
+      c.lifecycle,
+      c.rules,
+      c.gap,
+      c.runId,
+      c.analysisMs,
+      today,
+      visitorDays,
+    );
+    const writes = writesOf(db, c, site.version, plan);
     if (options.failAt !== undefined)
       writes.splice(options.failAt, 0, db.prepare("INSERT INTO guard (ok) VALUES (NULL)"));
     try {
       const done = await db.batch(writes);
-      queries += writes.length;
-      const rowsWritten = done.reduce((n, r) => n + (r.meta.rows_written ?? 0), 0);
+      count(done);
       return {
         status: "applied",
         statements: writes.length,
-        queries,
-        rowsWritten,
+        cost,
         attempts: attempt,
+        late: plan.late,
       };
     } catch (e) {
-      queries += writes.length;
+      cost.queries += writes.length;
       // Another writer committed first (version moved, or the same chunk's receipt landed):
       // read again and decide again. Anything else is a real failure.
-      if (
-        options.failAt === undefined &&
-        (isGuardFailure(e) || String(e).includes("UNIQUE constraint failed: chunks"))
-      ) {
+      if (options.failAt === undefined && (isGuardFailure(e) || isReceiptCollision(e))) {
         await new Promise((r) => setTimeout(r, Math.random() * 20 * Math.min(attempt, 10)));
         continue;
       }
@@ -158,30 +214,66 @@ export async function applyChunk(
   );
 }
 
-async function checkReceipt(
+function writesOf(
   db: D1Database,
   c: ChunkToApply,
-): Promise<
-  { status: "new" } | { status: "already-applied" } | { status: "conflict"; message: string }
-> {
-  const { results } = await findOverlappingChunks(
-    db,
-    c.siteId,
-    c.source,
-    c.start,
-    c.end,
-  ).all<ChunkReceipt>();
-  if (results.length === 0) return { status: "new" };
-  const same = results.find((r) => r.start === c.start && r.end === c.end);
-  if (same && same.sha256 === c.sha256) return { status: "already-applied" };
-  if (same)
+  version: number,
+  plan: ChunkPlan,
+): D1PreparedStatement[] {
+  const p = c.partial;
+  const watched = Object.entries(p.months).flatMap(([month, m]) =>
+    m.watched.map((w) => ({ ...w, month })),
+  );
+  return [
+    checkSiteVersion(db, c.siteId, version),
+    bumpSiteVersion(db, c.siteId),
+    writeSiteClock(db, c.siteId, {
+      clock: plan.clock,
+      firstDate: plan.firstDate,
+      lastUpdate: c.now,
+    }),
+    insertChunk(db, { ...c, lines: p.lines, rejected: p.rejected }),
+    ...writeHeads(db, c.siteId, plan.heads),
+    ...writeTails(db, c.siteId, plan.tailWrites),
+    ...deleteTails(db, c.siteId, plan.tailDeletes),
+    ...writeDayBuckets(db, c.siteId, plan.dayBuckets),
+    ...writeMonthBuckets(db, c.siteId, plan.monthBuckets),
+    ...writeSketches(db, c.siteId, plan.sketches),
+    addDays(db, c.siteId, plan.days),
+    addHours(db, c.siteId, plan.hours),
+    addMonths(db, c.siteId, c.runId, plan.months),
+    writeYearFigures(db, c.siteId, plan.years),
+    ...(plan.closeBefore === null ? [] : [deleteDayBucketsBefore(db, c.siteId, plan.closeBefore)]),
+    ...(plan.sealBefore === null ? [] : sealMonthsBefore(db, c.siteId, plan.sealBefore)),
+    ...insertWatchedHits(db, c.siteId, watched),
+    addToRun(db, c.runId, {
+      lines: p.lines,
+      rejected: p.rejected,
+      analysisMs: c.analysisMs,
+      now: c.now,
+    }),
+    // Samples belong to a run (rejected_samples has no site column): none for chunks outside one.
+    ...(p.samples.length && c.runId > 0
+      ? [insertRejectedSamples(db, c.runId, c.source, p.samples)]
+      : []),
+    clearGuard(db),
+  ];
+}
+
+function checkReceipt(
+  last: ChunkReceipt | undefined,
+  c: ChunkToApply,
+): { status: "new" } | { status: "already-applied" } | { status: "conflict"; message: string } {
+  if (last === undefined || last.end <= c.start) return { status: "new" };
+  if (last.start === c.start && last.end === c.end) {
+    if (last.sha256 === c.sha256) return { status: "already-applied" };
     return {
       status: "conflict",
-      message: `bytes [${c.start}, ${c.end}) of this source were applied with other content (sha-256 ${same.sha256})`,
+      message: `bytes [${c.start}, ${c.end}) of this source were applied with other content (sha-256 ${last.sha256})`,
     };
-  const r = results[0];
+  }
   return {
     status: "conflict",
-    message: `bytes [${c.start}, ${c.end}) overlap the applied chunk [${r.start}, ${r.end}) of this source`,
+    message: `bytes [${c.start}, ${c.end}) overlap the applied chunk [${last.start}, ${last.end}) of this source`,
   };
 }

@@ -4,166 +4,459 @@ import type { RobotRules, VisitorDay } from "../core/visitor-day";
 import type { DayDelta } from "../db/queries/add-days";
 import type { HourDelta } from "../db/queries/add-hours";
 import type { MonthDelta } from "../db/queries/add-months";
-import type { PanelRowDelta } from "../db/queries/upsert-panel-rows";
-import type { VisitorDayRow } from "../db/queries/upsert-visitor-days";
-import type { VisitorMonthRow } from "../db/queries/upsert-visitor-months";
+import type { DayBucketRow } from "../db/queries/day-buckets";
+import type { MonthBucketRow } from "../db/queries/month-buckets";
+import type { HeadRecord, TailDbRow } from "../db/queries/panel-store";
+import type { SketchRow } from "../db/queries/sketches";
+import type { PanelHead, RowDelta, StoredRow } from "./panel-head";
+import type { Lifecycle } from "./periods";
 import { contribution } from "../core/contribution";
+import {
+  addToSketch,
+  decodeSketch,
+  encodeSketch,
+  estimate,
+  mergeSketch,
+  SLICE,
+} from "../core/sketch";
 import { cloneVisitorDay, mergeVisitorDay } from "../core/visitor-day";
+import { DayBucket, dayBucketOf } from "./day-records";
+import { MonthBucket, monthBucketOf } from "./month-set";
+import { updatePanel } from "./panel-head";
+import { closedBefore, nextClock, sealedBefore } from "./periods";
 
-/** Everything a chunk writes, computed from its partial and the stored records it touches. */
+/** Panels the year page ranks: also kept per year, so that page reads one head each. */
+export const YEAR_PANELS = ["pages", "image-search"];
+
+/** What a chunk needs of the stored state, before it plans (see readsOf). */
+export interface Reads {
+  /** [date, bucket] of the open days' buckets it touches. */
+  dayBuckets: [string, number][];
+  monthBuckets: [string, number][];
+  heads: [string, string][];
+  /** [period, panel, key] of every per-line panel row it touches (entry pages come later). */
+  tails: [string, string, string][];
+  months: string[];
+  years: string[];
+  dates: string[];
+}
+
+export interface SiteClock {
+  clock: string | null;
+  firstDate: string | null;
+}
+
+/** The stored state a chunk plans against (what `Reads` named, as read). */
+export interface Stored {
+  dayBuckets: Map<string, DayBucket>;
+  monthBuckets: Map<string, MonthBucket>;
+  heads: Map<string, PanelHead>;
+  tails: Map<string, StoredRow>;
+  sealed: Set<string>;
+  sketches: Map<string, string>;
+  yearBase: Map<string, number>;
+  existingDays: Set<string>;
+}
+
+/** Everything a chunk writes. */
 export interface ChunkPlan {
-  visitorDays: VisitorDayRow[];
-  visitorMonths: VisitorMonthRow[];
+  clock: string | null;
+  firstDate: string | null;
+  /** Days before this one close with this chunk (their buckets are deleted); null: none. */
+  closeBefore: string | null;
+  /** Months before this one are sealed with this chunk; null: none. */
+  sealBefore: string | null;
+  dayBuckets: DayBucketRow[];
+  monthBuckets: MonthBucketRow[];
+  heads: HeadRecord[];
+  tailWrites: TailDbRow[];
+  tailDeletes: [string, string, string][];
   days: DayDelta[];
   months: MonthDelta[];
   hours: HourDelta[];
-  panels: PanelRowDelta[];
+  sketches: SketchRow[];
+  years: { year: string; visitors: number; newDays: number }[];
+  /** Hits of days that were already closed: their visits and visitors are approximate. */
+  late: { hits: number; from: string; to: string } | null;
 }
 
-/** The stored form of a visitor-day: counters and spans as JSON arrays. */
-export function encodeVisitorDay(v: VisitorDay): [string, string] {
-  return [
-    JSON.stringify([v.hits, v.bytes, v.pages, v.errors, v.posts, v.robotsTxt, v.uaRobot, v.hours]),
-    JSON.stringify(v.spans.map((s) => [s.start, s.end, s.entryAt, s.entry])),
-  ];
+const tab = (...parts: (string | number)[]) => parts.join("\t");
+
+/** The latest day of a partial's visitor-days (the clock it would move to), and the earliest. */
+function dateRange(p: AnalysisPartial): { first: string | null; last: string | null } {
+  let first: string | null = null;
+  let last: string | null = null;
+  for (const mp of Object.values(p.months)) {
+    for (const key of mp.visitorDays.keys()) {
+      const date = key.slice(0, 10);
+      if (first === null || date < first) first = date;
+      if (last === null || date > last) last = date;
+    }
+  }
+  return { first, last };
 }
 
-export function decodeVisitorDay(counters: string, spans: string): VisitorDay {
-  const c = JSON.parse(counters) as number[];
-  const s = JSON.parse(spans) as [number, number, number, string | null][];
+/** Per period and panel, the chunk's per-line deltas (months, and years for YEAR_PANELS). */
+function panelDeltas(p: AnalysisPartial): Map<string, Map<string, RowDelta>> {
+  const out = new Map<string, Map<string, RowDelta>>();
+  const add = (period: string, panel: string, key: string, r: number[]) => {
+    const id = tab(period, panel);
+    let m = out.get(id);
+    if (m === undefined) out.set(id, (m = new Map()));
+    const d = m.get(key);
+    if (d === undefined) m.set(key, { hits: r[0], pages: r[1], bytes: r[2], max: r[3] });
+    else {
+      d.hits += r[0];
+      d.pages += r[1];
+      d.bytes += r[2];
+      if (r[3] > d.max) d.max = r[3];
+    }
+  };
+  for (const [month, mp] of Object.entries(p.months)) {
+    for (const [panel, rows] of Object.entries(mp.panels)) {
+      for (const [key, r] of Object.entries(rows)) {
+        add(month, panel, key, r);
+        if (YEAR_PANELS.includes(panel)) add(month.slice(0, 4), panel, key, r);
+      }
+    }
+  }
+  return out;
+}
+
+/** What to read before planning a chunk, given the site's clock and lifecycle. */
+export function readsOf(p: AnalysisPartial, site: SiteClock, life: Lifecycle): Reads {
+  const closed = closedBefore(site.clock, life);
+  const dayBuckets = new Map<string, [string, number]>();
+  const monthBuckets = new Map<string, [string, number]>();
+  const dates = new Set<string>();
+  for (const [month, mp] of Object.entries(p.months)) {
+    for (const key of mp.visitorDays.keys()) {
+      const date = key.slice(0, 10);
+      const visitor = key.slice(11);
+      dates.add(date);
+      if (closed === null || date >= closed) {
+        const b = dayBucketOf(visitor);
+        dayBuckets.set(tab(date, b), [date, b]);
+      }
+      const mb = monthBucketOf(visitor);
+      monthBuckets.set(tab(month, mb), [month, mb]);
+    }
+  }
+  const heads: [string, string][] = [];
+  const tails: [string, string, string][] = [];
+  for (const [id, deltas] of panelDeltas(p)) {
+    const [period, panel] = id.split("\t");
+    heads.push([period, panel]);
+    for (const key of deltas.keys()) tails.push([period, panel, key]);
+  }
+  const months = Object.keys(p.months).sort();
+  for (const month of months) heads.push([month, "entry"]);
   return {
-    hits: c[0],
-    bytes: c[1],
-    pages: c[2],
-    errors: c[3],
-    posts: c[4],
-    robotsTxt: c[5],
-    uaRobot: c[6],
-    hours: c[7],
-    spans: s.map(([start, end, entryAt, entry]) => ({ start, end, entryAt, entry })),
+    dayBuckets: [...dayBuckets.values()],
+    monthBuckets: [...monthBuckets.values()],
+    heads,
+    tails,
+    months,
+    years: [...new Set(months.map((m) => m.slice(0, 4)))],
+    dates: [...dates],
   };
 }
 
-/** Keys the chunk touches, to read the stored records first. */
-export function touchedKeys(p: AnalysisPartial): {
-  visitorDays: [string, string][];
-  visitorMonths: [string, string][];
-} {
-  const visitorDays: [string, string][] = [];
-  const months = new Set<string>();
-  for (const [month, mp] of Object.entries(p.months)) {
-    for (const key of mp.visitorDays.keys()) {
-      visitorDays.push([key.slice(0, 10), key.slice(11)]);
-      months.add(`${month} ${key.slice(11)}`);
-    }
-  }
-  return { visitorDays, visitorMonths: [...months].map((k) => [k.slice(0, 7), k.slice(8)]) };
+/** A month's visitor-days merged with the stored ones, and what they add to the figures. */
+interface MonthWork {
+  days: Map<string, DayDelta>;
+  hourVisitors: number[];
+  hourVisits: number[];
+  /** Entry pages: visits' first pages, net of the stored records' (keys → visits). */
+  entries: Map<string, number>;
+  /** Human days per visitor, net. */
+  humanDays: Map<string, number>;
+  /** Human visitors of days that were closed when they arrived (for a sealed month's sketch). */
+  lateHumans: Set<string>;
+  lateHits: number;
 }
 
 /**
- * Plans the writes of one chunk. Every derived figure moves by `contribution(merged) −
- * contribution(stored)` of each visitor-day it touches, so the stored figures are always those
- * of all applied chunks analysed as one log, whatever their split and order.
+ * Plans the visitor-days of a chunk: each one merged with its stored record when its day is open,
+ * every derived figure moved by `contribution(merged) − contribution(stored)`, so the stored
+ * figures are always those of all applied chunks analysed as one log, whatever their split and
+ * order. A visitor-day of a closed day has no record left: it counts as new (see periods.ts).
  */
-export function planChunk(
+export function planVisitorDays(
   p: AnalysisPartial,
-  stored: Map<string, VisitorDay>,
-  storedHumanDays: Map<string, number>,
+  stored: Stored,
+  site: SiteClock,
+  life: Lifecycle,
   rules: RobotRules,
   gap: number,
-  analysisMs: number,
-): ChunkPlan {
-  const plan: ChunkPlan = {
-    visitorDays: [],
-    visitorMonths: [],
-    days: [],
-    months: [],
-    hours: [],
-    panels: [],
-  };
-  const monthNames = Object.keys(p.months).sort();
-  const hitsTotal = monthNames.reduce(
-    (n, m) => n + p.months[m].hours.reduce((a, v, i) => (i % 4 === 0 ? a + v : a), 0),
-    0,
-  );
-  for (const month of monthNames) {
-    const mp = p.months[month];
-    const days = new Map<string, DayDelta>();
-    const hourVisitors = new Array<number>(24).fill(0);
-    const hourVisits = new Array<number>(24).fill(0);
-    const entries = new Map<string, number>();
-    const humanDays = new Map<string, number>();
+  today: string,
+): {
+  work: Map<string, MonthWork>;
+  dayBuckets: DayBucketRow[];
+  clock: string | null;
+  closeBefore: string | null;
+} {
+  const closedNow = closedBefore(site.clock, life);
+  const { last } = dateRange(p);
+  const clock = nextClock(site.clock, last, today);
+  const closedAfter = closedBefore(clock, life);
+  const touchedBuckets = new Map<string, { date: string; bucket: number; b: DayBucket }>();
+  const work = new Map<string, MonthWork>();
+  for (const [month, mp] of Object.entries(p.months)) {
+    const w: MonthWork = {
+      days: new Map(),
+      hourVisitors: new Array<number>(24).fill(0),
+      hourVisits: new Array<number>(24).fill(0),
+      entries: new Map(),
+      humanDays: new Map(),
+      lateHumans: new Set(),
+      lateHits: 0,
+    };
+    work.set(month, w);
     const apply = (c: Contribution, sign: 1 | -1, d: DayDelta, visitor: string) => {
-      d[1] += sign * c.hits;
-      d[3] += sign * c.bytes;
+      d.hits += sign * c.hits;
+      d.bytes += sign * c.bytes;
       if (c.robot !== null) {
-        d[6] += sign * c.hits;
+        d.robotHits += sign * c.hits;
         return;
       }
-      d[2] += sign * c.pages;
-      d[4] += sign * c.visits;
-      d[5] += sign;
-      humanDays.set(visitor, (humanDays.get(visitor) ?? 0) + sign);
-      for (let h = 0; h < 24; h++) if (c.hours & (1 << h)) hourVisitors[h] += sign;
-      for (const h of c.visitHours) hourVisits[h] += sign;
-      for (const e of c.entries) entries.set(e, (entries.get(e) ?? 0) + sign);
+      d.pages += sign * c.pages;
+      d.visits += sign * c.visits;
+      d.visitors += sign;
+      w.humanDays.set(visitor, (w.humanDays.get(visitor) ?? 0) + sign);
+      for (let h = 0; h < 24; h++) if (c.hours & (1 << h)) w.hourVisitors[h] += sign;
+      for (const h of c.visitHours) w.hourVisits[h] += sign;
+      for (const e of c.entries) w.entries.set(e, (w.entries.get(e) ?? 0) + sign);
     };
     for (const [key, fresh] of mp.visitorDays) {
       const date = key.slice(0, 10);
       const visitor = key.slice(11);
-      let d = days.get(date);
+      let d = w.days.get(date);
       if (d === undefined) {
-        d = [date, 0, 0, 0, 0, 0, 0];
-        days.set(date, d);
+        d = { date, hits: 0, pages: 0, bytes: 0, visits: 0, visitors: 0, robotHits: 0 };
+        w.days.set(date, d);
       }
-      const old = stored.get(key);
+      const late = closedNow !== null && date < closedNow;
+      let old: VisitorDay | undefined;
+      let bucket: DayBucket | undefined;
+      if (!late) {
+        const b = dayBucketOf(visitor);
+        const id = tab(date, b);
+        let t = touchedBuckets.get(id);
+        if (t === undefined) {
+          t = { date, bucket: b, b: stored.dayBuckets.get(id) ?? new DayBucket() };
+          touchedBuckets.set(id, t);
+        }
+        bucket = t.b;
+        old = bucket.get(visitor);
+      }
       const merged = old ? mergeVisitorDay(cloneVisitorDay(old), fresh, gap) : fresh;
       if (old) apply(contribution(old, rules), -1, d, visitor);
-      apply(contribution(merged, rules), 1, d, visitor);
-      plan.visitorDays.push([date, visitor, ...encodeVisitorDay(merged)]);
+      const c = contribution(merged, rules);
+      apply(c, 1, d, visitor);
+      if (late) {
+        w.lateHits += fresh.hits;
+        if (c.robot === null) w.lateHumans.add(visitor);
+      }
+      bucket?.set(visitor, merged);
     }
-    let visitorsDelta = 0;
-    for (const [visitor, delta] of humanDays) {
-      if (delta === 0) continue;
-      const before = storedHumanDays.get(`${month} ${visitor}`) ?? 0;
-      const after = before + delta;
-      visitorsDelta += (after > 0 ? 1 : 0) - (before > 0 ? 1 : 0);
-      plan.visitorMonths.push([month, visitor, after]);
+  }
+  const dayBuckets: DayBucketRow[] = [];
+  for (const t of touchedBuckets.values()) {
+    // A day closing with this chunk keeps nothing: its buckets are deleted below.
+    if (closedAfter !== null && t.date < closedAfter) continue;
+    dayBuckets.push({ date: t.date, bucket: t.bucket, records: t.b.encode() });
+  }
+  return {
+    work,
+    dayBuckets,
+    clock,
+    closeBefore: closedAfter !== null && closedAfter !== closedNow ? closedAfter : null,
+  };
+}
+
+/** The entry pages' [period, panel, key] a chunk moves, to read their tail rows. */
+export function entryReads(work: Map<string, MonthWork>): [string, string, string][] {
+  const out: [string, string, string][] = [];
+  for (const [month, w] of work)
+    for (const [key, n] of w.entries) if (n !== 0) out.push([month, "entry", key]);
+  return out;
+}
+
+/** Plans a chunk: its visitor-days (planVisitorDays), then every figure and panel it moves. */
+export function planChunk(
+  p: AnalysisPartial,
+  stored: Stored,
+  site: SiteClock,
+  life: Lifecycle,
+  rules: RobotRules,
+  gap: number,
+  runId: number,
+  analysisMs: number,
+  today: string,
+  visitorDays = planVisitorDays(p, stored, site, life, rules, gap, today),
+): ChunkPlan {
+  const { work, clock } = visitorDays;
+  const sealBefore = sealedBefore(clock, life);
+  const sealedNow = sealedBefore(site.clock, life);
+  const plan: ChunkPlan = {
+    clock,
+    firstDate: site.firstDate,
+    closeBefore: visitorDays.closeBefore,
+    sealBefore: sealBefore !== null && sealBefore !== sealedNow ? sealBefore : null,
+    dayBuckets: visitorDays.dayBuckets,
+    monthBuckets: [],
+    heads: [],
+    tailWrites: [],
+    tailDeletes: [],
+    days: [],
+    months: [],
+    hours: [],
+    sketches: [],
+    years: [],
+    late: null,
+  };
+  const { first } = dateRange(p);
+  if (first !== null && (plan.firstDate === null || first < plan.firstDate)) plan.firstDate = first;
+
+  const hitsTotal = Object.values(p.months).reduce(
+    (n, mp) => n + mp.hours.reduce((a, v, i) => (i % 4 === 0 ? a + v : a), 0),
+    0,
+  );
+  const sketches = new Map<string, Uint8Array>();
+  const sketchOf = (month: string) => {
+    let s = sketches.get(month);
+    if (s === undefined) sketches.set(month, (s = decodeSketch(stored.sketches.get(month))));
+    return s;
+  };
+  const newDays = new Map<string, number>();
+  let lateFrom: string | null = null;
+  let lateTo: string | null = null;
+  let lateHits = 0;
+
+  for (const month of Object.keys(p.months).sort()) {
+    const mp = p.months[month];
+    const w = work.get(month)!;
+    let visitors = 0;
+    const sealed = stored.sealed.has(month);
+    if (sealed) {
+      // No visitor set any more: the late humans join the month's sketch, and its visitors grow
+      // by what the estimate grows.
+      if (w.lateHumans.size > 0) {
+        const s = sketchOf(month);
+        const before = estimate(s);
+        for (const v of w.lateHumans) addToSketch(s, v);
+        visitors = Math.max(0, estimate(s) - before);
+      }
+    } else {
+      const buckets = new Map<number, MonthBucket>();
+      for (const [visitor, delta] of w.humanDays) {
+        if (delta === 0) continue;
+        const b = monthBucketOf(visitor);
+        let bucket = buckets.get(b);
+        if (bucket === undefined)
+          buckets.set(b, (bucket = stored.monthBuckets.get(tab(month, b)) ?? new MonthBucket()));
+        const before = bucket.humanDays(visitor);
+        const after = Math.max(0, before + delta);
+        visitors += (after > 0 ? 1 : 0) - (before > 0 ? 1 : 0);
+        bucket.set(visitor, after);
+      }
+      if (buckets.size > 0) {
+        const s = sketchOf(month);
+        for (const [b, bucket] of buckets) {
+          s.set(bucket.registers(), b * SLICE);
+          if (plan.sealBefore === null || month >= plan.sealBefore)
+            plan.monthBuckets.push({ month, bucket: b, entries: bucket.entries });
+        }
+      }
     }
-    const m: MonthDelta = [month, 0, 0, 0, 0, visitorsDelta, 0, mp.rejected, 0, 0];
-    for (const d of days.values()) {
+    const m: MonthDelta = {
+      month,
+      hits: 0,
+      pages: 0,
+      bytes: 0,
+      visits: 0,
+      visitors,
+      robotHits: 0,
+      rejected: mp.rejected,
+      lines: 0,
+      analysisMs: 0,
+      lateLines: w.lateHits,
+    };
+    for (const d of w.days.values()) {
       plan.days.push(d);
-      m[1] += d[1];
-      m[2] += d[2];
-      m[3] += d[3];
-      m[4] += d[4];
-      m[6] += d[6];
+      m.hits += d.hits;
+      m.pages += d.pages;
+      m.bytes += d.bytes;
+      m.visits += d.visits;
+      m.robotHits += d.robotHits;
+      if (!stored.existingDays.has(d.date) && d.hits > 0) {
+        const y = d.date.slice(0, 4);
+        newDays.set(y, (newDays.get(y) ?? 0) + 1);
+      }
     }
-    m[8] = m[1] + mp.rejected;
+    m.lines = m.hits + mp.rejected;
     // The chunk's analysis time, shared among its months by their share of its hits.
-    m[9] = hitsTotal > 0 ? (analysisMs * m[1]) / hitsTotal : 0;
+    m.analysisMs = hitsTotal > 0 ? (analysisMs * m.hits) / hitsTotal : 0;
     plan.months.push(m);
     for (let h = 0; h < 24; h++) {
       const at = h * 4;
-      if (mp.hours[at] || hourVisitors[h] || hourVisits[h]) {
-        plan.hours.push([
+      if (mp.hours[at] || w.hourVisitors[h] || w.hourVisits[h]) {
+        plan.hours.push({
           month,
-          h,
-          mp.hours[at],
-          mp.hours[at + 1],
-          mp.hours[at + 2],
-          mp.hours[at + 3],
-          hourVisitors[h],
-          hourVisits[h],
-        ]);
+          hour: h,
+          hits: mp.hours[at],
+          pages: mp.hours[at + 1],
+          bytes: mp.hours[at + 2],
+          robotHits: mp.hours[at + 3],
+          visitors: w.hourVisitors[h],
+          visits: w.hourVisits[h],
+        });
       }
     }
-    for (const [panel, rows] of Object.entries(mp.panels)) {
-      for (const [key, r] of Object.entries(rows))
-        plan.panels.push([month, panel, key, r[0], r[1], r[2], r[3]]);
+    if (w.lateHits > 0) {
+      lateHits += w.lateHits;
+      for (const d of w.days.keys()) {
+        if (lateFrom === null || d < lateFrom) lateFrom = d;
+        if (lateTo === null || d > lateTo) lateTo = d;
+      }
     }
-    for (const [key, n] of entries)
-      if (n !== 0) plan.panels.push([month, "entry", key, n, n, 0, 0]);
+  }
+  if (lateHits > 0) plan.late = { hits: lateHits, from: lateFrom!, to: lateTo! };
+
+  // Panels: the per-line ones, the year's, and the derived entry pages.
+  const deltas = panelDeltas(p);
+  for (const [month, w] of work) {
+    const entries = new Map<string, RowDelta>();
+    for (const [key, n] of w.entries)
+      if (n !== 0) entries.set(key, { hits: n, pages: n, bytes: 0, max: 0 });
+    if (entries.size > 0) deltas.set(tab(month, "entry"), entries);
+  }
+  for (const [id, d] of deltas) {
+    const [period, panel] = id.split("\t");
+    const tails = new Map<string, StoredRow>();
+    for (const key of d.keys()) {
+      const t = stored.tails.get(tab(period, panel, key));
+      if (t !== undefined) tails.set(key, t);
+    }
+    const u = updatePanel(stored.heads.get(id), tails, d, runId);
+    plan.heads.push({ period, panel, head: u.head });
+    for (const r of u.tailWrites) plan.tailWrites.push({ ...r, period, panel });
+    for (const key of u.tailDeletes) plan.tailDeletes.push([period, panel, key]);
+  }
+
+  // Sketches changed, and every touched year's visitors estimated anew from its months'.
+  for (const [month, s] of sketches) plan.sketches.push({ month, registers: encodeSketch(s) });
+  const years = new Set(Object.keys(p.months).map((m) => m.slice(0, 4)));
+  for (const year of years) {
+    const union = decodeSketch(null);
+    const months = new Set([...stored.sketches.keys(), ...sketches.keys()]);
+    for (const month of months) if (month.startsWith(year)) mergeSketch(union, sketchOf(month));
+    plan.years.push({
+      year,
+      visitors: (stored.yearBase.get(year) ?? 0) + estimate(union),
+      newDays: newDays.get(year) ?? 0,
+    });
   }
   return plan;
 }

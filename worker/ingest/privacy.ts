@@ -1,6 +1,7 @@
 import type { AnalysisPartial } from "../core/partial";
 import type { Row } from "../core/panels";
 import type { VisitorDay } from "../core/visitor-day";
+import { KEY_ALPHABET } from "../core/partial";
 
 export type Privacy = "full" | "truncate" | "hash";
 
@@ -36,6 +37,34 @@ export async function keyedHashes(secret: string, texts: string[]): Promise<stri
   return sigs.map((s) =>
     [...new Uint8Array(s, 0, 8)].map((b) => b.toString(16).padStart(2, "0")).join(""),
   );
+}
+
+/**
+ * Visitor keys re-keyed with the site's secret: the first character (6 bits of the address's own
+ * hash, which groups an address's visitors in one bucket and says nothing of the address) is
+ * kept; the other ten are 60 bits of HMAC-SHA-256(secret, key), so the key stays a visitor key
+ * (see visitorKey) that nobody without the secret can link to an address.
+ */
+async function keyedVisitorKeys(secret: string, keys: string[]): Promise<string[]> {
+  const key = await crypto.subtle.importKey(
+    "raw",
+    new TextEncoder().encode(secret),
+    { name: "HMAC", hash: "SHA-256" },
+    false,
+    ["sign"],
+  );
+  const enc = new TextEncoder();
+  const sigs = await Promise.all(keys.map((k) => crypto.subtle.sign("HMAC", key, enc.encode(k))));
+  return sigs.map((s, i) => {
+    const b = new Uint8Array(s, 0, 8);
+    let out = keys[i][0];
+    // 60 bits, six at a time, from the first 8 bytes.
+    const hi = (b[0] << 24) | (b[1] << 16) | (b[2] << 8) | b[3];
+    const lo = (b[4] << 24) | (b[5] << 16) | (b[6] << 8) | b[7];
+    for (let j = 0; j < 5; j++) out += KEY_ALPHABET[(hi >>> (26 - 6 * j)) & 63];
+    for (let j = 0; j < 5; j++) out += KEY_ALPHABET[(lo >>> (26 - 6 * j)) & 63];
+    return out;
+  });
 }
 
 /**
@@ -82,7 +111,7 @@ export async function applyPrivacy(
       m.panels["feed-hosts"] = merged;
     }
     const entries = [...m.visitorDays];
-    const rekeyed = await keyedHashes(
+    const rekeyed = await keyedVisitorKeys(
       secret,
       entries.map(([k]) => k.slice(11)),
     );

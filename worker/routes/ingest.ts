@@ -100,6 +100,7 @@ ingest.post("/ingest", async (c) => {
     partial,
     analysisMs,
     rules: { robotPostBurst: config.robotPostBurst, robotErrorLimit: config.robotErrorLimit },
+    lifecycle: { openDays: config.openDays, sealDays: config.sealDays },
     gap: config.visitGapSeconds,
     now: Math.floor(Date.now() / 1000),
   }).catch((e) => {
@@ -123,16 +124,30 @@ ingest.post("/ingest", async (c) => {
     return c.json({
       status: "already-applied",
       ...common,
+      rowsRead: outcome.cost.rowsRead,
       rowsWritten: 0,
       statements: 0,
-      queries: outcome.queries,
+      queries: outcome.cost.queries,
     });
+  const late = outcome.late;
   return c.json({
     status: "applied",
     ...common,
-    rowsWritten: outcome.rowsWritten,
+    rowsRead: outcome.cost.rowsRead,
+    rowsWritten: outcome.cost.rowsWritten,
     statements: outcome.statements,
-    queries: outcome.queries,
+    queries: outcome.cost.queries,
+    // Lines of days already closed: counted exactly in hits, bytes, panels and hours; their
+    // visits, visitors and human/robot split as if each visitor had no other hit that day.
+    ...(late && {
+      late: {
+        hits: late.hits,
+        from: late.from,
+        to: late.to,
+        approximate: ["visits", "visitors", "pages", "entry"],
+        message: `${late.hits} hits of days closed before this upload (${late.from} to ${late.to}): their visits and visitors are approximate`,
+      },
+    }),
   });
 });
 

@@ -17,9 +17,11 @@ import type { Site } from "../db/queries/find-site";
 import { importSiteStatements, siteImportState } from "../db/queries/import-site";
 import { isGuardFailure } from "../db/queries/site-version-guard";
 import { ApiError } from "../errors";
+import { decodeHeadRows, encodeHeadRows } from "../ingest/panel-head";
 
 export const EXPORT_FORMAT = "vigie-export";
-export const EXPORT_VERSION = 1;
+/** 2: periods that close (panel heads and tails, visitor buckets, sketches); 1 is refused. */
+export const EXPORT_VERSION = 2;
 
 export interface SiteExport {
   format: typeof EXPORT_FORMAT;
@@ -36,6 +38,14 @@ function mapRunColumns(rows: ExportRows, map: (id: number) => number): void {
     if (!col) continue;
     const i = (EXPORT_TABLES[t] as readonly string[]).indexOf(col);
     for (const r of rows[t]) if (typeof r[i] === "number") r[i] = map(r[i] as number);
+  }
+  // A head's rows carry their run inside their JSON (see encodeHeadRows).
+  const at = (EXPORT_TABLES.panel_heads as readonly string[]).indexOf("rows");
+  for (const r of rows.panel_heads) {
+    if (typeof r[at] !== "string") continue;
+    const head = decodeHeadRows(r[at] as string);
+    for (const row of head) if (row.changedRun !== null) row.changedRun = map(row.changedRun);
+    r[at] = encodeHeadRows(head);
   }
 }
 

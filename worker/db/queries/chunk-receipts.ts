@@ -4,19 +4,21 @@ export interface ChunkReceipt {
   sha256: string;
 }
 
-/** Receipts of the source that overlap [start, end). */
-export function findOverlappingChunks(
+/**
+ * The receipt of the source that starts last before `end`. Receipts of a source never overlap, so
+ * [start, end) overlaps a receipt if and only if it overlaps this one: one row read however many
+ * chunks the source has.
+ */
+export function findLastChunkBefore(
   db: D1Database,
   siteId: number,
   source: string,
-  start: number,
   end: number,
 ): D1PreparedStatement {
   return db
-    .prepare(
-      `SELECT start, "end", sha256 FROM chunks WHERE site_id = ?1 AND source = ?2 AND start < ?4 AND "end" > ?3 LIMIT 5`,
-    )
-    .bind(siteId, source, start, end);
+    .prepare(`SELECT start, "end", sha256 FROM chunks WHERE site_id = ?1 AND source = ?2 AND start < ?3
+      ORDER BY start DESC LIMIT 1`)
+    .bind(siteId, source, end);
 }
 
 /** Receipts of the source that end after `from`, in order (chunks of a source never overlap). */
@@ -27,10 +29,11 @@ export function listChunks(
   from: number,
   limit: number,
 ): D1PreparedStatement {
+  // The last receipt starting at or before `from` may end after it; every later one does.
   return db
-    .prepare(
-      `SELECT start, "end", sha256 FROM chunks WHERE site_id = ?1 AND source = ?2 AND "end" > ?3 ORDER BY start LIMIT ?4`,
-    )
+    .prepare(`SELECT start, "end", sha256 FROM chunks WHERE site_id = ?1 AND source = ?2 AND start >= COALESCE(
+        (SELECT start FROM chunks WHERE site_id = ?1 AND source = ?2 AND start <= ?3 ORDER BY start DESC LIMIT 1), 0)
+      AND "end" > ?3 ORDER BY start LIMIT ?4`)
     .bind(siteId, source, from, limit);
 }
 
@@ -54,3 +57,7 @@ export function insertChunk(
     )
     .bind(r.siteId, r.source, r.start, r.end, r.sha256, r.runId, r.lines, r.rejected, r.now);
 }
+
+/** The receipt's primary key collided: the same chunk landed meanwhile (another writer). */
+export const isReceiptCollision = (e: unknown) =>
+  (e instanceof Error ? e.message : String(e)).includes("UNIQUE constraint failed: chunks");

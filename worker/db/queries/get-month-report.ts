@@ -1,9 +1,14 @@
 /**
- * Everything a month page shows, in ONE D1 batch of 7 statements (with the site lookup before it,
- * 8 queries a page, whatever the log size): the month and its last run, the days, the hours, the
- * top rows of every panel with each panel's totals, the year's months, the watched hits and the
- * last run's rejected samples.
+ * Everything a month page shows, from precomputed figures, whatever the site's age: one D1 batch
+ * of 7 statements (the month with its last run, the site's clock and the year's figures; the days;
+ * the hours; every panel's head; the year's months; the watched hits; the last run's rejected
+ * samples), then, only when needed, one more for the feed hosts' names and the tail rows of a
+ * panel whose head is not enough (see worker/ingest/panel-head.ts).
  */
+import type { PanelHead } from "../../ingest/panel-head";
+import { compareRows, trustedRows } from "../../ingest/panel-head";
+import type { HeadRecord, TailDbRow } from "./panel-store";
+import { headRecords, readPeriodHeads, readTailPage } from "./panel-store";
 
 export interface MonthHead {
   hits: number;
@@ -33,6 +38,9 @@ export interface MonthHead {
   nextMonth: string | null;
   /** 1 when the month has a row. */
   present: number;
+  /** 1 once the month is sealed; hits of days already closed when they arrived. */
+  sealed: number | null;
+  lateLines: number | null;
 }
 
 export interface DayRow {
@@ -126,20 +134,19 @@ export async function getMonthReport(
       .prepare(`
       SELECT m.hits AS hits, m.pages AS pages, m.bytes AS bytes, m.visits AS visits, m.visitors AS visitors,
         m.robot_hits AS robotHits, m.rejected AS rejected, m.lines AS lines, m.analysis_ms AS analysisMs,
-        m.last_run_id AS lastRunId, m.month IS NOT NULL AS present,
+        m.last_run_id AS lastRunId, m.month IS NOT NULL AS present, m.sealed AS sealed, m.late_lines AS lateLines,
         r.started_at AS runStartedAt, r.ended_at AS runEndedAt, r.lines AS runLines, r.rejected AS runRejected,
         r.analysis_ms AS runAnalysisMs, r.chunks AS runChunks,
-        (SELECT MIN(date) FROM days WHERE site_id = ?1) AS firstDate,
-        (SELECT MAX(date) FROM days WHERE site_id = ?1) AS lastDate,
-        (SELECT MAX(applied_at) FROM chunks WHERE site_id = ?1) AS lastUpdate,
-        (SELECT COUNT(DISTINCT visitor) FROM visitor_months WHERE site_id = ?1 AND month >= ?3 AND month <= ?4 AND human_days > 0) AS yearVisitors,
-        (SELECT COUNT(*) FROM days WHERE site_id = ?1 AND date >= ?3 AND date < ?5) AS yearDays,
+        s.first_date AS firstDate, s.clock AS lastDate, s.last_update AS lastUpdate,
+        COALESCE(y.visitors, 0) AS yearVisitors, COALESCE(y.days, 0) AS yearDays,
         (SELECT MAX(month) FROM months WHERE site_id = ?1 AND month < ?2) AS prevMonth,
         (SELECT MIN(month) FROM months WHERE site_id = ?1 AND month > ?2) AS nextMonth
-      FROM (SELECT 1) AS one
+      FROM sites AS s
       LEFT JOIN months AS m ON m.site_id = ?1 AND m.month = ?2
-      LEFT JOIN runs AS r ON m.last_run_id > 0 AND r.id = m.last_run_id AND r.site_id = ?1`)
-      .bind(siteId, month, `${year}-01`, `${year}-12`, `${year}-12-32`),
+      LEFT JOIN runs AS r ON m.last_run_id > 0 AND r.id = m.last_run_id AND r.site_id = ?1
+      LEFT JOIN year_figures AS y ON y.site_id = ?1 AND y.year = ?3
+      WHERE s.id = ?1`)
+      .bind(siteId, month, year),
     db
       .prepare(`SELECT date, hits, pages, bytes, visits, visitors, robot_hits AS robotHits FROM days
       WHERE site_id = ?1 AND date >= ?2 AND date < ?3 ORDER BY date`)
@@ -148,22 +155,7 @@ export async function getMonthReport(
       .prepare(`SELECT hour, hits, pages, bytes, robot_hits AS robotHits, visitors, visits FROM hours
       WHERE site_id = ?1 AND month = ?2 ORDER BY hour`)
       .bind(siteId, month),
-    db
-      .prepare(`
-      SELECT p.panel AS panel, p.key AS key, p.hits AS hits, p.pages AS pages, p.bytes AS bytes, p.max AS max,
-        p.changed_run AS changedRun, p.hits_before AS hitsBefore, p.n AS n, p.sumHits AS sumHits, p.sumPages AS sumPages,
-        p.sumBytes AS sumBytes, h.name AS hostName
-      FROM (
-        SELECT panel, key, hits, pages, bytes, max, changed_run, hits_before,
-          ROW_NUMBER() OVER (PARTITION BY panel ORDER BY hits DESC, pages DESC, key) AS rn,
-          COUNT(*) OVER byPanel AS n, SUM(hits) OVER byPanel AS sumHits, SUM(pages) OVER byPanel AS sumPages,
-          SUM(bytes) OVER byPanel AS sumBytes
-        FROM panel_rows WHERE site_id = ?1 AND month = ?2 AND hits > 0
-        WINDOW byPanel AS (PARTITION BY panel)
-      ) AS p
-      LEFT JOIN host_names AS h ON p.panel = 'feed-hosts' AND h.site_id = ?1 AND h.address = p.key
-      WHERE p.rn <= ?3 ORDER BY p.panel, p.rn`)
-      .bind(siteId, month, opts.top),
+    readPeriodHeads(db, siteId, month),
     db
       .prepare(
         `SELECT ${MONTH_COLUMNS} FROM months WHERE site_id = ?1 AND month >= ?2 AND month <= ?3 ORDER BY month`,
@@ -180,14 +172,87 @@ export async function getMonthReport(
       WHERE m.site_id = ?1 AND m.month = ?2 AND m.last_run_id > 0 ORDER BY s.source, s.line LIMIT ?3`)
       .bind(siteId, month, opts.samples),
   ]);
+  const panels = await topRows(db, siteId, headRecords(results[3].results), opts.top);
   return {
     head: results[0].results[0] as MonthHead,
     days: results[1].results as DayRow[],
     hours: results[2].results as HourRow[],
-    panels: results[3].results as PanelDbRow[],
+    panels,
     yearMonths: results[4].results as MonthRow[],
     watched: results[5].results as WatchedRow[],
     samples: results[6].results as SampleRow[],
     sqlMs: results.reduce((t, r) => t + (r.meta?.duration ?? 0), 0),
   };
+}
+
+/**
+ * The first `top` rows of every panel, in report order, each with its panel's totals: from the
+ * heads, plus — in one more batch, only when needed — the tail rows of a panel whose head cannot
+ * vouch for its first `top` rows, and the names of the feed hosts listed.
+ */
+async function topRows(
+  db: D1Database,
+  siteId: number,
+  heads: HeadRecord[],
+  top: number,
+): Promise<PanelDbRow[]> {
+  const extra: D1PreparedStatement[] = [];
+  const needTail: HeadRecord[] = [];
+  for (const h of heads) {
+    if (trustedRows(h.head) < Math.min(top, h.head.n)) {
+      needTail.push(h);
+      extra.push(readTailPage(db, siteId, h.period, h.panel, top, 0));
+    }
+  }
+  const feeds = heads.find((h) => h.panel === "feed-hosts");
+  const feedKeys = feeds ? feeds.head.rows.slice(0, top).map((r) => r.key) : [];
+  if (feedKeys.length > 0) extra.push(readHostNames(db, siteId, feedKeys));
+  const more = extra.length > 0 ? await db.batch(extra) : [];
+  const names = new Map<string, string | null>();
+  if (feedKeys.length > 0)
+    for (const r of more[more.length - 1].results as { address: string; name: string | null }[])
+      names.set(r.address, r.name);
+  const out: PanelDbRow[] = [];
+  for (const h of heads) {
+    const i = needTail.indexOf(h);
+    const tail = i < 0 ? [] : (more[i].results as TailDbRow[]);
+    for (const r of mergeTop(h.head, tail, top))
+      out.push({
+        panel: h.panel,
+        ...r,
+        n: h.head.n,
+        sumHits: h.head.hits,
+        sumPages: h.head.pages,
+        sumBytes: h.head.bytes,
+        hostName: h.panel === "feed-hosts" ? (names.get(r.key) ?? null) : null,
+      });
+  }
+  out.sort((a, b) => (a.panel < b.panel ? -1 : a.panel > b.panel ? 1 : 0));
+  return out;
+}
+
+/** The first `top` rows of head ∪ tail rows (the tail's own first rows), in report order. */
+export function mergeTop(head: PanelHead, tail: TailDbRow[], top: number) {
+  const rows = tail.length === 0 ? head.rows : [...head.rows, ...tail].sort(compareRows);
+  return rows.slice(0, top).map((r) => ({
+    key: r.key,
+    hits: r.hits,
+    pages: r.pages,
+    bytes: r.bytes,
+    max: r.max,
+    changedRun: r.changedRun,
+    hitsBefore: r.hitsBefore,
+  }));
+}
+
+/** Reverse-DNS names of some feed-host addresses. */
+export function readHostNames(
+  db: D1Database,
+  siteId: number,
+  addresses: string[],
+): D1PreparedStatement {
+  return db
+    .prepare(`SELECT h.address AS address, h.name AS name FROM json_each(?2) AS j
+      CROSS JOIN host_names AS h ON h.site_id = ?1 AND h.address = j.value`)
+    .bind(siteId, JSON.stringify(addresses));
 }

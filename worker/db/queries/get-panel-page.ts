@@ -1,4 +1,7 @@
 import type { PanelDbRow } from "./get-month-report";
+import { mergeTop, readHostNames } from "./get-month-report";
+import type { TailDbRow } from "./panel-store";
+import { headRecords, readHeads, readTailPage } from "./panel-store";
 
 export interface PanelPageRows {
   /** The month's last run (changes are shown against it) and the panel's totals. */
@@ -14,7 +17,11 @@ export interface PanelPageRows {
   rows: PanelDbRow[];
 }
 
-/** One panel of a month, a page of rows in report order, with its totals: one batch of 2 statements. */
+/**
+ * One panel of a month, a page of rows in report order, with its totals: the head, then the
+ * panel's tail rows only when the page reaches past what the head vouches for (a full panel's
+ * tail is bounded by the month's distinct keys, never by the site's age).
+ */
 export async function getPanelPage(
   db: D1Database,
   siteId: number,
@@ -22,24 +29,64 @@ export async function getPanelPage(
   panel: string,
   page: { limit: number; offset: number },
 ): Promise<PanelPageRows> {
-  const [head, rows] = await db.batch([
+  const [run, heads] = await db.batch([
     db
-      .prepare(`
-      SELECT (SELECT last_run_id FROM months WHERE site_id = ?1 AND month = ?2) AS lastRunId,
-        COUNT(*) AS n, COALESCE(SUM(hits), 0) AS sumHits, COALESCE(SUM(pages), 0) AS sumPages, COALESCE(SUM(bytes), 0) AS sumBytes,
-        COALESCE(MAX(hits), 0) AS maxHits, COALESCE(MAX(pages), 0) AS maxPages
-      FROM panel_rows WHERE site_id = ?1 AND month = ?2 AND panel = ?3 AND hits > 0`)
-      .bind(siteId, month, panel),
-    db
-      .prepare(`
-      SELECT p.panel AS panel, p.key AS key, p.hits AS hits, p.pages AS pages, p.bytes AS bytes, p.max AS max,
-        p.changed_run AS changedRun, p.hits_before AS hitsBefore, 0 AS n, 0 AS sumHits, 0 AS sumPages, 0 AS sumBytes,
-        h.name AS hostName
-      FROM panel_rows AS p
-      LEFT JOIN host_names AS h ON p.panel = 'feed-hosts' AND h.site_id = ?1 AND h.address = p.key
-      WHERE p.site_id = ?1 AND p.month = ?2 AND p.panel = ?3 AND p.hits > 0
-      ORDER BY p.hits DESC, p.pages DESC, p.key LIMIT ?4 OFFSET ?5`)
-      .bind(siteId, month, panel, page.limit, page.offset),
+      .prepare("SELECT last_run_id AS lastRunId FROM months WHERE site_id = ?1 AND month = ?2")
+      .bind(siteId, month),
+    readHeads(db, siteId, [[month, panel]]),
   ]);
-  return { head: head.results[0] as PanelPageRows["head"], rows: rows.results as PanelDbRow[] };
+  const lastRunId = (run.results[0] as { lastRunId: number | null } | undefined)?.lastRunId ?? null;
+  const h = headRecords(heads.results)[0]?.head;
+  if (h === undefined)
+    return {
+      head: { lastRunId, n: 0, sumHits: 0, sumPages: 0, sumBytes: 0, maxHits: 0, maxPages: 0 },
+      rows: [],
+    };
+  const end = page.offset + page.limit;
+  let tail: TailDbRow[] = [];
+  let tailMaxPages = 0;
+  if (h.tail !== null) {
+    const [rows, max] = await db.batch([
+      // Every page reads the tail from its top: a head row may rank below tail rows (see
+      // trustedRows), so only their merge gives the order.
+      readTailPage(db, siteId, month, panel, end, 0),
+      db
+        .prepare(
+          "SELECT COALESCE(MAX(pages), 0) AS m FROM panel_tails WHERE site_id = ?1 AND period = ?2 AND panel = ?3",
+        )
+        .bind(siteId, month, panel),
+    ]);
+    tail = rows.results as TailDbRow[];
+    tailMaxPages = (max.results[0] as { m: number }).m;
+  }
+  const merged = mergeTop(h, tail, end).slice(page.offset);
+  const names = new Map<string, string | null>();
+  if (panel === "feed-hosts" && merged.length > 0) {
+    const r = await readHostNames(
+      db,
+      siteId,
+      merged.map((m) => m.key),
+    ).all<{ address: string; name: string | null }>();
+    for (const n of r.results) names.set(n.address, n.name);
+  }
+  return {
+    head: {
+      lastRunId,
+      n: h.n,
+      sumHits: h.hits,
+      sumPages: h.pages,
+      sumBytes: h.bytes,
+      maxHits: Math.max(h.rows[0]?.hits ?? 0, tail[0]?.hits ?? 0),
+      maxPages: Math.max(tailMaxPages, ...h.rows.map((r) => r.pages)),
+    },
+    rows: merged.map((r) => ({
+      panel,
+      ...r,
+      n: 0,
+      sumHits: 0,
+      sumPages: 0,
+      sumBytes: 0,
+      hostName: panel === "feed-hosts" ? (names.get(r.key) ?? null) : null,
+    })),
+  };
 }

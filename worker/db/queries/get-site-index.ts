@@ -23,12 +23,9 @@ export function getSiteIndexStatements(
       .prepare(`SELECT ${MONTH_COLUMNS} FROM months WHERE site_id = ?1 ORDER BY month`)
       .bind(siteId),
     db
-      .prepare(`
-      SELECT d.year AS year, COALESCE(v.visitors, 0) AS visitors, d.days AS days
-      FROM (SELECT substr(date, 1, 4) AS year, COUNT(*) AS days FROM days WHERE site_id = ?1 GROUP BY 1) AS d
-      LEFT JOIN (SELECT substr(month, 1, 4) AS year, COUNT(DISTINCT visitor) AS visitors FROM visitor_months
-        WHERE site_id = ?1 AND human_days > 0 GROUP BY 1) AS v ON v.year = d.year
-      ORDER BY d.year`)
+      .prepare(
+        "SELECT year, visitors, days FROM year_figures WHERE site_id = ?1 AND days > 0 ORDER BY year",
+      )
       .bind(siteId),
   ];
 }

@@ -1,6 +1,9 @@
 import type { DayRow } from "./get-month-report";
 import type { SiteIndexRows } from "./get-site-index";
 import { getSiteIndexStatements } from "./get-site-index";
+import type { TailDbRow } from "./panel-store";
+import { headRecords, readHeads, readTailPage, readTails } from "./panel-store";
+import { compareRows, trustedRows } from "../../ingest/panel-head";
 
 /** A page of the year: its views, and how many of them came from an image search (`fromImages`). */
 export interface YearPageRow {
@@ -23,8 +26,9 @@ export interface YearReportRows extends SiteIndexRows {
 
 /**
  * A year in review: every month and year of the site (to compare with the previous years), the
- * year's days, and its top pages summed over its months with the year's page total and their views
- * from image searches (`top` rows from `offset`): one batch of 5.
+ * year's days, and its top pages from the year's own panels (`top` rows from `offset`): one batch
+ * of 5, then one more for the image-search views of the pages listed (and, past the head, the
+ * year's tail rows).
  */
 export async function getYearReport(
   db: D1Database,
@@ -33,35 +37,61 @@ export async function getYearReport(
   top: number,
   offset = 0,
 ): Promise<YearReportRows> {
-  const [months, years, days, pages, first] = await db.batch([
+  const [months, years, days, heads, first] = await db.batch([
     ...getSiteIndexStatements(db, siteId),
     db
       .prepare(`SELECT date, hits, pages, bytes, visits, visitors, robot_hits AS robotHits FROM days
       WHERE site_id = ?1 AND date >= ?2 AND date < ?3 ORDER BY date`)
       .bind(siteId, `${year}-01-01`, `${year}-12-32`),
-    db
-      .prepare(`
-      WITH year_pages AS (
-        SELECT key, SUM(hits) AS hits, SUM(pages) AS pages, SUM(bytes) AS bytes,
-          COUNT(*) OVER () AS n, SUM(SUM(pages)) OVER () AS sumPages, MAX(SUM(pages)) OVER () AS maxPages
-        FROM panel_rows WHERE site_id = ?1 AND panel = 'pages' AND month >= ?2 AND month <= ?3 AND hits > 0
-        GROUP BY key ORDER BY pages DESC, hits DESC, key LIMIT ?4 OFFSET ?5
-      ), from_images AS (
-        SELECT key, SUM(pages) AS fromImages
-        FROM panel_rows WHERE site_id = ?1 AND panel = 'image-search' AND month >= ?2 AND month <= ?3 AND pages > 0
-        GROUP BY key
-      )
-      SELECT p.key, p.hits, p.pages, p.bytes, p.n, p.sumPages, p.maxPages, COALESCE(i.fromImages, 0) AS fromImages
-      FROM year_pages p LEFT JOIN from_images i ON i.key = p.key
-      ORDER BY p.pages DESC, p.hits DESC, p.key`)
-      .bind(siteId, `${year}-01`, `${year}-12`, top, offset),
-    db.prepare("SELECT MIN(date) AS firstDate FROM days WHERE site_id = ?1").bind(siteId),
+    readHeads(db, siteId, [
+      [year, "pages"],
+      [year, "image-search"],
+    ]),
+    db.prepare("SELECT first_date AS firstDate FROM sites WHERE id = ?1").bind(siteId),
   ]);
+  const byPanel = new Map(headRecords(heads.results).map((h) => [h.panel, h.head]));
+  const pages = byPanel.get("pages");
+  const images = byPanel.get("image-search");
+  let rows: TailDbRow[] = [];
+  const end = offset + top;
+  const extra: D1PreparedStatement[] = [];
+  if (pages !== undefined && trustedRows(pages) < Math.min(end, pages.n))
+    extra.push(readTailPage(db, siteId, year, "pages", end, 0));
+  const tailRows = extra.length > 0 ? ((await db.batch(extra))[0].results as TailDbRow[]) : [];
+  if (pages !== undefined)
+    rows = [...pages.rows, ...tailRows]
+      .sort(compareRows)
+      .slice(offset, end)
+      .map((r) => ({ ...r, period: year, panel: "pages" }));
+  // Image-search views of the pages listed: from the year's image-search head, else its tail.
+  const fromImages = new Map<string, number>();
+  for (const r of images?.rows ?? []) fromImages.set(r.key, r.pages);
+  const missing = rows.filter((r) => !fromImages.has(r.key) && images?.tail != null);
+  if (missing.length > 0) {
+    const found = await db.batch(
+      readTails(
+        db,
+        siteId,
+        missing.map((r) => [year, "image-search", r.key]),
+      ),
+    );
+    for (const f of found) for (const t of f.results as TailDbRow[]) fromImages.set(t.key, t.pages);
+  }
+  const maxPages = Math.max(0, ...(pages?.rows ?? []).map((r) => r.pages), pages?.tail?.pages ?? 0);
   return {
     months: months.results as SiteIndexRows["months"],
     years: years.results as SiteIndexRows["years"],
     days: days.results as DayRow[],
-    topPages: pages.results as YearPageRow[],
+    topPages: rows.map((r) => ({
+      key: r.key,
+      hits: r.hits,
+      pages: r.pages,
+      bytes: r.bytes,
+      fromImages: fromImages.get(r.key) ?? 0,
+      n: pages?.n ?? 0,
+      sumPages: pages?.pages ?? 0,
+      maxPages,
+    })),
     firstDate: (first.results[0] as { firstDate: string | null } | undefined)?.firstDate ?? null,
   };
 }

@@ -8,9 +8,9 @@ const DATA_TABLES = [
   "months",
   "days",
   "hours",
-  "panel_rows",
-  "visitor_days",
-  "visitor_months",
+  "panel_heads",
+  "day_buckets",
+  "month_buckets",
   "chunks",
   "watched_hits",
 ] as const;
@@ -51,6 +51,14 @@ export function importSiteStatements(
     if (rows[t].length === 0) continue;
     out.push(...jsonSlices(rows[t]).map((json) => insertRows(db, siteId, t, json)));
   }
+  // The site's clock, first day and last update follow from what was imported.
+  out.push(
+    db
+      .prepare(`UPDATE sites SET clock = (SELECT MAX(date) FROM days WHERE site_id = ?1),
+        first_date = (SELECT MIN(date) FROM days WHERE site_id = ?1),
+        last_update = (SELECT MAX(applied_at) FROM chunks WHERE site_id = ?1) WHERE id = ?1`)
+      .bind(siteId),
+  );
   out.push(clearGuard(db));
   return out;
 }
