@@ -29,7 +29,7 @@ export interface IngestFigures {
 }
 
 /** CPU seconds (user + system) used so far by `pid` and all its descendants. */
-function treeCpuSeconds(pid: number): number {
+export function treeCpuSeconds(pid: number): number {
   const children = new Map<number, number[]>();
   const ticks = new Map<number, number>();
   for (const d of readdirSync("/proc")) {

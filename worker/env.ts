@@ -15,6 +15,8 @@ export interface Env {
   EMAIL?: SendEmail;
   NOTIFY_EMAIL_FROM?: string;
   NOTIFY_EMAIL_TO?: string;
+  /** "1": every answer carries what it cost in D1 (`Server-Timing: d1cost`), for the bench. */
+  COST_HEADER?: string;
 }
 
 export const DEFAULT_MAX_CHUNK_BYTES = 10 * 1024 * 1024;

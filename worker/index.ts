@@ -1,4 +1,5 @@
 import { createApp } from "./app";
+import { countingD1 } from "./db/counting-d1";
 import type { Env } from "./env";
 import { watchdogDeps } from "./watchdog/deps";
 import { runWatchdog } from "./watchdog/tick";
@@ -6,7 +7,18 @@ import { runWatchdog } from "./watchdog/tick";
 const app = createApp();
 
 export default {
-  fetch: app.fetch,
+  async fetch(request, env, ctx) {
+    if (env.COST_HEADER !== "1") return app.fetch(request, env, ctx);
+    // The bench prices every request: D1 statements, rows read and written, in Server-Timing.
+    const { db, cost } = countingD1(env.DB);
+    const res = await app.fetch(request, { ...env, DB: db }, ctx);
+    const out = new Response(res.body, res);
+    out.headers.append(
+      "Server-Timing",
+      `d1cost;desc="queries=${cost.queries} read=${cost.rowsRead} written=${cost.rowsWritten}"`,
+    );
+    return out;
+  },
   /**
    * The watchdog's tick, every minute (wrangler.toml crons); `GET /__scheduled` under `wrangler dev
    * --test-scheduled`. Awaited rather than left to waitUntil, so that `/__scheduled` answers once
