@@ -1,4 +1,5 @@
-import { existsSync, readFileSync, utimesSync, writeFileSync } from "node:fs";
+import { spawn } from "node:child_process";
+import { copyFileSync, existsSync, readFileSync, utimesSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import type { AgentConfig } from "../../edge-agent/config";
@@ -146,6 +147,45 @@ describe("the lock file", () => {
     expect((await acquireLock(deps, path)).ok).toBe(true);
     writeFileSync(path, JSON.stringify({ pid: 1, since: bootedAt + 5000 }));
     expect(await acquireLock(deps, path)).toMatchObject({ ok: false, holder: { pid: 1 } });
+  });
+
+  it("a lock whose pid now names another process (a recycled pid, started at another time) is stale: taken over at once", async () => {
+    const path = join(dir(), "agent.lock");
+    const deps = testDeps({ pid: 666 });
+    const alive = process.pid; // a live process: this test's own
+    const start = deps.processStart(alive)!;
+    expect(start).toMatch(/^[0-9a-f-]{36}:\d+$/);
+    writeFileSync(path, JSON.stringify({ pid: alive, since: Date.now() - 1000, start }));
+    expect(await acquireLock(deps, path)).toMatchObject({ ok: false, holder: { pid: alive } });
+    const other = `${start.split(":")[0]}:1`;
+    writeFileSync(path, JSON.stringify({ pid: alive, since: Date.now() - 1000, start: other }));
+    expect((await acquireLock(deps, path)).ok).toBe(true);
+    expect(JSON.parse(readFileSync(path, "utf8"))).toEqual({
+      pid: 666,
+      since: expect.any(Number),
+      start: deps.processStart(666) ?? undefined,
+    });
+  });
+
+  it("a process's start is read from /proc even when its name holds spaces and parentheses", async () => {
+    const d = dir();
+    const odd = join(d, "a) b (c");
+    copyFileSync("/bin/sleep", odd);
+    const deps = testDeps();
+    const child = spawn(odd, ["30"], { stdio: "ignore" });
+    try {
+      await new Promise((ok) => child.once("spawn", ok));
+      const first = deps.processStart(child.pid!);
+      expect(first).toMatch(/^[0-9a-f-]{36}:\d+$/);
+      expect(deps.processStart(child.pid!)).toBe(first);
+      expect(first!.split(":")[0]).toBe(deps.processStart(process.pid)!.split(":")[0]);
+      expect(Number(first!.split(":")[1])).toBeGreaterThanOrEqual(
+        Number(deps.processStart(process.pid)!.split(":")[1]),
+      );
+    } finally {
+      child.kill("SIGKILL");
+    }
+    expect(deps.processStart(2 ** 22 + 1)).toBeNull();
   });
 
   it("an unreadable lock is respected for a minute, then taken over", async () => {
