@@ -55,6 +55,7 @@ export async function runAgent(options: AgentOptions, deps: Deps): Promise<ExitC
     verbose,
     dryRun,
     info: verbose || dryRun ? (line) => deps.stdout(`${line}\n`) : () => undefined,
+    workerGaveUp: false,
   };
   try {
     if (options.command === "heartbeat") await heartbeat(ctx);

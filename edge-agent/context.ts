@@ -11,6 +11,8 @@ export interface Context {
   dryRun: boolean;
   /** A line of progress or detail: printed with --verbose (and always in --dry-run), else dropped. */
   info(line: string): void;
+  /** Set when a request gave up on the worker: the run's later requests try once (`askWorker`). */
+  workerGaveUp: boolean;
 }
 
 export function formatBytes(n: number): string {

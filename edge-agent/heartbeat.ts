@@ -8,7 +8,7 @@
  */
 import { describeError, withCleanup, type Context } from "./context";
 import { EXIT } from "./exit-codes";
-import { type HttpAnswer, request, WorkerUnavailable } from "./http";
+import { askWorker, type HttpAnswer, NotTheWorker, WorkerUnavailable } from "./http";
 import { acquireLock } from "./lock";
 import { ownFile, readIfExists, writeAtomic } from "./state";
 import { AGENT_VERSION } from "./version";
@@ -92,26 +92,25 @@ async function replicatedAt(ctx: Context): Promise<number | undefined> {
 }
 
 async function send(ctx: Context, body: string): Promise<HeartbeatReply | null> {
-  const { deps, config } = ctx;
+  const { config } = ctx;
   const what = `heartbeat of node ${config.node!.name}`;
   let answer: HttpAnswer;
   try {
-    answer = await request(
-      deps,
-      config,
-      {
-        method: "POST",
-        path: "/api/v1/heartbeat",
-        token: config.node!.token!,
-        headers: { "content-type": "application/json" },
-        body,
-        what,
-      },
-      ctx.info,
-    );
+    answer = await askWorker(ctx, {
+      method: "POST",
+      path: "/api/v1/heartbeat",
+      token: config.node!.token!,
+      headers: { "content-type": "application/json" },
+      body,
+      what,
+    });
   } catch (e) {
     if (e instanceof WorkerUnavailable) {
       ctx.problems.add(EXIT.unavailable, e.message);
+      return null;
+    }
+    if (e instanceof NotTheWorker) {
+      ctx.problems.add(EXIT.auth, e.message);
       return null;
     }
     throw e;

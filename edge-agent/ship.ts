@@ -9,7 +9,7 @@ import { createHash } from "node:crypto";
 import { gzipChunks, LineTooLong, rawLimitFor, SourceShrank, type GzipChunk } from "./chunker";
 import { describeError, formatBytes, shortId, withCleanup, type Context } from "./context";
 import { EXIT } from "./exit-codes";
-import { WorkerUnavailable } from "./http";
+import { NotTheWorker, WorkerUnavailable } from "./http";
 import { scan, type ScannedSource } from "./scan";
 import { openReader, sameIdentity, SourceReadError, type ByteReader } from "./source-file";
 import {
@@ -94,6 +94,7 @@ export async function ship(ctx: Context): Promise<void> {
   } catch (e) {
     // The worker's trouble stops the whole run; the checkpoints stay where the last 2xx put them.
     if (e instanceof WorkerRefusal) ctx.problems.add(e.exit, e.message);
+    else if (e instanceof NotTheWorker) ctx.problems.add(EXIT.auth, e.message);
     else if (e instanceof WorkerUnavailable)
       ctx.problems.add(EXIT.unavailable, `${e.message}; nothing was lost, the next run resumes`);
     else throw e;
@@ -306,14 +307,24 @@ class Shipper {
     this.ctx.info(`  ${path}: ${formatBytes(done)}${of}, ${formatBytes(rate)}/s`);
   }
 
-  /** Closes the upload run (best effort) and prints the summary. */
+  /**
+   * Closes the upload run (best effort) and prints the summary. Not after the worker gave up: the
+   * run's end is then its last chunk's time (every chunk moves it), and the retry budget is spent.
+   */
   async finish(): Promise<void> {
     const { ctx } = this;
-    if (this.session) {
+    if (this.session && !ctx.workerGaveUp) {
       try {
         await endRun(ctx, this.session.runId);
       } catch (e) {
-        if (!(e instanceof WorkerUnavailable || e instanceof WorkerRefusal)) throw e;
+        if (
+          !(
+            e instanceof WorkerUnavailable ||
+            e instanceof WorkerRefusal ||
+            e instanceof NotTheWorker
+          )
+        )
+          throw e;
         ctx.info(`could not close upload run ${this.session.runId}: ${e.message}`);
       }
     }

@@ -34,7 +34,7 @@ beforeAll(async () => {
     { site: "killed", node: "backup", role: "standby" as const },
   ];
   [t] = await Promise.all([
-    startTestWorker(["flaky", "token", "unreachable", "unreadable", "killed"], nodes),
+    startTestWorker(["flaky", "token", "unreachable", "unreadable", "killed", "outage"], nodes),
     buildAgent(bundle),
   ]);
 }, 90_000);
@@ -90,6 +90,46 @@ describe("when things go wrong, the agent says so, exits non-zero, and loses not
     expect(r.deps.sleeps).toContain(2000);
     expect(r.deps.sleeps.length).toBeGreaterThanOrEqual(4);
     await expectSameFiguresAsReference(t, "flaky");
+  });
+
+  it("an outage once the run is open: the upload gives up after its retries, and closing the run spends no second retry budget (issue 18)", async () => {
+    const proxy = await startFaultProxy(t.url, (r) =>
+      r.url.startsWith("/api/v1/ingest") ? { kind: "fail", status: 503 } : { kind: "pass" },
+    );
+    proxies.push(proxy);
+    const dir = tempDir("outage");
+    const config = writeAgentConfig(t, dir, "outage", {
+      workerUrl: proxy.url,
+      retry: { attempts: 4, initialDelayMs: 100, maxDelayMs: 1000 },
+    });
+    append(join(dir, "access.log"), 0, 1000);
+    const r = await agent(config);
+    expect(r.code).toBe(EXIT.unavailable);
+    expect(r.err).toMatch(
+      /^vigie-agent: upload of bytes \[0, \d+\) of .*: HTTP 503: injected 503 \(gave up after 4 attempts\); nothing was lost, the next run resumes\n$/,
+    );
+    expect(r.deps.sleeps).toHaveLength(3);
+    expect(proxy.seen.map((q) => q.url.replace(/\?.*/, ""))).toEqual([
+      "/api/v1/runs",
+      "/api/v1/chunks",
+      ...Array(4).fill("/api/v1/ingest"),
+    ]);
+  });
+
+  it("workerUrl pointed at a report page (an HTML login form answers 401): exit 4 saying the URL is wrong, not the token; no HTML dump, no retry", async () => {
+    const dir = tempDir("wrong-url");
+    const reportUrl = `${t.url}/sites/token`;
+    const config = writeAgentConfig(t, dir, "token", { workerUrl: reportUrl });
+    append(join(dir, "access.log"), 0, 100);
+    const r = await agent(config);
+    expect(r.code).toBe(EXIT.auth);
+    expect(r.err).toMatch(
+      new RegExp(
+        `^vigie-agent: opening an upload run: ${reportUrl} does not answer as a Vigie worker \\(HTTP 401, text/html, "[^"<]+"; its API answers JSON\\)\\. "workerUrl" must be the worker's own address, e\\.g\\. https://vigie\\.example\\.workers\\.dev, not a report page; nothing was sent\\.\n$`,
+      ),
+    );
+    expect(r.err).not.toMatch(/agent token|</);
+    expect(r.deps.sleeps).toEqual([]);
   });
 
   it("a wrong token: a clear message, exit 4, no retry, nothing lost; the right one from VIGIE_TOKEN ships everything", async () => {

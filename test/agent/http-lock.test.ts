@@ -1,15 +1,41 @@
 import { spawn } from "node:child_process";
 import { copyFileSync, existsSync, readFileSync, utimesSync, writeFileSync } from "node:fs";
+import { createServer as createHttpServer, type Server } from "node:http";
+import { createServer as createHttpsServer } from "node:https";
+import type { AddressInfo } from "node:net";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import type { AgentConfig } from "../../edge-agent/config";
-import { backoffMs, request, retryAfterMs, WorkerUnavailable } from "../../edge-agent/http";
+import {
+  backoffMs,
+  NotTheWorker,
+  request,
+  retryAfterMs,
+  WorkerUnavailable,
+} from "../../edge-agent/http";
 import { acquireLock } from "../../edge-agent/lock";
 import type { HttpFetch, HttpInit } from "../../edge-agent/node-http";
 import { SimulatedCrash, testDeps } from "./deps";
 import { removeTempDirs, tempDir } from "./temp";
+import { TEST_CERT, TEST_KEY } from "./tls-cert";
 
-afterAll(removeTempDirs);
+const servers: Server[] = [];
+afterAll(async () => {
+  removeTempDirs();
+  for (const s of servers) s.closeAllConnections();
+  await Promise.all(servers.map((s) => new Promise((ok) => s.close(ok))));
+});
+
+/** A loopback server answering every request with this JSON; its port. */
+async function listen(server: Server): Promise<number> {
+  servers.push(server);
+  await new Promise<void>((ok) => server.listen(0, "127.0.0.1", ok));
+  return (server.address() as AddressInfo).port;
+}
+const answerJson = (_: unknown, res: import("node:http").ServerResponse) => {
+  res.writeHead(200, { "content-type": "application/json" });
+  res.end("{}");
+};
 
 const config = {
   workerUrl: "http://w.test",
@@ -101,6 +127,67 @@ describe("requests to the worker", () => {
       request(testDeps({ fetch: s.fetch }), config, req, () => {}),
     ).rejects.toBeInstanceOf(SimulatedCrash);
     expect(s.calls).toHaveLength(1);
+  });
+
+  it("TLS against a plain-HTTP port, or plain HTTP against a TLS port: one attempt, a message saying which (no retry can mend a wrong URL)", async () => {
+    const plain = await listen(createHttpServer(answerJson));
+    const secure = await listen(createHttpsServer({ key: TEST_KEY, cert: TEST_CERT }, answerJson));
+    const ask = async (workerUrl: string) => {
+      const deps = testDeps();
+      const error = await request(deps, { ...config, workerUrl }, req, () => {}).catch((e) => e);
+      return { error, sleeps: deps.sleeps };
+    };
+    const https = await ask(`https://127.0.0.1:${plain}`);
+    expect(https.error).toBeInstanceOf(NotTheWorker);
+    expect(https.error.message).toBe(
+      `upload: https://127.0.0.1:${plain} is an https URL, but 127.0.0.1:${plain} does not speak TLS (it answered in plain HTTP?): use http://, or the server's TLS port`,
+    );
+    expect(https.sleeps).toEqual([]);
+    const http = await ask(`http://127.0.0.1:${secure}`);
+    expect(http.error).toBeInstanceOf(NotTheWorker);
+    expect(http.error.message).toBe(
+      `upload: http://127.0.0.1:${secure} is an http URL, but 127.0.0.1:${secure} speaks TLS: use https://`,
+    );
+    expect(http.sleeps).toEqual([]);
+    // A certificate the box refuses (here: self-signed): not retried either, said plainly.
+    const refused = await ask(`https://127.0.0.1:${secure}`);
+    expect(refused.error).toBeInstanceOf(WorkerUnavailable);
+    expect(refused.error.message).toMatch(
+      /the TLS certificate of 127\.0\.0\.1:\d+ was refused \(DEPTH_ZERO_SELF_SIGNED_CERT\)/,
+    );
+    expect(refused.sleeps).toEqual([]);
+    // The right URL works.
+    expect(
+      (
+        await request(
+          testDeps(),
+          { ...config, workerUrl: `http://127.0.0.1:${plain}` },
+          req,
+          () => {},
+        )
+      ).status,
+    ).toBe(200);
+  });
+
+  it("an answer that is not JSON (a web page, a redirect) is not the worker's API: said so with the page's title, not retried", async () => {
+    const s = scripted(
+      new Response("<html><head><title>Vigie — sign in</title></head><body><form>…", {
+        status: 401,
+        headers: { "content-type": "text/html; charset=utf-8" },
+      }),
+      new Response("", { status: 301, headers: { location: "https://w.test/" } }),
+    );
+    const deps = testDeps({ fetch: s.fetch });
+    await expect(request(deps, config, req, () => {})).rejects.toThrow(
+      new NotTheWorker(
+        'upload: http://w.test does not answer as a Vigie worker (HTTP 401, text/html, "Vigie — sign in"; its API answers JSON). "workerUrl" must be the worker\'s own address, e.g. https://vigie.example.workers.dev, not a report page; nothing was sent.',
+      ),
+    );
+    await expect(request(deps, config, req, () => {})).rejects.toThrow(
+      /\(HTTP 301, text\/plain, redirecting to https:\/\/w\.test\/;/,
+    );
+    expect(s.calls).toHaveLength(2);
+    expect(deps.sleeps).toEqual([]);
   });
 
   it("backoff is capped", () => {
