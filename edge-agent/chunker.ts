@@ -11,7 +11,7 @@
  */
 import { createHash } from "node:crypto";
 import { createGzip } from "node:zlib";
-import type { ByteReader } from "./source-file";
+import { type ByteReader, SourceShrank } from "./source-file";
 
 export interface GzipChunk {
   /** Offsets in the source: bytes [start, end). */
@@ -33,11 +33,6 @@ export interface ChunksEnd {
 /** A line longer than the largest chunk cannot be sent whole. */
 export class LineTooLong extends Error {
   override name = "LineTooLong";
-}
-
-/** The source holds fewer bytes than a range that was already cut from it. */
-export class SourceShrank extends Error {
-  override name = "SourceShrank";
 }
 
 /** Bytes read at a time; the buffer grows past it only for a longer line. */
@@ -153,6 +148,7 @@ export async function* gzipChunks(
             if (eof)
               throw new SourceShrank(
                 `holds only ${pos} bytes, but bytes up to ${forced} were already sent`,
+                pos,
               );
             await read();
             continue;

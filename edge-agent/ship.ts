@@ -6,12 +6,18 @@
  * most that one inflight range, which the worker recognises ("already-applied") or applies.
  */
 import { createHash } from "node:crypto";
-import { gzipChunks, LineTooLong, rawLimitFor, SourceShrank, type GzipChunk } from "./chunker";
+import { gzipChunks, LineTooLong, rawLimitFor, type GzipChunk } from "./chunker";
 import { describeError, formatBytes, shortId, withCleanup, type Context } from "./context";
 import { EXIT } from "./exit-codes";
 import { NotTheWorker, WorkerUnavailable } from "./http";
 import { scan, type ScannedSource } from "./scan";
-import { openReader, sameIdentity, SourceReadError, type ByteReader } from "./source-file";
+import {
+  openReader,
+  sameIdentity,
+  SourceReadError,
+  SourceShrank,
+  type ByteReader,
+} from "./source-file";
 import {
   FORGET_AFTER_MS,
   loadState,
@@ -134,16 +140,13 @@ class Shipper {
     const { file, sourceId } = s;
     const now = ctx.deps.now();
     const known = this.state.sources[sourceId];
-    if (known && !file.gz && file.size < known.offset) {
-      if (file.dev === known.dev && file.ino === known.ino) {
-        throw new SourceReadError(
-          `it is now ${file.size} bytes, shorter than the ${known.offset} already shipped, yet its first line is unchanged (truncated and rewritten with the very same first line?); move it away if its content is new`,
-        );
-      }
-      ctx.info(
-        `${file.path}: a shorter copy of ${known.path} (still being copied?), left for a later run`,
+    // Bytes [0, cut) of the source were cut into chunks (sent, or being sent).
+    const cut = known?.inflight?.end ?? known?.offset ?? 0;
+    const shorter = known !== undefined && !file.gz && file.size < cut;
+    if (shorter && file.dev === known.dev && file.ino === known.ino) {
+      throw new SourceReadError(
+        `it is now ${file.size} bytes, shorter than the ${cut} already cut from it, yet its first line is unchanged (truncated and rewritten with the very same first line?); move it away if its content is new`,
       );
-      return;
     }
     const st: SourceState = known ?? {
       offset: 0,
@@ -156,18 +159,72 @@ class Shipper {
     if (!ctx.dryRun) this.state.sources[sourceId] = st;
     if (st.final || (!file.gz && file.size === st.offset && !st.inflight)) return;
 
+    if (shorter && st.inflight === undefined) return this.nothingIn(file.path, file.size, st);
     const size = await this.chunkSize();
+    if (shorter) return this.shorterCopy(s, st, file.size, size);
     // A file this state never saw may be one the worker holds already (the state file was lost).
     if (!known && !ctx.dryRun) await this.skipHeld(s, st);
     try {
       await this.shipFrom(s, st, size);
     } catch (e) {
+      if (e instanceof SourceShrank && (file.gz || file.ino !== known?.ino))
+        return this.shorterCopy(s, st, e.size, size);
       // Refused as overlapping what the worker holds: the state is behind it (restored from an old
       // backup?). Skip what it holds, if the file has the very same bytes, once, and go on.
       if (!(e instanceof WorkerRefusal && e.status === 409) || !(await this.skipHeld(s, st)))
         throw e;
       await this.shipFrom(s, st, size);
     }
+  }
+
+  /**
+   * A copy of the source holding fewer bytes (`size`) than were cut from it. logrotate's
+   * copytruncate copies the live file, the web server writes on, and what the agent shipped from
+   * the live file meanwhile is then emptied away: it is in no copy. A range in flight past the
+   * copy's end is settled with the worker's listing (it holds that very chunk, or never applied
+   * it); then what the copy holds past the checkpoint is shipped, and a compressed copy (finished)
+   * that holds nothing more is done, with a note.
+   */
+  private async shorterCopy(
+    s: ScannedSource,
+    st: SourceState,
+    size: number,
+    chunkSize: number,
+  ): Promise<void> {
+    const { ctx } = this;
+    const { file } = s;
+    if (ctx.dryRun) {
+      ctx.info(
+        `${file.path}: holds ${size} bytes of this log, fewer than the ${st.inflight?.end ?? st.offset} already cut from it`,
+      );
+      return;
+    }
+    if (st.inflight && size < st.inflight.end) {
+      const [held] = await heldChunks(ctx, s.sourceId, st.offset);
+      const applied =
+        held?.start === st.offset &&
+        held.end === st.inflight.end &&
+        held.sha256 === st.inflight.sha256;
+      ctx.info(
+        `${file.path}: bytes [${st.offset}, ${st.inflight.end}), in flight when the last run stopped, are no longer on disk; the worker ${applied ? "holds them" : "never applied them"}`,
+      );
+      if (applied) st.offset = st.inflight.end;
+      delete st.inflight;
+      await this.persist();
+    }
+    if (size > st.offset) return this.shipFrom(s, st, chunkSize);
+    if (!file.gz) return this.nothingIn(file.path, size, st);
+    st.final = true;
+    await this.persist();
+    ctx.deps.stderr(
+      `vigie-agent: note: ${file.path} holds ${size} bytes of its log, fewer than the ${st.offset} already shipped (logrotate's copytruncate: the lines written between its copy and its truncate were shipped from the live file); nothing more to ship from it\n`,
+    );
+  }
+
+  private nothingIn(path: string, size: number, st: SourceState): void {
+    this.ctx.info(
+      `${path}: a copy of this log holding ${size} bytes, fewer than the ${st.offset} shipped (copytruncate, or still being copied): nothing to ship from it`,
+    );
   }
 
   /** Ships the source's new whole lines from its checkpoint, chunk by chunk. */

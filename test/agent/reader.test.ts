@@ -14,7 +14,7 @@ import {
   openReader,
   openSourceFile,
   sourceIdOf,
-  SourceReadError,
+  SourceShrank,
   type ByteReader,
   type OpenedFile,
 } from "../../edge-agent/source-file";
@@ -177,7 +177,12 @@ describe("source files", () => {
     writeFileSync(join(dir, "cut.gz"), gz.subarray(0, gz.length >> 1));
     const f = await opened(join(dir, "access.log"));
     expect(f.gz).toBe(true);
-    await expect(readAll(f, log.length + 10)).rejects.toThrow(SourceReadError);
+    await expect(readAll(f, log.length + 10)).rejects.toThrow(
+      new SourceShrank(
+        `decompresses to ${log.length} bytes, fewer than the ${log.length + 10} already shipped`,
+        log.length,
+      ),
+    );
     const cut = await opened(join(dir, "cut.gz"));
     expect(cut.sourceId).toBe(sourceIdOf(firstLine));
     await expect(readAll(cut, 0)).rejects.toThrow(/corrupt or truncated/);
