@@ -10,7 +10,7 @@ import { gzipChunks, LineTooLong, rawLimitFor, type GzipChunk } from "./chunker"
 import { describeError, formatBytes, shortId, withCleanup, type Context } from "./context";
 import { EXIT } from "./exit-codes";
 import { NotTheWorker, WorkerUnavailable } from "./http";
-import { scan, type ScannedSource } from "./scan";
+import { HISTORY, scan, type ScannedSource } from "./scan";
 import {
   openReader,
   sameIdentity,
@@ -32,6 +32,7 @@ import {
   openRun,
   postChunk,
   WorkerRefusal,
+  type HeldChunk,
   type Session,
 } from "./worker-client";
 
@@ -65,10 +66,19 @@ export async function ship(ctx: Context): Promise<void> {
   for (const m of found.missing) ctx.problems.add(EXIT.unreadable, `no file matches ${m}`);
   for (const u of found.unreadable)
     ctx.problems.add(EXIT.unreadable, `cannot read ${u.path}: ${u.error}`);
-  for (const i of found.ignored) ctx.info(`${i.file.path}: left alone, ${i.reason}`);
+  for (const { file, reason } of found.ignored) {
+    ctx.info(`${file.path}: left alone, ${reason}`);
+    const st = file.sourceId === null ? undefined : state.sources[file.sourceId];
+    if (st?.history && !ctx.dryRun) st.seenAt = deps.now();
+  }
   const shipAll = async () => {
-    for (const s of found.sources) {
+    const queue = [
+      ...found.unverified.map((s) => ({ s, verify: true })),
+      ...found.sources.map((s) => ({ s, verify: false })),
+    ];
+    for (const { s, verify } of queue) {
       try {
+        if (verify && !(await shipper.workerHolds(s))) continue;
         await shipper.source(s);
       } catch (e) {
         // One file's trouble stops that file only.
@@ -87,7 +97,7 @@ export async function ship(ctx: Context): Promise<void> {
         } else throw e;
       }
     }
-    const seen = new Set(found.sources.map((s) => s.sourceId));
+    const seen = new Set([...found.sources, ...found.unverified].map((s) => s.sourceId));
     for (const [id, st] of Object.entries(state.sources)) {
       if (!seen.has(id) && deps.now() - st.seenAt > FORGET_AFTER_MS) delete state.sources[id];
     }
@@ -135,6 +145,40 @@ class Shipper {
       );
   }
 
+  /**
+   * A rotated file older than this state's first run, and not in it: history, or a file the agent
+   * was shipping before its state file was lost. The worker's listing is the truth: a source it
+   * holds part of is finished; one it has never seen is history, recorded as such (asked once).
+   */
+  async workerHolds(s: ScannedSource): Promise<boolean> {
+    const { ctx } = this;
+    const { file, sourceId } = s;
+    if (ctx.dryRun) {
+      ctx.info(
+        `${file.path}: left alone, ${HISTORY}, unless the worker holds part of it (a real run asks)`,
+      );
+      return false;
+    }
+    const held = await heldChunks(ctx, sourceId, 0);
+    if (held.length > 0) {
+      ctx.info(
+        `${file.path}: older than this state file, but the worker holds part of it (the state was lost?): finishing it`,
+      );
+      return true;
+    }
+    const { dev, ino, path } = file;
+    this.state.sources[sourceId] = {
+      offset: 0,
+      history: true,
+      path,
+      dev,
+      ino,
+      seenAt: ctx.deps.now(),
+    };
+    ctx.info(`${file.path}: left alone, ${HISTORY}`);
+    return false;
+  }
+
   async source(s: ScannedSource): Promise<void> {
     const { ctx } = this;
     const { file, sourceId } = s;
@@ -156,6 +200,7 @@ class Shipper {
       seenAt: now,
     };
     Object.assign(st, { path: file.path, dev: file.dev, ino: file.ino, seenAt: now });
+    delete st.history; // shipped after all (backfill)
     if (!ctx.dryRun) this.state.sources[sourceId] = st;
     if (st.final || (!file.gz && file.size === st.offset && !st.inflight)) return;
 
@@ -272,15 +317,22 @@ class Shipper {
     const held = await heldChunks(ctx, s.sourceId, st.offset);
     if (held.length === 0 || held[0].start !== st.offset) return false;
     let pos = st.offset;
+    let endsInside: HeldChunk | undefined;
     const reader = openReader(s.file, pos);
     try {
       for (const c of held) {
-        if (c.start !== pos || (await hashNext(reader, c.end - c.start)) !== c.sha256) break;
+        if (c.start !== pos) break;
+        const hash = await hashNext(reader, c.end - c.start);
+        if (hash === null) endsInside = c;
+        if (hash !== c.sha256) break;
         pos = c.end;
       }
     } finally {
       reader.close();
     }
+    // A rotated copy ending inside a chunk the worker holds (copytruncate's window): the rest of
+    // what it holds is in that chunk (its hash covers more than the copy, so cannot be checked).
+    if (endsInside !== undefined && !s.file.live) pos = endsInside.end;
     if (pos === st.offset) return false;
     ctx.info(
       `${s.file.path}: the worker already holds bytes [${st.offset}, ${pos}) of it, the same as the file's: resuming after them`,
