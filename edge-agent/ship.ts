@@ -6,11 +6,12 @@
  * most that one inflight range, which the worker recognises ("already-applied") or applies.
  */
 import { createHash } from "node:crypto";
-import { gzipChunks, LineTooLong, rawLimitFor, type GzipChunk } from "./chunker";
+import { gzipChunks, rawLimitFor, type GzipChunk } from "./chunker";
 import { describeError, formatBytes, shortId, withCleanup, type Context } from "./context";
 import { EXIT } from "./exit-codes";
 import { NotTheWorker, WorkerUnavailable } from "./http";
 import { HISTORY, scan, type ScannedSource } from "./scan";
+import { standInSha } from "./stand-in";
 import {
   openReader,
   sameIdentity,
@@ -39,6 +40,11 @@ import {
 /** The worker's default limit; used when the worker is not asked (--dry-run). */
 export const DEFAULT_CHUNK_BYTES = 10 * 1024 * 1024;
 const PROGRESS_EVERY_MS = 2000;
+
+interface ChunkSizes {
+  size: number;
+  max: number;
+}
 
 const sha256 = (b: Uint8Array) => createHash("sha256").update(b).digest("hex");
 
@@ -84,12 +90,7 @@ export async function ship(ctx: Context): Promise<void> {
         // One file's trouble stops that file only.
         if (e instanceof WorkerRefusal && e.exit === EXIT.refused)
           ctx.problems.add(EXIT.refused, e.message);
-        else if (
-          e instanceof SourceReadError ||
-          e instanceof LineTooLong ||
-          e instanceof SourceShrank ||
-          isFsError(e)
-        ) {
+        else if (e instanceof SourceReadError || e instanceof SourceShrank || isFsError(e)) {
           ctx.problems.add(
             EXIT.unreadable,
             `cannot ship ${s.file.path}: ${e instanceof Error && !isFsError(e) ? e.message : describeError(e)}`,
@@ -123,6 +124,7 @@ const isFsError = (e: unknown) =>
 
 class Shipper {
   private session: Session | null = null;
+  private sizes: ChunkSizes | null = null;
   private readonly t0: number;
   private bytes = 0;
   private chunks = 0;
@@ -205,7 +207,7 @@ class Shipper {
     if (st.final || (!file.gz && file.size === st.offset && !st.inflight)) return;
 
     if (shorter && st.inflight === undefined) return this.nothingIn(file.path, file.size, st);
-    const size = await this.chunkSize();
+    const size = await this.chunkSizes();
     if (shorter) return this.shorterCopy(s, st, file.size, size);
     // A file this state never saw may be one the worker holds already (the state file was lost).
     if (!known && !ctx.dryRun) await this.skipHeld(s, st);
@@ -234,7 +236,7 @@ class Shipper {
     s: ScannedSource,
     st: SourceState,
     size: number,
-    chunkSize: number,
+    chunkSize: ChunkSizes,
   ): Promise<void> {
     const { ctx } = this;
     const { file } = s;
@@ -273,15 +275,24 @@ class Shipper {
   }
 
   /** Ships the source's new whole lines from its checkpoint, chunk by chunk. */
-  private async shipFrom(s: ScannedSource, st: SourceState, size: number): Promise<void> {
+  private async shipFrom(s: ScannedSource, st: SourceState, sizes: ChunkSizes): Promise<void> {
     const { ctx } = this;
     const { file, sourceId } = s;
     ctx.info(
       `${file.path} [${shortId(sourceId)}]: from byte ${st.offset}${file.gz ? " (gzip, decompressed offsets)" : ` of ${file.size}`}`,
     );
-    const reader = openReader(file, st.offset);
+    // Read from the byte before the checkpoint: a checkpoint not after a newline is inside a line
+    // (after a stand-in piece that did not end it).
+    const reader = openReader(file, Math.max(0, st.offset - 1));
     try {
-      const chunks = gzipChunks(reader, st.offset, size, st.inflight?.end);
+      const before = Buffer.alloc(1);
+      const midLine = st.offset > 0 && (await reader.read(before, 0, 1)) === 1 && before[0] !== 10;
+      const chunks = gzipChunks(reader, st.offset, {
+        ...sizes,
+        firstEnd: st.inflight?.end,
+        firstStandIn: st.inflight?.standIn,
+        midLine,
+      });
       const from = st.offset;
       const started = ctx.deps.now();
       for (let r = await chunks.next(); ; r = await chunks.next()) {
@@ -324,7 +335,8 @@ class Shipper {
         if (c.start !== pos) break;
         const hash = await hashNext(reader, c.end - c.start);
         if (hash === null) endsInside = c;
-        if (hash !== c.sha256) break;
+        // A piece of a line too long to send holds a stand-in: its hash is the range's own.
+        if (hash !== c.sha256 && (hash === null || c.sha256 !== standInSha(c.start, c.end))) break;
         pos = c.end;
       }
     } finally {
@@ -363,8 +375,13 @@ class Shipper {
       );
       return;
     }
-    st.inflight = { end: chunk.end, sha256: chunk.rawSha256 };
+    st.inflight = { end: chunk.end, sha256: chunk.rawSha256, standIn: chunk.standIn };
     await this.persist();
+    const line = chunk.longLine;
+    if (line && chunk.start === line.start)
+      ctx.deps.stderr(
+        `vigie-agent: note: ${s.file.path}: ${line.continued ? "the rest of a line" : "a line"} of ${line.end - line.start} bytes at byte ${line.start} is longer than the worker takes in one chunk (${this.sizes!.max} bytes): sent as ${Math.ceil((line.end - line.start) / this.sizes!.max)} stand-in line(s) the worker counts as rejected\n`,
+      );
     const receipt = await postChunk(ctx, {
       sourceId: s.sourceId,
       start: chunk.start,
@@ -382,17 +399,26 @@ class Shipper {
     this.chunks += 1;
     this.lines += receipt.lines ?? 0;
     this.rejected += receipt.rejected ?? 0;
-    if (receipt.lines > 0 && receipt.rejected === receipt.lines) {
+    if (receipt.lines > 0 && receipt.rejected === receipt.lines && !chunk.standIn) {
       ctx.deps.stderr(
         `vigie-agent: warning: the worker rejected every line of ${s.file.path} [${chunk.start}, ${chunk.end}); is its format right (${s.file.spec.format ?? "the site's format"})?\n`,
       );
     }
   }
 
-  /** The chunk size: the configured one, capped by the worker's limit (asked once per run). */
-  private async chunkSize(): Promise<number> {
+  /**
+   * The chunk size (the configured one, capped by the worker's limit) and the longest line that
+   * can be sent (the worker's limit); the worker is asked once per run.
+   */
+  private async chunkSizes(): Promise<ChunkSizes> {
+    this.sizes ??= await this.askSizes();
+    return this.sizes;
+  }
+
+  private async askSizes(): Promise<ChunkSizes> {
     const wanted = this.ctx.config.chunkBytes ?? DEFAULT_CHUNK_BYTES;
-    if (this.ctx.dryRun) return wanted;
+    if (this.ctx.dryRun)
+      return { size: wanted, max: Math.max(wanted, rawLimitFor(DEFAULT_CHUNK_BYTES)) };
     if (!this.session) {
       this.session = await openRun(this.ctx);
       this.ctx.info(
@@ -400,7 +426,8 @@ class Shipper {
       );
     }
     // A chunk's gzip must fit the worker's limit too, even for bytes that do not compress.
-    return Math.min(wanted, rawLimitFor(this.session.maxChunkBytes));
+    const max = rawLimitFor(this.session.maxChunkBytes);
+    return { size: Math.min(wanted, max), max };
   }
 
   /** A progress line on a long backlog (--verbose), at most every two seconds. */

@@ -16,7 +16,7 @@ import type { Deps } from "./deps";
 export interface SourceState {
   offset: number;
   /** [offset, end) is being sent; `sha256` is of those raw bytes, to check they are the same when re-read. */
-  inflight?: { end: number; sha256: string };
+  inflight?: { end: number; sha256: string; standIn?: true };
   /** Read to the end of a compressed (so finished) file: nothing more will come. */
   final?: boolean;
   /**

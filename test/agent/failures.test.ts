@@ -3,12 +3,13 @@
 // mid-upload. Each ends with a clear exit code and message, then the site's stored figures equal
 // to those of the fixture uploaded once: nothing lost, nothing counted twice.
 import { spawn } from "node:child_process";
-import { readFileSync } from "node:fs";
+import { appendFileSync, readFileSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { buildAgent } from "../../edge-agent/build";
 import { EXIT } from "../../edge-agent/exit-codes";
-import { freePort } from "../../scripts/local-worker";
+import { freePort, root } from "../../scripts/local-worker";
+import { runWrangler } from "../../scripts/site-lib";
 import { runAgent } from "../../edge-agent/agent";
 import { nodeDeps } from "../../edge-agent/deps";
 import { rng } from "../random";
@@ -19,6 +20,7 @@ import {
   agent,
   expectSameFiguresAsReference,
   startTestWorker,
+  summary,
   writeAgentConfig,
   type TestWorker,
 } from "./harness";
@@ -34,7 +36,10 @@ beforeAll(async () => {
     { site: "killed", node: "backup", role: "standby" as const },
   ];
   [t] = await Promise.all([
-    startTestWorker(["flaky", "token", "unreachable", "unreadable", "killed", "outage"], nodes),
+    startTestWorker(
+      ["flaky", "token", "unreachable", "unreadable", "killed", "outage", "long"],
+      nodes,
+    ),
     buildAgent(bundle),
   ]);
 }, 90_000);
@@ -54,6 +59,7 @@ const sources = (dir: string) =>
   );
 const shipped = (dir: string) => sources(dir).reduce((n, s) => n + s.offset, 0);
 const json = (v: unknown) => JSON.stringify(v);
+type Figures = { hits: number; bytes: number; rejected: number };
 
 describe("when things go wrong, the agent says so, exits non-zero, and loses nothing", () => {
   it("the worker failing: retried with backoff (Retry-After honoured); failing on, exit 8 and the next run resumes", async () => {
@@ -130,6 +136,56 @@ describe("when things go wrong, the agent says so, exits non-zero, and loses not
     );
     expect(r.err).not.toMatch(/agent token|</);
     expect(r.deps.sleeps).toEqual([]);
+  });
+
+  it("over-long lines (issue 18): one longer than chunkBytes goes alone and is counted; one longer than the worker's limit goes as stand-ins the worker counts as rejected; the file goes on", async () => {
+    const dir = tempDir("long");
+    const live = join(dir, "access.log");
+    const config = writeAgentConfig(t, dir, "long", { chunkBytes: 64 * 1024 });
+    // One request with an 8 KB-or-more path, referer and user agent (90 KB in all)…
+    const request = `81.2.69.142 - - [17/May/2015:10:05:03 +0000] "GET /${"p".repeat(30_000)} HTTP/1.1" 200 512 "http://ref.example/${"r".repeat(30_000)}" "Mozilla/5.0 ${"u".repeat(30_000)}"\n`;
+    // …and one line longer than the worker takes in one chunk (10 MiB): a corrupt stretch.
+    const monster = `${"\u0000".repeat(11 * 1024 * 1024)}\n`;
+    append(live, 0, 3000);
+    appendFileSync(live, request);
+    append(live, 3000, 6000);
+    const at = statSync(live).size;
+    appendFileSync(live, monster);
+    append(live, 6000, LINES);
+    const r = await agent(config);
+    expect(r.code, r.err).toBe(EXIT.ok);
+    expect(r.err).toBe(
+      `vigie-agent: note: ${live}: a line of ${monster.length} bytes at byte ${at} is longer than the worker takes in one chunk (10481857 bytes): sent as 2 stand-in line(s) the worker counts as rejected\n`,
+    );
+    expect(shipped(dir)).toBe(statSync(live).size);
+    const [ref, long] = [
+      (await summary(t, "ref")) as Figures,
+      (await summary(t, "long")) as Figures,
+    ];
+    expect([long.hits, long.bytes]).toEqual([ref.hits + 1, ref.bytes + 512]);
+    // The stand-ins are counted by the upload run (no date goes with them, so no month's figure).
+    const { stdout } = await runWrangler(
+      [
+        "d1",
+        "execute",
+        "DB",
+        "--local",
+        "--persist-to",
+        t.persistTo,
+        "--json",
+        "--command",
+        "SELECT sum(r.rejected) AS rejected FROM runs r JOIN sites s ON s.id = r.site_id WHERE s.name = 'long'; SELECT text FROM rejected_samples x JOIN runs r ON r.id = x.run_id JOIN sites s ON s.id = r.site_id WHERE s.name = 'long'",
+      ],
+      { cwd: root, echoStdout: false },
+    );
+    const [runs, samples] = JSON.parse(stdout) as { results: Record<string, unknown>[] }[];
+    expect(runs.results[0].rejected).toBe(ref.rejected + 2);
+    expect(samples.results.map((x) => String(x.text).trimEnd())).toEqual([
+      `vigie-agent: bytes ${at}-${at + 10_481_857} of this log are part of a line longer than the worker takes in one chunk; not sent`,
+      `vigie-agent: bytes ${at + 10_481_857}-${at + monster.length} of this log are part of a line longer than the worker takes in one chunk; not sent`,
+    ]);
+    const again = await agent(config);
+    expect([again.code, again.err]).toEqual([EXIT.ok, ""]);
   });
 
   it("a wrong token: a clear message, exit 4, no retry, nothing lost; the right one from VIGIE_TOKEN ships everything", async () => {
