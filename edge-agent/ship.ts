@@ -61,11 +61,12 @@ async function hashNext(reader: ByteReader, length: number): Promise<string | nu
   return hash.digest("hex");
 }
 
-export async function ship(ctx: Context): Promise<void> {
+/** `between`: called after each chunk sent (a long run's heartbeats). */
+export async function ship(ctx: Context, between?: () => Promise<void>): Promise<void> {
   const { deps, config } = ctx;
   const loaded = await loadState(deps, config.stateFile);
   const state: AgentState = loaded ?? { version: 1, installedAt: deps.now(), sources: {} };
-  const shipper = new Shipper(ctx, state);
+  const shipper = new Shipper(ctx, state, between);
   // The first run's time is kept at once: it decides which rotated files are history.
   if (!loaded) await shipper.persist();
   const found = await scan(deps, config, state);
@@ -135,6 +136,7 @@ class Shipper {
   constructor(
     private readonly ctx: Context,
     private readonly state: AgentState,
+    private readonly between?: () => Promise<void>,
   ) {
     this.t0 = ctx.deps.now();
   }
@@ -312,6 +314,7 @@ class Shipper {
           return;
         }
         await this.send(s, st, r.value);
+        await this.between?.();
         this.progress(file.path, r.value.end - from, file.gz ? null : file.size - from, started);
       }
     } finally {

@@ -14,6 +14,7 @@ import { runAgent } from "../../edge-agent/agent";
 import { nodeDeps } from "../../edge-agent/deps";
 import { rng } from "../random";
 import { testDeps } from "./deps";
+import { writeFileSync } from "node:fs";
 import { startFaultProxy, type FaultProxy } from "./fault-proxy";
 import { removeTempDirs, tempDir } from "./temp";
 import {
@@ -34,10 +35,11 @@ beforeAll(async () => {
   const nodes = [
     { site: "killed", node: "home", role: "master" as const },
     { site: "killed", node: "backup", role: "standby" as const },
+    { site: "beat", node: "cubox", role: "master" as const },
   ];
   [t] = await Promise.all([
     startTestWorker(
-      ["flaky", "token", "unreachable", "unreadable", "killed", "outage", "long"],
+      ["flaky", "token", "unreachable", "unreadable", "killed", "outage", "long", "beat"],
       nodes,
     ),
     buildAgent(bundle),
@@ -356,5 +358,67 @@ describe("when things go wrong, the agent says so, exits non-zero, and loses not
     expect(refused.err).toMatch(
       /heartbeat of node backup: the worker refused this node's address \(422 unprocessable: .*10\.1\.2\.3/,
     );
+  });
+});
+
+describe("one cron line (issue 20): `run` heartbeats, then ships", () => {
+  const node = () => ({ name: "cubox", role: "master", token: t.nodes.cubox });
+
+  it("the heartbeat first, then the chunks, with a heartbeat between them once a minute; a run waiting on another's long backlog still beats, silently", async () => {
+    const edge = await startFaultProxy(t.url, () => ({
+      kind: "pass",
+      headers: { "cf-connecting-ip": "81.2.69.170" },
+    }));
+    proxies.push(edge);
+    const dir = tempDir("beat");
+    const live = join(dir, "access.log");
+    const config = writeAgentConfig(t, dir, "beat", {
+      workerUrl: edge.url,
+      chunkBytes: 64 * 1024,
+      node: node(),
+    });
+    append(live, 0, 3000);
+    let clock = Date.now();
+    const r = await agent(config, { now: () => (clock += 5000) });
+    expect([r.code, r.err]).toEqual([EXIT.ok, ""]);
+    const paths = edge.seen.map((q) => q.url.replace(/\?.*/, ""));
+    expect(paths[0]).toBe("/api/v1/heartbeat");
+    const firstIngest = paths.indexOf("/api/v1/ingest");
+    const between = paths.slice(firstIngest).indexOf("/api/v1/heartbeat");
+    expect(between, paths.join(" ")).toBeGreaterThan(0);
+    expect(paths.lastIndexOf("/api/v1/ingest")).toBeGreaterThan(firstIngest + between);
+
+    // Another run holds the log lock (a long backlog): this one beats, then exits 9 silently.
+    const lock = join(dir, "agent.lock");
+    const holder = {
+      pid: process.pid,
+      since: Date.now(),
+      start: nodeDeps().processStart(process.pid),
+    };
+    writeFileSync(lock, JSON.stringify(holder));
+    const seen = edge.seen.length;
+    const waiting = await agent(config);
+    expect([waiting.code, waiting.err]).toEqual([EXIT.busy, ""]);
+    expect(edge.seen.slice(seen).map((q) => q.url)).toEqual(["/api/v1/heartbeat"]);
+  });
+
+  it("VIGIE_CLIENT_IP: heartbeats against the local worker itself, when it takes X-Vigie-Client-IP (its DEV_CLIENT_IP_HEADER var)", async (ctx) => {
+    const probe = await fetch(`${t.url}/api/v1/heartbeat`, {
+      method: "POST",
+      headers: { authorization: `Bearer ${t.nodes.cubox}`, "x-vigie-client-ip": "81.2.69.171" },
+    });
+    if (probe.status !== 200)
+      ctx.skip(
+        `skipped: this worker does not take X-Vigie-Client-IP under DEV_CLIENT_IP_HEADER=1 yet (the probe heartbeat got ${probe.status}; the worker side is another change)`,
+      );
+    const dir = tempDir("client-ip");
+    const config = writeAgentConfig(t, dir, "beat", { logs: [], node: node() });
+    const r = await agent(config, { env: { VIGIE_CLIENT_IP: "81.2.69.172" } });
+    expect([r.code, r.err]).toEqual([EXIT.ok, ""]);
+    const res = await fetch(`${t.url}/api/v1/sites/beat/watchdog`, {
+      headers: { authorization: `Bearer ${t.sites.beat.readToken}` },
+    });
+    const watchdog = (await res.json()) as { nodes: { node: string; address: string }[] };
+    expect(watchdog.nodes.find((n) => n.node === "cubox")?.address).toBe("81.2.69.172");
   });
 });
