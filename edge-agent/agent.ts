@@ -55,6 +55,11 @@ export async function runAgent(options: AgentOptions, deps: Deps): Promise<ExitC
     verbose,
     dryRun,
     info: verbose || dryRun ? (line) => deps.stdout(`${line}\n`) : () => undefined,
+    showsProgress: verbose || dryRun || deps.stderrIsTTY,
+    progress: (line) => {
+      if (verbose || dryRun) deps.stdout(`${line}\n`);
+      else if (deps.stderrIsTTY) deps.stderr(`${line}\n`);
+    },
     workerGaveUp: false,
   };
   try {

@@ -48,6 +48,8 @@ export interface Deps {
   env: Readonly<Record<string, string | undefined>>;
   stdout(text: string): void;
   stderr(text: string): void;
+  /** stderr is a terminal (a person ran the command, not cron): progress is shown there. */
+  stderrIsTTY: boolean;
   /** This process's id, written into the lock file. */
   pid: number;
   /** Whether a process with this id exists (a lock holder still running). */
@@ -154,6 +156,7 @@ export function nodeDeps(): Deps {
     env: process.env,
     stdout: (t) => process.stdout.write(t),
     stderr: (t) => process.stderr.write(t),
+    stderrIsTTY: process.stderr.isTTY === true,
     pid: process.pid,
     isAlive,
     processStart,

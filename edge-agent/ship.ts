@@ -433,17 +433,17 @@ class Shipper {
     return { size: Math.min(wanted, max), max };
   }
 
-  /** A progress line on a long backlog (--verbose), at most every two seconds. */
+  /** A progress line on a long backlog (--verbose, or on a terminal), at most every two seconds. */
   private progress(path: string, done: number, total: number | null, started: number): void {
     const now = this.ctx.deps.now();
-    if (!this.ctx.verbose || now - this.lastProgress < PROGRESS_EVERY_MS) return;
+    if (!this.ctx.showsProgress || now - this.lastProgress < PROGRESS_EVERY_MS) return;
     this.lastProgress = now;
     const rate = done / Math.max(0.001, (now - started) / 1000);
     const of =
       total === null
         ? ""
         : ` of ${formatBytes(total)} (${Math.floor((100 * done) / Math.max(1, total))}%)`;
-    this.ctx.info(`  ${path}: ${formatBytes(done)}${of}, ${formatBytes(rate)}/s`);
+    this.ctx.progress(`  ${path}: ${formatBytes(done)}${of}, ${formatBytes(rate)}/s`);
   }
 
   /**
@@ -468,9 +468,9 @@ class Shipper {
       }
     }
     if (this.chunks === 0)
-      return ctx.info(ctx.dryRun ? "dry run: nothing sent" : "nothing new to ship");
+      return ctx.progress(ctx.dryRun ? "dry run: nothing sent" : "nothing new to ship");
     const s = Math.max(0.001, (ctx.deps.now() - this.t0) / 1000);
-    ctx.info(
+    ctx.progress(
       `shipped ${formatBytes(this.bytes)} in ${this.chunks} chunks in ${s.toFixed(1)} s (${formatBytes(this.bytes / s)}/s): ${this.lines} lines, ${this.rejected} rejected`,
     );
   }

@@ -402,6 +402,28 @@ describe("one cron line (issue 20): `run` heartbeats, then ships", () => {
     expect(edge.seen.slice(seen).map((q) => q.url)).toEqual(["/api/v1/heartbeat"]);
   });
 
+  it("on a terminal, progress without -v (on stderr) and a summary; under cron (not a terminal) nothing", async () => {
+    const dir = tempDir("tty");
+    const live = join(dir, "access.log");
+    const config = writeAgentConfig(t, dir, "beat", { chunkBytes: 64 * 1024 });
+    append(live, 3000, 6000);
+    let clock = Date.now();
+    const r = await agent(config, { stderrIsTTY: true, now: () => (clock += 700) });
+    expect([r.code, r.out]).toEqual([EXIT.ok, ""]);
+    const lines = r.err.trimEnd().split("\n");
+    expect(lines.length).toBeGreaterThan(2);
+    for (const line of lines.slice(0, -1))
+      expect(line).toMatch(
+        /^ {2}\/.*\/access\.log: [\d.]+ KiB of [\d.]+ KiB \(\d+%\), [\d.]+ KiB\/s$/,
+      );
+    expect(lines.at(-1)).toMatch(
+      /^shipped [\d.]+ KiB in \d+ chunks in [\d.]+ s \(.*\/s\): 3000 lines, 0 rejected$/,
+    );
+    append(live, 6000, 6100);
+    const cron = await agent(config);
+    expect([cron.code, cron.out, cron.err]).toEqual([EXIT.ok, "", ""]);
+  });
+
   it("VIGIE_CLIENT_IP: heartbeats against the local worker itself, when it takes X-Vigie-Client-IP (its DEV_CLIENT_IP_HEADER var)", async (ctx) => {
     const probe = await fetch(`${t.url}/api/v1/heartbeat`, {
       method: "POST",
