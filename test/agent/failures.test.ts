@@ -14,7 +14,8 @@ import { runAgent } from "../../edge-agent/agent";
 import { nodeDeps } from "../../edge-agent/deps";
 import { rng } from "../random";
 import { testDeps } from "./deps";
-import { writeFileSync } from "node:fs";
+import { existsSync, writeFileSync } from "node:fs";
+import { OLD_NODE_VERSION, oldNode } from "./old-node";
 import { startFaultProxy, type FaultProxy } from "./fault-proxy";
 import { removeTempDirs, tempDir } from "./temp";
 import {
@@ -39,7 +40,17 @@ beforeAll(async () => {
   ];
   [t] = await Promise.all([
     startTestWorker(
-      ["flaky", "token", "unreachable", "unreadable", "killed", "outage", "long", "beat"],
+      [
+        "flaky",
+        "token",
+        "unreachable",
+        "unreadable",
+        "killed",
+        "outage",
+        "long",
+        "beat",
+        "oldnode",
+      ],
       nodes,
     ),
     buildAgent(bundle),
@@ -442,5 +453,47 @@ describe("one cron line (issue 20): `run` heartbeats, then ships", () => {
     });
     const watchdog = (await res.json()) as { nodes: { node: string; address: string }[] };
     expect(watchdog.nodes.find((n) => n.node === "cubox")?.address).toBe("81.2.69.172");
+  });
+});
+
+describe("the oldest Node the agent claims", () => {
+  /** Runs the bundle under `node`, without blocking this process (the proxies live in it). */
+  const runBundle = (node: string, args: string[]) =>
+    new Promise<{ code: number | null; out: string; err: string }>((ok) => {
+      const child = spawn(node, [bundle, ...args], {
+        stdio: ["ignore", "pipe", "pipe"],
+        env: { PATH: process.env.PATH },
+      });
+      let out = "";
+      let err = "";
+      child.stdout.on("data", (d) => (out += d));
+      child.stderr.on("data", (d) => (err += d));
+      child.on("exit", (code) => ok({ code, out, err }));
+    });
+
+  it(`the bundle under Node ${OLD_NODE_VERSION}: the heartbeat and the whole fixture shipped to a real worker`, async (ctx) => {
+    const node = oldNode();
+    if (!existsSync(node))
+      ctx.skip(
+        `skipped: no Node ${OLD_NODE_VERSION} at ${node}; \`npx tsx test/agent/old-node.ts\` fetches it from the npm registry`,
+      );
+    expect((await runBundle(node, ["--version"])).out).toBe(
+      `${JSON.parse(readFileSync(join(root, "package.json"), "utf8")).version}\n`,
+    );
+    const edge = await startFaultProxy(t.url, () => ({
+      kind: "pass",
+      headers: { "cf-connecting-ip": "81.2.69.173" },
+    }));
+    proxies.push(edge);
+    const dir = tempDir("oldnode");
+    const config = writeAgentConfig(t, dir, "oldnode", {
+      workerUrl: edge.url,
+      chunkBytes: 256 * 1024,
+      node: { name: "cubox", role: "master", token: t.nodes.cubox },
+    });
+    append(join(dir, "access.log"), 0, LINES);
+    expect(await runBundle(node, ["run", "-c", config])).toEqual({ code: 0, out: "", err: "" });
+    expect(edge.seen[0].url).toBe("/api/v1/heartbeat");
+    await expectSameFiguresAsReference(t, "oldnode");
   });
 });
