@@ -149,7 +149,7 @@ async function send(ctx: Context, body: string): Promise<HeartbeatReply | null> 
   if (answer.status === 422) {
     ctx.problems.add(
       EXIT.refused,
-      `${what}: the worker refused this node's address (${detail}); heartbeats must come from a public address, not a private or CGNAT one`,
+      `${what}: the worker refused this node's address (${detail}): a heartbeat must reach the worker from the box's public address, not a private or CGNAT one; the watchdog did not see this node`,
     );
     return null;
   }

@@ -145,6 +145,22 @@ describe("the agent's own files", () => {
   });
 });
 
+describe("exit codes", () => {
+  it("are exactly those of docs/agent.md's table, one row each; a refused heartbeat has its meaning there", () => {
+    const doc = readFileSync(new URL("../../docs/agent.md", import.meta.url), "utf8");
+    const table = doc.slice(doc.indexOf("## Exit codes"), doc.indexOf("## How it reads"));
+    const rows = [...table.matchAll(/^\| (\d+) +\| (.+?) +\| .* \|$/gm)].map((m) => ({
+      code: Number(m[1]),
+      meaning: m[2],
+    }));
+    expect(rows.map((r) => r.code)).toEqual(Object.values(EXIT));
+    expect(rows[EXIT.refused].meaning).toMatch(
+      /or a heartbeat \(422: it came from a private or CGNAT address/,
+    );
+    expect(rows[EXIT.usage].meaning).toMatch(/no command/);
+  });
+});
+
 describe("the bundled CLI", () => {
   let bundle: string;
   beforeAll(async () => {
