@@ -6,7 +6,7 @@ import { missingFor, parseConfig } from "./config";
 import { describeError, withCleanup, type Context } from "./context";
 import type { Deps } from "./deps";
 import { EXIT, Problems, type ExitCode } from "./exit-codes";
-import { heartbeat } from "./heartbeat";
+import { heartbeat, heartbeatsDuring } from "./heartbeat";
 import { acquireLock } from "./lock";
 import { ship } from "./ship";
 import { ownFile, StateError } from "./state";
@@ -55,12 +55,26 @@ export async function runAgent(options: AgentOptions, deps: Deps): Promise<ExitC
     verbose,
     dryRun,
     info: verbose || dryRun ? (line) => deps.stdout(`${line}\n`) : () => undefined,
+    showsProgress: verbose || dryRun || deps.stderrIsTTY,
+    progress: (line) => {
+      if (verbose || dryRun) deps.stdout(`${line}\n`);
+      else if (deps.stderrIsTTY) deps.stderr(`${line}\n`);
+    },
+    workerGaveUp: false,
   };
   try {
     if (options.command === "heartbeat") await heartbeat(ctx);
     else if (options.command === "status") await status(ctx, options.json === true);
-    else if (dryRun) await ship(ctx);
-    else await shipLocked(ctx);
+    else {
+      // One cron line does both: the heartbeat first (its own lock and state), so that a run
+      // waiting on another's long backlog, or one shipping it, never delays the watchdog.
+      const beats = ctx.config.node !== undefined;
+      if (beats) await heartbeat(ctx, true);
+      const between = beats && !dryRun ? heartbeatsDuring(ctx) : undefined;
+      if (ctx.config.logs.length === 0) ctx.info("no logs configured: nothing to ship");
+      else if (dryRun) await ship(ctx);
+      else await shipLocked(ctx, between);
+    }
   } catch (e) {
     if (e instanceof StateError) problems.add(EXIT.config, e.message);
     else
@@ -72,7 +86,7 @@ export async function runAgent(options: AgentOptions, deps: Deps): Promise<ExitC
   return problems.exitCode();
 }
 
-async function shipLocked(ctx: Context): Promise<void> {
+async function shipLocked(ctx: Context, between?: () => Promise<void>): Promise<void> {
   const { deps, config } = ctx;
   const lock = await ownFile(`cannot take the lock ${config.lockFile}`, () =>
     acquireLock(deps, config.lockFile),
@@ -88,5 +102,5 @@ async function shipLocked(ctx: Context): Promise<void> {
     );
     return;
   }
-  await withCleanup(() => ship(ctx), lock.release);
+  await withCleanup(() => ship(ctx, between), lock.release);
 }

@@ -1,6 +1,6 @@
 /**
  * `npm run build:agent`: bundles the agent into one dependency-free file, `dist/vigie-agent.mjs`,
- * that runs with plain `node` (18 or newer) on the box — copy it there, nothing to install.
+ * that runs with plain `node` (18.19 or newer: docs/agent.md) on the box — copy it there, nothing to install.
  */
 import { chmodSync, readFileSync, statSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
@@ -35,6 +35,6 @@ if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.ur
   const out = process.argv[2] ? resolve(process.argv[2]) : undefined;
   const size = await buildAgent(out);
   console.log(
-    `${out ?? "dist/vigie-agent.mjs"}: ${size} bytes (${(size / 1024).toFixed(1)} KiB), node >= 18, no dependencies`,
+    `${out ?? "dist/vigie-agent.mjs"}: ${size} bytes (${(size / 1024).toFixed(1)} KiB), node >= 18.19, no dependencies`,
   );
 }

@@ -8,10 +8,16 @@
  * chunk (gzip pieces joined by Buffer.concat) is garbage as soon as the chunk is sent, but V8 frees
  * a buffer's memory only when its small JS heap needs collecting: several chunks' worth piled up
  * meanwhile: ~8 MB of the agent's peak RSS with 10 MiB chunks.
+ *
+ * A line longer than `size` is sent alone, in a chunk of its own, when it fits the worker's limit
+ * (`max`): `size` is the agent's choice, only `max` is the worker's. It is streamed into the
+ * compressor, never held whole. A line longer than `max` cannot be sent: its range goes as
+ * stand-in pieces (stand-in.ts), and the file goes on after it.
  */
 import { createHash } from "node:crypto";
 import { createGzip } from "node:zlib";
-import type { ByteReader } from "./source-file";
+import { type ByteReader, SourceShrank } from "./source-file";
+import { standInBytes } from "./stand-in";
 
 export interface GzipChunk {
   /** Offsets in the source: bytes [start, end). */
@@ -21,6 +27,26 @@ export interface GzipChunk {
   body: Buffer;
   /** sha-256 (hex) of the raw bytes: the same range re-read later must give the same. */
   rawSha256: string;
+  /** The body is a stand-in (stand-in.ts), and `rawSha256` its hash. */
+  standIn?: true;
+  /**
+   * With a stand-in cut in this run: the line too long to send, or the part of it this run went
+   * through (`continued`: from where an earlier run stopped inside it).
+   */
+  longLine?: { start: number; end: number; continued: boolean };
+}
+
+export interface ChunkOptions {
+  /** Largest chunk, raw bytes: whole lines up to this go together. */
+  size: number;
+  /** The worker's limit, raw bytes (≥ size): a longer line goes as stand-ins. Default `size`. */
+  max?: number;
+  /** The first chunk is exactly [start, firstEnd) (a range in flight, sent again)… */
+  firstEnd?: number;
+  /** …and was sent as a stand-in. */
+  firstStandIn?: boolean;
+  /** `start` is inside a line (after a stand-in piece that did not end it). */
+  midLine?: boolean;
 }
 
 export interface ChunksEnd {
@@ -28,16 +54,6 @@ export interface ChunksEnd {
   end: number;
   /** Bytes after it (an unfinished last line). */
   trailing: number;
-}
-
-/** A line longer than the largest chunk cannot be sent whole. */
-export class LineTooLong extends Error {
-  override name = "LineTooLong";
-}
-
-/** The source holds fewer bytes than a range that was already cut from it. */
-export class SourceShrank extends Error {
-  override name = "SourceShrank";
 }
 
 /** Bytes read at a time; the buffer grows past it only for a longer line. */
@@ -120,14 +136,16 @@ class Compressor {
 export async function* gzipChunks(
   reader: ByteReader,
   start: number,
-  size: number,
-  firstEnd?: number,
+  options: ChunkOptions,
 ): AsyncGenerator<GzipChunk, ChunksEnd> {
+  const { size } = options;
+  const max = Math.max(size, options.max ?? size);
   let buf = Buffer.allocUnsafe(Math.min(READ_BYTES, size));
   let fill = 0;
   let eof = false;
   let pos = start;
-  let forced = firstEnd;
+  let forced = options.firstEnd;
+  let midLine = options.midLine === true;
   const out = new Output();
 
   const read = async (): Promise<void> => {
@@ -140,10 +158,101 @@ export async function* gzipChunks(
     if (n === 0) eof = true;
     else fill += n;
   };
+  /** Drops the buffer's first `n` bytes (consumed). */
+  const consume = (n: number) => {
+    buf.copyWithin(0, n, fill);
+    fill -= n;
+  };
+
+  const standIn = async (
+    a: number,
+    b: number,
+    longLine?: GzipChunk["longLine"],
+  ): Promise<GzipChunk> => {
+    const c = new Compressor(out);
+    for (const piece of standInBytes(a, b)) await c.feed(piece);
+    const { body, rawSha256 } = await c.finish();
+    return { start: a, end: b, body, rawSha256, standIn: true, longLine };
+  };
+
+  /**
+   * The line at `pos` is longer than `size` (or `pos` is inside a line): streamed into a chunk of
+   * its own while it fits `max`, else sent as stand-ins. Returns the end when the line is not
+   * finished yet (it waits for a later run).
+   */
+  async function* longLine(continued: boolean): AsyncGenerator<GzipChunk, ChunksEnd | null> {
+    const lineStart = pos;
+    let seen = 0;
+    let c: Compressor | null = continued ? null : new Compressor(out);
+    for (;;) {
+      if (fill === 0) {
+        if (eof) {
+          c?.close();
+          return { end: lineStart, trailing: seen };
+        }
+        await read();
+        continue;
+      }
+      const nl = buf.subarray(0, fill).indexOf(10);
+      const take = nl >= 0 ? nl + 1 : fill;
+      if (c !== null && seen + take > max) {
+        c.close();
+        c = null;
+      }
+      try {
+        if (c !== null) await c.feed(buf.subarray(0, take));
+      } catch (e) {
+        c?.close();
+        throw e;
+      }
+      consume(take);
+      seen += take;
+      if (nl >= 0) break;
+    }
+    pos = lineStart + seen;
+    if (c !== null) {
+      const { body, rawSha256 } = await c.finish();
+      yield { start: lineStart, end: pos, body, rawSha256 };
+      return null;
+    }
+    const line = { start: lineStart, end: pos, continued };
+    for (let a = lineStart; a < pos; a += max) yield await standIn(a, Math.min(pos, a + max), line);
+    return null;
+  }
+
+  if (forced !== undefined && options.firstStandIn) {
+    // A stand-in sent again: its bytes are only skipped; whether it ended its line, said by its last.
+    let last = 10;
+    while (pos < forced) {
+      if (fill === 0) {
+        if (eof)
+          throw new SourceShrank(
+            `holds only ${pos} bytes, but bytes up to ${forced} were already sent`,
+            pos,
+          );
+        await read();
+        continue;
+      }
+      const take = Math.min(fill, forced - pos);
+      last = buf[take - 1];
+      consume(take);
+      pos += take;
+    }
+    yield await standIn(start, forced);
+    midLine = last !== 10;
+    forced = undefined;
+  }
 
   for (;;) {
+    if (midLine) {
+      midLine = false;
+      const unfinished = yield* longLine(true);
+      if (unfinished) return unfinished;
+      continue;
+    }
     const room = forced === undefined ? size : forced - pos;
     const c = new Compressor(out);
+    let tooLong = false;
     try {
       while (c.fed < room) {
         const want = room - c.fed;
@@ -153,6 +262,7 @@ export async function* gzipChunks(
             if (eof)
               throw new SourceShrank(
                 `holds only ${pos} bytes, but bytes up to ${forced} were already sent`,
+                pos,
               );
             await read();
             continue;
@@ -162,12 +272,9 @@ export async function* gzipChunks(
           const window = Math.min(fill, want);
           take = window === 0 ? 0 : buf.lastIndexOf(10, window - 1) + 1;
           if (take === 0) {
-            // No whole line fits in what is read: end the chunk, wait for more, or give up.
+            // No whole line fits in what is read: end the chunk, wait for more, or a long line.
             if (fill >= want) {
-              if (c.fed === 0)
-                throw new LineTooLong(
-                  `a line at byte ${pos} is longer than the largest chunk (${size} bytes)`,
-                );
+              tooLong = c.fed === 0;
               break;
             }
             if (eof) break;
@@ -176,13 +283,18 @@ export async function* gzipChunks(
           }
         }
         await c.feed(buf.subarray(0, take));
-        buf.copyWithin(0, take, fill);
-        fill -= take;
+        consume(take);
         pos += take;
       }
     } catch (e) {
       c.close();
       throw e;
+    }
+    if (tooLong) {
+      c.close();
+      const unfinished = yield* longLine(false);
+      if (unfinished) return unfinished;
+      continue;
     }
     if (c.fed === 0) {
       c.close();

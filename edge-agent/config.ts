@@ -161,15 +161,17 @@ export function parseConfig(
 /** What a command needs beyond the common keys; messages in the same style. */
 export function missingFor(config: AgentConfig, command: "run" | "status" | "heartbeat"): string[] {
   const out: string[] = [];
-  if (command === "run" && !config.token)
+  const logs = config.logs.length > 0;
+  if (command === "run" && logs && !config.token)
     out.push("token: missing (set it in the file or in VIGIE_TOKEN)");
-  if ((command === "run" || command === "status") && config.logs.length === 0)
+  // `run` on a box with no logs of its own (a standby) only sends the heartbeat.
+  if (!logs && (command === "status" || (command === "run" && !config.node)))
     out.push("logs: no log file configured");
-  if (command === "heartbeat") {
-    if (!config.node) out.push("node: missing (name, role and token of this box)");
-    else if (!config.node.token)
-      out.push("node.token: missing (set it in the file or in VIGIE_NODE_TOKEN)");
-  }
+  if (command === "heartbeat" && !config.node)
+    out.push("node: missing (name, role and token of this box)");
+  // `run` sends the heartbeat too when `node` is there.
+  if (command !== "status" && config.node && !config.node.token)
+    out.push("node.token: missing (set it in the file or in VIGIE_NODE_TOKEN)");
   return out;
 }
 

@@ -9,8 +9,14 @@ export interface Context {
   problems: Problems;
   verbose: boolean;
   dryRun: boolean;
-  /** A line of progress or detail: printed with --verbose (and always in --dry-run), else dropped. */
+  /** A line of detail: printed with --verbose (and always in --dry-run), else dropped. */
   info(line: string): void;
+  /** Progress is shown: --verbose (on stdout, with the details), or stderr is a terminal. */
+  showsProgress: boolean;
+  /** A line of progress: as `info` with --verbose, else on stderr when it is a terminal (not under cron). */
+  progress(line: string): void;
+  /** Set when a request gave up on the worker: the run's later requests try once (`askWorker`). */
+  workerGaveUp: boolean;
 }
 
 export function formatBytes(n: number): string {

@@ -2,6 +2,7 @@
  * Everything the agent does to the outside world goes through `Deps`, so tests drive `runAgent`
  * in-process with a fake clock, a failing filesystem or a crash at any chosen call.
  */
+import { readFileSync } from "node:fs";
 import * as fsp from "node:fs/promises";
 import type { FileHandle } from "node:fs/promises";
 import { loadavg, uptime } from "node:os";
@@ -47,10 +48,18 @@ export interface Deps {
   env: Readonly<Record<string, string | undefined>>;
   stdout(text: string): void;
   stderr(text: string): void;
+  /** stderr is a terminal (a person ran the command, not cron): progress is shown there. */
+  stderrIsTTY: boolean;
   /** This process's id, written into the lock file. */
   pid: number;
   /** Whether a process with this id exists (a lock holder still running). */
   isAlive(pid: number): boolean;
+  /**
+   * When the process with this id started, as an opaque string that differs for another process
+   * that gets the same id later (a recycled pid); null when there is no such process, or the
+   * system does not tell (no /proc).
+   */
+  processStart(pid: number): string | null;
   /** Seconds since boot and the 1-minute load average, for heartbeats. */
   host(): { uptime: number; load: number };
 }
@@ -97,6 +106,35 @@ function isAlive(pid: number): boolean {
   }
 }
 
+let bootId: string | undefined;
+
+/**
+ * Linux: the boot's id and field 22 of /proc/PID/stat (the process's start, in clock ticks since
+ * boot). Not /proc/stat's `btime`: computed from the clock, it can move by a second when NTP steps
+ * the clock, and a live holder would then look like a recycled pid. The boot id is a random UUID
+ * drawn at each boot; ticks since boot never move.
+ */
+function processStart(pid: number): string | null {
+  let stat: string;
+  try {
+    stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+  } catch {
+    return null;
+  }
+  // Field 2 is the command in parentheses, which may itself hold spaces and parentheses.
+  const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+  const ticks = fields[22 - 3];
+  if (ticks === undefined || !/^\d+$/.test(ticks)) return null;
+  if (bootId === undefined) {
+    try {
+      bootId = readFileSync("/proc/sys/kernel/random/boot_id", "utf8").trim();
+    } catch {
+      bootId = "";
+    }
+  }
+  return `${bootId}:${ticks}`;
+}
+
 /** The real world. */
 export function nodeDeps(): Deps {
   return {
@@ -118,8 +156,10 @@ export function nodeDeps(): Deps {
     env: process.env,
     stdout: (t) => process.stdout.write(t),
     stderr: (t) => process.stderr.write(t),
+    stderrIsTTY: process.stderr.isTTY === true,
     pid: process.pid,
     isAlive,
+    processStart,
     host: () => ({ uptime: Math.round(uptime()), load: Math.round(loadavg()[0] * 100) / 100 }),
   };
 }

@@ -8,7 +8,7 @@
  */
 import { describeError, withCleanup, type Context } from "./context";
 import { EXIT } from "./exit-codes";
-import { type HttpAnswer, request, WorkerUnavailable } from "./http";
+import { askWorker, type HttpAnswer, NotTheWorker, WorkerUnavailable } from "./http";
 import { acquireLock } from "./lock";
 import { ownFile, readIfExists, writeAtomic } from "./state";
 import { AGENT_VERSION } from "./version";
@@ -31,7 +31,14 @@ export const heartbeatFiles = (ctx: Context) => ({
   lock: `${ctx.config.lockFile}.heartbeat`,
 });
 
-export async function heartbeat(ctx: Context): Promise<void> {
+/** How often a long `run` sends a heartbeat between its chunks (when no other process did). */
+export const HEARTBEAT_EVERY_MS = 60_000;
+
+/**
+ * `heartbeat`, or the one `run` sends first (`inRun`): there, another heartbeat running (its lock
+ * held) is no problem of the run's, only a reason to skip this one.
+ */
+export async function heartbeat(ctx: Context, inRun = false): Promise<void> {
   const { deps, config } = ctx;
   const body = JSON.stringify({
     version: AGENT_VERSION,
@@ -49,11 +56,9 @@ export async function heartbeat(ctx: Context): Promise<void> {
     acquireLock(deps, files.lock),
   );
   if (!lock.ok) {
-    ctx.problems.add(
-      EXIT.busy,
-      `another heartbeat (pid ${lock.holder?.pid ?? "?"}) is still running`,
-      ctx.verbose,
-    );
+    const message = `another heartbeat (pid ${lock.holder?.pid ?? "?"}) is still running`;
+    if (inRun) ctx.info(`${message}: this run sends none`);
+    else ctx.problems.add(EXIT.busy, message, ctx.verbose);
     return;
   }
   await withCleanup(async () => {
@@ -79,6 +84,24 @@ export async function heartbeat(ctx: Context): Promise<void> {
   }, lock.release);
 }
 
+/**
+ * For a long `run`: a function to call between chunks, which sends a heartbeat once none was sent
+ * for HEARTBEAT_EVERY_MS, by this process or another (the heartbeat state's time), so that a long
+ * backlog never starves the watchdog, under cron or under a systemd timer (which starts no second
+ * run while one is active).
+ */
+export function heartbeatsDuring(ctx: Context): () => Promise<void> {
+  let last = ctx.deps.now();
+  return async () => {
+    if (ctx.deps.now() - last < HEARTBEAT_EVERY_MS) return;
+    const other = await loadHeartbeatState(ctx, heartbeatFiles(ctx).state);
+    last = Math.max(last, other?.at ?? 0);
+    if (ctx.deps.now() - last < HEARTBEAT_EVERY_MS) return;
+    last = ctx.deps.now();
+    await heartbeat(ctx, true);
+  };
+}
+
 /** When the standby's copy last succeeded (epoch seconds): the mtime of the file its replication job touches. */
 async function replicatedAt(ctx: Context): Promise<number | undefined> {
   const file = ctx.config.node!.replicatedAtFile;
@@ -92,26 +115,25 @@ async function replicatedAt(ctx: Context): Promise<number | undefined> {
 }
 
 async function send(ctx: Context, body: string): Promise<HeartbeatReply | null> {
-  const { deps, config } = ctx;
+  const { config } = ctx;
   const what = `heartbeat of node ${config.node!.name}`;
   let answer: HttpAnswer;
   try {
-    answer = await request(
-      deps,
-      config,
-      {
-        method: "POST",
-        path: "/api/v1/heartbeat",
-        token: config.node!.token!,
-        headers: { "content-type": "application/json" },
-        body,
-        what,
-      },
-      ctx.info,
-    );
+    answer = await askWorker(ctx, {
+      method: "POST",
+      path: "/api/v1/heartbeat",
+      token: config.node!.token!,
+      headers: { "content-type": "application/json", ...clientIpHeader(ctx) },
+      body,
+      what,
+    });
   } catch (e) {
     if (e instanceof WorkerUnavailable) {
       ctx.problems.add(EXIT.unavailable, e.message);
+      return null;
+    }
+    if (e instanceof NotTheWorker) {
+      ctx.problems.add(EXIT.auth, e.message);
       return null;
     }
     throw e;
@@ -127,7 +149,7 @@ async function send(ctx: Context, body: string): Promise<HeartbeatReply | null> 
   if (answer.status === 422) {
     ctx.problems.add(
       EXIT.refused,
-      `${what}: the worker refused this node's address (${detail}); heartbeats must come from a public address, not a private or CGNAT one`,
+      `${what}: the worker refused this node's address (${detail}): a heartbeat must reach the worker from the box's public address, not a private or CGNAT one; the watchdog did not see this node`,
     );
     return null;
   }
@@ -159,6 +181,16 @@ async function send(ctx: Context, body: string): Promise<HeartbeatReply | null> 
     active: r.active ?? null,
     masterAddress: r.masterAddress ?? null,
   };
+}
+
+/**
+ * VIGIE_CLIENT_IP, for local testing only: sent as X-Vigie-Client-IP, which a worker started with
+ * the var DEV_CLIENT_IP_HEADER=1 (`npm start`, tests; never in production) takes instead of
+ * CF-Connecting-IP (which `wrangler dev` sets to 127.0.0.1, a refused private address).
+ */
+function clientIpHeader(ctx: Context): Record<string, string> {
+  const ip = ctx.deps.env.VIGIE_CLIENT_IP;
+  return ip ? { "x-vigie-client-ip": ip } : {};
 }
 
 async function loadHeartbeatState(ctx: Context, path: string): Promise<HeartbeatState | null> {

@@ -3,8 +3,13 @@
  * exponential backoff and jitter (a 429's or 503's Retry-After is honoured); any other 4xx is an
  * answer, returned at once. Only the errors fetch itself raises count as network errors: anything
  * else thrown under a request is a bug (or a test's simulated crash) and propagates.
+ *
+ * What no retry can mend fails at once: an answer that is not JSON (every route of the worker's
+ * API answers JSON, so an HTML page means `workerUrl` names something else: a report page, a
+ * router, a redirect), TLS spoken to a plain-HTTP port or the reverse, a certificate refused.
  */
 import type { AgentConfig } from "./config";
+import type { Context } from "./context";
 import type { Deps } from "./deps";
 import type { HttpResponse } from "./node-http";
 import { AGENT_VERSION } from "./version";
@@ -22,6 +27,8 @@ export interface HttpRequest {
 
 export interface HttpAnswer {
   status: number;
+  /** The Content-Type header, for messages. */
+  contentType: string;
   /** The parsed JSON body, or null. */
   json: unknown;
   /** The error message of a `{ error: { code, message } }` body, else the start of the body. */
@@ -32,6 +39,11 @@ export interface HttpAnswer {
 /** The worker could not be reached, or kept failing, through every attempt. */
 export class WorkerUnavailable extends Error {
   override name = "WorkerUnavailable";
+}
+
+/** What answers at `workerUrl` is not a Vigie worker's API (a web page, TLS against plain HTTP): not retried. */
+export class NotTheWorker extends Error {
+  override name = "NotTheWorker";
 }
 
 /** The backoff before retry number `retry` (1-based): exponential, capped, then "equal jitter" (half fixed, half random). */
@@ -64,11 +76,29 @@ const retryable = (status: number) => status >= 500 || status === 429 || status 
 /** Longest Retry-After waited for within one run; beyond it the run gives up and the next one retries. */
 const MAX_RETRY_AFTER_MS = 10 * 60_000;
 
+/**
+ * A request of this run: once one request gave up on the worker, the next ones try once instead of
+ * spending the whole retry budget again (a run during an outage would otherwise last a budget per
+ * request: the upload, then closing the run); an answer restores the budget.
+ */
+export async function askWorker(ctx: Context, req: HttpRequest): Promise<HttpAnswer> {
+  const attempts = ctx.workerGaveUp ? 1 : ctx.config.retry.attempts;
+  try {
+    const answer = await request(ctx.deps, ctx.config, req, ctx.info, attempts);
+    ctx.workerGaveUp = false;
+    return answer;
+  } catch (e) {
+    if (e instanceof WorkerUnavailable) ctx.workerGaveUp = true;
+    throw e;
+  }
+}
+
 export async function request(
   deps: Deps,
   config: AgentConfig,
   req: HttpRequest,
   log: (line: string) => void,
+  attempts = config.retry.attempts,
 ): Promise<HttpAnswer> {
   const url = config.workerUrl + req.path;
   let lastProblem = "";
@@ -93,16 +123,23 @@ export async function request(
         signal: abort.signal,
       });
       const answer = await readAnswer(res);
-      if (!retryable(res.status)) return answer;
+      if (!retryable(res.status)) {
+        if (answer.json === null) throw new NotTheWorker(notTheApi(req, config, answer, res));
+        return answer;
+      }
       lastProblem = `HTTP ${res.status}${answer.message ? `: ${answer.message}` : ""}`;
       wait = retryAfterMs(res.headers.get("retry-after"), deps.now());
     } catch (e) {
       if (!isNetworkError(e)) throw e;
+      const mismatch = protocolMismatch(e as Error, config);
+      if (mismatch !== null) throw new NotTheWorker(`${req.what}: ${mismatch}`);
+      const certificate = certificateProblem(e as Error, config);
+      if (certificate !== null) throw new WorkerUnavailable(`${req.what}: ${certificate}`);
       lastProblem = describeNetworkError(e as Error, config);
     } finally {
       clearTimeout(timer);
     }
-    if (attempt >= config.retry.attempts) {
+    if (attempt >= attempts) {
       throw new WorkerUnavailable(
         `${req.what}: ${lastProblem} (gave up after ${attempt} attempt${attempt > 1 ? "s" : ""})`,
       );
@@ -114,7 +151,7 @@ export async function request(
     }
     const delay = Math.max(wait ?? 0, backoffMs(attempt, config.retry, deps.random));
     log(
-      `${req.what}: ${lastProblem}; retry ${attempt} of ${config.retry.attempts - 1} in ${(delay / 1000).toFixed(1)} s`,
+      `${req.what}: ${lastProblem}; retry ${attempt} of ${attempts - 1} in ${(delay / 1000).toFixed(1)} s`,
     );
     await deps.sleep(delay);
   }
@@ -122,28 +159,97 @@ export async function request(
 
 async function readAnswer(res: HttpResponse): Promise<HttpAnswer> {
   const text = await res.text();
+  const contentType = res.headers.get("content-type") ?? "";
   let json: unknown = null;
   try {
     json = JSON.parse(text);
   } catch {
-    // Not JSON (a proxy's error page): the text is the message.
+    // Not JSON (a proxy's error page): its title, or the start of the text, is the message.
   }
   const err = (json as { error?: { code?: unknown; message?: unknown } } | null)?.error;
   if (err && typeof err.message === "string") {
     return {
       status: res.status,
+      contentType,
       json,
       message: err.message,
       code: typeof err.code === "string" ? err.code : undefined,
     };
   }
-  return { status: res.status, json, message: json === null ? text.slice(0, 200).trim() : "" };
+  return { status: res.status, contentType, json, message: json === null ? gist(text) : "" };
+}
+
+/** A page in a few words: its <title>, else the start of its text without tags. */
+function gist(text: string): string {
+  const title = /<title[^>]*>([^<]*)<\/title>/i.exec(text)?.[1];
+  const words = (title ?? text.replace(/<[^>]*>/g, " ")).replace(/\s+/g, " ").trim();
+  return words.length > 120 ? `${words.slice(0, 117)}...` : words;
+}
+
+function notTheApi(
+  req: HttpRequest,
+  config: AgentConfig,
+  answer: HttpAnswer,
+  res: HttpResponse,
+): string {
+  const location = res.headers.get("location");
+  const what = [
+    `HTTP ${answer.status}`,
+    answer.contentType.split(";")[0] || "no content type",
+    answer.message ? JSON.stringify(answer.message) : "",
+    location ? `redirecting to ${location}` : "",
+  ].filter(Boolean);
+  return `${req.what}: ${config.workerUrl} does not answer as a Vigie worker (${what.join(", ")}; its API answers JSON). "workerUrl" must be the worker's own address, e.g. https://vigie.example.workers.dev, not a report page; nothing was sent.`;
+}
+
+const causeOf = (e: Error) => (e as { cause?: { code?: string; message?: string } }).cause;
+
+/** TLS spoken to a plain-HTTP port, or plain HTTP to a TLS port: a wrong `workerUrl`, never mended by retrying. */
+function protocolMismatch(e: Error, config: AgentConfig): string | null {
+  const cause = causeOf(e);
+  const code = cause?.code ?? "";
+  const where = new URL(config.workerUrl).host;
+  if (
+    code === "EPROTO" ||
+    code === "ERR_SSL_WRONG_VERSION_NUMBER" ||
+    code === "ERR_SSL_PACKET_LENGTH_TOO_LONG"
+  ) {
+    if (
+      /wrong version number|packet length too long|http request|unknown protocol/i.test(
+        `${code} ${cause?.message}`,
+      )
+    )
+      return `${config.workerUrl} is an https URL, but ${where} does not speak TLS (it answered in plain HTTP?): use http://, or the server's TLS port`;
+  }
+  if (code === "ERR_VIGIE_TLS_PORT")
+    return `${config.workerUrl} is an http URL, but ${where} speaks TLS: use https://`;
+  if (code.startsWith("HPE_"))
+    return `${where} did not answer in HTTP (${code}); if it speaks TLS there, use https:// in "workerUrl"`;
+  return null;
+}
+
+const CERTIFICATE_ERRORS = new Set([
+  "CERT_HAS_EXPIRED",
+  "CERT_NOT_YET_VALID",
+  "DEPTH_ZERO_SELF_SIGNED_CERT",
+  "SELF_SIGNED_CERT_IN_CHAIN",
+  "UNABLE_TO_GET_ISSUER_CERT_LOCALLY",
+  "UNABLE_TO_VERIFY_LEAF_SIGNATURE",
+  "ERR_TLS_CERT_ALTNAME_INVALID",
+]);
+
+/** A certificate refused: retrying within the run cannot help (the box's clock, its CA bundle, the URL). */
+function certificateProblem(e: Error, config: AgentConfig): string | null {
+  const code = causeOf(e)?.code ?? "";
+  if (!CERTIFICATE_ERRORS.has(code)) return null;
+  const clock = code === "CERT_NOT_YET_VALID" || code === "CERT_HAS_EXPIRED";
+  return `the TLS certificate of ${new URL(config.workerUrl).host} was refused (${code})${clock ? "; is the box's clock right?" : ""}; not retried, the next run tries again`;
 }
 
 function describeNetworkError(e: Error, config: AgentConfig): string {
   if (e.name === "TimeoutError" || e.name === "AbortError")
     return `no answer within ${config.timeoutMs / 1000} s`;
-  const cause = (e as { cause?: { code?: string; message?: string } }).cause;
+  const cause = causeOf(e);
   const detail = cause?.code ?? cause?.message ?? e.message;
   return `cannot reach ${config.workerUrl} (${detail})`;
 }

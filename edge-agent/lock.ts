@@ -1,7 +1,9 @@
 /**
- * One agent at a time: a lock file created exclusively (O_EXCL), holding `{ pid, since }`. A lock
- * whose process is dead, or taken before the last boot (the box lost power, and a recycled pid may
- * now belong to anything), is stale: it is moved aside and taken over.
+ * One agent at a time: a lock file created exclusively (O_EXCL), holding `{ pid, since, start }`:
+ * the holder's pid and its process's start (`Deps.processStart`), so that a pid recycled by another
+ * process is not taken for the holder. A lock is stale, moved aside and taken over, when its process
+ * is dead, when that pid now names a process that started at another time, or when it was taken
+ * before the last boot (where the start is unknown: no /proc).
  */
 import { dirname } from "node:path";
 import type { FileHandle } from "node:fs/promises";
@@ -10,6 +12,8 @@ import type { Deps } from "./deps";
 export interface LockHolder {
   pid: number;
   since: number;
+  /** The holder's `Deps.processStart`; absent in locks of older agents or without /proc. */
+  start?: string;
 }
 
 export type LockResult =
@@ -20,7 +24,11 @@ export type LockResult =
 const UNREADABLE_LOCK_GRACE_MS = 60_000;
 
 export async function acquireLock(deps: Deps, path: string): Promise<LockResult> {
-  const mine = JSON.stringify({ pid: deps.pid, since: deps.now() });
+  const mine = JSON.stringify({
+    pid: deps.pid,
+    since: deps.now(),
+    start: deps.processStart(deps.pid) ?? undefined,
+  });
   await deps.fs.mkdir(dirname(path), { recursive: true });
   for (let attempt = 0; attempt < 3; attempt++) {
     if (await createExclusive(deps, path, mine)) {
@@ -29,15 +37,22 @@ export async function acquireLock(deps: Deps, path: string): Promise<LockResult>
     const seen = await readLock(deps, path);
     if (seen === null) continue; // vanished meanwhile: try again
     const holder = parseHolder(seen.text);
-    // Taken before the last boot: whatever now runs under that pid is not an agent of ours.
-    const bootedAt = deps.now() - deps.host().uptime * 1000;
     const stale = holder
-      ? holder.since < bootedAt || !deps.isAlive(holder.pid)
+      ? isStale(deps, holder)
       : deps.now() - seen.mtimeMs > UNREADABLE_LOCK_GRACE_MS;
     if (!stale) return { ok: false, holder };
     if (!(await moveAsideIfUnchanged(deps, path, seen.text))) return { ok: false, holder: null };
   }
   return { ok: false, holder: null };
+}
+
+function isStale(deps: Deps, holder: LockHolder): boolean {
+  // Taken before the last boot: whatever now runs under that pid is not an agent of ours.
+  const bootedAt = deps.now() - deps.host().uptime * 1000;
+  if (holder.since < bootedAt || !deps.isAlive(holder.pid)) return true;
+  if (holder.start === undefined) return false;
+  const start = deps.processStart(holder.pid);
+  return start !== null && start !== holder.start;
 }
 
 async function createExclusive(deps: Deps, path: string, text: string): Promise<boolean> {
@@ -73,9 +88,9 @@ async function readLock(
 function parseHolder(text: string): LockHolder | null {
   try {
     const h = JSON.parse(text) as LockHolder;
-    return Number.isInteger(h.pid) && h.pid > 0
-      ? { pid: h.pid, since: Number(h.since) || 0 }
-      : null;
+    if (!Number.isInteger(h.pid) || h.pid <= 0) return null;
+    const start = typeof h.start === "string" ? h.start : undefined;
+    return { pid: h.pid, since: Number(h.since) || 0, start };
   } catch {
     return null;
   }

@@ -5,6 +5,8 @@
  */
 import * as http from "node:http";
 import * as https from "node:https";
+import { isIP } from "node:net";
+import * as tls from "node:tls";
 
 export interface HttpInit {
   method: string;
@@ -54,10 +56,47 @@ export const nodeFetch: HttpFetch = (url, init) => {
         });
       },
     );
-    req.on("error", (e) => reject(asFetchError(e)));
+    req.on("error", async (e) => {
+      // A TLS server hangs up on plain HTTP: tell that apart from a network's reset.
+      if (
+        target.protocol === "http:" &&
+        (e as NodeJS.ErrnoException).code === "ECONNRESET" &&
+        !init.signal?.aborted &&
+        (await speaksTls(target))
+      ) {
+        const cause = Object.assign(new Error(`${target.host} speaks TLS`), {
+          code: "ERR_VIGIE_TLS_PORT",
+        });
+        return reject(new TypeError("fetch failed", { cause }));
+      }
+      reject(asFetchError(e));
+    });
     req.end(init.body);
   });
 };
+
+/** Whether a TLS handshake with the URL's host and port gets an answer (a certificate or an alert). */
+function speaksTls(url: URL): Promise<boolean> {
+  const host = url.hostname.replace(/^\[(.*)\]$/, "$1");
+  return new Promise((resolve) => {
+    const socket = tls.connect({
+      host,
+      port: Number(url.port || 80),
+      servername: isIP(host) ? undefined : host,
+      rejectUnauthorized: false,
+    });
+    const done = (yes: boolean) => {
+      clearTimeout(timer);
+      socket.destroy();
+      resolve(yes);
+    };
+    const timer = setTimeout(() => done(false), 5000);
+    socket.once("secureConnect", () => done(true));
+    socket.once("error", (e: NodeJS.ErrnoException) =>
+      done(/alert/i.test(`${e.code ?? ""} ${e.message}`)),
+    );
+  });
+}
 
 function asFetchError(e: Error): Error {
   if (e.name === "AbortError") return e;

@@ -22,6 +22,11 @@ export interface ScannedSource {
 export interface Scan {
   /** Sources to ship, oldest file first. */
   sources: ScannedSource[];
+  /**
+   * Rotated before the first run of this state, and not in it: history, unless the worker holds
+   * part of them (the state file was lost): `run` asks it. Oldest first.
+   */
+  unverified: ScannedSource[];
   /** Files looked at and left alone, with why. */
   ignored: { file: OpenedFile; reason: string }[];
   /** Files that could not be opened or identified, with the error. */
@@ -30,6 +35,8 @@ export interface Scan {
   missing: string[];
   close(): Promise<void>;
 }
+
+export const HISTORY = "rotated before the agent's first run (set backfill to ship it)";
 
 export async function scan(deps: Deps, config: AgentConfig, state: AgentState): Promise<Scan> {
   const { candidates, missing } = await discover(deps.fs, config.logs);
@@ -72,25 +79,28 @@ export async function scan(deps: Deps, config: AgentConfig, state: AgentState): 
   }
 
   const sources: ScannedSource[] = [];
+  const unverified: ScannedSource[] = [];
   for (const [sourceId, files] of groups) {
     // Plain before gzip, then the largest: the most complete copy of the source.
     files.sort((a, b) => Number(a.gz) - Number(b.gz) || b.size - a.size);
     const [file, ...twins] = files;
-    const known = sourceId in state.sources;
+    const st = state.sources[sourceId];
     const wanted =
-      known || files.some((f) => f.live) || file.spec.backfill || file.mtimeMs >= state.installedAt;
+      (st !== undefined && !st.history) ||
+      files.some((f) => f.live) ||
+      file.spec.backfill ||
+      file.mtimeMs >= state.installedAt;
     if (wanted) sources.push({ sourceId, file, twins });
-    else
-      for (const f of files)
-        ignored.push({
-          file: f,
-          reason: "rotated before the agent's first run (set backfill to ship it)",
-        });
+    else if (st === undefined) unverified.push({ sourceId, file, twins });
+    else for (const f of files) ignored.push({ file: f, reason: HISTORY });
   }
-  sources.sort((a, b) => a.file.mtimeMs - b.file.mtimeMs);
+  const oldestFirst = (a: ScannedSource, b: ScannedSource) => a.file.mtimeMs - b.file.mtimeMs;
+  sources.sort(oldestFirst);
+  unverified.sort(oldestFirst);
 
   return {
     sources,
+    unverified,
     ignored,
     unreadable,
     missing,

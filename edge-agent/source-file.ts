@@ -39,9 +39,20 @@ export interface ByteReader {
   close(): void;
 }
 
-/** A gzip source ended before the checkpoint's offset, or holds corrupt data. */
+/** A file of the source cannot be read as the source: corrupt gzip, changed in place. */
 export class SourceReadError extends Error {
   override name = "SourceReadError";
+}
+
+/** The file holds fewer bytes of its source (`size`) than were already cut from it. */
+export class SourceShrank extends Error {
+  override name = "SourceShrank";
+  constructor(
+    message: string,
+    readonly size: number,
+  ) {
+    super(message);
+  }
 }
 
 export function sourceIdOf(firstLine: Uint8Array): string {
@@ -167,8 +178,9 @@ function gzipReader(fh: FileHandle, skip: number): ByteReader {
         }
         if (r.done) {
           if (toSkip > 0)
-            throw new SourceReadError(
+            throw new SourceShrank(
               `decompresses to ${skip - toSkip} bytes, fewer than the ${skip} already shipped`,
+              skip - toSkip,
             );
           return 0;
         }

@@ -16,9 +16,14 @@ import type { Deps } from "./deps";
 export interface SourceState {
   offset: number;
   /** [offset, end) is being sent; `sha256` is of those raw bytes, to check they are the same when re-read. */
-  inflight?: { end: number; sha256: string };
+  inflight?: { end: number; sha256: string; standIn?: true };
   /** Read to the end of a compressed (so finished) file: nothing more will come. */
   final?: boolean;
+  /**
+   * Rotated before the agent's first run and unknown to the worker: history, shipped only with
+   * `backfill` (recorded so that the worker is asked once, not at every run).
+   */
+  history?: true;
   /** Where it was last read, for `status` and for noticing a truncated file. */
   path: string;
   dev: number;
@@ -29,7 +34,10 @@ export interface SourceState {
 
 export interface AgentState {
   version: 1;
-  /** The first run's time: rotated files older than this are history, shipped only with `backfill`. */
+  /**
+   * The first run's time (of this state file): a rotated file older than this and unknown to the
+   * worker is history, shipped only with `backfill`; one the worker holds part of is finished.
+   */
   installedAt: number;
   sources: Record<string, SourceState>;
 }

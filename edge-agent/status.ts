@@ -4,7 +4,7 @@
  */
 import { formatBytes, shortId, type Context } from "./context";
 import { EXIT } from "./exit-codes";
-import { scan } from "./scan";
+import { HISTORY, scan } from "./scan";
 import { gzipStatedSize, type OpenedFile } from "./source-file";
 import { loadState } from "./state";
 
@@ -43,7 +43,13 @@ export async function status(ctx: Context, json: boolean): Promise<void> {
       for (const t of s.twins)
         rows.push({ ...(await row(t, `same source as ${s.file.path}`)), pending: 0 });
     }
-    for (const { file: f, reason } of found.ignored) {
+    const unverified = found.unverified.flatMap((s) =>
+      [s.file, ...s.twins].map((file) => ({
+        file,
+        reason: `${HISTORY}, unless the worker holds part of it (run asks it)`,
+      })),
+    );
+    for (const { file: f, reason } of [...unverified, ...found.ignored]) {
       rows.push({
         path: f.path,
         source: f.sourceId,

@@ -5,7 +5,7 @@
  */
 import type { Context } from "./context";
 import { EXIT, type ExitCode } from "./exit-codes";
-import { request, type HttpAnswer, type HttpRequest } from "./http";
+import { askWorker, type HttpAnswer, type HttpRequest } from "./http";
 
 /** The worker said no: `exit` tells whether to stop everything (auth) or only the current file (refused). */
 export class WorkerRefusal extends Error {
@@ -48,7 +48,7 @@ const ok = (a: HttpAnswer) => a.status >= 200 && a.status < 300;
 const site = (ctx: Context) => `site=${encodeURIComponent(ctx.config.site)}`;
 
 async function call(ctx: Context, req: Omit<HttpRequest, "token">): Promise<HttpAnswer> {
-  return request(ctx.deps, ctx.config, { ...req, token: ctx.config.token! }, ctx.info);
+  return askWorker(ctx, { ...req, token: ctx.config.token! });
 }
 
 /** A refusal's exit code and message; token and site problems concern every file. */

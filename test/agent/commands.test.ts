@@ -145,20 +145,49 @@ describe("the agent's own files", () => {
   });
 });
 
+describe("exit codes", () => {
+  it("are exactly those of docs/agent.md's table, one row each; a refused heartbeat has its meaning there", () => {
+    const doc = readFileSync(new URL("../../docs/agent.md", import.meta.url), "utf8");
+    const table = doc.slice(doc.indexOf("## Exit codes"), doc.indexOf("## How it reads"));
+    const rows = [...table.matchAll(/^\| (\d+) +\| (.+?) +\| .* \|$/gm)].map((m) => ({
+      code: Number(m[1]),
+      meaning: m[2],
+    }));
+    expect(rows.map((r) => r.code)).toEqual(Object.values(EXIT));
+    expect(rows[EXIT.refused].meaning).toMatch(
+      /or a heartbeat \(422: it came from a private or CGNAT address/,
+    );
+    expect(rows[EXIT.usage].meaning).toMatch(/no command/);
+  });
+});
+
 describe("the bundled CLI", () => {
   let bundle: string;
   beforeAll(async () => {
     bundle = join(tempDir("cli"), "vigie-agent.mjs");
     await buildAgent(bundle);
   });
+  // Output to pipes, as under cron; no NO_COLOR: colours must go because it is not a terminal.
   const cli = (...args: string[]) =>
     spawnSync(process.execPath, [bundle, ...args], {
       encoding: "utf8",
-      env: { PATH: process.env.PATH, NO_COLOR: "1" },
+      env: { PATH: process.env.PATH },
     });
 
   it.each<[string[], number, RegExp]>([
-    [["--help"], EXIT.ok, /USAGE vigie-agent run\|heartbeat\|status/],
+    [
+      ["--help"],
+      EXIT.ok,
+      /^Vigie's edge agent.*\n\nUSAGE vigie-agent run\|heartbeat\|status\|cron\|systemd\n/,
+    ],
+    [["run", "--help"], EXIT.ok, /USAGE vigie-agent run \[OPTIONS\]/],
+    [[], EXIT.usage, /USAGE vigie-agent .*\n\nvigie-agent: no command given\n$/s],
+    [
+      ["systemd", "socket"],
+      EXIT.usage,
+      /vigie-agent: systemd: "service" or "timer", not "socket"\n$/,
+    ],
+    [["systemd"], EXIT.usage, /Missing required positional argument: UNIT/],
     [["run", "--dryrun"], EXIT.usage, /vigie-agent: unknown option --dryrun/],
     [["frobnicate"], EXIT.usage, /Unknown command frobnicate/],
     [
@@ -170,6 +199,25 @@ describe("the bundled CLI", () => {
     const r = cli(...args);
     expect(r.status, r.stdout + r.stderr).toBe(code);
     expect(r.stdout + r.stderr).toMatch(text);
+    expect(r.stdout + r.stderr).not.toContain("\u001b[");
+  });
+
+  it("cron and systemd print the lines that run this very file with this very node (absolute paths: cron's PATH may not hold it)", () => {
+    const cron = cli("cron", "-c", "agent.json", "--user", "www-data");
+    expect(cron.status, cron.stderr).toBe(EXIT.ok);
+    const line = `${process.execPath} ${bundle} run -c ${join(process.cwd(), "agent.json")}`;
+    expect(cron.stdout).toMatch(
+      new RegExp(
+        `^# /etc/cron\\.d/vigie, written by \`vigie-agent cron\` \\(node ${process.version.replaceAll(".", "\\.")}\\)\\.\n`,
+      ),
+    );
+    expect(cron.stdout.trimEnd().split("\n").at(-1)).toBe(`* * * * *  www-data  ${line}`);
+    const service = cli("systemd", "service");
+    expect(service.stdout).toContain(
+      `\nUser=vigie\nExecStart=${process.execPath} ${bundle} run -c /etc/vigie/agent.json\n`,
+    );
+    const timer = cli("systemd", "timer");
+    expect(timer.stdout).toContain("\n[Timer]\nOnBootSec=1min\nOnUnitInactiveSec=1min\n");
   });
 
   it("status through the bundle, from a config file given with -c", () => {

@@ -110,13 +110,23 @@ describe("agent config", () => {
   it("says what each command still needs", () => {
     const r = parse({ workerUrl: "https://w.example", site: "blog" });
     if (!r.ok) throw new Error(r.errors.join());
-    expect(missingFor(r.config, "run")).toEqual([
-      "token: missing (set it in the file or in VIGIE_TOKEN)",
-      "logs: no log file configured",
-    ]);
+    expect(missingFor(r.config, "run")).toEqual(["logs: no log file configured"]);
     expect(missingFor(r.config, "heartbeat")).toEqual([
       "node: missing (name, role and token of this box)",
     ]);
+    const logs = parse({ workerUrl: "https://w.example", site: "blog", logs: [{ path: "/l" }] });
+    if (!logs.ok) throw new Error(logs.errors.join());
+    expect(missingFor(logs.config, "run")).toEqual([
+      "token: missing (set it in the file or in VIGIE_TOKEN)",
+    ]);
+    // `run` sends the heartbeat too when `node` is there; a standby with no logs only that.
+    const node = { name: "plug", role: "standby" };
+    const standby = parse({ workerUrl: "https://w.example", site: "blog", node });
+    if (!standby.ok) throw new Error(standby.errors.join());
+    expect(missingFor(standby.config, "run")).toEqual([
+      "node.token: missing (set it in the file or in VIGIE_NODE_TOKEN)",
+    ]);
+    expect(missingFor(standby.config, "status")).toEqual(["logs: no log file configured"]);
   });
 
   it("a bad config file: one clear message per bad key on stderr, exit 3, nothing touched", async () => {

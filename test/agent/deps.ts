@@ -19,6 +19,7 @@ export function testDeps(overrides: Partial<Deps> = {}): TestDeps {
     env: {},
     stdout: (t) => void out.push(t),
     stderr: (t) => void err.push(t),
+    stderrIsTTY: false,
     sleep: async (ms) => void sleeps.push(ms),
     random: () => 0.5,
     host: () => ({ uptime: 12345, load: 0.25 }),

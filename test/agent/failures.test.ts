@@ -3,22 +3,26 @@
 // mid-upload. Each ends with a clear exit code and message, then the site's stored figures equal
 // to those of the fixture uploaded once: nothing lost, nothing counted twice.
 import { spawn } from "node:child_process";
-import { readFileSync } from "node:fs";
+import { appendFileSync, readFileSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { buildAgent } from "../../edge-agent/build";
 import { EXIT } from "../../edge-agent/exit-codes";
-import { freePort } from "../../scripts/local-worker";
+import { freePort, root } from "../../scripts/local-worker";
+import { runWrangler } from "../../scripts/site-lib";
 import { runAgent } from "../../edge-agent/agent";
 import { nodeDeps } from "../../edge-agent/deps";
 import { rng } from "../random";
 import { testDeps } from "./deps";
+import { existsSync, writeFileSync } from "node:fs";
+import { OLD_NODE_VERSION, oldNode } from "./old-node";
 import { startFaultProxy, type FaultProxy } from "./fault-proxy";
 import { removeTempDirs, tempDir } from "./temp";
 import {
   agent,
   expectSameFiguresAsReference,
   startTestWorker,
+  summary,
   writeAgentConfig,
   type TestWorker,
 } from "./harness";
@@ -32,9 +36,23 @@ beforeAll(async () => {
   const nodes = [
     { site: "killed", node: "home", role: "master" as const },
     { site: "killed", node: "backup", role: "standby" as const },
+    { site: "beat", node: "cubox", role: "master" as const },
   ];
   [t] = await Promise.all([
-    startTestWorker(["flaky", "token", "unreachable", "unreadable", "killed"], nodes),
+    startTestWorker(
+      [
+        "flaky",
+        "token",
+        "unreachable",
+        "unreadable",
+        "killed",
+        "outage",
+        "long",
+        "beat",
+        "oldnode",
+      ],
+      nodes,
+    ),
     buildAgent(bundle),
   ]);
 }, 90_000);
@@ -54,6 +72,7 @@ const sources = (dir: string) =>
   );
 const shipped = (dir: string) => sources(dir).reduce((n, s) => n + s.offset, 0);
 const json = (v: unknown) => JSON.stringify(v);
+type Figures = { hits: number; bytes: number; rejected: number };
 
 describe("when things go wrong, the agent says so, exits non-zero, and loses nothing", () => {
   it("the worker failing: retried with backoff (Retry-After honoured); failing on, exit 8 and the next run resumes", async () => {
@@ -90,6 +109,96 @@ describe("when things go wrong, the agent says so, exits non-zero, and loses not
     expect(r.deps.sleeps).toContain(2000);
     expect(r.deps.sleeps.length).toBeGreaterThanOrEqual(4);
     await expectSameFiguresAsReference(t, "flaky");
+  });
+
+  it("an outage once the run is open: the upload gives up after its retries, and closing the run spends no second retry budget (issue 18)", async () => {
+    const proxy = await startFaultProxy(t.url, (r) =>
+      r.url.startsWith("/api/v1/ingest") ? { kind: "fail", status: 503 } : { kind: "pass" },
+    );
+    proxies.push(proxy);
+    const dir = tempDir("outage");
+    const config = writeAgentConfig(t, dir, "outage", {
+      workerUrl: proxy.url,
+      retry: { attempts: 4, initialDelayMs: 100, maxDelayMs: 1000 },
+    });
+    append(join(dir, "access.log"), 0, 1000);
+    const r = await agent(config);
+    expect(r.code).toBe(EXIT.unavailable);
+    expect(r.err).toMatch(
+      /^vigie-agent: upload of bytes \[0, \d+\) of .*: HTTP 503: injected 503 \(gave up after 4 attempts\); nothing was lost, the next run resumes\n$/,
+    );
+    expect(r.deps.sleeps).toHaveLength(3);
+    expect(proxy.seen.map((q) => q.url.replace(/\?.*/, ""))).toEqual([
+      "/api/v1/runs",
+      "/api/v1/chunks",
+      ...Array(4).fill("/api/v1/ingest"),
+    ]);
+  });
+
+  it("workerUrl pointed at a report page (an HTML login form answers 401): exit 4 saying the URL is wrong, not the token; no HTML dump, no retry", async () => {
+    const dir = tempDir("wrong-url");
+    const reportUrl = `${t.url}/sites/token`;
+    const config = writeAgentConfig(t, dir, "token", { workerUrl: reportUrl });
+    append(join(dir, "access.log"), 0, 100);
+    const r = await agent(config);
+    expect(r.code).toBe(EXIT.auth);
+    expect(r.err).toMatch(
+      new RegExp(
+        `^vigie-agent: opening an upload run: ${reportUrl} does not answer as a Vigie worker \\(HTTP 401, text/html, "[^"<]+"; its API answers JSON\\)\\. "workerUrl" must be the worker's own address, e\\.g\\. https://vigie\\.example\\.workers\\.dev, not a report page; nothing was sent\\.\n$`,
+      ),
+    );
+    expect(r.err).not.toMatch(/agent token|</);
+    expect(r.deps.sleeps).toEqual([]);
+  });
+
+  it("over-long lines (issue 18): one longer than chunkBytes goes alone and is counted; one longer than the worker's limit goes as stand-ins the worker counts as rejected; the file goes on", async () => {
+    const dir = tempDir("long");
+    const live = join(dir, "access.log");
+    const config = writeAgentConfig(t, dir, "long", { chunkBytes: 64 * 1024 });
+    // One request with an 8 KB-or-more path, referer and user agent (90 KB in all)…
+    const request = `81.2.69.142 - - [17/May/2015:10:05:03 +0000] "GET /${"p".repeat(30_000)} HTTP/1.1" 200 512 "http://ref.example/${"r".repeat(30_000)}" "Mozilla/5.0 ${"u".repeat(30_000)}"\n`;
+    // …and one line longer than the worker takes in one chunk (10 MiB): a corrupt stretch.
+    const monster = `${"\u0000".repeat(11 * 1024 * 1024)}\n`;
+    append(live, 0, 3000);
+    appendFileSync(live, request);
+    append(live, 3000, 6000);
+    const at = statSync(live).size;
+    appendFileSync(live, monster);
+    append(live, 6000, LINES);
+    const r = await agent(config);
+    expect(r.code, r.err).toBe(EXIT.ok);
+    expect(r.err).toBe(
+      `vigie-agent: note: ${live}: a line of ${monster.length} bytes at byte ${at} is longer than the worker takes in one chunk (10481857 bytes): sent as 2 stand-in line(s) the worker counts as rejected\n`,
+    );
+    expect(shipped(dir)).toBe(statSync(live).size);
+    const [ref, long] = [
+      (await summary(t, "ref")) as Figures,
+      (await summary(t, "long")) as Figures,
+    ];
+    expect([long.hits, long.bytes]).toEqual([ref.hits + 1, ref.bytes + 512]);
+    // The stand-ins are counted by the upload run (no date goes with them, so no month's figure).
+    const { stdout } = await runWrangler(
+      [
+        "d1",
+        "execute",
+        "DB",
+        "--local",
+        "--persist-to",
+        t.persistTo,
+        "--json",
+        "--command",
+        "SELECT sum(r.rejected) AS rejected FROM runs r JOIN sites s ON s.id = r.site_id WHERE s.name = 'long'; SELECT text FROM rejected_samples x JOIN runs r ON r.id = x.run_id JOIN sites s ON s.id = r.site_id WHERE s.name = 'long'",
+      ],
+      { cwd: root, echoStdout: false },
+    );
+    const [runs, samples] = JSON.parse(stdout) as { results: Record<string, unknown>[] }[];
+    expect(runs.results[0].rejected).toBe(ref.rejected + 2);
+    expect(samples.results.map((x) => String(x.text).trimEnd())).toEqual([
+      `vigie-agent: bytes ${at}-${at + 10_481_857} of this log are part of a line longer than the worker takes in one chunk; not sent`,
+      `vigie-agent: bytes ${at + 10_481_857}-${at + monster.length} of this log are part of a line longer than the worker takes in one chunk; not sent`,
+    ]);
+    const again = await agent(config);
+    expect([again.code, again.err]).toEqual([EXIT.ok, ""]);
   });
 
   it("a wrong token: a clear message, exit 4, no retry, nothing lost; the right one from VIGIE_TOKEN ships everything", async () => {
@@ -260,5 +369,131 @@ describe("when things go wrong, the agent says so, exits non-zero, and loses not
     expect(refused.err).toMatch(
       /heartbeat of node backup: the worker refused this node's address \(422 unprocessable: .*10\.1\.2\.3/,
     );
+  });
+});
+
+describe("one cron line (issue 20): `run` heartbeats, then ships", () => {
+  const node = () => ({ name: "cubox", role: "master", token: t.nodes.cubox });
+
+  it("the heartbeat first, then the chunks, with a heartbeat between them once a minute; a run waiting on another's long backlog still beats, silently", async () => {
+    const edge = await startFaultProxy(t.url, () => ({
+      kind: "pass",
+      headers: { "cf-connecting-ip": "81.2.69.170" },
+    }));
+    proxies.push(edge);
+    const dir = tempDir("beat");
+    const live = join(dir, "access.log");
+    const config = writeAgentConfig(t, dir, "beat", {
+      workerUrl: edge.url,
+      chunkBytes: 64 * 1024,
+      node: node(),
+    });
+    append(live, 0, 3000);
+    let clock = Date.now();
+    const r = await agent(config, { now: () => (clock += 5000) });
+    expect([r.code, r.err]).toEqual([EXIT.ok, ""]);
+    const paths = edge.seen.map((q) => q.url.replace(/\?.*/, ""));
+    expect(paths[0]).toBe("/api/v1/heartbeat");
+    const firstIngest = paths.indexOf("/api/v1/ingest");
+    const between = paths.slice(firstIngest).indexOf("/api/v1/heartbeat");
+    expect(between, paths.join(" ")).toBeGreaterThan(0);
+    expect(paths.lastIndexOf("/api/v1/ingest")).toBeGreaterThan(firstIngest + between);
+
+    // Another run holds the log lock (a long backlog): this one beats, then exits 9 silently.
+    const lock = join(dir, "agent.lock");
+    const holder = {
+      pid: process.pid,
+      since: Date.now(),
+      start: nodeDeps().processStart(process.pid),
+    };
+    writeFileSync(lock, JSON.stringify(holder));
+    const seen = edge.seen.length;
+    const waiting = await agent(config);
+    expect([waiting.code, waiting.err]).toEqual([EXIT.busy, ""]);
+    expect(edge.seen.slice(seen).map((q) => q.url)).toEqual(["/api/v1/heartbeat"]);
+  });
+
+  it("on a terminal, progress without -v (on stderr) and a summary; under cron (not a terminal) nothing", async () => {
+    const dir = tempDir("tty");
+    const live = join(dir, "access.log");
+    const config = writeAgentConfig(t, dir, "beat", { chunkBytes: 64 * 1024 });
+    append(live, 3000, 6000);
+    let clock = Date.now();
+    const r = await agent(config, { stderrIsTTY: true, now: () => (clock += 700) });
+    expect([r.code, r.out]).toEqual([EXIT.ok, ""]);
+    const lines = r.err.trimEnd().split("\n");
+    expect(lines.length).toBeGreaterThan(2);
+    for (const line of lines.slice(0, -1))
+      expect(line).toMatch(
+        /^ {2}\/.*\/access\.log: [\d.]+ KiB of [\d.]+ KiB \(\d+%\), [\d.]+ KiB\/s$/,
+      );
+    expect(lines.at(-1)).toMatch(
+      /^shipped [\d.]+ KiB in \d+ chunks in [\d.]+ s \(.*\/s\): 3000 lines, 0 rejected$/,
+    );
+    append(live, 6000, 6100);
+    const cron = await agent(config);
+    expect([cron.code, cron.out, cron.err]).toEqual([EXIT.ok, "", ""]);
+  });
+
+  it("VIGIE_CLIENT_IP: heartbeats against the local worker itself, when it takes X-Vigie-Client-IP (its DEV_CLIENT_IP_HEADER var)", async (ctx) => {
+    const probe = await fetch(`${t.url}/api/v1/heartbeat`, {
+      method: "POST",
+      headers: { authorization: `Bearer ${t.nodes.cubox}`, "x-vigie-client-ip": "81.2.69.171" },
+    });
+    if (probe.status !== 200)
+      ctx.skip(
+        `skipped: this worker does not take X-Vigie-Client-IP under DEV_CLIENT_IP_HEADER=1 yet (the probe heartbeat got ${probe.status}; the worker side is another change)`,
+      );
+    const dir = tempDir("client-ip");
+    const config = writeAgentConfig(t, dir, "beat", { logs: [], node: node() });
+    const r = await agent(config, { env: { VIGIE_CLIENT_IP: "81.2.69.172" } });
+    expect([r.code, r.err]).toEqual([EXIT.ok, ""]);
+    const res = await fetch(`${t.url}/api/v1/sites/beat/watchdog`, {
+      headers: { authorization: `Bearer ${t.sites.beat.readToken}` },
+    });
+    const watchdog = (await res.json()) as { nodes: { node: string; address: string }[] };
+    expect(watchdog.nodes.find((n) => n.node === "cubox")?.address).toBe("81.2.69.172");
+  });
+});
+
+describe("the oldest Node the agent claims", () => {
+  /** Runs the bundle under `node`, without blocking this process (the proxies live in it). */
+  const runBundle = (node: string, args: string[]) =>
+    new Promise<{ code: number | null; out: string; err: string }>((ok) => {
+      const child = spawn(node, [bundle, ...args], {
+        stdio: ["ignore", "pipe", "pipe"],
+        env: { PATH: process.env.PATH },
+      });
+      let out = "";
+      let err = "";
+      child.stdout.on("data", (d) => (out += d));
+      child.stderr.on("data", (d) => (err += d));
+      child.on("exit", (code) => ok({ code, out, err }));
+    });
+
+  it(`the bundle under Node ${OLD_NODE_VERSION}: the heartbeat and the whole fixture shipped to a real worker`, async (ctx) => {
+    const node = oldNode();
+    if (!existsSync(node))
+      ctx.skip(
+        `skipped: no Node ${OLD_NODE_VERSION} at ${node}; \`npx tsx test/agent/old-node.ts\` fetches it from the npm registry`,
+      );
+    expect((await runBundle(node, ["--version"])).out).toBe(
+      `${JSON.parse(readFileSync(join(root, "package.json"), "utf8")).version}\n`,
+    );
+    const edge = await startFaultProxy(t.url, () => ({
+      kind: "pass",
+      headers: { "cf-connecting-ip": "81.2.69.173" },
+    }));
+    proxies.push(edge);
+    const dir = tempDir("oldnode");
+    const config = writeAgentConfig(t, dir, "oldnode", {
+      workerUrl: edge.url,
+      chunkBytes: 256 * 1024,
+      node: { name: "cubox", role: "master", token: t.nodes.cubox },
+    });
+    append(join(dir, "access.log"), 0, LINES);
+    expect(await runBundle(node, ["run", "-c", config])).toEqual({ code: 0, out: "", err: "" });
+    expect(edge.seen[0].url).toBe("/api/v1/heartbeat");
+    await expectSameFiguresAsReference(t, "oldnode");
   });
 });

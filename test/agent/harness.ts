@@ -82,9 +82,12 @@ export async function startTestWorker(
       { cwd: root },
     );
   // Feed readers' names are looked up over DNS-over-HTTPS: pointed at a closed port, offline.
+  // DEV_CLIENT_IP_HEADER: a worker that knows it takes a heartbeat's address from
+  // X-Vigie-Client-IP (the agent's VIGIE_CLIENT_IP), as `wrangler dev` sets CF-Connecting-IP to
+  // 127.0.0.1, a refused address; one that does not ignores it.
   const worker = await startLocalWorker({
     persistTo,
-    vars: { DOH_URL: "http://127.0.0.1:9/dns-query" },
+    vars: { DOH_URL: "http://127.0.0.1:9/dns-query", DEV_CLIENT_IP_HEADER: "1" },
   });
   const t = {
     url: worker.url,

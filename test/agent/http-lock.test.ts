@@ -1,14 +1,41 @@
-import { existsSync, readFileSync, utimesSync, writeFileSync } from "node:fs";
+import { spawn } from "node:child_process";
+import { copyFileSync, existsSync, readFileSync, utimesSync, writeFileSync } from "node:fs";
+import { createServer as createHttpServer, type Server } from "node:http";
+import { createServer as createHttpsServer } from "node:https";
+import type { AddressInfo } from "node:net";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import type { AgentConfig } from "../../edge-agent/config";
-import { backoffMs, request, retryAfterMs, WorkerUnavailable } from "../../edge-agent/http";
+import {
+  backoffMs,
+  NotTheWorker,
+  request,
+  retryAfterMs,
+  WorkerUnavailable,
+} from "../../edge-agent/http";
 import { acquireLock } from "../../edge-agent/lock";
 import type { HttpFetch, HttpInit } from "../../edge-agent/node-http";
 import { SimulatedCrash, testDeps } from "./deps";
 import { removeTempDirs, tempDir } from "./temp";
+import { TEST_CERT, TEST_KEY } from "./tls-cert";
 
-afterAll(removeTempDirs);
+const servers: Server[] = [];
+afterAll(async () => {
+  removeTempDirs();
+  for (const s of servers) s.closeAllConnections();
+  await Promise.all(servers.map((s) => new Promise((ok) => s.close(ok))));
+});
+
+/** A loopback server answering every request with this JSON; its port. */
+async function listen(server: Server): Promise<number> {
+  servers.push(server);
+  await new Promise<void>((ok) => server.listen(0, "127.0.0.1", ok));
+  return (server.address() as AddressInfo).port;
+}
+const answerJson = (_: unknown, res: import("node:http").ServerResponse) => {
+  res.writeHead(200, { "content-type": "application/json" });
+  res.end("{}");
+};
 
 const config = {
   workerUrl: "http://w.test",
@@ -102,6 +129,67 @@ describe("requests to the worker", () => {
     expect(s.calls).toHaveLength(1);
   });
 
+  it("TLS against a plain-HTTP port, or plain HTTP against a TLS port: one attempt, a message saying which (no retry can mend a wrong URL)", async () => {
+    const plain = await listen(createHttpServer(answerJson));
+    const secure = await listen(createHttpsServer({ key: TEST_KEY, cert: TEST_CERT }, answerJson));
+    const ask = async (workerUrl: string) => {
+      const deps = testDeps();
+      const error = await request(deps, { ...config, workerUrl }, req, () => {}).catch((e) => e);
+      return { error, sleeps: deps.sleeps };
+    };
+    const https = await ask(`https://127.0.0.1:${plain}`);
+    expect(https.error).toBeInstanceOf(NotTheWorker);
+    expect(https.error.message).toBe(
+      `upload: https://127.0.0.1:${plain} is an https URL, but 127.0.0.1:${plain} does not speak TLS (it answered in plain HTTP?): use http://, or the server's TLS port`,
+    );
+    expect(https.sleeps).toEqual([]);
+    const http = await ask(`http://127.0.0.1:${secure}`);
+    expect(http.error).toBeInstanceOf(NotTheWorker);
+    expect(http.error.message).toBe(
+      `upload: http://127.0.0.1:${secure} is an http URL, but 127.0.0.1:${secure} speaks TLS: use https://`,
+    );
+    expect(http.sleeps).toEqual([]);
+    // A certificate the box refuses (here: self-signed): not retried either, said plainly.
+    const refused = await ask(`https://127.0.0.1:${secure}`);
+    expect(refused.error).toBeInstanceOf(WorkerUnavailable);
+    expect(refused.error.message).toMatch(
+      /the TLS certificate of 127\.0\.0\.1:\d+ was refused \(DEPTH_ZERO_SELF_SIGNED_CERT\)/,
+    );
+    expect(refused.sleeps).toEqual([]);
+    // The right URL works.
+    expect(
+      (
+        await request(
+          testDeps(),
+          { ...config, workerUrl: `http://127.0.0.1:${plain}` },
+          req,
+          () => {},
+        )
+      ).status,
+    ).toBe(200);
+  });
+
+  it("an answer that is not JSON (a web page, a redirect) is not the worker's API: said so with the page's title, not retried", async () => {
+    const s = scripted(
+      new Response("<html><head><title>Vigie — sign in</title></head><body><form>…", {
+        status: 401,
+        headers: { "content-type": "text/html; charset=utf-8" },
+      }),
+      new Response("", { status: 301, headers: { location: "https://w.test/" } }),
+    );
+    const deps = testDeps({ fetch: s.fetch });
+    await expect(request(deps, config, req, () => {})).rejects.toThrow(
+      new NotTheWorker(
+        'upload: http://w.test does not answer as a Vigie worker (HTTP 401, text/html, "Vigie — sign in"; its API answers JSON). "workerUrl" must be the worker\'s own address, e.g. https://vigie.example.workers.dev, not a report page; nothing was sent.',
+      ),
+    );
+    await expect(request(deps, config, req, () => {})).rejects.toThrow(
+      /\(HTTP 301, text\/plain, redirecting to https:\/\/w\.test\/;/,
+    );
+    expect(s.calls).toHaveLength(2);
+    expect(deps.sleeps).toEqual([]);
+  });
+
   it("backoff is capped", () => {
     const policy = { attempts: 10, initialDelayMs: 1000, maxDelayMs: 5000 };
     expect([1, 2, 3, 4, 5].map((n) => backoffMs(n, policy, () => 1))).toEqual([
@@ -146,6 +234,45 @@ describe("the lock file", () => {
     expect((await acquireLock(deps, path)).ok).toBe(true);
     writeFileSync(path, JSON.stringify({ pid: 1, since: bootedAt + 5000 }));
     expect(await acquireLock(deps, path)).toMatchObject({ ok: false, holder: { pid: 1 } });
+  });
+
+  it("a lock whose pid now names another process (a recycled pid, started at another time) is stale: taken over at once", async () => {
+    const path = join(dir(), "agent.lock");
+    const deps = testDeps({ pid: 666 });
+    const alive = process.pid; // a live process: this test's own
+    const start = deps.processStart(alive)!;
+    expect(start).toMatch(/^[0-9a-f-]{36}:\d+$/);
+    writeFileSync(path, JSON.stringify({ pid: alive, since: Date.now() - 1000, start }));
+    expect(await acquireLock(deps, path)).toMatchObject({ ok: false, holder: { pid: alive } });
+    const other = `${start.split(":")[0]}:1`;
+    writeFileSync(path, JSON.stringify({ pid: alive, since: Date.now() - 1000, start: other }));
+    expect((await acquireLock(deps, path)).ok).toBe(true);
+    expect(JSON.parse(readFileSync(path, "utf8"))).toEqual({
+      pid: 666,
+      since: expect.any(Number),
+      start: deps.processStart(666) ?? undefined,
+    });
+  });
+
+  it("a process's start is read from /proc even when its name holds spaces and parentheses", async () => {
+    const d = dir();
+    const odd = join(d, "a) b (c");
+    copyFileSync("/bin/sleep", odd);
+    const deps = testDeps();
+    const child = spawn(odd, ["30"], { stdio: "ignore" });
+    try {
+      await new Promise((ok) => child.once("spawn", ok));
+      const first = deps.processStart(child.pid!);
+      expect(first).toMatch(/^[0-9a-f-]{36}:\d+$/);
+      expect(deps.processStart(child.pid!)).toBe(first);
+      expect(first!.split(":")[0]).toBe(deps.processStart(process.pid)!.split(":")[0]);
+      expect(Number(first!.split(":")[1])).toBeGreaterThanOrEqual(
+        Number(deps.processStart(process.pid)!.split(":")[1]),
+      );
+    } finally {
+      child.kill("SIGKILL");
+    }
+    expect(deps.processStart(2 ** 22 + 1)).toBeNull();
   });
 
   it("an unreadable lock is respected for a minute, then taken over", async () => {

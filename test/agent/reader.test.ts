@@ -5,7 +5,13 @@ import { gzipSync } from "node:zlib";
 import { afterAll, describe, expect, it } from "vitest";
 import { createHash } from "node:crypto";
 import { gunzipSync } from "node:zlib";
-import { gzipChunks, LineTooLong, rawLimitFor, type ChunksEnd } from "../../edge-agent/chunker";
+import {
+  gzipChunks,
+  rawLimitFor,
+  type ChunkOptions,
+  type ChunksEnd,
+} from "../../edge-agent/chunker";
+import { standInBytes, standInSha } from "../../edge-agent/stand-in";
 import type { LogSpec } from "../../edge-agent/config";
 import { nodeDeps } from "../../edge-agent/deps";
 import { discover, isRotatedSibling } from "../../edge-agent/discover";
@@ -14,7 +20,7 @@ import {
   openReader,
   openSourceFile,
   sourceIdOf,
-  SourceReadError,
+  SourceShrank,
   type ByteReader,
   type OpenedFile,
 } from "../../edge-agent/source-file";
@@ -42,14 +48,22 @@ function bufferReader(bytes: Buffer, start: number, step: number): ByteReader {
 }
 
 /** Every chunk, its body gunzipped (and its raw sha-256 checked). */
-async function collect(reader: ByteReader, start: number, size: number, firstEnd?: number) {
-  const chunks: { start: number; end: number; text: Buffer; gz: number }[] = [];
-  const gen = gzipChunks(reader, start, size, firstEnd);
+async function collect(
+  reader: ByteReader,
+  start: number,
+  size: number | ChunkOptions,
+  firstEnd?: number,
+) {
+  const chunks: { start: number; end: number; text: Buffer; gz: number; standIn?: true }[] = [];
+  const options = typeof size === "number" ? { size, firstEnd } : size;
+  const gen = gzipChunks(reader, start, options);
   for (let r = await gen.next(); ; r = await gen.next()) {
     if (r.done) return { chunks, end: r.value as ChunksEnd };
     const text = gunzipSync(r.value.body);
     expect(r.value.rawSha256).toBe(createHash("sha256").update(text).digest("hex"));
-    chunks.push({ start: r.value.start, end: r.value.end, text, gz: r.value.body.length });
+    expect(text.length).toBe(r.value.end - r.value.start);
+    const { start: s, end, standIn } = r.value;
+    chunks.push({ start: s, end, text, gz: r.value.body.length, standIn });
   }
 }
 
@@ -109,9 +123,102 @@ describe("gzipChunks", () => {
     );
   });
 
-  it("a line longer than the largest chunk is an error, not a cut line", async () => {
-    const long = Buffer.from(`${"a".repeat(10_000)}\n`);
-    await expect(collect(bufferReader(long, 0, 4096), 0, 4096)).rejects.toBeInstanceOf(LineTooLong);
+  describe("a line longer than a chunk (issue 18: it used to stop its file, exit 6, every run)", () => {
+    const head = sample.subarray(0, sample.indexOf(10, 20_000) + 1);
+    const tail = sample.subarray(head.length, sample.indexOf(10, 60_000) + 1);
+    const file = (line: Buffer) => Buffer.concat([head, line, tail]);
+
+    it("up to the worker's limit: a chunk of its own holding the whole line, streamed; the file goes on", async () => {
+      const line = Buffer.from(`${"a".repeat(30_000)}\n`);
+      const bytes = file(line);
+      const { chunks, end } = await collect(bufferReader(bytes, 0, 977), 0, {
+        size: 4096,
+        max: 40_000,
+      });
+      const own = chunks.find((c) => c.start === head.length)!;
+      expect([own.end, own.standIn]).toEqual([head.length + line.length, undefined]);
+      expect(own.text.equals(line)).toBe(true);
+      expect(Buffer.concat(chunks.map((c) => c.text)).equals(bytes)).toBe(true);
+      expect(chunks.filter((c) => c !== own).every((c) => c.end - c.start <= 4096)).toBe(true);
+      expect(end).toEqual({ end: bytes.length, trailing: 0 });
+    });
+
+    it("past the worker's limit: its range goes as stand-in pieces of at most the limit, contiguous, each one rejected line", async () => {
+      const line = Buffer.from(`${"b".repeat(100_000)}\n`);
+      const bytes = file(line);
+      const { chunks } = await collect(bufferReader(bytes, 0, 5000), 0, {
+        size: 4096,
+        max: 40_000,
+      });
+      for (const [i, c] of chunks.entries()) if (i > 0) expect(c.start).toBe(chunks[i - 1].end);
+      expect(chunks.at(-1)!.end).toBe(bytes.length);
+      const pieces = chunks.filter((c) => c.standIn);
+      const [a, b] = [head.length, head.length + line.length];
+      expect(pieces.map((c) => [c.start, c.end])).toEqual([
+        [a, a + 40_000],
+        [a + 40_000, a + 80_000],
+        [a + 80_000, b],
+      ]);
+      for (const p of pieces) {
+        expect(p.text.toString()).toMatch(
+          new RegExp(
+            `^vigie-agent: bytes ${p.start}-${p.end} of this log are part of a line longer than the worker takes in one chunk; not sent +\n$`,
+          ),
+        );
+        expect(createHash("sha256").update(p.text).digest("hex")).toBe(standInSha(p.start, p.end));
+      }
+      const rest = chunks.filter((c) => !c.standIn);
+      expect(Buffer.concat(rest.map((c) => c.text)).equals(Buffer.concat([head, tail]))).toBe(true);
+    });
+
+    it("a run that starts inside such a line (an earlier run sent its first pieces) sends the rest as stand-ins; a piece in flight is sent again as the same stand-in", async () => {
+      const line = Buffer.from(`${"c".repeat(100_000)}\n`);
+      const bytes = file(line);
+      const from = head.length + 40_000;
+      const inside = await collect(bufferReader(bytes, from, 3000), from, {
+        size: 4096,
+        max: 40_000,
+        midLine: true,
+      });
+      expect(inside.chunks.slice(0, 2).map((c) => [c.start, c.end, c.standIn])).toEqual([
+        [from, from + 40_000, true],
+        [from + 40_000, head.length + line.length, true],
+      ]);
+      const again = await collect(bufferReader(bytes, from, 3000), from, {
+        size: 4096,
+        max: 40_000,
+        firstEnd: from + 40_000,
+        firstStandIn: true,
+      });
+      expect(again.chunks.slice(0, 2).map((c) => [c.start, c.end, c.standIn])).toEqual(
+        inside.chunks.slice(0, 2).map((c) => [c.start, c.end, c.standIn]),
+      );
+      expect(again.chunks[0].text.equals(inside.chunks[0].text)).toBe(true);
+    });
+
+    it("a long line not finished yet waits for a later run, even past the limit", async () => {
+      const open = Buffer.concat([head, Buffer.from("d".repeat(100_000))]);
+      const { chunks, end } = await collect(bufferReader(open, 0, 4096), 0, {
+        size: 4096,
+        max: 40_000,
+      });
+      expect(chunks.at(-1)!.end).toBe(head.length);
+      expect(end).toEqual({ end: head.length, trailing: 100_000 });
+    });
+
+    it("a stand-in is exactly its range's length, whatever that is", () => {
+      for (const [a, b] of [
+        [0, 1],
+        [5, 40],
+        [7, 70_000],
+        [1000, 200_000],
+      ]) {
+        const text = Buffer.concat([...standInBytes(a, b)]);
+        expect(text.length).toBe(b - a);
+        expect(text.at(-1)).toBe(10);
+        expect(text.indexOf(10)).toBe(b - a - 1);
+      }
+    });
   });
 
   it("nothing but a partial line: nothing to send", async () => {
@@ -177,7 +284,12 @@ describe("source files", () => {
     writeFileSync(join(dir, "cut.gz"), gz.subarray(0, gz.length >> 1));
     const f = await opened(join(dir, "access.log"));
     expect(f.gz).toBe(true);
-    await expect(readAll(f, log.length + 10)).rejects.toThrow(SourceReadError);
+    await expect(readAll(f, log.length + 10)).rejects.toThrow(
+      new SourceShrank(
+        `decompresses to ${log.length} bytes, fewer than the ${log.length + 10} already shipped`,
+        log.length,
+      ),
+    );
     const cut = await opened(join(dir, "cut.gz"));
     expect(cut.sourceId).toBe(sourceIdOf(firstLine));
     await expect(readAll(cut, 0)).rejects.toThrow(/corrupt or truncated/);

@@ -2,7 +2,7 @@
 // agent asks the worker which chunks of the file it holds (GET /api/v1/chunks), checks each one
 // against the file's own bytes, and resumes after them. Nothing lost, nothing counted twice; a
 // file whose bytes differ from what the worker holds is still refused.
-import { copyFileSync, rmSync, writeFileSync } from "node:fs";
+import { copyFileSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { EXIT } from "../../edge-agent/exit-codes";
@@ -17,11 +17,11 @@ import {
   type TestWorker,
 } from "./harness";
 import { startFaultProxy, type FaultProxy } from "./fault-proxy";
-import { append, LINES, LINE_STARTS } from "./logs";
+import { append, compress, LINES, LINE_STARTS, lines, rename, uniqueLine } from "./logs";
 
 let t: TestWorker;
 beforeAll(async () => {
-  t = await startTestWorker(["lost", "old", "changed", "looping"]);
+  t = await startTestWorker(["lost", "old", "changed", "looping", "rotated"]);
 }, 90_000);
 const proxies: FaultProxy[] = [];
 afterAll(async () => {
@@ -46,6 +46,48 @@ describe("a state that does not match the worker", () => {
       `the worker already holds bytes [0, ${LINE_STARTS[6000]}) of it, the same as the file's: resuming after them`,
     );
     await expectSameFiguresAsReference(t, "lost");
+  });
+
+  it("lost after a rotation: the rotated file's unshipped tail is shipped (the worker's listing says it is no history); a file the worker never saw stays history (issue 18)", async () => {
+    for (const i of [0, 5000]) expect(uniqueLine(i)).toBe(true);
+    const dir = tempDir("rotated");
+    const live = join(dir, "access.log");
+    const config = writeAgentConfig(t, dir, "rotated");
+    // History from before the agent: April's lines, which the figures must never show.
+    const april = join(dir, "access.log.3");
+    writeFileSync(
+      april,
+      lines(0, 50).toString("latin1").replaceAll("/May/2015", "/Apr/2015"),
+      "latin1",
+    );
+    compress(april);
+    append(live, 0, 4000);
+    expect((await agent(config)).code).toBe(EXIT.ok);
+    append(live, 4000, 5000);
+    rename(live, `${live}.1`);
+    compress(`${live}.1`);
+    append(live, 5000, LINES);
+    rmSync(join(dir, "state"), { recursive: true });
+    const run = await agent(config, {}, { verbose: true });
+    expect(run.err).toBe("");
+    expect(run.code).toBe(EXIT.ok);
+    expect(run.out).toContain(
+      `${live}.1.gz: older than this state file, but the worker holds part of it (the state was lost?): finishing it`,
+    );
+    expect(run.out).toContain(
+      `${live}.1.gz: the worker already holds bytes [0, ${LINE_STARTS[4000]}) of it, the same as the file's: resuming after them`,
+    );
+    expect(run.out).toContain(`${april}.gz: left alone, rotated before the agent's first run`);
+    await expectSameFiguresAsReference(t, "rotated");
+    // The history file is recorded as such: later runs do not ask the worker about it again.
+    const state = JSON.parse(readFileSync(join(dir, "state", "agent.json"), "utf8"));
+    expect(
+      Object.values(state.sources).filter((s) => (s as { history?: true }).history),
+    ).toHaveLength(1);
+    const again = await agent(config, {}, { verbose: true });
+    expect(again.code).toBe(EXIT.ok);
+    expect(again.out).toContain(`${april}.gz: left alone, rotated before the agent's first run`);
+    expect(again.out).not.toContain("older than this state file");
   });
 
   it("restored from an old backup: refused as overlapping (409), then resumed after what the worker holds", async () => {

@@ -1,7 +1,15 @@
 // The agent against a real local worker (wrangler dev, local D1) while logrotate does its work:
 // each scenario writes the fixture log over several runs, rotating it on the way, and ends with
 // the site's stored figures equal to those of the fixture uploaded once.
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import {
+  copyFileSync,
+  existsSync,
+  mkdirSync,
+  readFileSync,
+  rmSync,
+  truncateSync,
+  writeFileSync,
+} from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { EXIT } from "../../edge-agent/exit-codes";
@@ -31,7 +39,7 @@ const KINDS: EffectKind[] = ["fetch", "open", "write", "sync", "rename", "unlink
 
 let t: TestWorker;
 beforeAll(async () => {
-  t = await startTestWorker(["rename", "copytruncate", "gzip", "crash"]);
+  t = await startTestWorker(["rename", "copytruncate", "gzip", "crash", "window"]);
 }, 90_000);
 afterAll(async () => {
   await t?.stop();
@@ -118,6 +126,75 @@ describe("the agent ships a rotated log exactly once", () => {
     await expectSameFiguresAsReference(t, "copytruncate");
     // Three sources: the original file, and each content after a truncation.
     expect(Object.keys(state(dir).sources)).toHaveLength(3);
+  });
+
+  it("copytruncate's window: lines shipped from the live file between the copy and the truncate are in no copy; the shorter copy is done with a note, never exit 6 (issue 18)", async () => {
+    for (const i of [0, 3500, 7000]) expect(uniqueLine(i)).toBe(true);
+    const dir = tempDir("window");
+    const live = join(dir, "access.log");
+    const config = writeAgentConfig(t, dir, "window");
+
+    append(live, 0, 2000);
+    await ok(config);
+    append(live, 2000, 3000);
+    copyFileSync(live, `${live}.1`); // logrotate copies…
+    append(live, 3000, 3500); // …the web server writes on…
+    await ok(config); // …and the agent ships them from the live file…
+    truncateSync(live, 0); // …before logrotate empties it: the copy lacks lines 3000-3500.
+    append(live, 3500, 5000);
+    await ok(config);
+    compress(`${live}.1`);
+    const noted = await agent(config);
+    expect(noted.code, noted.err).toBe(EXIT.ok);
+    expect(noted.err).toMatch(
+      new RegExp(
+        `^vigie-agent: note: ${live}\\.1\\.gz holds ${lines(0, 3000).length} bytes of its log, fewer than the ${lines(0, 3500).length} already shipped \\(logrotate's copytruncate: the lines written between its copy and its truncate were shipped from the live file\\); nothing more to ship from it\n$`,
+      ),
+    );
+    await ok(config); // said once
+
+    // The same window, with the agent killed after the worker applied the live file's last
+    // chunk and before its checkpoint: that range is in flight, and no file holds it any more.
+    append(live, 5000, 6000);
+    await ok(config);
+    append(live, 6000, 6500);
+    rename(`${live}.1.gz`, `${live}.2.gz`);
+    copyFileSync(live, `${live}.1`);
+    append(live, 6500, 7000);
+    const tail = readFileSync(live).length;
+    const c = crashingDeps(nodeDeps(), {
+      kind: "fetch",
+      nth: 1,
+      when: "after",
+      match: `&end=${tail}&`,
+    });
+    const killed = await agent(config, { ...c.deps, pid: 70_001, isAlive: () => false });
+    expect(killed.code, killed.err).toBe(EXIT.internal);
+    expect(Object.values(state(dir).sources).some((s) => s.inflight)).toBe(true);
+    truncateSync(live, 0);
+    append(live, 7000, LINES);
+    compress(`${live}.1`);
+    const settled = await agent(config, { pid: 70_002, isAlive: () => false }, { verbose: true });
+    expect(settled.code, settled.err).toBe(EXIT.ok);
+    expect(settled.out).toMatch(
+      new RegExp(
+        `access\\.log\\.1\\.gz: bytes \\[\\d+, ${tail}\\), in flight when the last run stopped, are no longer on disk; the worker holds them`,
+      ),
+    );
+    expect(settled.err).toMatch(
+      /^vigie-agent: note: .*access\.log\.1\.gz holds \d+ bytes of its log/,
+    );
+    await ok(config);
+    expect(Object.values(state(dir).sources).every((s) => s.inflight === undefined)).toBe(true);
+
+    // The state file lost: each compressed copy ends inside a chunk the worker holds; it is
+    // finished from the worker's listing, nothing sent again.
+    rmSync(join(dir, "state"), { recursive: true });
+    const lost = await agent(config, { pid: 70_003, isAlive: () => false });
+    expect(lost.code, lost.err).toBe(EXIT.ok);
+    expect(lost.err.match(/^vigie-agent: note: /gm)).toHaveLength(2);
+    await ok(config);
+    await expectSameFiguresAsReference(t, "window");
   });
 
   it("compress without delaycompress (multi-member gzip), several files, a gzip archive shipped with backfill", async () => {
