@@ -64,7 +64,7 @@ h2 small, h1 small { font-weight: 400; color: var(--muted); font-size: 14px; }
 details.card > summary { cursor: pointer; list-style-position: outside; margin-left: 16px; }
 details.card > summary h2 { display: inline; margin: 0; }
 details.card[open] > summary { margin-bottom: 10px; }
-h2.more-h { margin: 0 0 10px; color: var(--muted); font-size: 15px; }
+h2.more-h { margin: 8px 0 10px; color: var(--muted); font-size: 15px; }
 @media (max-width: 860px) { .grid { grid-template-columns: minmax(0, 1fr); } .panels { columns: 1; } }
 .scroll { overflow-x: auto; -webkit-overflow-scrolling: touch; }
 table { border-collapse: collapse; width: 100%; font-variant-numeric: tabular-nums; }
@@ -74,9 +74,9 @@ td.n, th.n { text-align: right; }
 td.n { white-space: nowrap; }
 th button { all: unset; cursor: pointer; }
 th button:focus-visible { outline: 2px solid var(--accent); outline-offset: 2px; }
-th button::after { content: " ↕"; color: var(--line); }
-th[aria-sort="ascending"] button::after { content: " ↑"; color: var(--accent); }
-th[aria-sort="descending"] button::after { content: " ↓"; color: var(--accent); }
+th button::after { content: "\\a0↕"; color: var(--line); }
+th[aria-sort="ascending"] button::after { content: "\\a0↑"; color: var(--accent); }
+th[aria-sort="descending"] button::after { content: "\\a0↓"; color: var(--accent); }
 tfoot td { font-weight: 600; border-bottom: 0; }
 tfoot tr.avg td { font-weight: 400; color: var(--muted); }
 tr.here td { background: var(--soft); font-weight: 600; }
@@ -144,14 +144,16 @@ footer { color: var(--muted); font-size: 12px; padding: 10px 16px 30px; }
   table.stack tr { border-bottom: 1px solid var(--line); padding: 6px 0; }
   table.stack td { display: grid; grid-template-columns: minmax(7em, 35%) minmax(0, 1fr); gap: 10px; border: 0; padding: 2px 0;
     text-align: left; white-space: normal; overflow-wrap: anywhere; }
-  table.stack td::before { content: attr(data-label); color: var(--muted); font-size: 12px; padding-top: 2px; }
+  table.stack td::before { content: attr(data-label); color: var(--muted); font: 12px/1.6 system-ui, sans-serif; padding-top: 2px; }
 }
 @media (max-width: 600px) {
   body { font-size: 14px; }
   dl.facts { grid-template-columns: minmax(0, 1fr); }
   dl.facts dd { margin-bottom: 6px; }
   h1 { font-size: 20px; }
-  th, td { padding: 4px 5px; }
+  th, td { padding: 4px 4px; }
+  th { font-size: 11px; letter-spacing: 0; }
+  th:not([aria-sort]) button::after { content: none; }
   .hide-s { display: none; }
   .tile .v { font-size: 19px; }
   .card { padding: 12px 10px; }
