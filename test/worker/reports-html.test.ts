@@ -1,7 +1,7 @@
 import { env, SELF } from "cloudflare:test";
 import { beforeAll, describe, expect, it } from "vitest";
 import { createApp } from "../../worker/app";
-import { fmtBytes, fmtInt } from "../../worker/views/format";
+import { translator } from "../../worker/i18n/translator";
 import type { TestSite } from "./helpers";
 import { createSite } from "./helpers";
 import { read, semicompleteText, standardCore, standardSite, uploadText } from "./reports-data";
@@ -28,13 +28,14 @@ describe("report pages (HTML)", () => {
     expect(res.headers.get("cache-control")).toMatch(/^private/);
     expect(res.headers.get("etag")).toBeTruthy();
     const c = standardCore().all["2015-05"];
+    const t = translator("en");
     for (const v of [
-      fmtInt(c.visitors),
-      fmtInt(c.visits),
-      fmtInt(c.pages),
-      fmtInt(c.hits),
-      fmtBytes(c.bytes),
-      fmtInt(c.robotHits),
+      t.int(c.visitors),
+      t.int(c.visits),
+      t.int(c.pages),
+      t.int(c.hits),
+      t.bytes(c.bytes),
+      t.int(c.robotHits),
     ]) {
       expect(html).toContain(`<div class="v">${v}</div>`);
     }
@@ -135,7 +136,7 @@ describe("report pages (HTML)", () => {
     ).toBe("/sites/html/");
   });
 
-  it("days without any data are gaps, never zeros", async () => {
+  it("days without any data are gaps, never zeros; a run of them is one row", async () => {
     const gappy = await createSite("gappy", { config: { siteHosts: ["semicomplete.com"] } });
     await uploadText(
       gappy,
@@ -157,12 +158,21 @@ describe("report pages (HTML)", () => {
       ...Array.from({ length: 11 }, (_, i) => `2015-05-${21 + i}`),
     ]);
     const { html } = await page(gappy, "/sites/gappy/2015-05");
-    expect(html.match(/<tr class="gap">/g)).toHaveLength(12);
-    expect(html).toContain('<tr class="gap"><td data-v="2015-05-18">Mon 18</td>');
-    expect(html).toContain("Mon 2015-05-18: no data (gap)");
+    expect(html.match(/<tr class="gap">/g)).toHaveLength(2);
+    expect(html).toMatch(
+      /<tr class="gap"><td colspan="7" data-v="2015-05-18"[^>]*>no data, 18 May<\/td>/,
+    );
+    expect(html).toMatch(
+      /<tr class="gap"><td colspan="7" data-v="2015-05-21"[^>]*>no data, 21\s?–\s?31 May<\/td>/,
+    );
+    expect(html).toMatch(/Monday,? 18 May 2015: no data \(gap\)/);
+    const fr = await SELF.fetch("http://vigie.test/sites/gappy/2015-05", {
+      headers: { ...read(gappy), "accept-language": "fr" },
+    });
+    expect(await fr.text()).toMatch(/>aucune donnée, 21\s?–\s?31 mai<\/td>/);
   });
 
-  it("a month page costs 1 + 7 D1 queries (the site, then one batch); the next reader, and a current ETag, only the site lookup", async () => {
+  it("a month page costs 2 + 7 D1 queries (the site, the watchdog's state, then one batch); the next reader, and a current ETag, only the first two", async () => {
     let queries = 0;
     let batches = 0;
     const counting = new Proxy(env.DB, {
@@ -217,7 +227,7 @@ describe("report pages (HTML)", () => {
     const res = await get();
     expect(res.status).toBe(200);
     expect(res.headers.get("server-timing")).toMatch(/^d1;desc="SQL, 1 batch";dur=[\d.]+$/);
-    expect({ queries, batches }).toEqual({ queries: 8, batches: 1 });
+    expect({ queries, batches }).toEqual({ queries: 9, batches: 1 });
     const html = await res.text();
     await new Promise((r) => setTimeout(r, 50)); // the page cache is written after the answer
     queries = 0;
@@ -225,11 +235,11 @@ describe("report pages (HTML)", () => {
     expect(cached.headers.get("x-vigie-cache")).toBe("hit");
     expect(await cached.text()).toBe(html);
     expect(cached.headers.get("content-security-policy")).toContain("default-src 'self'");
-    expect(queries).toBe(1);
+    expect(queries).toBe(2);
     queries = 0;
     const again = await get({ "if-none-match": res.headers.get("etag")! });
     expect(again.status).toBe(304);
-    expect(queries).toBe(1);
+    expect(queries).toBe(2);
     // A new chunk moves the site's version: the cached page is not served any more.
     await uploadText(
       site,

@@ -3,10 +3,16 @@
  * a cheap ETag, and the security headers every report page carries.
  */
 import type { Context } from "hono";
+import { getCookie } from "hono/cookie";
 import type { AppEnv } from "../app";
 import type { Site } from "../db/queries/find-site";
 import { ApiError } from "../errors";
+import type { Lang } from "../i18n/languages";
+import { LANG_COOKIE, pickLang } from "../i18n/negotiate";
+import { translator } from "../i18n/translator";
 import { ASSETS, fnv1a } from "../views/assets";
+import type { PageCtx } from "../views/page-context";
+import { UNWATCHED } from "../watchdog/status";
 
 export const MONTH_RE = /^\d{4}-(0[1-9]|1[0-2])$/;
 export const YEAR_RE = /^\d{4}$/;
@@ -15,7 +21,7 @@ export const YEAR_RE = /^\d{4}$/;
  * Names the page rendering: bump the constant when a view changes (the stylesheet and the script
  * name themselves by their hash), so that ETags and the page cache drop what an older deploy rendered.
  */
-export const RENDER_VERSION = `r2.${ASSETS["vigie.css"].hash}.${ASSETS["sort.js"].hash}`;
+export const RENDER_VERSION = `r3.${ASSETS["vigie.css"].hash}.${ASSETS["sort.js"].hash}`;
 
 export function parseMonth(s: string | undefined): string {
   if (s === undefined || !MONTH_RE.test(s))
@@ -39,11 +45,44 @@ export function intParam(
   return n;
 }
 
+/** The page's language: the switch's cookie, else Accept-Language, else English. */
+export function langOf(c: Context<AppEnv>): Lang {
+  return pickLang(getCookie(c, LANG_COOKIE), c.req.header("accept-language"));
+}
+
+/** What a page's shell needs: the reader's language, the page's own path, and `more`. */
+export function pageCtx(
+  c: Context<AppEnv>,
+  more: Omit<PageCtx, "t" | "path"> & { path?: string } = {},
+): PageCtx {
+  const url = new URL(c.req.url);
+  return { t: translator(langOf(c)), path: url.pathname + url.search, ...more };
+}
+
+/** A page's words depend on these request headers: caches must keep one copy per value. */
+export const VARY_PAGE = "Authorization, Cookie, Accept-Language";
+
+/**
+ * The site's watchdog state for the reports' badge, UNWATCHED when it has none: one statement on
+ * the state table's primary key, so one row read. It is read on every report request, before the
+ * caches, and is part of their key: a failover shows at once, not when the figures next change.
+ * (SQL belongs in worker/db/queries/, the storage owner's: to move there as `getWatchState`.)
+ */
+export async function watchState(db: D1Database, siteId: number): Promise<string> {
+  const row = await db
+    .prepare("SELECT state FROM watchdog_state WHERE site_id = ?1")
+    .bind(siteId)
+    .first<{ state: string }>();
+  return row?.state ?? UNWATCHED;
+}
+
 /**
  * Private caching for a short while, and an ETag that costs nothing: the site's version moves with
- * every applied chunk and import, so (version, URL, day, render version) names the content. Answers
- * true when the client's copy is current: the caller then sends 304 without touching D1 again.
- * The day is part of it because gaps (days with no data up to yesterday) move with the calendar.
+ * every applied chunk and import, so (version, URL, variant, day, render version) names the
+ * content; the variant carries what else the page shows (its language, the logout button, the
+ * watchdog's state). Answers true when the client's copy is current: the caller then sends 304
+ * without touching D1 again. The day is part of it because gaps (days with no data up to
+ * yesterday) move with the calendar.
  */
 export function cacheable(c: Context<AppEnv>, site: Site, variant = ""): boolean {
   const url = new URL(c.req.url);
@@ -51,7 +90,7 @@ export function cacheable(c: Context<AppEnv>, site: Site, variant = ""): boolean
   const etag = `"v${site.version}-${fnv1a(key)}"`;
   c.header("ETag", etag);
   c.header("Cache-Control", "private, max-age=60, must-revalidate");
-  c.header("Vary", "Authorization, Cookie");
+  c.header("Vary", VARY_PAGE);
   const inm = c.req.header("if-none-match");
   return inm?.split(",").some((t) => t.trim().replace(/^W\//, "") === etag) ?? false;
 }

@@ -1,8 +1,10 @@
 /**
  * The report pages (HTML): /sites/NAME/ (index), /sites/NAME/YYYY (year in review),
- * /sites/NAME/YYYY-MM (month), /sites/NAME/YYYY-MM/PANEL (every row of a panel), the login form,
- * and /assets/ (the stylesheet and the sort script). Private sites answer 401 with the login
- * form until the read token is given (bearer header, or the form's HttpOnly cookie).
+ * /sites/NAME/YYYY-MM (month), /sites/NAME/YYYY-MM/PANEL (every row of a panel),
+ * /sites/NAME/glossary, the login form, the language switch (POST /lang) and /assets/ (the
+ * stylesheet and the sort script). Private sites answer 401 with the login form until the read
+ * token is given (bearer header, or the form's HttpOnly cookie). Every page is in the reader's
+ * language (reports-http.ts `langOf`).
  */
 import type { Context } from "hono";
 import { Hono } from "hono";
@@ -12,17 +14,22 @@ import type { AppEnv } from "../app";
 import { bearerToken, canRead, readCookieName } from "../auth/request-auth";
 import { hashToken } from "../auth/tokens";
 import type { Site } from "../db/queries/find-site";
+import type { PanelPageRows } from "../db/queries/get-panel-page";
 import { findSite } from "../db/queries/find-site";
 import { getMonthReport } from "../db/queries/get-month-report";
 import { getPanelPage } from "../db/queries/get-panel-page";
 import { getSiteIndex } from "../db/queries/get-site-index";
 import { getYearReport } from "../db/queries/get-year-report";
 import { ApiError } from "../errors";
+import { isLang } from "../i18n/languages";
+import { LANG_COOKIE } from "../i18n/negotiate";
 import { ASSETS } from "../views/assets";
+import { GlossaryPage } from "../views/glossary-page";
 import { IndexPage } from "../views/index-page";
 import { renderPage } from "../views/layout";
 import { LoginPage, MessagePage } from "../views/login-page";
 import { MonthPage } from "../views/month-page";
+import type { PageCtx } from "../views/page-context";
 import { PanelPage } from "../views/panel-page";
 import { YearPage } from "../views/year-page";
 import {
@@ -32,7 +39,10 @@ import {
   keepPage,
   MONTH_RE,
   notModified,
+  pageCtx,
   securityHeaders,
+  VARY_PAGE,
+  watchState,
   YEAR_RE,
 } from "./reports-http";
 import { indexJson, isPanelId, monthJson, panelPageJson, yearJson } from "./reports-model";
@@ -45,6 +55,7 @@ export const MONTH_TOP = 10;
 export const YEAR_TOP = 25;
 export const PANEL_PAGE_SIZE = 100;
 const COOKIE_MAX_AGE = 30 * 24 * 3600;
+const LANG_MAX_AGE = 365 * 24 * 3600;
 
 type Status = 200 | 400 | 401 | 404 | 500;
 
@@ -54,19 +65,29 @@ async function page(
   node: HtmlEscapedString | Promise<HtmlEscapedString>,
 ): Promise<Response> {
   securityHeaders(c);
+  c.header("Vary", VARY_PAGE);
   return c.html(await renderPage(node), status);
 }
 
 /**
  * A report page of a readable site: 304 when the client's copy is current, the page cache when
- * this version was rendered here already, else `build` (its queries and rendering), kept for the next reader.
+ * this version was rendered here already, else `build` (its queries and rendering), kept for the
+ * next reader. Both caches are keyed by the language, the logout button and the watchdog's state,
+ * which is read first (one row).
  */
 async function report(
   c: Context<AppEnv>,
   r: Reader,
-  build: () => Promise<{ status: Status; node: HtmlEscapedString | Promise<HtmlEscapedString> }>,
+  build: (
+    ctx: PageCtx,
+  ) => Promise<{ status: Status; node: HtmlEscapedString | Promise<HtmlEscapedString> }>,
 ): Promise<Response> {
-  const variant = r.logout ? "cookie" : "";
+  const ctx = pageCtx(c, {
+    site: r.site.name,
+    logout: r.logout,
+    watch: await watchState(c.env.DB, r.site.id),
+  });
+  const variant = `${ctx.t.lang}|${r.logout ? "cookie" : ""}|${ctx.watch}`;
   if (cacheable(c, r.site, variant)) return notModified(c);
   securityHeaders(c);
   const hit = await cachedPage(c, r.site, variant);
@@ -74,7 +95,7 @@ async function report(
     c.header("X-Vigie-Cache", "hit");
     return c.html(hit, 200);
   }
-  const { status, node } = await build();
+  const { status, node } = await build(ctx);
   const html = await renderPage(node);
   if (status === 200) keepPage(c, r.site, variant, html);
   return c.html(html, status);
@@ -100,12 +121,7 @@ interface Reader {
 async function reader(c: Context<AppEnv>): Promise<Reader | Response> {
   const name = c.req.param("site") ?? "";
   const site = await findSite(c.env.DB, name);
-  if (!site)
-    return page(
-      c,
-      404,
-      MessagePage({ title: "Not found", message: `There is no site named "${name}".` }),
-    );
+  if (!site) return noSite(c, name);
   if (await canRead(c, site))
     return { site, logout: site.public || bearerToken(c) ? undefined : site.name };
   const url = new URL(c.req.url);
@@ -113,9 +129,59 @@ async function reader(c: Context<AppEnv>): Promise<Reader | Response> {
   return page(
     c,
     401,
-    LoginPage({ site: site.name, next: safeNext(site.name, url.pathname + url.search) }),
+    LoginPage({
+      ctx: pageCtx(c),
+      site: site.name,
+      next: safeNext(site.name, url.pathname + url.search),
+    }),
   );
 }
+
+function noSite(c: Context<AppEnv>, name: string): Promise<Response> {
+  const ctx = pageCtx(c);
+  return page(
+    c,
+    404,
+    MessagePage({ ctx, title: ctx.t("error.notFound"), message: ctx.t("error.noSite", { name }) }),
+  );
+}
+
+/** A 404 page under a readable site. */
+function notFound(
+  c: Context<AppEnv>,
+  site: string,
+  message: "error.noPage" | "error.noPanel" | "error.noReport",
+) {
+  const ctx = pageCtx(c, { site });
+  return page(
+    c,
+    404,
+    MessagePage({ ctx, site, title: ctx.t("error.notFound"), message: ctx.t(message) }),
+  );
+}
+
+/**
+ * The language switch's target (a link on every page: no script): keeps the language in a cookie
+ * for a year and goes back to the page. SameSite=Lax, so that the language holds when a link from
+ * a mail or a chat opens a page; the value is only ever a known language code, and `next` only a
+ * path of this origin.
+ */
+reports.get("/lang", (c) => {
+  const to = c.req.query("to");
+  const next = c.req.query("next") ?? "";
+  const back = /^\/(?![/\\])[A-Za-z0-9\-._~/?=&%#]*$/.test(next) && next.length <= 500 ? next : "/";
+  if (isLang(to)) {
+    setCookie(c, LANG_COOKIE, to, {
+      path: "/",
+      httpOnly: true,
+      sameSite: "Lax",
+      secure: new URL(c.req.url).protocol === "https:",
+      maxAge: LANG_MAX_AGE,
+    });
+  }
+  c.header("Cache-Control", "no-store");
+  return c.redirect(back, 303);
+});
 
 reports.get("/assets/:name", (c) => {
   const a = ASSETS[c.req.param("name")];
@@ -136,10 +202,19 @@ reports.get("/sites/:site", (c) =>
 reports.get("/sites/:site/", async (c) => {
   const r = await reader(c);
   if (r instanceof Response) return r;
-  return report(c, r, async () => {
+  return report(c, r, async (ctx) => {
     const index = indexJson(r.site.name, await getSiteIndex(c.env.DB, r.site.id));
-    return { status: 200, node: IndexPage({ index, logout: r.logout }) };
+    return { status: 200, node: IndexPage({ ctx, index }) };
   });
+});
+
+reports.get("/sites/:site/glossary", async (c) => {
+  const r = await reader(c);
+  if (r instanceof Response) return r;
+  return report(c, r, async (ctx) => ({
+    status: 200,
+    node: GlossaryPage({ ctx: { ...ctx, watch: undefined }, site: r.site.name }),
+  }));
 });
 
 reports.get("/sites/:site/:period", async (c) => {
@@ -149,7 +224,7 @@ reports.get("/sites/:site/:period", async (c) => {
   const db = c.env.DB;
   if (YEAR_RE.test(period)) {
     const n = intParam(c.req.query("page"), "page", 1, 1, 1_000_000);
-    return report(c, r, async () => {
+    return report(c, r, async (ctx) => {
       const y = yearJson(
         r.site.name,
         period,
@@ -160,20 +235,21 @@ reports.get("/sites/:site/:period", async (c) => {
         return {
           status: 404,
           node: MessagePage({
+            ctx,
             site: r.site.name,
-            title: "Not found",
-            message: `The top pages of ${period} have no page ${n}.`,
+            title: ctx.t("error.notFound"),
+            message: ctx.t("year.noPage", { year: period, n: String(n) }),
           }),
         };
       }
       return {
         status: y.months.length ? 200 : 404,
-        node: YearPage({ y, logout: r.logout, top: YEAR_TOP }),
+        node: YearPage({ ctx, y, top: YEAR_TOP }),
       };
     });
   }
   if (MONTH_RE.test(period)) {
-    return report(c, r, async () => {
+    return report(c, r, async (ctx) => {
       const rows = await getMonthReport(db, r.site.id, period, {
         top: MONTH_TOP,
         watched: 1000,
@@ -183,19 +259,11 @@ reports.get("/sites/:site/:period", async (c) => {
       const m = monthJson(r.site.name, period, rows);
       return {
         status: m.hasData ? 200 : 404,
-        node: MonthPage({ m, logout: r.logout, top: MONTH_TOP }),
+        node: MonthPage({ ctx, m, top: MONTH_TOP }),
       };
     });
   }
-  return page(
-    c,
-    404,
-    MessagePage({
-      site: r.site.name,
-      title: "Not found",
-      message: "Report pages are /sites/NAME/YYYY and /sites/NAME/YYYY-MM.",
-    }),
-  );
+  return notFound(c, r.site.name, "error.noPage");
 });
 
 reports.get("/sites/:site/:month/:panel", async (c) => {
@@ -203,48 +271,65 @@ reports.get("/sites/:site/:month/:panel", async (c) => {
   if (r instanceof Response) return r;
   const month = c.req.param("month");
   const panel = c.req.param("panel");
-  if (!MONTH_RE.test(month) || !isPanelId(panel)) {
-    return page(
-      c,
-      404,
-      MessagePage({ site: r.site.name, title: "Not found", message: "No such panel." }),
-    );
-  }
+  if (!MONTH_RE.test(month) || !isPanelId(panel)) return notFound(c, r.site.name, "error.noPanel");
   const n = intParam(c.req.query("page"), "page", 1, 1, 1_000_000);
-  if (cacheable(c, r.site, r.logout ? "cookie" : "")) return notModified(c);
-  const offset = (n - 1) * PANEL_PAGE_SIZE;
-  const rows = await getPanelPage(c.env.DB, r.site.id, month, panel, {
-    limit: PANEL_PAGE_SIZE,
-    offset,
+  const byBytes = panel === "robots" && c.req.query("sort") === "bytes";
+  const ctx = pageCtx(c, {
+    site: r.site.name,
+    logout: r.logout,
+    watch: await watchState(c.env.DB, r.site.id),
   });
-  const json = panelPageJson(month, panel, rows, PANEL_PAGE_SIZE, offset);
+  if (cacheable(c, r.site, `${ctx.t.lang}|${r.logout ? "cookie" : ""}|${ctx.watch}`))
+    return notModified(c);
+  const offset = (n - 1) * PANEL_PAGE_SIZE;
+  const json = byBytes
+    ? robotsByBytes(
+        month,
+        await getPanelPage(c.env.DB, r.site.id, month, panel, { limit: ROBOTS_MAX, offset: 0 }),
+        offset,
+      )
+    : panelPageJson(
+        month,
+        panel,
+        await getPanelPage(c.env.DB, r.site.id, month, panel, { limit: PANEL_PAGE_SIZE, offset }),
+        PANEL_PAGE_SIZE,
+        offset,
+      );
   return page(
     c,
     200,
-    PanelPage({ site: r.site.name, panel: json, pageSize: PANEL_PAGE_SIZE, logout: r.logout }),
+    PanelPage({ ctx, site: r.site.name, panel: json, pageSize: PANEL_PAGE_SIZE, byBytes }),
   );
 });
+
+/**
+ * Robots are few (a name each, from the robots table, or "Other robot"): IWLA's "robots by
+ * bandwidth" reads them all and orders them here, a page of them at a time.
+ */
+const ROBOTS_MAX = 10_000;
+function robotsByBytes(month: string, rows: PanelPageRows, offset: number) {
+  const all = panelPageJson(month, "robots", rows, ROBOTS_MAX, 0);
+  const sorted = [...all.rows].sort((a, b) => b.bytes - a.bytes || b.hits - a.hits);
+  return {
+    ...all,
+    limit: PANEL_PAGE_SIZE,
+    offset,
+    rows: sorted.slice(offset, offset + PANEL_PAGE_SIZE),
+  };
+}
 
 /** The login form's target: a right read token sets the cookie and goes back; a wrong one gets the form again, 401. */
 reports.post("/sites/:site/login", async (c) => {
   const name = c.req.param("site");
   const site = await findSite(c.env.DB, name);
-  if (!site)
-    return page(
-      c,
-      404,
-      MessagePage({ title: "Not found", message: `There is no site named "${name}".` }),
-    );
+  if (!site) return noSite(c, name);
   const form = await c.req.parseBody().catch(() => ({}) as Record<string, unknown>);
   const token = typeof form.token === "string" ? form.token.trim() : "";
   const next = safeNext(site.name, form.next);
   c.header("Cache-Control", "no-store");
   if (!site.public && !(token && sameHex(await hashToken(token), site.readTokenHash))) {
-    return page(
-      c,
-      401,
-      LoginPage({ site: site.name, next, error: "That is not this site's read token." }),
-    );
+    const ctx = pageCtx(c, { path: next });
+    return page(c, 401, LoginPage({ ctx, site: site.name, next, error: ctx.t("login.wrong") }));
   }
   if (!site.public) {
     setCookie(c, readCookieName(site.name), token, {
@@ -270,22 +355,24 @@ reports.post("/sites/:site/logout", (c) => {
 reports.all("/sites/:site/*", async (c) => {
   const r = await reader(c);
   if (r instanceof Response) return r;
-  return page(
-    c,
-    404,
-    MessagePage({ site: r.site.name, title: "Not found", message: "No such report page." }),
-  );
+  return notFound(c, r.site.name, "error.noReport");
 });
 
 reports.onError(async (e, c) => {
+  const ctx = pageCtx(c);
+  const { t } = ctx;
   if (e instanceof ApiError && e.status === 400)
-    return page(c, 400, MessagePage({ title: "Bad request", message: e.message }));
+    return page(
+      c,
+      400,
+      MessagePage({
+        ctx,
+        title: t("error.badRequest"),
+        message: t("error.badParam", { detail: e.message }),
+      }),
+    );
   console.error(e);
-  return page(
-    c,
-    500,
-    MessagePage({ title: "Error", message: "The report could not be built; try again." }),
-  );
+  return page(c, 500, MessagePage({ ctx, title: t("error.error"), message: t("error.retry") }));
 });
 
 /** Compares two hex digests without an early exit. */

@@ -85,7 +85,7 @@ sitesApi.get("/sites/:site/panels/:panel", async (c) => {
   if (!csv) return c.json(page);
   c.header("Content-Type", "text/csv; charset=utf-8");
   c.header("Content-Disposition", `attachment; filename="${site.name}-${month}-${panel}.csv"`);
-  return c.body(panelCsv(page));
+  return c.body(panelCsv(page, c.req.query("lang")));
 });
 
 /** The whole site's statistics as one JSON document: the owner's backup. */

@@ -14,12 +14,12 @@ import { recentTransitions } from "../db/queries/watchdog-events";
 import { loadNodes, loadWatch } from "../db/queries/watchdog-state";
 import { LoginPage, MessagePage } from "../views/login-page";
 import { renderPage } from "../views/layout";
+import type { WatchdogPageProps } from "../views/watchdog-page";
 import { WatchdogPage } from "../views/watchdog-page";
 import { watchdogDeps } from "../watchdog/deps";
 import { COMMANDS, type Command } from "../watchdog/model";
-import { warnings } from "../watchdog/status";
 import { runCommand } from "../watchdog/tick";
-import { securityHeaders } from "./reports-http";
+import { pageCtx, securityHeaders, VARY_PAGE } from "./reports-http";
 
 export const watchdogPages = new Hono<AppEnv>();
 
@@ -30,27 +30,60 @@ async function html(
 ): Promise<Response> {
   securityHeaders(c);
   c.header("Cache-Control", "private, no-store");
+  c.header("Vary", VARY_PAGE);
   return c.html(await renderPage(node), status);
+}
+
+/** The page's shell: its path is the status page's, whichever route answers (a command's 409 too). */
+const ctxOf = (c: Context<AppEnv>, site: string, logout?: string) =>
+  pageCtx(c, { site, logout, path: `/sites/${site}/watchdog` });
+
+/** A message page under a site: 403 or 404, in the reader's language. */
+function refuse(
+  c: Context<AppEnv>,
+  site: string,
+  status: 403 | 404,
+  message: "error.wdOrigin" | "error.wdToken" | { command: string },
+) {
+  const ctx = ctxOf(c, site);
+  const { t } = ctx;
+  return html(
+    c,
+    status,
+    MessagePage({
+      ctx,
+      site,
+      title: status === 403 ? t("error.forbidden") : t("error.notFound"),
+      message: typeof message === "string" ? t(message) : t("error.wdCommand", message),
+    }),
+  );
 }
 
 async function readable(c: Context<AppEnv>): Promise<Site | Response> {
   const name = c.req.param("site") ?? "";
   const site = await findSite(c.env.DB, name);
-  if (!site)
+  if (!site) {
+    const ctx = pageCtx(c);
     return html(
       c,
       404,
-      MessagePage({ title: "Not found", message: `There is no site named "${name}".` }),
+      MessagePage({
+        ctx,
+        title: ctx.t("error.notFound"),
+        message: ctx.t("error.noSite", { name }),
+      }),
     );
+  }
   if (await canRead(c, site)) return site;
-  return html(c, 401, LoginPage({ site: site.name, next: `/sites/${site.name}/watchdog` }));
+  const next = `/sites/${site.name}/watchdog`;
+  return html(c, 401, LoginPage({ ctx: ctxOf(c, site.name), site: site.name, next }));
 }
 
 async function show(
   c: Context<AppEnv>,
   site: Site,
   status: 200 | 409,
-  notice?: { error: boolean; text: string },
+  notice?: WatchdogPageProps["notice"],
 ): Promise<Response> {
   const watch = await loadWatch(c.env.DB, site.id);
   const nodes = watch?.nodes ?? (await loadNodes(c.env.DB, site.id));
@@ -61,14 +94,13 @@ async function show(
     c,
     status,
     WatchdogPage({
+      ctx: ctxOf(c, site.name, logout),
       site: site.name,
       watch,
       nodes,
       events: await recentTransitions(c.env.DB, site.id, 100),
-      warnings: warnings(watch, nodes, now),
       now,
       canAct,
-      logout,
       notice,
     }),
   );
@@ -82,12 +114,7 @@ watchdogPages.get("/sites/:site/watchdog", async (c) => {
     c,
     site,
     200,
-    done && (COMMANDS as readonly string[]).includes(done)
-      ? {
-          error: false,
-          text: `Done: ${done}. DNS changes and messages go out on the next tick (within a minute).`,
-        }
-      : undefined,
+    done && (COMMANDS as readonly string[]).includes(done) ? { done } : undefined,
   );
 });
 
@@ -96,41 +123,12 @@ watchdogPages.post("/sites/:site/watchdog/:command", async (c) => {
   if (site instanceof Response) return site;
   const origin = c.req.header("origin");
   if (origin && origin !== new URL(c.req.url).origin)
-    return html(
-      c,
-      403,
-      MessagePage({
-        site: site.name,
-        title: "Forbidden",
-        message: "Watchdog actions come from this site's own pages only.",
-      }),
-    );
-  if (!(await holdsReadToken(c, site, true)))
-    return html(
-      c,
-      403,
-      MessagePage({
-        site: site.name,
-        title: "Forbidden",
-        message: "Watchdog actions need the site's read token: log in with it.",
-      }),
-    );
+    return refuse(c, site.name, 403, "error.wdOrigin");
+  if (!(await holdsReadToken(c, site, true))) return refuse(c, site.name, 403, "error.wdToken");
   const command = c.req.param("command") as Command;
-  if (!COMMANDS.includes(command))
-    return html(
-      c,
-      404,
-      MessagePage({
-        site: site.name,
-        title: "Not found",
-        message: `No watchdog command "${command}".`,
-      }),
-    );
+  if (!COMMANDS.includes(command)) return refuse(c, site.name, 404, { command });
   const r = await runCommand(watchdogDeps(c.env), site.id, command, Date.now());
   if (r.status === "applied")
     return c.redirect(`/sites/${site.name}/watchdog?done=${command}`, 303);
-  return show(c, site, 409, {
-    error: true,
-    text: r.status === "refused" ? `Refused: ${r.message}` : "This site has no watchdog.",
-  });
+  return show(c, site, 409, r.status === "refused" ? { refused: r.message } : { unwatched: true });
 });

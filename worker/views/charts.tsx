@@ -3,7 +3,7 @@
  * is scaled to its own maximum, as AWStats and IWLA draw them, so the shapes of visitors and hits
  * can be read side by side. A column with no data at all is hatched and labelled, never drawn as zero.
  */
-import { fmtBytes, fmtInt } from "./format";
+import type { T } from "../i18n/translator";
 
 export interface Series {
   name: string;
@@ -25,19 +25,23 @@ export interface Column {
   href?: string;
 }
 
-/** The drawing's width in user units: the chart scales to the page, its text stays readable. */
-const W = 1000;
+/** The drawing's default width in user units: the chart scales to the page, its text stays readable. */
+const WIDTH = 1000;
 const H = 150;
 const TOP = 6;
 const LABEL = 18;
 
 export function BarChart(p: {
+  t: T;
   id: string;
+  /** The drawing's width in user units (1000 by default): less for a chart in half a page. */
+  width?: number;
   series: Series[];
   columns: Column[];
   caption: string;
   robotsIn?: string;
 }) {
+  const W = p.width ?? WIDTH;
   const n = p.series.length;
   const groupW = W / Math.max(1, p.columns.length);
   const pad = Math.max(2, groupW * 0.22);
@@ -46,9 +50,15 @@ export function BarChart(p: {
     Math.max(1, ...p.columns.map((c) => (c.values ? c.values[i] : 0))),
   );
   const y = (v: number, i: number) => (H * v) / max[i];
+  const t = p.t;
   return (
     <figure class="chart-box">
-      <svg class="chart" viewBox={`0 0 ${W} ${H + TOP + LABEL}`} role="img" aria-label={p.caption}>
+      <svg
+        class={`chart${W < WIDTH ? " half" : ""}`}
+        viewBox={`0 0 ${W} ${H + TOP + LABEL}`}
+        role="img"
+        aria-label={p.caption}
+      >
         <defs>
           <pattern
             id={`${p.id}-hatch`}
@@ -65,8 +75,8 @@ export function BarChart(p: {
           const x0 = k * groupW + pad / 2;
           const tip =
             c.values === null
-              ? `${c.title}: no data${c.blank ? "" : " (gap)"}`
-              : `${c.title}: ${p.series.map((s, i) => `${s.bytes ? fmtBytes(c.values![i]) : fmtInt(c.values![i])} ${s.name.toLowerCase()}`).join(", ")}${c.robots ? ` (${fmtInt(c.robots)} by robots)` : ""}`;
+              ? `${t("chart.noData", { label: c.title })}${c.blank ? "" : t("chart.gapSuffix")}`
+              : `${c.title}: ${p.series.map((s, i) => `${s.bytes ? t.bytes(c.values![i]) : t.int(c.values![i])} ${s.name.toLocaleLowerCase(t.locale)}`).join(", ")}${c.robots ? ` ${t("chart.byRobots", { n: c.robots })}` : ""}`;
           const labelCls = c.values === null || c.blank ? "off" : c.weekend ? "we" : undefined;
           return (
             <g class="grp">
@@ -134,10 +144,11 @@ export function BarChart(p: {
         )}
         {p.columns.some((c) => c.values === null && !c.blank) && (
           <span>
-            <i class="gapkey"></i>no data (gap)
+            <i class="gapkey"></i>
+            {t("chart.gap")}
           </span>
         )}
-        <span>each series scaled to its own maximum</span>
+        <span>{t("chart.scaled")}</span>
       </figcaption>
     </figure>
   );
@@ -146,7 +157,13 @@ export function BarChart(p: {
 const r2 = (x: number) => Math.round(x * 100) / 100;
 
 /** A year as a calendar of days (weeks in columns), shaded by visits; gaps hatched. */
-export function YearCalendar(p: { year: string; visits: Map<string, number>; gaps: Set<string> }) {
+export function YearCalendar(p: {
+  t: T;
+  year: string;
+  visits: Map<string, number>;
+  gaps: Set<string>;
+}) {
+  const t = p.t;
   const start = Date.UTC(Number(p.year), 0, 1);
   const offset = (new Date(start).getUTCDay() + 6) % 7; // weeks start on Monday
   const days = (Date.UTC(Number(p.year) + 1, 0, 1) - start) / 86_400_000;
@@ -174,13 +191,19 @@ export function YearCalendar(p: { year: string; visits: Map<string, number>; gap
         rx="2"
         class={gap ? "gapday" : level || undefined}
       >
-        <title>{`${date}: ${gap ? "no data" : v === undefined ? "–" : `${fmtInt(v)} visits`}`}</title>
+        <title>
+          {gap
+            ? t("cal.noData", { date: t.dateLong(date) })
+            : v === undefined
+              ? `${t.dateLong(date)}: –`
+              : t("cal.visits", { date: t.dateLong(date), n: v })}
+        </title>
       </rect>,
     );
     if (date.endsWith("-01"))
       monthLabels.push(
         <text x={x} y={top - 4}>
-          {new Date(start + d * 86_400_000).toUTCString().slice(8, 11)}
+          {t.monthShort(date.slice(0, 7))}
         </text>,
       );
   }
@@ -190,7 +213,7 @@ export function YearCalendar(p: { year: string; visits: Map<string, number>; gap
       class="chart cal"
       viewBox={`0 0 ${width} ${top + 7 * cell + 4}`}
       role="img"
-      aria-label={`Visits per day in ${p.year}`}
+      aria-label={t("cal.label", { year: p.year })}
     >
       <defs>
         <pattern
@@ -204,10 +227,10 @@ export function YearCalendar(p: { year: string; visits: Map<string, number>; gap
         </pattern>
       </defs>
       <text x="0" y={top + 8}>
-        Mon
+        {t.weekdayShort(1)}
       </text>
       <text x="0" y={top + 4 * cell + 8}>
-        Fri
+        {t.weekdayShort(5)}
       </text>
       {monthLabels}
       {cells}

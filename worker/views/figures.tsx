@@ -1,95 +1,149 @@
 /** Building blocks shared by the index, year and month pages: summary tiles and the months table. */
 import type { MonthRow } from "../db/queries/get-month-report";
+import type { T } from "../i18n/translator";
 import type { Totals } from "../routes/reports-model";
-import type { Column } from "./charts";
+import type { Column, Series } from "./charts";
 import { BarChart } from "./charts";
-import { fmtBytes, fmtInt, monthShort, monthTitle } from "./format";
+import type { GlossaryId } from "./glossary-page";
+import { Def } from "./glossary-page";
+import type { PageCtx } from "./page-context";
 import { SortTh } from "./sort-th";
 
-export function Tiles(p: { t: Totals; visitorsNote?: string }) {
-  const t = p.t;
+function Tile(p: {
+  ctx: PageCtx;
+  cls: string;
+  value: string;
+  label: string;
+  def: GlossaryId;
+  sub?: string;
+}) {
   return (
-    <div class="tiles">
-      <div class="tile t-visitors">
-        <div class="v">{fmtInt(t.visitors)}</div>
-        <div class="l">Unique visitors</div>
-        {p.visitorsNote && <div class="s">{p.visitorsNote}</div>}
+    <div class={`tile ${p.cls}`}>
+      <div class="v">{p.value}</div>
+      <div class="l">
+        {p.label} <Def ctx={p.ctx} id={p.def} />
       </div>
-      <div class="tile t-visits">
-        <div class="v">{fmtInt(t.visits)}</div>
-        <div class="l">Visits</div>
-        <div class="s">{t.visitors ? `${(t.visits / t.visitors).toFixed(2)} per visitor` : ""}</div>
-      </div>
-      <div class="tile t-pages">
-        <div class="v">{fmtInt(t.pages)}</div>
-        <div class="l">Pages</div>
-        <div class="s">{t.visits ? `${(t.pages / t.visits).toFixed(2)} per visit` : ""}</div>
-      </div>
-      <div class="tile t-hits">
-        <div class="v">{fmtInt(t.hits)}</div>
-        <div class="l">Hits</div>
-        <div class="s">robots included</div>
-      </div>
-      <div class="tile t-bytes">
-        <div class="v">{fmtBytes(t.bytes)}</div>
-        <div class="l">Bandwidth</div>
-      </div>
-      <div class="tile t-robots">
-        <div class="v">{fmtInt(t.robotHits)}</div>
-        <div class="l">Robot hits</div>
-        <div class="s">{t.hits ? `${((100 * t.robotHits) / t.hits).toFixed(1)}% of hits` : ""}</div>
-      </div>
+      {p.sub && <div class="s">{p.sub}</div>}
     </div>
   );
 }
 
-export const MONTH_SERIES = [
-  { name: "Visitors", cls: "visitors" },
-  { name: "Visits", cls: "visits" },
-  { name: "Pages", cls: "pages" },
-  { name: "Hits", cls: "hits" },
-  { name: "Bandwidth", cls: "bytes", bytes: true },
-];
+export function Tiles(p: { ctx: PageCtx; t: Totals; visitorsNote?: string }) {
+  const { t } = p.ctx;
+  const x = p.t;
+  return (
+    <div class="tiles">
+      <Tile
+        ctx={p.ctx}
+        cls="t-visitors"
+        value={t.int(x.visitors)}
+        label={t("tile.visitors")}
+        def="visitor"
+        sub={p.visitorsNote}
+      />
+      <Tile
+        ctx={p.ctx}
+        cls="t-visits"
+        value={t.int(x.visits)}
+        label={t("tile.visits")}
+        def="visit"
+        sub={x.visitors ? t("tile.perVisitor", { n: t.dec(x.visits / x.visitors, 2) }) : ""}
+      />
+      <Tile
+        ctx={p.ctx}
+        cls="t-pages"
+        value={t.int(x.pages)}
+        label={t("tile.pages")}
+        def="page"
+        sub={x.visits ? t("tile.perVisit", { n: t.dec(x.pages / x.visits, 2) }) : ""}
+      />
+      <Tile
+        ctx={p.ctx}
+        cls="t-hits"
+        value={t.int(x.hits)}
+        label={t("tile.hits")}
+        def="hit"
+        sub={t("tile.robotsIncluded")}
+      />
+      <Tile
+        ctx={p.ctx}
+        cls="t-bytes"
+        value={t.bytes(x.bytes)}
+        label={t("tile.bandwidth")}
+        def="bandwidth"
+      />
+      <Tile
+        ctx={p.ctx}
+        cls="t-robots"
+        value={t.int(x.robotHits)}
+        label={t("tile.robotHits")}
+        def="robot"
+        sub={x.hits ? t("tile.ofHits", { pct: t.pct(x.robotHits, x.hits) }) : ""}
+      />
+    </div>
+  );
+}
 
-/** A year's twelve months as a chart and a table with the year's total; `here` marks the month being read. */
+/** Visitors, visits, pages, hits and bandwidth: the series of the month and day charts. */
+export function monthSeries(t: T): Series[] {
+  return [
+    { name: t("col.visitors"), cls: "visitors" },
+    { name: t("col.visits"), cls: "visits" },
+    { name: t("col.pages"), cls: "pages" },
+    { name: t("col.hits"), cls: "hits" },
+    { name: t("col.bandwidth"), cls: "bytes", bytes: true },
+  ];
+}
+
+/**
+ * A year's months as a table with the year's total, after a chart of its twelve months unless
+ * `chart` is false; `here` marks the month being read.
+ */
 export function MonthsOfYear(p: {
+  ctx: PageCtx;
   site: string;
   year: string;
   months: MonthRow[];
   total: Totals;
   here?: string;
   id: string;
+  /** false: the table alone, its months by their short names (the month page's recall of its year). */
+  chart?: boolean;
 }) {
+  const { t } = p.ctx;
   const byMonth = new Map(p.months.map((m) => [m.month, m]));
   const columns: Column[] = [];
   for (let i = 1; i <= 12; i++) {
     const month = `${p.year}-${String(i).padStart(2, "0")}`;
     const m = byMonth.get(month);
     columns.push({
-      label: monthShort(month),
-      title: monthTitle(month),
+      label: t.monthShort(month),
+      title: t.month(month),
       values: m ? [m.visitors, m.visits, m.pages, m.hits, m.bytes] : null,
       blank: !m,
     });
   }
   return (
     <>
-      <BarChart
-        id={`y${p.id}`}
-        series={MONTH_SERIES}
-        columns={columns}
-        caption={`Months of ${p.year}`}
-      />
+      {p.chart !== false && (
+        <BarChart
+          t={t}
+          id={`y${p.id}`}
+          series={monthSeries(t)}
+          columns={columns}
+          caption={t("chart.monthsOf", { year: p.year })}
+        />
+      )}
       <div class="scroll">
         <table class="sortable">
           <thead>
             <tr>
-              <SortTh label="Month" />
-              <SortTh num label="Visitors" />
-              <SortTh num label="Visits" />
-              <SortTh num label="Pages" />
-              <SortTh num label="Hits" />
-              <SortTh num narrow label="Bandwidth" />
+              <SortTh label={t("col.month")} />
+              <SortTh num label={t("col.visitors")} />
+              <SortTh num label={t("col.visits")} />
+              <SortTh num label={t("col.pages")} />
+              <SortTh num label={t("col.hits")} />
+              <SortTh num narrow label={t("col.bandwidth")} />
             </tr>
           </thead>
           <tbody>
@@ -97,23 +151,23 @@ export function MonthsOfYear(p: {
               <tr class={m.month === p.here ? "here" : undefined}>
                 <td data-v={m.month}>
                   <a href={`/sites/${p.site}/${m.month}`}>
-                    {monthShort(m.month)} {m.month.slice(0, 4)}
+                    {p.chart === false ? t.monthShort(m.month) : t.month(m.month)}
                   </a>
                 </td>
                 <td class="n" data-v={m.visitors}>
-                  {fmtInt(m.visitors)}
+                  {t.int(m.visitors)}
                 </td>
                 <td class="n" data-v={m.visits}>
-                  {fmtInt(m.visits)}
+                  {t.int(m.visits)}
                 </td>
                 <td class="n" data-v={m.pages}>
-                  {fmtInt(m.pages)}
+                  {t.int(m.pages)}
                 </td>
                 <td class="n" data-v={m.hits}>
-                  {fmtInt(m.hits)}
+                  {t.int(m.hits)}
                 </td>
                 <td class="n hide-s" data-v={m.bytes}>
-                  {fmtBytes(m.bytes)}
+                  {t.bytes(m.bytes)}
                 </td>
               </tr>
             ))}
@@ -123,13 +177,13 @@ export function MonthsOfYear(p: {
               <td>
                 <a href={`/sites/${p.site}/${p.year}`}>{p.year}</a>
               </td>
-              <td class="n" title="distinct over the year, not a sum of months">
-                {fmtInt(p.total.visitors)}
+              <td class="n" title={t("months.distinct")}>
+                {t.int(p.total.visitors)}
               </td>
-              <td class="n">{fmtInt(p.total.visits)}</td>
-              <td class="n">{fmtInt(p.total.pages)}</td>
-              <td class="n">{fmtInt(p.total.hits)}</td>
-              <td class="n hide-s">{fmtBytes(p.total.bytes)}</td>
+              <td class="n">{t.int(p.total.visits)}</td>
+              <td class="n">{t.int(p.total.pages)}</td>
+              <td class="n">{t.int(p.total.hits)}</td>
+              <td class="n hide-s">{t.bytes(p.total.bytes)}</td>
             </tr>
           </tfoot>
         </table>

@@ -1,20 +1,20 @@
 import type { IndexJson } from "../routes/reports-model";
 import { MonthsOfYear, Tiles } from "./figures";
-import { fmtInt } from "./format";
 import { Layout } from "./layout";
+import type { PageCtx } from "./page-context";
 
 /** The site's index: every year, newest first, its months as a chart and a table, and its summary. */
-export function IndexPage(p: { index: IndexJson; logout?: string }) {
+export function IndexPage(p: { ctx: PageCtx; index: IndexJson }) {
+  const { ctx } = p;
+  const { t } = ctx;
   const { site, years } = p.index;
   return (
-    <Layout title={`${site} — Vigie`} crumbs={[{ label: site }]} logout={p.logout}>
+    <Layout ctx={ctx} title={t("site.title", { site })} crumbs={[{ label: site }]}>
       <h1>
-        {site} <small>web statistics</small>
+        {site} <small>{t("index.subtitle")}</small>
       </h1>
       <p class="meta">
-        {years.length === 0
-          ? "No statistics yet: the agent has not uploaded any log."
-          : `${years.length} ${years.length === 1 ? "year" : "years"} of statistics`}
+        {years.length === 0 ? t("index.empty") : t.plural(years.length, "index.years")}
         {" · "}
         <a href={`/api/v1/sites/${site}/years`}>JSON</a>
       </p>
@@ -23,11 +23,19 @@ export function IndexPage(p: { index: IndexJson; logout?: string }) {
           <h2>
             <a href={`/sites/${site}/${y.year}`}>{y.year}</a>{" "}
             <small>
-              · {fmtInt(y.days)} days with data · {y.visitsPerDay} visits a day
+              · {t("index.daysWithData", { n: y.days })} ·{" "}
+              {t("index.visitsADay", { n: t.dec(y.visitsPerDay, 1) })}
             </small>
           </h2>
-          <Tiles t={y} visitorsNote="distinct over the year" />
-          <MonthsOfYear id={y.year} site={site} year={y.year} months={y.months} total={y} />
+          <Tiles ctx={ctx} t={y} visitorsNote={t("tile.distinctYear")} />
+          <MonthsOfYear
+            ctx={ctx}
+            id={y.year}
+            site={site}
+            year={y.year}
+            months={y.months}
+            total={y}
+          />
         </section>
       ))}
     </Layout>

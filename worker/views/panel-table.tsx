@@ -1,185 +1,199 @@
 /**
- * A panel as a sortable table: what each panel's columns are, the key cell (a link only for
- * http(s) referers), a bar of each row's share, and what the last analysis changed.
+ * A panel as a sortable table: what each panel's columns are, the key cell (a stranger's text,
+ * isolated; a link only for http(s) referers), a bar of each row's share, and what the last
+ * analysis changed.
  */
 import type { PanelId } from "../core/panels";
+import type { MessageKey } from "../i18n/en";
+import type { T } from "../i18n/translator";
 import type { PanelJson, PanelRowJson } from "../routes/reports-model";
-import { countryName, fmtBytes, fmtInt, fmtPct, safeHref, statusReason } from "./format";
+import { Ext } from "./ext";
+import { safeHref, visibleBidi } from "./format";
+import type { GlossaryId } from "./glossary-page";
 import { SortTh } from "./sort-th";
 
 type Measure = "hits" | "pages" | "bytes" | "max";
 
 interface PanelSpec {
-  key: string;
   /** The measure the bar and the share are of. */
   main: "hits" | "pages";
-  mainLabel: string;
-  extra: { m: Measure; label: string }[];
+  /** Its column's label; "Hits" by default. */
+  mainLabel?: MessageKey;
+  /** More columns; bandwidth hides on a phone's width unless `keep`. */
+  extra: { m: Measure; label: MessageKey; keep?: boolean }[];
   /** Show what the month's last analysis run changed (IWLA's "differences since last analysis"). */
   changes?: boolean;
+  /** How the key shows: a path, a referer (a link when http(s)), a country, a status, a host. */
+  keyKind?: "path" | "referer" | "country" | "status" | "host";
+  /** Keys the core itself makes ("Other", "(not provided)"…), shown in the page's words. */
+  fixedKeys?: readonly string[];
+  /** The glossary entry of what the panel counts. */
+  def: GlossaryId;
 }
 
-const HUMAN = [
-  { m: "pages", label: "Pages" },
-  { m: "bytes", label: "Bandwidth" },
-] as PanelSpec["extra"];
+const BYTES = { m: "bytes", label: "col.bandwidth" } as const;
+const PAGES = { m: "pages", label: "col.pages" } as const;
+const HUMAN = [PAGES, BYTES];
+const AGENT_KEYS = ["Other", "Unknown"];
 
+/** Every panel of the registry (worker/core/panels.ts): a new panel fails to compile until it has a row here. */
 export const PANEL_SPECS: Record<PanelId, PanelSpec> = {
   pages: {
-    key: "Page",
     main: "pages",
-    mainLabel: "Views",
-    extra: [{ m: "bytes", label: "Bandwidth" }],
+    mainLabel: "panel.pages.main",
+    extra: [BYTES],
+    keyKind: "path",
+    def: "page",
   },
-  entry: { key: "Entry page", main: "pages", mainLabel: "Entries", extra: [] },
-  referers: {
-    key: "Referring page",
-    main: "hits",
-    mainLabel: "Hits",
-    extra: [{ m: "pages", label: "Pages" }],
-  },
+  entry: { main: "pages", mainLabel: "panel.entry.main", extra: [], keyKind: "path", def: "entry" },
+  referers: { main: "hits", extra: [PAGES], keyKind: "referer", def: "referer" },
   "referring-sites": {
-    key: "Site",
     main: "hits",
-    mainLabel: "Hits",
-    extra: [{ m: "pages", label: "Pages" }],
+    extra: [PAGES],
+    fixedKeys: ["(not a web address)"],
+    def: "referer",
   },
-  "search-engines": {
-    key: "Search engine",
-    main: "hits",
-    mainLabel: "Hits",
-    extra: [{ m: "pages", label: "Pages" }],
-  },
+  "search-engines": { main: "hits", extra: [PAGES], def: "keyword" },
   keywords: {
-    key: "Search terms",
     main: "hits",
-    mainLabel: "Hits",
-    extra: [{ m: "pages", label: "Pages" }],
+    extra: [PAGES],
     changes: true,
+    fixedKeys: ["(not provided)"],
+    def: "keyword",
   },
   "image-search": {
-    key: "Page or image",
     main: "hits",
-    mainLabel: "Hits",
-    extra: [
-      { m: "pages", label: "Page views" },
-      { m: "bytes", label: "Bandwidth" },
-    ],
+    extra: [{ m: "pages", label: "panel.image-search.pages" }, BYTES],
+    keyKind: "path",
+    def: "image-search",
   },
-  browsers: { key: "Browser", main: "hits", mainLabel: "Hits", extra: HUMAN },
-  "browser-versions": { key: "Version", main: "hits", mainLabel: "Hits", extra: HUMAN },
-  os: { key: "Operating system", main: "hits", mainLabel: "Hits", extra: HUMAN },
-  devices: { key: "Device", main: "hits", mainLabel: "Hits", extra: HUMAN },
-  countries: { key: "Country", main: "hits", mainLabel: "Hits", extra: HUMAN },
-  downloads: {
-    key: "File",
+  browsers: { main: "hits", extra: HUMAN, fixedKeys: AGENT_KEYS, def: "robot-agent" },
+  "browser-versions": { main: "hits", extra: HUMAN, fixedKeys: AGENT_KEYS, def: "robot-agent" },
+  os: { main: "hits", extra: HUMAN, fixedKeys: AGENT_KEYS, def: "robot-agent" },
+  devices: {
     main: "hits",
-    mainLabel: "Downloads",
-    extra: [{ m: "bytes", label: "Bandwidth" }],
+    extra: HUMAN,
+    fixedKeys: ["desktop", "mobile", "tablet", "robot", "other"],
+    def: "robot-agent",
+  },
+  countries: { main: "hits", extra: HUMAN, keyKind: "country", def: "country" },
+  downloads: {
+    main: "hits",
+    mainLabel: "panel.downloads.main",
+    extra: [BYTES],
     changes: true,
+    keyKind: "path",
+    def: "download",
   },
   feeds: {
-    key: "Feed reader",
     main: "hits",
-    mainLabel: "Hits",
-    extra: [
-      { m: "max", label: "Subscribers" },
-      { m: "bytes", label: "Bandwidth" },
-    ],
+    extra: [{ m: "max", label: "panel.feeds.max" }, BYTES],
+    def: "feed",
   },
-  "feed-hosts": {
-    key: "Host",
-    main: "hits",
-    mainLabel: "Hits",
-    extra: [{ m: "bytes", label: "Bandwidth" }],
-  },
+  "feed-hosts": { main: "hits", extra: [BYTES], keyKind: "host", def: "feed" },
   robots: {
-    key: "Robot",
     main: "hits",
-    mainLabel: "Hits",
-    extra: [{ m: "bytes", label: "Bandwidth" }],
+    extra: [{ ...BYTES, keep: true }],
+    fixedKeys: ["Other robot"],
+    def: "robot",
   },
-  status: {
-    key: "Status",
-    main: "hits",
-    mainLabel: "Hits",
-    extra: [{ m: "bytes", label: "Bandwidth" }],
-  },
-  "not-found": { key: "Path", main: "hits", mainLabel: "Hits", extra: [] },
+  status: { main: "hits", extra: [BYTES], keyKind: "status", def: "hit" },
+  "not-found": { main: "hits", extra: [], keyKind: "path", def: "hit" },
 };
 
-const fmt = (m: Measure, v: number) => (m === "bytes" ? fmtBytes(v) : fmtInt(v));
+/** A panel's title in the page's language. */
+export const panelTitle = (t: T, id: PanelId) => t(`panel.${id}.title`);
 
-function KeyCell(p: { panel: PanelId; row: PanelRowJson }) {
+function KeyCell(p: { t: T; panel: PanelId; row: PanelRowJson }) {
+  const { t } = p;
   const k = p.row.key;
-  if (p.panel === "referers") {
-    const href = safeHref(k);
-    return href ? (
-      <a class="key" href={href} rel="noopener noreferrer nofollow" title={k}>
-        {k}
-      </a>
-    ) : (
-      <span class="key" title={k}>
-        {k}
-      </span>
-    );
+  const spec = PANEL_SPECS[p.panel];
+  const fixed = spec.fixedKeys?.includes(k) ? t.fixedKey(k) : null;
+  if (fixed !== null) return <span class="key">{fixed}</span>;
+  switch (spec.keyKind) {
+    case "referer": {
+      const href = safeHref(k);
+      return href ? (
+        <a class="key" href={href} rel="noopener noreferrer nofollow">
+          <Ext v={k} />
+        </a>
+      ) : (
+        <span class="key">
+          <Ext v={k} />
+        </span>
+      );
+    }
+    case "country":
+      return (
+        <span class="key">
+          <span class="code">
+            <Ext v={k} />
+          </span>{" "}
+          {t.country(k)}
+        </span>
+      );
+    case "status":
+      return (
+        <span class="key">
+          <span class="mono">
+            <Ext v={k} />
+          </span>{" "}
+          {t.status(k)}
+        </span>
+      );
+    case "host":
+      return p.row.hostName ? (
+        <span class="key">
+          <Ext v={p.row.hostName} />
+          <span class="sub mono">
+            <Ext v={k} />
+          </span>
+        </span>
+      ) : (
+        <span class="key">
+          <Ext v={k} />
+        </span>
+      );
+    case "path":
+      return (
+        <span class="key mono">
+          <Ext v={k} />
+        </span>
+      );
+    default:
+      return (
+        <span class="key">
+          <Ext v={k} />
+        </span>
+      );
   }
-  if (p.panel === "countries")
-    return (
-      <span class="key">
-        <span class="code">{k}</span> {countryName(k)}
-      </span>
-    );
-  if (p.panel === "status")
-    return (
-      <span class="key">
-        <span class="mono">{k}</span> {statusReason(k)}
-      </span>
-    );
-  if (p.panel === "feed-hosts" && p.row.hostName)
-    return (
-      <span class="key">
-        {p.row.hostName}
-        <span class="sub mono">{k}</span>
-      </span>
-    );
-  if (
-    p.panel === "pages" ||
-    p.panel === "entry" ||
-    p.panel === "downloads" ||
-    p.panel === "not-found" ||
-    p.panel === "image-search"
-  )
-    return (
-      <span class="key mono" title={k}>
-        {k}
-      </span>
-    );
-  return (
-    <span class="key" title={k}>
-      {k}
-    </span>
-  );
 }
 
-function Change(p: { row: PanelRowJson }) {
+function Change(p: { t: T; row: PanelRowJson }) {
   const ch = p.row.change;
   if (!ch) return null;
-  return ch.new ? <span class="badge">new</span> : <span class="badge">+{fmtInt(ch.delta)}</span>;
+  return ch.new ? (
+    <span class="badge">{p.t("table.new")}</span>
+  ) : (
+    <span class="badge">+{p.t.int(ch.delta)}</span>
+  );
 }
 
 /**
  * The table of a panel's rows; `others` adds a footer with what the listed rows leave out (the
- * month page shows the top rows only), and `offset` numbers rows after earlier pages.
+ * month page shows the top rows only), and `offset` numbers rows after earlier pages. `scale`:
+ * the value of a full bar (the panel's largest, on pages past the first); by default the largest
+ * row shown.
  */
-/** `scale`: the value of a full bar (the panel's largest, on pages past the first); by default the largest row shown. */
 export function PanelTable(p: {
+  t: T;
   panel: PanelJson;
   offset?: number;
   others?: boolean;
   rank?: boolean;
   scale?: { hits: number; pages: number };
 }) {
+  const { t } = p;
   const id = p.panel.id;
   const spec = PANEL_SPECS[id];
   const total = p.panel.total;
@@ -197,20 +211,22 @@ export function PanelTable(p: {
   }
   const restRows = total.rows - (p.offset ?? 0) - p.panel.rows.length;
   const changes = spec.changes === true && p.panel.rows.some((r) => r.change);
-  if (p.panel.rows.length === 0) return <p class="meta">Nothing this month.</p>;
+  const fmt = (m: Measure, v: number) => (m === "bytes" ? t.bytes(v) : t.int(v));
+  const narrow = (e: PanelSpec["extra"][number]) => e.m === "bytes" && !e.keep;
+  if (p.panel.rows.length === 0) return <p class="meta">{t("table.nothing")}</p>;
   return (
     <div class="scroll">
       <table class="sortable" data-panel={id}>
         <thead>
           <tr>
-            {p.rank && <SortTh num narrow label="#" />}
-            <SortTh label={spec.key} />
-            <SortTh num label={spec.mainLabel} />
-            <SortTh num label="%" />
+            {p.rank && <SortTh num narrow label={t("col.rank")} />}
+            <SortTh label={t(`panel.${id}.key`)} />
+            <SortTh num label={t(spec.mainLabel ?? "col.hits")} />
+            <SortTh num label={t("col.pct")} />
             {spec.extra.map((e) => (
-              <SortTh num narrow={e.m === "bytes"} label={e.label} />
+              <SortTh num narrow={narrow(e)} label={t(e.label)} />
             ))}
-            {changes && <SortTh num label="Change" title="since the previous analysis run" />}
+            {changes && <SortTh num label={t("col.change")} title={t("col.change.title")} />}
           </tr>
         </thead>
         <tbody>
@@ -218,11 +234,11 @@ export function PanelTable(p: {
             <tr class={spec.changes && r.change ? "changed" : undefined}>
               {p.rank && (
                 <td class="n hide-s" data-v={(p.offset ?? 0) + i + 1}>
-                  {(p.offset ?? 0) + i + 1}
+                  {t.int((p.offset ?? 0) + i + 1)}
                 </td>
               )}
-              <td class="k" data-v={r.key}>
-                <KeyCell panel={id} row={r} />
+              <td class="k" data-v={visibleBidi(r.key)}>
+                <KeyCell t={t} panel={id} row={r} />
                 <svg
                   class={`bar${spec.main === "hits" ? " hits" : ""}`}
                   viewBox="0 0 100 5"
@@ -233,19 +249,19 @@ export function PanelTable(p: {
                 </svg>
               </td>
               <td class="n" data-v={r[spec.main]}>
-                {fmtInt(r[spec.main])}
+                {t.int(r[spec.main])}
               </td>
               <td class="n" data-v={r[spec.main]}>
-                {fmtPct(r[spec.main], whole)}
+                {t.pct(r[spec.main], whole)}
               </td>
               {spec.extra.map((e) => (
-                <td class={`n${e.m === "bytes" ? " hide-s" : ""}`} data-v={r[e.m]}>
+                <td class={`n${narrow(e) ? " hide-s" : ""}`} data-v={r[e.m]}>
                   {e.m === "max" && r.max === 0 ? "–" : fmt(e.m, r[e.m])}
                 </td>
               ))}
               {changes && (
                 <td class="n" data-v={r.change ? (r.change.new ? 1e15 : r.change.delta) : ""}>
-                  <Change row={r} />
+                  <Change t={t} row={r} />
                 </td>
               )}
             </tr>
@@ -255,11 +271,11 @@ export function PanelTable(p: {
           <tfoot>
             <tr class="avg">
               {p.rank && <td class="hide-s"></td>}
-              <td>Other ({fmtInt(restRows)} more)</td>
-              <td class="n">{fmtInt(total[spec.main] - shown[spec.main])}</td>
-              <td class="n">{fmtPct(total[spec.main] - shown[spec.main], whole)}</td>
+              <td>{t("table.other", { n: restRows })}</td>
+              <td class="n">{t.int(total[spec.main] - shown[spec.main])}</td>
+              <td class="n">{t.pct(total[spec.main] - shown[spec.main], whole)}</td>
               {spec.extra.map((e) => (
-                <td class={`n${e.m === "bytes" ? " hide-s" : ""}`}>
+                <td class={`n${narrow(e) ? " hide-s" : ""}`}>
                   {e.m === "max" ? "" : fmt(e.m, total[e.m] - shown[e.m])}
                 </td>
               ))}

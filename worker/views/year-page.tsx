@@ -1,14 +1,18 @@
 import type { YearJson } from "../routes/reports-model";
 import { YearCalendar } from "./charts";
+import { Ext } from "./ext";
+import { visibleBidi } from "./format";
 import { MonthsOfYear, Tiles } from "./figures";
-import { fmtBytes, fmtChange, fmtInt, fmtPct } from "./format";
+import { Def } from "./glossary-page";
 import { Layout } from "./layout";
+import type { PageCtx } from "./page-context";
 import { Pager } from "./panel-page";
 import { SortTh } from "./sort-th";
 
 /** The year in review: the figures owners otherwise compute by hand, compared with the other years. */
-export function YearPage(p: { y: YearJson; logout?: string; top: number }) {
-  const y = p.y;
+export function YearPage(p: { ctx: PageCtx; y: YearJson; top: number }) {
+  const { ctx, y } = p;
+  const { t } = ctx;
   const top = y.topPages;
   const page = Math.floor(top.offset / p.top) + 1;
   const base = `/sites/${y.site}`;
@@ -21,67 +25,75 @@ export function YearPage(p: { y: YearJson; logout?: string; top: number }) {
           ← {prev.year}
         </a>
       ) : (
-        <span class="off">←</span>
+        <span class="off" title={t("layout.prev")}>
+          ←
+        </span>
       )}
       {later ? (
         <a href={`${base}/${later.year}`} rel="next">
           {later.year} →
         </a>
       ) : (
-        <span class="off">→</span>
+        <span class="off" title={t("layout.next")}>
+          →
+        </span>
       )}
     </>
   );
   const visits = new Map(y.daily.map((d) => [d.date, d.visits]));
   return (
     <Layout
-      title={`${y.site} — ${y.year} — Vigie`}
+      ctx={ctx}
+      title={t("year.title", { site: y.site, year: y.year })}
       crumbs={[{ label: y.site, href: `${base}/` }, { label: y.year }]}
       nav={nav}
-      logout={p.logout}
     >
       <h1>
-        {y.site} <small>{y.year} in review</small>
+        {y.site} <small>{t("year.subtitle", { year: y.year })}</small>
       </h1>
       <p class="meta">
-        {fmtInt(y.days)} days with data · {y.visitsPerDay} visits a day on average
-        {y.gaps.length ? ` · ${y.gaps.length} days without data` : ""}
+        {t("year.daysWithData", { n: y.days })} ·{" "}
+        {t("year.visitsADay", { n: t.dec(y.visitsPerDay, 1) })}
+        {y.gaps.length ? ` · ${t("year.daysWithout", { n: y.gaps.length })}` : ""}
         {" · "}
         <a href={`/api/v1/sites/${y.site}/years/${y.year}`}>JSON</a>
       </p>
-      <Tiles t={y} visitorsNote="distinct over the year" />
+      <Tiles ctx={ctx} t={y} visitorsNote={t("tile.distinctYear")} />
 
       <section class="card" id="calendar">
-        <h2>Visits per day</h2>
+        <h2>
+          {t("year.calendar")} <Def ctx={ctx} id="visit" />
+        </h2>
         <div class="scroll">
-          <YearCalendar year={y.year} visits={visits} gaps={new Set(y.gaps)} />
+          <YearCalendar t={t} year={y.year} visits={visits} gaps={new Set(y.gaps)} />
         </div>
         <p class="legend">
           <span>
-            <i class="gapkey"></i>no data (gap)
+            <i class="gapkey"></i>
+            {t("chart.gap")}
           </span>
-          <span>darker: more visits</span>
+          <span>{t("cal.darker")}</span>
         </p>
       </section>
 
       <section class="card" id="months">
-        <h2>Months</h2>
-        <MonthsOfYear id="year" site={y.site} year={y.year} months={y.months} total={y} />
+        <h2>{t("year.months")}</h2>
+        <MonthsOfYear ctx={ctx} id="year" site={y.site} year={y.year} months={y.months} total={y} />
       </section>
 
       <section class="card" id="compare">
-        <h2>Compared with the other years</h2>
+        <h2>{t("year.compare")}</h2>
         <div class="scroll">
           <table class="sortable">
             <thead>
               <tr>
-                <SortTh label="Year" />
-                <SortTh num label="Visits" />
-                <SortTh num label="Visits a day" />
-                <SortTh num label="Visitors" />
-                <SortTh num label="Pages" />
-                <SortTh num label="Bandwidth" />
-                <SortTh num label="Days" />
+                <SortTh label={t("col.year")} />
+                <SortTh num label={t("col.visits")} />
+                <SortTh num label={t("col.visitsADay")} />
+                <SortTh num label={t("col.visitors")} />
+                <SortTh num label={t("col.pages")} />
+                <SortTh num narrow label={t("col.bandwidth")} />
+                <SortTh num narrow label={t("col.days")} />
               </tr>
             </thead>
             <tbody>
@@ -93,26 +105,26 @@ export function YearPage(p: { y: YearJson; logout?: string; top: number }) {
                       <a href={`${base}/${o.year}`}>{o.year}</a>
                     </td>
                     <td class="n" data-v={o.visits}>
-                      {fmtInt(o.visits)}
-                      {before && <span class="sub"> {fmtChange(o.visits, before.visits)}</span>}
+                      {t.int(o.visits)}
+                      {before && <span class="sub"> {t.change(o.visits, before.visits)}</span>}
                     </td>
                     <td class="n" data-v={o.visitsPerDay}>
-                      {o.visitsPerDay}
+                      {t.dec(o.visitsPerDay, 1)}
                       {before && (
-                        <span class="sub"> {fmtChange(o.visitsPerDay, before.visitsPerDay)}</span>
+                        <span class="sub"> {t.change(o.visitsPerDay, before.visitsPerDay)}</span>
                       )}
                     </td>
                     <td class="n" data-v={o.visitors}>
-                      {fmtInt(o.visitors)}
+                      {t.int(o.visitors)}
                     </td>
                     <td class="n" data-v={o.pages}>
-                      {fmtInt(o.pages)}
+                      {t.int(o.pages)}
                     </td>
-                    <td class="n" data-v={o.bytes}>
-                      {fmtBytes(o.bytes)}
+                    <td class="n hide-s" data-v={o.bytes}>
+                      {t.bytes(o.bytes)}
                     </td>
-                    <td class="n" data-v={o.days}>
-                      {fmtInt(o.days)}
+                    <td class="n hide-s" data-v={o.days}>
+                      {t.int(o.days)}
                     </td>
                   </tr>
                 );
@@ -124,44 +136,48 @@ export function YearPage(p: { y: YearJson; logout?: string; top: number }) {
 
       <section class="card" id="top-pages">
         <h2>
-          Top pages of {y.year}{" "}
+          {t("year.top", { year: y.year })} <Def ctx={ctx} id="page" />{" "}
           <small>
-            · {fmtInt(y.topPages.total.rows)} pages viewed, {fmtInt(y.topPages.total.pages)} views
+            ·{" "}
+            {t("year.topSummary", {
+              rows: y.topPages.total.rows,
+              views: y.topPages.total.pages,
+            })}
           </small>
         </h2>
         {top.rows.some((r) => r.forImages) && (
           <p class="meta">
-            <span class="badge">images</span> viewed mostly for its images: over half of the page's
-            views came from an image search.
+            <span class="badge">{t("year.images")}</span> {t("year.imagesNote")}{" "}
+            <Def ctx={ctx} id="image-search" />
           </p>
         )}
         <div class="scroll">
           <table class="sortable">
             <thead>
               <tr>
-                <SortTh num narrow label="#" />
-                <SortTh label="Page" />
-                <SortTh num label="Views" />
-                <SortTh num label="Share" />
-                <SortTh num narrow label="Bandwidth" />
+                <SortTh num narrow label={t("col.rank")} />
+                <SortTh label={t("col.page")} />
+                <SortTh num label={t("col.views")} />
+                <SortTh num label={t("col.share")} />
+                <SortTh num narrow label={t("col.bandwidth")} />
               </tr>
             </thead>
             <tbody>
               {top.rows.map((r, i) => (
                 <tr>
                   <td class="n hide-s" data-v={top.offset + i + 1}>
-                    {top.offset + i + 1}
+                    {t.int(top.offset + i + 1)}
                   </td>
-                  <td class="k mono" data-v={r.key}>
-                    {r.key}
+                  <td class="k mono" data-v={visibleBidi(r.key)}>
+                    <Ext v={r.key} />
                     {r.forImages && (
                       <>
                         {" "}
                         <span
                           class="badge"
-                          title={`${fmtInt(r.fromImages)} of ${fmtInt(r.pages)} views came from an image search`}
+                          title={t("year.imagesTitle", { from: r.fromImages, views: r.pages })}
                         >
-                          images
+                          {t("year.images")}
                         </span>
                       </>
                     )}
@@ -178,13 +194,13 @@ export function YearPage(p: { y: YearJson; logout?: string; top: number }) {
                     </svg>
                   </td>
                   <td class="n" data-v={r.pages}>
-                    {fmtInt(r.pages)}
+                    {t.int(r.pages)}
                   </td>
                   <td class="n" data-v={r.pages}>
-                    {fmtPct(r.pages, y.topPages.total.pages)}
+                    {t.pct(r.pages, y.topPages.total.pages)}
                   </td>
                   <td class="n hide-s" data-v={r.bytes}>
-                    {fmtBytes(r.bytes)}
+                    {t.bytes(r.bytes)}
                   </td>
                 </tr>
               ))}
@@ -192,6 +208,7 @@ export function YearPage(p: { y: YearJson; logout?: string; top: number }) {
           </table>
         </div>
         <Pager
+          t={t}
           page={page}
           pages={Math.ceil(top.total.rows / p.top)}
           href={(n) => `${base}/${y.year}${n > 1 ? `?page=${n}` : ""}#top-pages`}

@@ -1,13 +1,14 @@
 /**
  * The only script of the report pages, served as /assets/sort.js (CSP: script-src 'self'). It
  * makes every `table.sortable` sortable by a click on a column header's button: numbers by their
- * `data-v`, text by its content; rows without a value (gap days) stay last. No inline handler.
+ * `data-v`, text by its content; rows without a value (a run of gap days: one cell across the
+ * row) stay last. No inline handler.
  */
 export const SORT_SCRIPT = `"use strict";
 (function () {
   function value(row, i) {
     var cell = row.cells[i];
-    if (!cell || cell.colSpan > 1) return null;
+    if (!cell) return null;
     var v = cell.getAttribute("data-v");
     if (v === null) return cell.textContent.trim().toLowerCase();
     if (v === "") return null;
