@@ -2,7 +2,7 @@
 // Prints one JSON line: lines, hits, months, ms (open → finished statistics), maxRssMB.
 import { closeSync, openSync, readFileSync, readSync } from "node:fs";
 import { Analyzer } from "../worker/core/analyzer";
-import { resolveConfig } from "../worker/core/config";
+import { resolveConfig, robotRules } from "../worker/core/config";
 import { createGeoLookup } from "../worker/core/geo";
 import { monthReport } from "../worker/core/report";
 
@@ -32,7 +32,7 @@ for (;;) {
 }
 closeSync(fd);
 const partial = analyzer.finish();
-const rules = { robotPostBurst: config.robotPostBurst, robotErrorLimit: config.robotErrorLimit };
+const rules = robotRules(config);
 let visits = 0;
 for (const m in partial.months) visits += monthReport(m, partial.months[m], rules).visits;
 const ms = performance.now() - t0;

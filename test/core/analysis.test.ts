@@ -3,6 +3,7 @@ import { analyzeText } from "../../worker/core/analyze";
 import { Analyzer } from "../../worker/core/analyzer";
 import { goaccessDailyVisitors, monthReport } from "../../worker/core/report";
 import type { AnalysisConfig } from "../../worker/core/config";
+import { robotRules } from "../../worker/core/config";
 import { readFileSync } from "node:fs";
 import {
   BASJES,
@@ -15,10 +16,7 @@ import {
   semicompleteConfig,
 } from "./fixtures";
 
-const rules = (c: AnalysisConfig) => ({
-  robotPostBurst: c.robotPostBurst,
-  robotErrorLimit: c.robotErrorLimit,
-});
+const rules = (c: AnalysisConfig) => robotRules(c);
 function report(text: string, c: AnalysisConfig = semicompleteConfig()) {
   const p = analyzeText(text, c, geo());
   const months = Object.keys(p.months).sort();
@@ -158,9 +156,31 @@ describe("the semicomplete log (real traffic of a personal site)", () => {
 
   it("entry pages count the human visits that viewed a page", () => {
     let withPage = 0;
-    for (const v of semi.partial.months["2015-05"].visitorDays.values()) {
-      if (!v.uaRobot && v.robotsTxt === 0 && v.pages > 0 && v.posts < 4 && v.errors <= 10)
-        withPage += v.spans.filter((s) => s.entry !== null).length;
+    // Recomputed from the records with the definitions, address rules included.
+    const days = [...semi.partial.months["2015-05"].visitorDays];
+    const byAddress = new Map<string, typeof days>();
+    for (const [key, v] of days) {
+      const id = `${key.slice(0, 10)} ${v.addr}`;
+      byAddress.set(id, [...(byAddress.get(id) ?? []), [key, v]]);
+    }
+    for (const group of byAddress.values()) {
+      const vs = group.map(([, v]) => v);
+      const agentsOf = vs.length;
+      const probed = vs.some((v) => v.probes > 0);
+      const noAsset = vs.every((v) => v.assets === 0);
+      // (The crawl-rate rule has its own test: no address of this log reads 30 pages at speed.)
+      if (probed || (agentsOf >= 5 && noAsset)) continue;
+      for (const v of vs) {
+        const own =
+          v.uaRobot ||
+          v.robotsTxt > 0 ||
+          v.probes > 0 ||
+          v.pages === 0 ||
+          v.posts >= 4 ||
+          (v.posts > 0 && v.formPages === v.pages) ||
+          v.errors > 10;
+        if (!own) withPage += v.spans.filter((s) => s.entry !== null).length;
+      }
     }
     expect(may.panels.entry.reduce((n, r) => n + r.hits, 0)).toBe(withPage);
     expect(withPage).toBeGreaterThan(may.visits * 0.9);
@@ -295,8 +315,16 @@ describe("definitions, one rule at a time", () => {
       [
         line({}),
         ...Array.from({ length: 11 }, (_, i) =>
-          line({ req: `GET /wp-admin/${i} HTTP/1.1`, status: 404 }),
+          line({ req: `GET /missing/${i} HTTP/1.1`, status: 404 }),
         ),
+      ],
+    ],
+    ["probed for weak spots", [line({}), line({ req: "GET /.env HTTP/1.1", status: 404 })]],
+    [
+      "posted forms without reading",
+      [
+        line({ req: "GET /login_form HTTP/1.1" }),
+        line({ req: "POST /login_form HTTP/1.1", status: 302 }),
       ],
     ],
   ])("robot by behaviour: %s", (reason, lines) => {
@@ -305,6 +333,82 @@ describe("definitions, one rule at a time", () => {
     expect(r.visitors).toBe(0);
     expect(r.pages).toBe(0);
     expect(r.robotHits).toBe(lines.length);
+  });
+
+  it("a probe path answered 200 is the site's own page, not a probe", () => {
+    const r = report(line({ req: "GET /wp-login.php HTTP/1.1", status: 200 })).reports[0];
+    expect(r.visitors).toBe(1);
+  });
+
+  it("a reader who logs in after reading is a person", () => {
+    const r = report(
+      [
+        line({ req: "GET /articles/ssh-security/ HTTP/1.1" }),
+        line({ req: "GET /login_form HTTP/1.1" }),
+        line({ req: "POST /login_form HTTP/1.1", status: 302 }),
+      ].join("\n"),
+    ).reports[0];
+    expect(r.visitors).toBe(1);
+  });
+
+  const agents = (n: number) =>
+    Array.from(
+      { length: n },
+      (_, i) =>
+        `Mozilla/5.0 (X11; Linux x86_64; rv:${30 + i}.0) Gecko/20100101 Firefox/${30 + i}.0`,
+    );
+
+  it("an address rotating five agents without loading any asset is a robot, each agent of it", () => {
+    const r = report(
+      agents(5)
+        .map((ua, i) => line({ ua, req: `GET /page-${i} HTTP/1.1` }))
+        .join("\n"),
+    ).reports[0];
+    expect(r.robotReasons).toEqual({ "address rotating agents": 5 });
+    expect(r.visitors).toBe(0);
+  });
+
+  it("five people behind one address (a NAT) who load stylesheets stay people", () => {
+    const r = report(
+      agents(5)
+        .flatMap((ua, i) => [
+          line({ ua, req: `GET /page-${i} HTTP/1.1` }),
+          line({ ua, req: "GET /style.css HTTP/1.1" }),
+        ])
+        .join("\n"),
+    ).reports[0];
+    expect(r.robotReasons).toEqual({});
+    expect(r.visitors).toBe(5);
+  });
+
+  it("an address that probes with one agent makes its other agents robots too", () => {
+    const r = report(
+      [
+        line({ ua: agents(2)[0], req: "GET / HTTP/1.1" }),
+        line({ ua: agents(2)[1], req: "GET /phpmyadmin/index.php HTTP/1.1", status: 404 }),
+      ].join("\n"),
+    ).reports[0];
+    expect(r.robotReasons).toEqual({
+      "probed for weak spots": 1,
+      "address probed for weak spots": 1,
+    });
+  });
+
+  it("thirty pages in ninety seconds from one address is a crawler; over half an hour, a reader", () => {
+    const at = (s: number) =>
+      `17/May/2015:10:${String(Math.floor(s / 60)).padStart(2, "0")}:${String(s % 60).padStart(2, "0")} +0000`;
+    const fast = report(
+      Array.from({ length: 30 }, (_, i) => line({ t: at(i * 3), req: `GET /p${i} HTTP/1.1` })).join(
+        "\n",
+      ),
+    ).reports[0];
+    expect(fast.robotReasons).toEqual({ "address crawling": 1 });
+    const slow = report(
+      Array.from({ length: 30 }, (_, i) =>
+        line({ t: at(i * 60), req: `GET /p${i} HTTP/1.1` }),
+      ).join("\n"),
+    ).reports[0];
+    expect(slow.visitors).toBe(1);
   });
 
   it("three POSTs in a day are still a person", () => {
@@ -637,7 +741,7 @@ describe("bytes in, text out", () => {
     const p = a.finish();
     expect(p.hits).toBe(2);
     const m = p.months["2015-05"];
-    expect(m.panels.pages).toEqual({ "/caf\ufffd": [2, 2, 200, 0] });
+    expect([...m.visitorDays.values()].map((v) => v.views)).toEqual([[["/caf\ufffd", 2, 200]]]);
     expect([...m.visitorDays.values()].map((v) => v.hits)).toEqual([2]);
     expect(Object.keys(m.panels["browser-versions"]!)).toEqual(["Firefox 38"]);
   });

@@ -4,6 +4,7 @@ import { analyzeText } from "../../worker/core/analyze";
 import { emptyPartial, mergePartials } from "../../worker/core/partial";
 import type { AnalysisPartial } from "../../worker/core/partial";
 import { monthReport } from "../../worker/core/report";
+import { robotRules } from "../../worker/core/config";
 import { BASJES, geo, readFixture, SEMICOMPLETE, semicompleteConfig } from "./fixtures";
 import { randomChunks, rng } from "../random";
 
@@ -18,10 +19,7 @@ function canonical(p: AnalysisPartial) {
       watched: mp.watched,
       rejected: mp.rejected,
       visitorDays: [...mp.visitorDays].sort(([a], [b]) => (a < b ? -1 : 1)),
-      report: monthReport(m, mp, {
-        robotPostBurst: c.robotPostBurst,
-        robotErrorLimit: c.robotErrorLimit,
-      }),
+      report: monthReport(m, mp, robotRules(c)),
     };
   }
   return { lines: p.lines, hits: p.hits, rejected: p.rejected, reasons: p.reasons, months };
@@ -99,7 +97,7 @@ describe("chunking does not change results", () => {
 
   it("a month report from an analysis's own visitor-days (summed from the table) equals the report from their records", () => {
     const p = analyzeText(lines.join("\n"), c, geo());
-    const rules = { robotPostBurst: c.robotPostBurst, robotErrorLimit: c.robotErrorLimit };
+    const rules = robotRules(c);
     expect(Object.keys(p.months).length).toBeGreaterThan(1);
     for (const [m, mp] of Object.entries(p.months)) {
       const fromRecords = monthReport(m, { ...mp, visitorDays: new Map(mp.visitorDays) }, rules);

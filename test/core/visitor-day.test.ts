@@ -16,7 +16,7 @@ function visitsOf(hits: Hit[], gap: number): Span<string>[] {
   for (const h of sorted) {
     let v = out[out.length - 1];
     if (v === undefined || h.at - v.end > gap)
-      out.push((v = { start: h.at, end: h.at, entryAt: -1, entry: null }));
+      out.push((v = { start: h.at, end: h.at, entryAt: -1, entry: null, exitAt: -1, exit: null }));
     v.end = h.at;
     if (
       h.page !== null &&
@@ -25,9 +25,27 @@ function visitsOf(hits: Hit[], gap: number): Span<string>[] {
       v.entryAt = h.at;
       v.entry = h.page;
     }
+    // The exit: the latest page; in the same second, the larger path.
+    if (
+      h.page !== null &&
+      (v.exitAt < 0 || h.at > v.exitAt || (h.at === v.exitAt && h.page > v.exit!))
+    ) {
+      v.exitAt = h.at;
+      v.exit = h.page;
+    }
   }
   return out;
 }
+
+/** One hit as a span of its own. */
+const spanOf = (h: Hit): Span<string> => ({
+  start: h.at,
+  end: h.at,
+  entryAt: h.page === null ? -1 : h.at,
+  entry: h.page,
+  exitAt: h.page === null ? -1 : h.at,
+  exit: h.page,
+});
 
 const GAP = 1800;
 const JITTERS: [string, number][] = [
@@ -64,8 +82,7 @@ describe("addSpan: visits of one visitor-day, whatever the order of its hits", (
         .sort((a, b) => a.key - b.key)
         .map((x) => x.h);
       const spans: Span<string>[] = [];
-      for (const h of arrival)
-        addSpan(spans, h.at, h.at, h.page === null ? -1 : h.at, h.page, GAP, stringBefore);
+      for (const h of arrival) addSpan(spans, spanOf(h), GAP, stringBefore);
       expect(spans).toEqual(visitsOf(hits, GAP));
     }
   });
@@ -107,7 +124,7 @@ describe("VisitorDayTable: the analyzer's visitor-days, as columns", () => {
         expect(table.size).toBe(30);
         for (const [key, hits] of byKey) {
           const [day, client, agent] = key.split(" ").map(Number);
-          const v = table.toVisitorDay(table.idOf(day, client, agent));
+          const v = table.toVisitorDay(table.idOf(day, client, agent), "addr");
           expect(v.hits).toBe(hits.length);
           expect(v.spans).toEqual(visitsOf(hits, GAP));
         }
@@ -167,10 +184,10 @@ describe("VisitorDayTable: the analyzer's visitor-days, as columns", () => {
     // 21 visits, newest first (each one a merge by the definition), then the hits that bridge them, 500 times over.
     for (let round = 0; round < 500; round++) {
       for (let t = 60_000; t >= 0; t -= 3000) table.addHit(row, t, t === 0 ? 1 : -1);
-      expect(table.toVisitorDay(row).spans).toHaveLength(round === 0 ? 21 : 1);
+      expect(table.toVisitorDay(row, "addr").spans).toHaveLength(round === 0 ? 21 : 1);
       for (let t = 58_500; t > 0; t -= 3000) table.addHit(row, t, -1);
-      expect(table.toVisitorDay(row).spans).toEqual([
-        { start: 0, end: 60_000, entryAt: 0, entry: "/p1" },
+      expect(table.toVisitorDay(row, "addr").spans).toEqual([
+        { start: 0, end: 60_000, entryAt: 0, entry: "/p1", exitAt: 0, exit: "/p1" },
       ]);
     }
     expect((table as unknown as { spanCount: number }).spanCount).toBeLessThanOrEqual(22);

@@ -3,7 +3,7 @@ import { gzip } from "pako";
 import { beforeAll, describe, expect, it } from "vitest";
 import semicompleteText from "../fixtures/semicomplete-2015-05.combined.log?raw";
 import { analyzeText } from "../../worker/core/analyze";
-import { resolveConfig } from "../../worker/core/config";
+import { resolveConfig, robotRules } from "../../worker/core/config";
 import { monthReport } from "../../worker/core/report";
 import { geoLookup } from "../../worker/geo";
 import { applyChunk } from "../../worker/ingest/apply-chunk";
@@ -43,10 +43,7 @@ describe("POST /api/v1/ingest: the semicomplete log in one chunk", () => {
     const r = resolveConfig(siteConfig);
     if (!r.ok) throw new Error();
     const p = analyzeText(semicompleteText, r.config, geoLookup());
-    const core = monthReport("2015-05", p.months["2015-05"], {
-      robotPostBurst: r.config.robotPostBurst,
-      robotErrorLimit: r.config.robotErrorLimit,
-    });
+    const core = monthReport("2015-05", p.months["2015-05"], robotRules(r.config));
     const res = await fetchSummary(site, "2015-05");
     expect(res).toEqual({
       hits: core.hits,
@@ -66,9 +63,9 @@ describe("POST /api/v1/ingest: the semicomplete log in one chunk", () => {
         .filter((x) => x.panel === panel && x.period === "2015-05")
         .map((x) => [x.key, x.hits, x.pages, x.bytes, x.max])
         .sort();
-      // The site keeps the default privacy: feed-reader addresses are stored as their /24.
+      // The site keeps the default privacy: clients' addresses are stored as their /24.
       const want =
-        panel !== "feed-hosts"
+        panel !== "feed-hosts" && panel !== "hosts"
           ? rows
           : Object.values(
               rows.reduce<Record<string, (typeof rows)[number]>>((acc, r) => {
@@ -336,7 +333,7 @@ describe("a D1 failure in the middle of a chunk's batch leaves no partial counte
       runId: 0,
       partial: analyzeText(text, r.config, geoLookup()),
       analysisMs: 1,
-      rules: { robotPostBurst: 4, robotErrorLimit: 10 },
+      rules: robotRules(r.config),
       lifecycle: { openDays: 2, sealDays: 7 },
       gap: 1800,
       now: 1,

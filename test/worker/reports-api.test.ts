@@ -44,7 +44,8 @@ describe("report JSON routes, after ingesting the fixture logs in two runs", () 
       expect(m.days).toEqual(c.days);
       expect(m.hours).toEqual(c.hours);
       for (const id of PANEL_IDS) {
-        expect(rowsOf(m.panels[id].rows), id).toEqual(rowsOf(c.panels[id]));
+        // The JSON lists 1,000 rows at most (hosts has more): the first 1,000 in report order.
+        expect(rowsOf(m.panels[id].rows), id).toEqual(rowsOf(c.panels[id]).slice(0, 1000));
         const sum = (k: "hits" | "pages" | "bytes") => c.panels[id].reduce((s, r) => s + r[k], 0);
         expect(m.panels[id].total, id).toEqual({
           rows: c.panels[id].length,
@@ -87,8 +88,10 @@ describe("report JSON routes, after ingesting the fixture logs in two runs", () 
     const m = await getJson<MonthJson>(site, "/api/v1/sites/semi/months/2015-05");
     expect(m.year.months.map((x) => x.month)).toEqual(["2015-05", "2015-10"]);
     expect(m.year.hits).toBe(core["2015-05"].hits + core["2015-10"].hits);
-    // The two logs share no visitor: the distinct count equals the sum here (checked apart below).
-    expect(m.year.visitors).toBe(core["2015-05"].visitors + core["2015-10"].visitors);
+    // The two logs share no visitor: the distinct count is the sum here, which the year's
+    // sketch estimates (HyperLogLog, 4,096 registers: at this size, within a few visitors).
+    const exact = core["2015-05"].visitors + core["2015-10"].visitors;
+    expect(Math.abs(m.year.visitors - exact)).toBeLessThanOrEqual(0.02 * exact);
     expect(m.year.days).toBe(core["2015-05"].days.length + core["2015-10"].days.length);
   });
 

@@ -8,7 +8,7 @@ import { expect } from "vitest";
 import basjesText from "../fixtures/basjes-2015-10-hackers.combined.log?raw";
 import semicompleteText from "../fixtures/semicomplete-2015-05.combined.log?raw";
 import { analyzeText } from "../../worker/core/analyze";
-import { resolveConfig } from "../../worker/core/config";
+import { resolveConfig, robotRules } from "../../worker/core/config";
 import type { MonthReport } from "../../worker/core/report";
 import { monthReport } from "../../worker/core/report";
 import { geoLookup } from "../../worker/geo";
@@ -84,10 +84,7 @@ export function coreReports(text: string): Record<string, MonthReport> {
   const r = resolveConfig(SITE_CONFIG);
   if (!r.ok) throw new Error(r.errors.join("; "));
   const p = analyzeText(text, r.config, geoLookup());
-  const rules = {
-    robotPostBurst: r.config.robotPostBurst,
-    robotErrorLimit: r.config.robotErrorLimit,
-  };
+  const rules = robotRules(r.config);
   return Object.fromEntries(
     Object.entries(p.months).map(([m, mp]) => [m, monthReport(m, mp, rules)]),
   );

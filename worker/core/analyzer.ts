@@ -8,6 +8,8 @@ import {
   ASSET,
   DOWNLOAD,
   FEED,
+  FORM,
+  PROBE,
   ROBOTS_TXT,
   createFeedTest,
   createPathClassifier,
@@ -27,14 +29,32 @@ import {
   hashInto,
   hashIPv4Into,
   mergeWatched,
+  addressKey,
   visitorKey,
 } from "./partial";
 import { scanLine } from "./scan-line";
 import { grow } from "./grow";
 import type { LineScanner } from "./line-scanner";
-import { MonthVisitorDays, VisitorDayTable } from "./visitor-day-table";
+import {
+  HIT_ASSET,
+  HIT_DOWNLOAD,
+  HIT_ERROR,
+  HIT_FORM_PAGE,
+  HIT_IMAGE,
+  HIT_POST,
+  HIT_PROBE,
+  HIT_REFERER,
+  HIT_ROBOTS_TXT,
+  HIT_SEARCH,
+  HIT_UA_ROBOT,
+  MonthVisitorDays,
+  VisitorDayTable,
+} from "./visitor-day-table";
 
 // Panel slots, in ADDITIVE_PANELS order.
+/** The origins panel's keys, by referer kind (RefererSlot.kind). */
+const ORIGINS = ["direct", "internal", "search", "other site"];
+
 const P = Object.fromEntries(ADDITIVE_PANELS.map((id, i) => [id, i])) as Record<
   (typeof ADDITIVE_PANELS)[number],
   number
@@ -111,8 +131,11 @@ export class Analyzer {
 
   private agentSlots: AgentSlot[] = [];
   private refererSlots: RefererSlot[] = [];
-  /** Per referer id: 1 when it is an image search, 0 when not, -1 not classified yet. */
-  private refererImage = new Int8Array(1024).fill(-1);
+  /**
+   * Per referer id, what a hit with it adds to its visitor-day (HIT_REFERER, HIT_SEARCH,
+   * HIT_IMAGE bits), -1 not classified yet.
+   */
+  private refererHit = new Int16Array(1024).fill(-1);
   private pathFlags = new Int8Array(1024);
   private ipCountry = new Int32Array(1024);
   private ipWatched = new Int8Array(1024);
@@ -433,16 +456,15 @@ export class Analyzer {
       this.ipVisitorAgent[ipId] = uaId;
       this.ipVisitorDay[ipId] = this.dayNumber;
     }
-    vd.hit(
-      row,
-      second,
-      bytes,
-      isPage ? pathId : -1,
-      status >= 400 && status < 500,
-      isPost,
-      (flags & ROBOTS_TXT) !== 0,
-      robot,
-    );
+    const error = status >= 400 && status < 500;
+    let kind =
+      (error ? HIT_ERROR : 0) |
+      (isPost ? HIT_POST : 0) |
+      (robot ? HIT_UA_ROBOT : 0) |
+      (flags & ROBOTS_TXT ? HIT_ROBOTS_TXT : 0) |
+      (flags & ASSET ? HIT_ASSET : 0) |
+      (flags & PROBE && error ? HIT_PROBE : 0) |
+      (flags & FORM && isPage ? HIT_FORM_PAGE : 0);
 
     const c = month.counters;
     c[P.status].add(status, 1, isPage, bytes);
@@ -460,9 +482,10 @@ export class Analyzer {
     }
     // Robots, agents and countries are the same for a whole visitor-day: summed from its row at the end.
     if (!robot) {
-      if (isPage) c[P.pages].add(pathId, 1, 1, bytes);
-      if (flags & DOWNLOAD && status >= 200 && status < 300)
+      if (flags & DOWNLOAD && status >= 200 && status < 300) {
         c[P.downloads].add(pathId, 1, 0, bytes);
+        kind |= HIT_DOWNLOAD;
+      }
       const rfs = sp[2 * F.referer];
       if (rfs >= 0 && !(sp[2 * F.referer + 1] - rfs === 1 && b[rfs] === 45)) {
         const rfe = sp[2 * F.referer + 1];
@@ -470,11 +493,13 @@ export class Analyzer {
         if (refId < 0 || !this.referers.sameAs(refId, b, view, rfs, rfe))
           refId = this.ipReferer[ipId] = this.referers.idOf(b, view, rfs, rfe);
         month.byReferer.add(refId, 1, isPage, bytes);
-        let image = refId < this.refererImage.length ? this.refererImage[refId] : -1;
-        if (image < 0) image = this.refererSlotOf(refId).image;
-        if (image === 1) c[P["image-search"]].add(pathId, 1, isPage, bytes);
+        let refHit = refId < this.refererHit.length ? this.refererHit[refId] : -1;
+        if (refHit < 0) refHit = this.refererHitOf(refId);
+        if (refHit & HIT_IMAGE) c[P["image-search"]].add(pathId, 1, isPage, bytes);
+        kind |= refHit;
       }
     }
+    vd.hit(row, second, bytes, isPage ? pathId : -1, kind);
     if (agent.watched || (this.watchesAddresses && this.isWatchedAddress(ipId)))
       this.watch(month, b, sp, status, bytes, ms, me, us, ue);
   }
@@ -516,8 +541,19 @@ export class Analyzer {
         bytes = t.bytes[row];
       if (agent.robot >= 0) month.counters[P.robots].add(agent.robot, hits, pages, bytes);
       else {
+        const client = t.client[row];
         month.byAgent.add(t.agent[row], hits, pages, bytes);
-        month.counters[P.countries].add(this.countryOf(t.client[row]), hits, pages, bytes);
+        month.counters[P.countries].add(this.countryOf(client), hits, pages, bytes);
+        // Hosts by client id (named at the end), IP versions by the address's form.
+        month.counters[P.hosts].add(client, hits, pages, bytes);
+        const name = this.ipNames[client];
+        const version = name === null ? "IPv4" : name.includes(":") ? "IPv6" : "host name";
+        month.counters[P["ip-versions"]].add(
+          this.keys[P["ip-versions"]].id(version),
+          hits,
+          pages,
+          bytes,
+        );
       }
     }
     let keyDay = NaN,
@@ -526,10 +562,11 @@ export class Analyzer {
       if (t.day[row] !== keyDay) keyDate = dayToDate((keyDay = t.day[row]));
       return this.visitorKeyOf(t.client[row], t.agent[row], keyDate);
     };
+    const addrOf = (row: number): string => this.addressKeyOf(t.client[row]);
     for (const m of this.months.values())
       out.months[m.key] = this.monthPartial(
         m,
-        new MonthVisitorDays(t, concat(dayRows.get(m) ?? []), keyOf),
+        new MonthVisitorDays(t, concat(dayRows.get(m) ?? []), keyOf, addrOf),
       );
     return out;
   }
@@ -543,9 +580,24 @@ export class Analyzer {
       c[P.os].add(a.os, hits, pages, bytes);
       c[P.devices].add(a.device, hits, pages, bytes);
     });
+    // Origins: every human hit is direct unless its referer says otherwise.
+    const origin = [0, 0, 0, 0].map(() => [0, 0, 0]);
+    m.byAgent.forEach((_ua, hits, pages, bytes) => {
+      origin[0][0] += hits;
+      origin[0][1] += pages;
+      origin[0][2] += bytes;
+    });
     m.byReferer.forEach((id, hits, pages, bytes) => {
       // Referers are classified here, at the end, so the slot array can have holes: test each one.
       const ref = this.refererSlots[id] ?? this.refererSlotOf(id);
+      if (ref.kind !== 0) {
+        origin[0][0] -= hits;
+        origin[0][1] -= pages;
+        origin[0][2] -= bytes;
+        origin[ref.kind][0] += hits;
+        origin[ref.kind][1] += pages;
+        origin[ref.kind][2] += bytes;
+      }
       if (ref.kind === 2) {
         c[P["search-engines"]].add(ref.engine, hits, pages, bytes);
         c[P.keywords].add(ref.keyword, hits, pages, bytes);
@@ -554,6 +606,10 @@ export class Analyzer {
         c[P.referers].add(ref.url, hits, pages, bytes);
       }
     });
+    ORIGINS.forEach((name, kind) => {
+      const [hits, pages, bytes] = origin[kind];
+      if (hits > 0) c[P.origins].add(this.keys[P.origins].id(name), hits, pages, bytes);
+    });
     const out = emptyMonth();
     out.rejected = m.rejected;
     out.visitorDays = visitorDays;
@@ -561,20 +617,40 @@ export class Analyzer {
     out.hours = Array.from(m.hours);
     ADDITIVE_PANELS.forEach((id, i) => {
       const names =
-        id === "pages" || id === "downloads" || id === "not-found" || id === "image-search"
+        id === "downloads" || id === "not-found" || id === "image-search"
           ? this.paths.strings
-          : id === "status" || id === "feed-hosts"
+          : id === "status" || id === "feed-hosts" || id === "hosts"
             ? null
             : this.keys[i].strings;
       const rows: Record<string, [number, number, number, number]> = {};
       m.counters[i].forEach((k, hits, pages, bytes, max) => {
-        rows[
-          names ? names[k] : id === "feed-hosts" ? this.ipName(this.feedHostIps[k]) : String(k)
-        ] = [hits, pages, bytes, max];
+        const key = names
+          ? names[k]
+          : id === "feed-hosts"
+            ? this.ipName(this.feedHostIps[k])
+            : id === "hosts"
+              ? this.ipName(k)
+              : String(k);
+        rows[key] = [hits, pages, bytes, max];
       });
       out.panels[id] = rows;
     });
     return out;
+  }
+
+  /** The address key of a client (see addressKey). */
+  private addressKeyOf(ip: number): string {
+    this.ipHashes ??= new Int32Array(this.ipCount * 2);
+    this.hashIp(ip);
+    return addressKey(this.ipHashes[2 * ip], this.ipHashes[2 * ip + 1]);
+  }
+
+  private hashIp(ip: number): void {
+    if (this.ipHashes![2 * ip] === 0 && this.ipHashes![2 * ip + 1] === 0) {
+      const name = this.ipNames[ip];
+      if (name === null) hashIPv4Into(this.ipV4[ip], this.ipHashes!, 2 * ip);
+      else hashInto(name, this.ipHashes!, 2 * ip);
+    }
   }
 
   /** The visitor-day key (`date` `visitorKey`) of a client and agent. */
@@ -686,9 +762,16 @@ export class Analyzer {
       slot.url = k[P.referers].id(c.url);
     }
     this.refererSlots[id] = slot;
-    if (id >= this.refererImage.length) this.refererImage = grow(this.refererImage, id, -1);
-    this.refererImage[id] = slot.image;
+    if (id >= this.refererHit.length) this.refererHit = grow(this.refererHit, id, -1);
+    this.refererHit[id] =
+      (slot.kind === 3 ? HIT_REFERER : slot.kind === 2 ? HIT_SEARCH : 0) |
+      (slot.image ? HIT_IMAGE : 0);
     return slot;
+  }
+
+  private refererHitOf(id: number): number {
+    this.refererSlotOf(id);
+    return this.refererHit[id];
   }
 
   private countryOf(ipId: number): number {

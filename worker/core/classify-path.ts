@@ -6,16 +6,28 @@ export const ASSET = 1;
 export const DOWNLOAD = 2;
 export const FEED = 4;
 export const ROBOTS_TXT = 8;
+/** A path scanners probe for (`probePaths`): a hit on it answered 4xx is looking for weak spots. */
+export const PROBE = 16;
+/** A form page (`formPaths`): login, join, password… */
+export const FORM = 32;
 
 /**
- * Flags of a path (without its query): a static asset (never a page), a download, a feed, or
- * /robots.txt. Answers are remembered by the process or isolate, per configuration (see memo.ts).
+ * Flags of a path (without its query): a static asset (never a page), a download, a feed,
+ * /robots.txt, a probe or a form. Answers are remembered by the process or isolate, per
+ * configuration (see memo.ts).
  */
 export const createPathClassifier: (config: AnalysisConfig) => (path: string) => number =
   perConfiguration(
     (config) => remembered(pathClassifier(config)),
     (c) =>
-      JSON.stringify([c.assetExtensions, c.downloadExtensions, c.downloadPaths, c.feedPatterns]),
+      JSON.stringify([
+        c.assetExtensions,
+        c.downloadExtensions,
+        c.downloadPaths,
+        c.feedPatterns,
+        c.probePaths,
+        c.formPaths,
+      ]),
   );
 
 function pathClassifier(config: AnalysisConfig): (path: string) => number {
@@ -24,6 +36,8 @@ function pathClassifier(config: AnalysisConfig): (path: string) => number {
   const feeds = config.feedPatterns.map((p) => p.toLowerCase());
   // Copied: the classifier outlives this configuration object (it serves every equal one).
   const downloadPaths = [...config.downloadPaths];
+  const probes = config.probePaths.map((p) => p.toLowerCase());
+  const forms = config.formPaths.map((p) => p.toLowerCase());
   return (path) => {
     const lower = path.toLowerCase();
     let flags = 0;
@@ -34,6 +48,8 @@ function pathClassifier(config: AnalysisConfig): (path: string) => number {
       flags |= DOWNLOAD;
     if (isFeed(lower, feeds)) flags |= FEED;
     if (lower === "/robots.txt") flags |= ROBOTS_TXT;
+    if (probes.some((p) => lower.includes(p))) flags |= PROBE;
+    if (forms.some((p) => lower.includes(p))) flags |= FORM;
     return flags;
   };
 }

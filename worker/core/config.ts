@@ -1,6 +1,7 @@
 import type { SearchEngineRule } from "./search-engines";
 import { BUILTIN_SEARCH_ENGINES } from "./search-engines";
 import { parseOffsetMinutes } from "./log-clock";
+import type { RobotRules } from "./visitor-day";
 
 /** Everything the analysis can be told; `resolveConfig` fills it from defaults plus a user's file. */
 export interface AnalysisConfig {
@@ -18,6 +19,16 @@ export interface AnalysisConfig {
   downloadPaths: string[];
   /** Substrings of a lowercased path or query that mark a feed request, when not followed by a letter. */
   feedPatterns: string[];
+  /**
+   * Substrings of a lowercased path that scanners probe for (`/.env`, `/.git/`…): a request for
+   * one answered 4xx makes its visitor, and its address that day, a robot.
+   */
+  probePaths: string[];
+  /**
+   * Substrings of a lowercased path that mark a form page (login, join, password…): a visitor-day
+   * that posts and views no page but forms is a robot (form spam).
+   */
+  formPaths: string[];
   searchEngines: SearchEngineRule[];
   /** Visitors whose every hit is listed: exact client addresses, address prefixes ending in `.` or `:`, or user-agent substrings. */
   watched: { addresses: string[]; userAgents: string[] };
@@ -29,6 +40,11 @@ export interface AnalysisConfig {
   robotPostBurst: number;
   /** A visitor-day with more than this many 4xx answers is a robot (scanners). */
   robotErrorLimit: number;
+  /** An address whose day has this many user agents and not one asset request is a robot. */
+  robotAgentLimit: number;
+  /** An address whose day has this many page views, at `robotPageRate` a minute or more, is a robot. */
+  robotCrawlPages: number;
+  robotPageRate: number;
   /**
    * A day's per-visitor records are kept while it is at most this many days before the site's
    * latest day; then the day closes (docs/storage.md).
@@ -131,12 +147,58 @@ export const DEFAULT_CONFIG: AnalysisConfig = {
     "format=rss",
     "format=atom",
   ],
+  probePaths: [
+    "/.env",
+    "/.git/",
+    "/.git/config",
+    "/.svn/",
+    "/.hg/",
+    "/.aws/",
+    "/.ds_store",
+    "/wp-login.php",
+    "/wp-admin",
+    "/xmlrpc.php",
+    "/wp-config",
+    "/phpmyadmin",
+    "/pma/",
+    "/myadmin",
+    "/mysqladmin",
+    "/adminer",
+    "/phpinfo",
+    "/server-status",
+    "/cgi-bin/",
+    "/vendor/phpunit",
+    "/.well-known/security.txt.php",
+    "/config.php",
+    "/setup.php",
+    "/install.php",
+    "/shell.php",
+    "/etc/passwd",
+  ],
+  formPaths: [
+    "login",
+    "logon",
+    "signin",
+    "sign-in",
+    "sign_in",
+    "signup",
+    "sign-up",
+    "register",
+    "join_form",
+    "/join",
+    "password",
+    "_form",
+    "/contact",
+  ],
   searchEngines: [...BUILTIN_SEARCH_ENGINES],
   watched: { addresses: [], userAgents: [] },
   timeZone: null,
   visitGapSeconds: 30 * 60,
   robotPostBurst: 4,
   robotErrorLimit: 10,
+  robotAgentLimit: 5,
+  robotCrawlPages: 30,
+  robotPageRate: 10,
   openDays: 2,
   sealDays: 7,
 };
@@ -148,6 +210,8 @@ type ListKey =
   | "downloadExtensions"
   | "downloadPaths"
   | "feedPatterns"
+  | "probePaths"
+  | "formPaths"
   | "searchEngines";
 const LIST_KEYS: ListKey[] = [
   "siteHosts",
@@ -156,6 +220,8 @@ const LIST_KEYS: ListKey[] = [
   "downloadExtensions",
   "downloadPaths",
   "feedPatterns",
+  "probePaths",
+  "formPaths",
   "searchEngines",
 ];
 
@@ -216,6 +282,9 @@ export function resolveConfig(user: UserConfig = {}): ConfigResult {
     "visitGapSeconds",
     "robotPostBurst",
     "robotErrorLimit",
+    "robotAgentLimit",
+    "robotCrawlPages",
+    "robotPageRate",
     "openDays",
     "sealDays",
   ] as const) {
@@ -241,4 +310,15 @@ export function resolveConfig(user: UserConfig = {}): ConfigResult {
   );
   config.siteHosts = config.siteHosts.map((h) => h.toLowerCase());
   return errors.length ? { ok: false, errors } : { ok: true, config };
+}
+
+/** The robot rules of a configuration. */
+export function robotRules(c: AnalysisConfig): RobotRules {
+  return {
+    robotPostBurst: c.robotPostBurst,
+    robotErrorLimit: c.robotErrorLimit,
+    robotAgentLimit: c.robotAgentLimit,
+    robotCrawlPages: c.robotCrawlPages,
+    robotPageRate: c.robotPageRate,
+  };
 }

@@ -1,5 +1,5 @@
 /** A copy of `a` long enough to hold `index` (at least twice as long), new slots set to `fill`. */
-export function grow<T extends Int8Array | Uint8Array | Int32Array | Float64Array>(
+export function grow<T extends Int8Array | Uint8Array | Int16Array | Int32Array | Float64Array>(
   a: T,
   index = a.length,
   fill = 0,

@@ -1,12 +1,27 @@
 /**
  * The panel registry: one row per panel the reports show, saying what keys a hit and who is
  * counted. Every panel row has the same shape — key, hits, pages, bytes, max — so storage,
- * merging, JSON and HTML treat all panels alike. Additive panels are summed per line; `entry`
- * is derived from visitor-days (see visitor-day.ts).
+ * merging, JSON and HTML treat all panels alike. Additive panels are summed per line; derived ones
+ * (pages, entry and exit pages, visit durations) from visitor-days (see visitor-day.ts), so that a
+ * visitor found to be a robot by its behaviour leaves them.
  */
 export const PANELS = [
-  { id: "pages", title: "Pages", key: "path of a page view", who: "humans" },
+  { id: "pages", title: "Pages", key: "path of a page view", who: "humans", derived: true },
   { id: "entry", title: "Entry pages", key: "first page of a visit", who: "humans", derived: true },
+  { id: "exit", title: "Exit pages", key: "last page of a visit", who: "humans", derived: true },
+  {
+    id: "visit-durations",
+    title: "Visit durations",
+    key: "time from a visit's first hit to its last",
+    who: "humans",
+    derived: true,
+  },
+  {
+    id: "origins",
+    title: "Origins",
+    key: "direct, search engine, other site, internal link",
+    who: "humans",
+  },
   {
     id: "referers",
     title: "Referring pages",
@@ -47,6 +62,13 @@ export const PANELS = [
     key: "ISO country code of the client address",
     who: "humans",
   },
+  {
+    id: "hosts",
+    title: "Hosts",
+    key: "client address, kept as the site's privacy says",
+    who: "humans",
+  },
+  { id: "ip-versions", title: "IP versions", key: "IPv4, IPv6 or a host name", who: "humans" },
   { id: "downloads", title: "Downloads", key: "path of a 2xx download", who: "humans" },
   {
     id: "feeds",

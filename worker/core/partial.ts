@@ -235,6 +235,39 @@ export function visitorKey(ip1: number, ip2: number, ua1: number, ua2: number, d
   );
 }
 
+/**
+ * A client address's key: 11 characters like a visitor key, the first one the same as every
+ * visitor key of that address (see visitorKey), the other ten from the address's hashes alone.
+ */
+export function addressKey(ip1: number, ip2: number): string {
+  const ip = Math.imul(ip1 ^ (ip2 >>> 7), 0x9e3779b1);
+  let a = Math.imul(ip1 ^ 0x5bd1e995, 0xcc9e2d51);
+  a ^= a >>> 15;
+  let b = Math.imul(ip2 ^ (ip1 >>> 11), 0x1b873593);
+  b ^= b >>> 13;
+  const c = KEY_CODES;
+  return String.fromCharCode(
+    c[ip >>> 26],
+    c[a & 63],
+    c[(a >>> 6) & 63],
+    c[(a >>> 12) & 63],
+    c[(a >>> 18) & 63],
+    c[(a >>> 24) & 63],
+    c[((a >>> 30) | (b << 2)) & 63],
+    c[(b >>> 4) & 63],
+    c[(b >>> 10) & 63],
+    c[(b >>> 16) & 63],
+    c[(b >>> 22) & 63],
+  );
+}
+
+/** addressKey of an address's text. */
+export function addressKeyOf(address: string): string {
+  const h = new Int32Array(2);
+  hashInto(address, h, 0);
+  return addressKey(h[0], h[1]);
+}
+
 /** visitorKey of two strings (tests, and callers without cached hashes). */
 export function visitorKeyOf(address: string, agent: string): string {
   const h = new Int32Array(4);

@@ -1,7 +1,8 @@
 import type { MonthPartial } from "./partial";
 import type { PanelId, PanelRow, Row } from "./panels";
-import type { RobotRules } from "./visitor-day";
+import type { RobotRules, VisitorDay } from "./visitor-day";
 import { ADDITIVE_PANELS, rowsOf } from "./panels";
+import { addressDayOf, addressReason } from "./visitor-day";
 import { contribution } from "./contribution";
 
 export interface DayFigures {
@@ -17,9 +18,10 @@ export interface DayFigures {
 export interface HourFigures {
   hour: number;
   hits: number;
+  /** Human page views. */
   pages: number;
   bytes: number;
-  /** Hits from crawlers known by their user agent. */
+  /** Robots' hits, by user agent or by behaviour. */
   robotHits: number;
   /** Human visitors with a hit in this hour (a visitor may count in several hours). */
   visitors: number;
@@ -42,7 +44,28 @@ export interface MonthReport {
   panels: Record<PanelId, PanelRow[]>;
   /** Robot visitor-days by the first rule that caught them. */
   robotReasons: Record<string, number>;
+  /** What robots found by their behaviour (not their user agent) put in the human panels. */
+  behaviour: BehaviourTotals;
 }
+
+/** Hits of robots by behaviour, as the human panels count them (see Contribution). */
+export interface BehaviourTotals {
+  hits: number;
+  pages: number;
+  refHits: number;
+  searchHits: number;
+  imageHits: number;
+  downloadHits: number;
+}
+
+export const noBehaviour = (): BehaviourTotals => ({
+  hits: 0,
+  pages: 0,
+  refHits: 0,
+  searchHits: 0,
+  imageHits: 0,
+  downloadHits: 0,
+});
 
 /**
  * A month's visitor-day figures as they are summed: a robot visitor-day adds its hits and bytes;
@@ -53,10 +76,17 @@ export class MonthTally {
   readonly days = new Map<string, DayFigures>();
   /** Human visitors, by any value that tells them apart (their key, or a number). */
   readonly humans = new Set<unknown>();
+  readonly pageViews: Record<string, Row> = {};
   readonly entry: Record<string, Row> = {};
+  readonly exit: Record<string, Row> = {};
+  readonly durations: Record<string, Row> = {};
   readonly robotReasons: Record<string, number> = {};
   readonly hourVisitors = new Array<number>(24).fill(0);
   readonly hourVisits = new Array<number>(24).fill(0);
+  /** Human page views, and robots-by-behaviour hits, by hour. */
+  readonly hourPages = new Array<number>(24).fill(0);
+  readonly hourBehaviourHits = new Array<number>(24).fill(0);
+  readonly behaviour = noBehaviour();
   hits = 0;
   pages = 0;
   bytes = 0;
@@ -75,7 +105,17 @@ export class MonthTally {
     return (this.d = d);
   }
 
-  robot(date: string, hits: number, bytes: number, reason: string): void {
+  /**
+   * A robot visitor-day; `behaviour` (for a robot by behaviour, not by user agent) carries what
+   * its hits put in the human panels, and its hits by hour ([hour, hits, pages, …]).
+   */
+  robot(
+    date: string,
+    hits: number,
+    bytes: number,
+    reason: string,
+    behaviour: (Omit<BehaviourTotals, "hits"> & { hourly: number[] }) | null,
+  ): void {
     const d = this.day(date);
     d.hits += hits;
     d.bytes += bytes;
@@ -84,8 +124,19 @@ export class MonthTally {
     this.bytes += bytes;
     this.robotHits += hits;
     this.robotReasons[reason] = (this.robotReasons[reason] ?? 0) + 1;
+    if (behaviour === null) return;
+    const b = this.behaviour;
+    b.hits += hits;
+    b.pages += behaviour.pages;
+    b.refHits += behaviour.refHits;
+    b.searchHits += behaviour.searchHits;
+    b.imageHits += behaviour.imageHits;
+    b.downloadHits += behaviour.downloadHits;
+    const h = behaviour.hourly;
+    for (let i = 0; i < h.length; i += 3) this.hourBehaviourHits[h[i]] += h[i + 1];
   }
 
+  /** A human visitor-day; `hourly` is its [hour, hits, pages, …], `views` its [path, views, bytes]. */
   human(
     date: string,
     visitor: unknown,
@@ -93,6 +144,8 @@ export class MonthTally {
     bytes: number,
     pages: number,
     hours: number,
+    hourly: number[],
+    views: [string, number, number][],
   ): void {
     const d = this.day(date);
     d.hits += hits;
@@ -104,21 +157,30 @@ export class MonthTally {
     this.pages += pages;
     this.humans.add(visitor);
     for (let b = hours; b !== 0; b &= b - 1) this.hourVisitors[31 - Math.clz32(b & -b)]++;
+    for (let i = 0; i < hourly.length; i += 3) this.hourPages[hourly[i]] += hourly[i + 2];
+    for (const [path, n, b] of views) {
+      const r = (this.pageViews[path] ??= [0, 0, 0, 0]);
+      r[0] += n;
+      r[1] += n;
+      r[2] += b;
+    }
   }
 
-  /** A visit of the last human visitor-day, by its start hour. */
-  visit(startHour: number): void {
+  /** A visit of the last human visitor-day: its start hour, duration bucket, entry and exit pages. */
+  visit(startHour: number, duration: string, entry: string | null, exit: string | null): void {
     this.d!.visits++;
     this.visits++;
     this.hourVisits[startHour]++;
+    count(this.durations, duration);
+    if (entry !== null) count(this.entry, entry);
+    if (exit !== null) count(this.exit, exit);
   }
+}
 
-  /** The entry page of a visit (one that viewed a page). */
-  entryPage(path: string): void {
-    const r = (this.entry[path] ??= [0, 0, 0, 0]);
-    r[0]++;
-    r[1]++;
-  }
+function count(panel: Record<string, Row>, key: string): void {
+  const r = (panel[key] ??= [0, 0, 0, 0]);
+  r[0]++;
+  r[1]++;
 }
 
 /** A source of visitor-days that sums itself into a tally faster than its records would. */
@@ -135,30 +197,50 @@ export function monthReport(month: string, m: MonthPartial, rules: RobotRules): 
   const t = new MonthTally();
   const vd = m.visitorDays as Partial<Tallies>;
   if (vd.tallyInto === undefined || !vd.tallyInto(t, rules)) {
+    const byAddress = addressReasons(m.visitorDays, rules);
     for (const [key, v] of m.visitorDays) {
-      const c = contribution(v, rules);
       const date = key.slice(0, 10);
+      const c = contribution(v, rules, byAddress.get(`${date} ${v.addr}`) ?? null);
       if (c.robot !== null) {
-        t.robot(date, c.hits, c.bytes, c.robot);
+        t.robot(
+          date,
+          c.hits,
+          c.bytes,
+          c.robot,
+          c.behaviour
+            ? {
+                pages: v.pages,
+                refHits: v.refHits,
+                searchHits: v.searchHits,
+                imageHits: v.imageHits,
+                downloadHits: v.downloadHits,
+                hourly: v.hourly,
+              }
+            : null,
+        );
         continue;
       }
-      t.human(date, key.slice(11), c.hits, c.bytes, c.pages, c.hours);
-      for (const h of c.visitHours) t.visit(h);
-      for (const e of c.entries) t.entryPage(e);
+      t.human(date, key.slice(11), c.hits, c.bytes, c.pages, c.hours, v.hourly, v.views);
+      c.visitHours.forEach((h, i) => {
+        t.visit(h, c.durations[i], v.spans[i].entry, v.spans[i].exit);
+      });
     }
   }
   const panels = {} as Record<PanelId, PanelRow[]>;
   for (const id of ADDITIVE_PANELS) panels[id] = rowsOf(m.panels[id] ?? {});
+  panels.pages = rowsOf(t.pageViews);
   panels.entry = rowsOf(t.entry);
+  panels.exit = rowsOf(t.exit);
+  panels["visit-durations"] = rowsOf(t.durations);
   const hours: HourFigures[] = [];
   for (let h = 0; h < 24; h++) {
     const at = h * 4;
     hours.push({
       hour: h,
       hits: m.hours[at],
-      pages: m.hours[at + 1],
+      pages: t.hourPages[h],
       bytes: m.hours[at + 2],
-      robotHits: m.hours[at + 3],
+      robotHits: m.hours[at + 3] + t.hourBehaviourHits[h],
       visitors: t.hourVisitors[h],
       visits: t.hourVisits[h],
     });
@@ -176,7 +258,31 @@ export function monthReport(month: string, m: MonthPartial, rules: RobotRules): 
     hours,
     panels,
     robotReasons: t.robotReasons,
+    behaviour: t.behaviour,
   };
+}
+
+/**
+ * The address rules' answer for each address's day (`date addr`) they make a robot: its
+ * visitor-days grouped, their records summed (see addressDayOf).
+ */
+export function addressReasons(
+  visitorDays: Iterable<[string, VisitorDay]>,
+  rules: RobotRules,
+): Map<string, string> {
+  const groups = new Map<string, VisitorDay[]>();
+  for (const [key, v] of visitorDays) {
+    const id = `${key.slice(0, 10)} ${v.addr}`;
+    const g = groups.get(id);
+    if (g === undefined) groups.set(id, [v]);
+    else g.push(v);
+  }
+  const out = new Map<string, string>();
+  for (const [id, g] of groups) {
+    const reason = addressReason(addressDayOf(g), rules);
+    if (reason !== null) out.set(id, reason);
+  }
+  return out;
 }
 
 /**

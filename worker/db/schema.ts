@@ -100,6 +100,17 @@ export const months = sqliteTable(
     sealed: integer("sealed").notNull().default(0),
     /** Lines of days already closed when they arrived: their visits and visitors are approximate. */
     lateLines: integer("late_lines").notNull().default(0),
+    /**
+     * What robots found by their behaviour (not their user agent) put in the human panels, which
+     * count per line: their hits and page views, and their hits with another site's referer,
+     * with a search referer, from an image search, on downloads.
+     */
+    behaviourHits: integer("behaviour_hits").notNull().default(0),
+    behaviourPages: integer("behaviour_pages").notNull().default(0),
+    behaviourRefHits: integer("behaviour_ref_hits").notNull().default(0),
+    behaviourSearchHits: integer("behaviour_search_hits").notNull().default(0),
+    behaviourImageHits: integer("behaviour_image_hits").notNull().default(0),
+    behaviourDownloadHits: integer("behaviour_download_hits").notNull().default(0),
   },
   (t) => [primaryKey({ columns: [t.siteId, t.month] })],
 );

@@ -1,6 +1,7 @@
 import type { AnalysisPartial } from "../core/partial";
 import type { Contribution } from "../core/contribution";
 import type { RobotRules, VisitorDay } from "../core/visitor-day";
+import type { BehaviourTotals } from "../core/report";
 import type { DayDelta } from "../db/queries/add-days";
 import type { HourDelta } from "../db/queries/add-hours";
 import type { MonthDelta } from "../db/queries/add-months";
@@ -19,7 +20,8 @@ import {
   mergeSketch,
   SLICE,
 } from "../core/sketch";
-import { cloneVisitorDay, mergeVisitorDay } from "../core/visitor-day";
+import { addressDayOf, addressReason, cloneVisitorDay, mergeVisitorDay } from "../core/visitor-day";
+import { noBehaviour } from "../core/report";
 import { DayBucket, dayBucketOf } from "./day-records";
 import { MonthBucket, monthBucketOf } from "./month-set";
 import { updatePanel } from "./panel-head";
@@ -150,7 +152,11 @@ export function readsOf(p: AnalysisPartial, site: SiteClock, life: Lifecycle): R
     for (const key of deltas.keys()) tails.push([period, panel, key]);
   }
   const months = Object.keys(p.months).sort();
-  for (const month of months) heads.push([month, "entry"]);
+  for (const month of months)
+    for (const panel of DERIVED_PANELS) {
+      heads.push([month, panel]);
+      if (YEAR_PANELS.includes(panel)) heads.push([month.slice(0, 4), panel]);
+    }
   return {
     dayBuckets: [...dayBuckets.values()],
     monthBuckets: [...monthBuckets.values()],
@@ -167,8 +173,16 @@ interface MonthWork {
   days: Map<string, DayDelta>;
   hourVisitors: number[];
   hourVisits: number[];
-  /** Entry pages: visits' first pages, net of the stored records' (keys → visits). */
-  entries: Map<string, number>;
+  /** Human page views, and robots-by-behaviour hits, by hour (net). */
+  hourPages: number[];
+  hourBehaviour: number[];
+  /**
+   * Derived panels (net): humans' page views, visits' first and last pages, visits' durations
+   * (for those three, hits and pages are visits).
+   */
+  derived: Record<DerivedPanel, Map<string, RowDelta>>;
+  /** What robots by behaviour put in the human panels (net). */
+  behaviour: BehaviourTotals;
   /** Human days per visitor, net. */
   humanDays: Map<string, number>;
   /** Human visitors of days that were closed when they arrived (for a sealed month's sketch). */
@@ -176,11 +190,17 @@ interface MonthWork {
   lateHits: number;
 }
 
+export type DerivedPanel = "pages" | "entry" | "exit" | "visit-durations";
+export const DERIVED_PANELS: DerivedPanel[] = ["pages", "entry", "exit", "visit-durations"];
+
 /**
  * Plans the visitor-days of a chunk: each one merged with its stored record when its day is open,
  * every derived figure moved by `contribution(merged) − contribution(stored)`, so the stored
  * figures are always those of all applied chunks analysed as one log, whatever their split and
- * order. A visitor-day of a closed day has no record left: it counts as new (see periods.ts).
+ * order. An address's day is read whole (its visitor-days share a bucket): when the chunk changes
+ * what the address rules say of it, every visitor-day of it is counted again. A visitor-day of a
+ * closed day has no record left: it counts as new, judged with the chunk's own lines of its
+ * address (see periods.ts).
  */
 export function planVisitorDays(
   p: AnalysisPartial,
@@ -207,40 +227,81 @@ export function planVisitorDays(
       days: new Map(),
       hourVisitors: new Array<number>(24).fill(0),
       hourVisits: new Array<number>(24).fill(0),
-      entries: new Map(),
+      hourPages: new Array<number>(24).fill(0),
+      hourBehaviour: new Array<number>(24).fill(0),
+      derived: {
+        pages: new Map(),
+        entry: new Map(),
+        exit: new Map(),
+        "visit-durations": new Map(),
+      },
+      behaviour: noBehaviour(),
       humanDays: new Map(),
       lateHumans: new Set(),
       lateHits: 0,
     };
     work.set(month, w);
-    const apply = (c: Contribution, sign: 1 | -1, d: DayDelta, visitor: string) => {
+    const bump = (m: Map<string, number>, key: string, sign: number) =>
+      m.set(key, (m.get(key) ?? 0) + sign);
+    const add = (m: Map<string, RowDelta>, key: string, n: number, bytes = 0) => {
+      const r = m.get(key);
+      if (r === undefined) m.set(key, { hits: n, pages: n, bytes, max: 0 });
+      else {
+        r.hits += n;
+        r.pages += n;
+        r.bytes += bytes;
+      }
+    };
+    const apply = (v: VisitorDay, c: Contribution, sign: 1 | -1, d: DayDelta, visitor: string) => {
       d.hits += sign * c.hits;
       d.bytes += sign * c.bytes;
       if (c.robot !== null) {
         d.robotHits += sign * c.hits;
+        if (!c.behaviour) return;
+        const b = w.behaviour;
+        b.hits += sign * v.hits;
+        b.pages += sign * v.pages;
+        b.refHits += sign * v.refHits;
+        b.searchHits += sign * v.searchHits;
+        b.imageHits += sign * v.imageHits;
+        b.downloadHits += sign * v.downloadHits;
+        for (let i = 0; i < c.hourly.length; i += 3)
+          w.hourBehaviour[c.hourly[i]] += sign * c.hourly[i + 1];
         return;
       }
       d.pages += sign * c.pages;
       d.visits += sign * c.visits;
       d.visitors += sign;
-      w.humanDays.set(visitor, (w.humanDays.get(visitor) ?? 0) + sign);
+      bump(w.humanDays, visitor, sign);
       for (let h = 0; h < 24; h++) if (c.hours & (1 << h)) w.hourVisitors[h] += sign;
       for (const h of c.visitHours) w.hourVisits[h] += sign;
-      for (const e of c.entries) w.entries.set(e, (w.entries.get(e) ?? 0) + sign);
+      for (let i = 0; i < c.hourly.length; i += 3)
+        w.hourPages[c.hourly[i]] += sign * c.hourly[i + 2];
+      for (const [path, n, bytes] of c.views) add(w.derived.pages, path, sign * n, sign * bytes);
+      for (const e of c.entries) add(w.derived.entry, e, sign);
+      for (const e of c.exits) add(w.derived.exit, e, sign);
+      for (const e of c.durations) add(w.derived["visit-durations"], e, sign);
     };
+    // The chunk's visitor-days by address's day.
+    const groups = new Map<string, { date: string; addr: string; fresh: [string, VisitorDay][] }>();
     for (const [key, fresh] of mp.visitorDays) {
       const date = key.slice(0, 10);
-      const visitor = key.slice(11);
+      const id = `${date} ${fresh.addr}`;
+      let g = groups.get(id);
+      if (g === undefined) groups.set(id, (g = { date, addr: fresh.addr, fresh: [] }));
+      g.fresh.push([key.slice(11), fresh]);
+    }
+    for (const { date, addr, fresh } of groups.values()) {
       let d = w.days.get(date);
       if (d === undefined) {
         d = { date, hits: 0, pages: 0, bytes: 0, visits: 0, visitors: 0, robotHits: 0 };
         w.days.set(date, d);
       }
       const late = closedNow !== null && date < closedNow;
-      let old: VisitorDay | undefined;
       let bucket: DayBucket | undefined;
+      const before = new Map<string, VisitorDay>();
       if (!late) {
-        const b = dayBucketOf(visitor);
+        const b = dayBucketOf(addr);
         const id = tab(date, b);
         let t = touchedBuckets.get(id);
         if (t === undefined) {
@@ -248,17 +309,29 @@ export function planVisitorDays(
           touchedBuckets.set(id, t);
         }
         bucket = t.b;
-        old = bucket.get(visitor);
+        for (const [visitor, v] of bucket.ofAddress(addr)) before.set(visitor, v);
       }
-      const merged = old ? mergeVisitorDay(cloneVisitorDay(old), fresh, gap) : fresh;
-      if (old) apply(contribution(old, rules), -1, d, visitor);
-      const c = contribution(merged, rules);
-      apply(c, 1, d, visitor);
-      if (late) {
-        w.lateHits += fresh.hits;
-        if (c.robot === null) w.lateHumans.add(visitor);
+      const after = new Map(before);
+      for (const [visitor, v] of fresh) {
+        const old = before.get(visitor);
+        after.set(visitor, old ? mergeVisitorDay(cloneVisitorDay(old), v, gap) : v);
       }
-      bucket?.set(visitor, merged);
+      const reasonBefore =
+        before.size > 0 ? addressReason(addressDayOf(before.values()), rules) : null;
+      const reasonAfter = addressReason(addressDayOf(after.values()), rules);
+      for (const [visitor, v] of after) {
+        const old = before.get(visitor);
+        // An untouched visitor-day of the address moves only when the address's verdict does.
+        if (old === v && reasonBefore === reasonAfter) continue;
+        if (old) apply(old, contribution(old, rules, reasonBefore), -1, d, visitor);
+        const c = contribution(v, rules, reasonAfter);
+        apply(v, c, 1, d, visitor);
+        if (late) {
+          w.lateHits += v.hits;
+          if (c.robot === null) w.lateHumans.add(visitor);
+        }
+        if (old !== v) bucket?.set(v, visitor);
+      }
     }
   }
   const dayBuckets: DayBucketRow[] = [];
@@ -275,11 +348,20 @@ export function planVisitorDays(
   };
 }
 
-/** The entry pages' [period, panel, key] a chunk moves, to read their tail rows. */
+/** A derived panel's rows that moved (a merge can cancel a row out). */
+function moved(rows: Map<string, RowDelta>): [string, RowDelta][] {
+  return [...rows].filter(([, r]) => r.hits !== 0 || r.bytes !== 0);
+}
+
+/** The derived panels' [period, panel, key] a chunk moves, to read their tail rows. */
 export function entryReads(work: Map<string, MonthWork>): [string, string, string][] {
   const out: [string, string, string][] = [];
   for (const [month, w] of work)
-    for (const [key, n] of w.entries) if (n !== 0) out.push([month, "entry", key]);
+    for (const panel of DERIVED_PANELS)
+      for (const [key] of moved(w.derived[panel])) {
+        out.push([month, panel, key]);
+        if (YEAR_PANELS.includes(panel)) out.push([month.slice(0, 4), panel, key]);
+      }
   return out;
 }
 
@@ -382,6 +464,7 @@ export function planChunk(
       lines: 0,
       analysisMs: 0,
       lateLines: w.lateHits,
+      behaviour: w.behaviour,
     };
     for (const d of w.days.values()) {
       plan.days.push(d);
@@ -399,16 +482,19 @@ export function planChunk(
     // The chunk's analysis time, shared among its months by their share of its hits.
     m.analysisMs = hitsTotal > 0 ? (analysisMs * m.hits) / hitsTotal : 0;
     plan.months.push(m);
+    // Hours: hits and bytes per line; human pages and robot hits derived like the days', so that
+    // robots found by their behaviour leave the human figures of their hours too.
     for (let h = 0; h < 24; h++) {
       const at = h * 4;
-      if (mp.hours[at] || w.hourVisitors[h] || w.hourVisits[h]) {
+      const robotHits = mp.hours[at + 3] + w.hourBehaviour[h];
+      if (mp.hours[at] || w.hourVisitors[h] || w.hourVisits[h] || w.hourPages[h] || robotHits) {
         plan.hours.push({
           month,
           hour: h,
           hits: mp.hours[at],
-          pages: mp.hours[at + 1],
+          pages: w.hourPages[h],
           bytes: mp.hours[at + 2],
-          robotHits: mp.hours[at + 3],
+          robotHits,
           visitors: w.hourVisitors[h],
           visits: w.hourVisits[h],
         });
@@ -427,10 +513,25 @@ export function planChunk(
   // Panels: the per-line ones, the year's, and the derived entry pages.
   const deltas = panelDeltas(p);
   for (const [month, w] of work) {
-    const entries = new Map<string, RowDelta>();
-    for (const [key, n] of w.entries)
-      if (n !== 0) entries.set(key, { hits: n, pages: n, bytes: 0, max: 0 });
-    if (entries.size > 0) deltas.set(tab(month, "entry"), entries);
+    for (const panel of DERIVED_PANELS) {
+      const rows = moved(w.derived[panel]);
+      if (rows.length === 0) continue;
+      deltas.set(tab(month, panel), new Map(rows));
+      if (!YEAR_PANELS.includes(panel)) continue;
+      // The year's panel sums its months'.
+      const id = tab(month.slice(0, 4), panel);
+      let year = deltas.get(id);
+      if (year === undefined) deltas.set(id, (year = new Map()));
+      for (const [key, r] of rows) {
+        const y = year.get(key);
+        if (y === undefined) year.set(key, { ...r });
+        else {
+          y.hits += r.hits;
+          y.pages += r.pages;
+          y.bytes += r.bytes;
+        }
+      }
+    }
   }
   for (const [id, d] of deltas) {
     const [period, panel] = id.split("\t");

@@ -67,10 +67,14 @@ async function keyedVisitorKeys(secret: string, keys: string[]): Promise<string[
   });
 }
 
+/** Panels keyed by a client address. */
+const ADDRESS_PANELS = ["feed-hosts", "hosts"] as const;
+
 /**
  * Applies a site's privacy setting to a chunk's partial before it is stored: with "truncate" or
  * "hash", visitor keys are re-keyed with the site's secret (the bare 64-bit hash of address and
- * agent could be brute-forced over IPv4), and the feed-host addresses become their /24 or /48, or
+ * agent could be brute-forced over IPv4), and the addresses of the feed-hosts and hosts panels
+ * become their /24 or /48, or
  * a keyed hash. Watched visitors are kept whole: watching is the owner's explicit choice.
  * Returns the stored key of each feed-host address (to resolve its name before it is lost).
  */
@@ -84,21 +88,28 @@ export async function applyPrivacy(
     for (const ip of Object.keys(m.panels["feed-hosts"] ?? {})) feedKeys.set(ip, ip);
   if (mode === "full") return feedKeys;
 
-  const addresses = [...feedKeys.keys()];
+  // Every address a panel keys by (feed hosts, hosts): its /24 or /48, or a keyed hash.
+  const keyOf = new Map<string, string>();
+  for (const m of Object.values(p.months))
+    for (const panel of ADDRESS_PANELS)
+      for (const ip of Object.keys(m.panels[panel] ?? {})) keyOf.set(ip, ip);
+  const addresses = [...keyOf.keys()];
   const hashed =
     mode === "hash" || addresses.some((a) => truncateAddress(a) === null)
       ? await keyedHashes(secret, addresses)
       : [];
   addresses.forEach((ip, i) => {
-    feedKeys.set(ip, (mode === "truncate" && truncateAddress(ip)) || `#${hashed[i]}`);
+    keyOf.set(ip, (mode === "truncate" && truncateAddress(ip)) || `#${hashed[i]}`);
   });
+  for (const ip of feedKeys.keys()) feedKeys.set(ip, keyOf.get(ip)!);
 
   for (const m of Object.values(p.months)) {
-    const hosts = m.panels["feed-hosts"];
-    if (hosts) {
+    for (const panel of ADDRESS_PANELS) {
+      const rows = m.panels[panel];
+      if (!rows) continue;
       const merged: Record<string, Row> = {};
-      for (const [ip, r] of Object.entries(hosts)) {
-        const k = feedKeys.get(ip)!;
+      for (const [ip, r] of Object.entries(rows)) {
+        const k = keyOf.get(ip)!;
         const t = merged[k];
         if (!t) merged[k] = [...r] as Row;
         else {
@@ -108,13 +119,24 @@ export async function applyPrivacy(
           t[3] = Math.max(t[3], r[3]);
         }
       }
-      m.panels["feed-hosts"] = merged;
+      m.panels[panel] = merged;
     }
     const entries = [...m.visitorDays];
     const rekeyed = await keyedVisitorKeys(
       secret,
       entries.map(([k]) => k.slice(11)),
     );
+    // The address keys too: a bare hash of an address could be inverted over IPv4.
+    const addrs = [...new Set(entries.map(([, v]) => v.addr))];
+    const keyedAddrs = new Map(
+      (
+        await keyedVisitorKeys(
+          secret,
+          addrs.map((a) => `@${a}`),
+        )
+      ).map((k, i) => [addrs[i], addrs[i][0] + k.slice(1)]),
+    );
+    for (const [, v] of entries) v.addr = keyedAddrs.get(v.addr)!;
     m.visitorDays = new Map<string, VisitorDay>(
       entries.map(([k, v], i) => [`${k.slice(0, 10)} ${rekeyed[i]}`, v]),
     );

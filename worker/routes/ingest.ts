@@ -2,7 +2,7 @@ import { Hono } from "hono";
 import type { AppEnv } from "../app";
 import type { UserConfig } from "../core/config";
 import { Analyzer } from "../core/analyzer";
-import { resolveConfig } from "../core/config";
+import { resolveConfig, robotRules } from "../core/config";
 import { compileLogFormat } from "../core/log-format";
 import { requireAgent } from "../auth/request-auth";
 import { listChunks, type ChunkReceipt } from "../db/queries/chunk-receipts";
@@ -99,7 +99,7 @@ ingest.post("/ingest", async (c) => {
     runId,
     partial,
     analysisMs,
-    rules: { robotPostBurst: config.robotPostBurst, robotErrorLimit: config.robotErrorLimit },
+    rules: robotRules(config),
     lifecycle: { openDays: config.openDays, sealDays: config.sealDays },
     gap: config.visitGapSeconds,
     now: Math.floor(Date.now() / 1000),

@@ -27,6 +27,9 @@ export interface MonthPageProps {
 const PLACE: Record<PanelId, "main" | "more"> = {
   pages: "main",
   entry: "main",
+  exit: "main",
+  "visit-durations": "main",
+  origins: "main",
   referers: "main",
   "referring-sites": "main",
   "search-engines": "main",
@@ -37,6 +40,8 @@ const PLACE: Record<PanelId, "main" | "more"> = {
   os: "main",
   devices: "more",
   countries: "main",
+  hosts: "more",
+  "ip-versions": "more",
   downloads: "main",
   feeds: "more",
   "feed-hosts": "more",

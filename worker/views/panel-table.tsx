@@ -46,6 +46,20 @@ export const PANEL_SPECS: Record<PanelId, PanelSpec> = {
     def: "page",
   },
   entry: { main: "pages", mainLabel: "panel.entry.main", extra: [], keyKind: "path", def: "entry" },
+  exit: { main: "pages", mainLabel: "panel.exit.main", extra: [], keyKind: "path", def: "entry" },
+  "visit-durations": {
+    main: "hits",
+    mainLabel: "panel.visit-durations.main",
+    extra: [],
+    fixedKeys: ["0-30s", "30s-2m", "2-5m", "5-15m", "15-30m", "30m-1h", "1h+"],
+    def: "visit",
+  },
+  origins: {
+    main: "hits",
+    extra: HUMAN,
+    fixedKeys: ["direct", "internal", "search", "other site"],
+    def: "referer",
+  },
   referers: { main: "hits", extra: [PAGES], keyKind: "referer", def: "referer" },
   "referring-sites": {
     main: "hits",
@@ -77,6 +91,13 @@ export const PANEL_SPECS: Record<PanelId, PanelSpec> = {
     def: "robot-agent",
   },
   countries: { main: "hits", extra: HUMAN, keyKind: "country", def: "country" },
+  hosts: { main: "hits", extra: HUMAN, keyKind: "host", def: "visitor" },
+  "ip-versions": {
+    main: "hits",
+    extra: HUMAN,
+    fixedKeys: ["IPv4", "IPv6", "host name"],
+    def: "visitor",
+  },
   downloads: {
     main: "hits",
     mainLabel: "panel.downloads.main",
