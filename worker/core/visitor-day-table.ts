@@ -304,6 +304,7 @@ export class VisitorDayTable {
       errors: 0,
       probes: 0,
       formPages: 0,
+      assets: 0,
     };
     const byAddress = this.addressReasons(rows, rules);
     let day = NaN,
@@ -317,6 +318,7 @@ export class VisitorDayTable {
       counters.errors = this.errors[row];
       counters.probes = this.probes[row];
       counters.formPages = this.formPages[row];
+      counters.assets = this.assets[row];
       const reason =
         robotReason(counters, rules) ??
         byAddress.get(this.day[row] * 0x100000000 + this.client[row]) ??

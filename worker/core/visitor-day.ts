@@ -73,7 +73,7 @@ export interface RobotRules {
 export function robotReason(
   v: Pick<
     VisitorDay,
-    "uaRobot" | "robotsTxt" | "pages" | "posts" | "errors" | "probes" | "formPages"
+    "uaRobot" | "robotsTxt" | "pages" | "posts" | "errors" | "probes" | "formPages" | "assets"
   >,
   rules: RobotRules,
 ): string | null {
@@ -82,7 +82,11 @@ export function robotReason(
   if (v.probes > 0) return "probed for weak spots";
   if (v.pages === 0) return "no page views";
   if (v.posts >= rules.robotPostBurst) return "burst of POSTs";
-  if (v.posts > 0 && v.formPages === v.pages) return "posted forms without reading";
+  // Forms without reading: it viewed a form (login, join…) without its browser loading any
+  // stylesheet, script or image, or posted one with more than half its page views on forms.
+  // People's browsers load the site's assets; people read before they sign up.
+  if (v.formPages > 0 && (v.assets === 0 || (v.posts > 0 && 2 * v.formPages > v.pages)))
+    return "forms without reading";
   if (v.errors > rules.robotErrorLimit) return "many 4xx answers";
   return null;
 }
