@@ -138,7 +138,7 @@ describe("report access: private by default, the read token only", () => {
     const out = await SELF.fetch(url("/sites/priv/logout"), {
       method: "POST",
       redirect: "manual",
-      headers: { cookie: jar },
+      headers: { cookie: jar, origin: "http://vigie.test", "sec-fetch-site": "same-origin" },
     });
     expect(out.status).toBe(303);
     expect(out.headers.get("set-cookie")).toMatch(/^vigie_read_priv=;.*Max-Age=0/);
@@ -180,8 +180,8 @@ describe("report access: private by default, the read token only", () => {
     }
   });
 
-  it("an unknown site is 404 on pages and JSON", async () => {
-    expect((await SELF.fetch(url("/sites/nope/"))).status).toBe(404);
-    expect((await SELF.fetch(url("/api/v1/sites/nope/months/2015-05"))).status).toBe(404);
+  it("an unknown site is 401 on pages and JSON, as a private one (test/worker/unknown-site.test.ts)", async () => {
+    expect((await SELF.fetch(url("/sites/nope/"))).status).toBe(401);
+    expect((await SELF.fetch(url("/api/v1/sites/nope/months/2015-05"))).status).toBe(401);
   });
 });

@@ -7,9 +7,9 @@
 import type { Context } from "hono";
 import { Hono } from "hono";
 import type { AppEnv } from "../app";
-import { bearerToken, canRead, holdsReadToken } from "../auth/request-auth";
+import { bearerToken, holdsReadToken, readableSite } from "../auth/request-auth";
+import { sameOrigin } from "../auth/same-origin";
 import type { Site } from "../db/queries/find-site";
-import { findSite } from "../db/queries/find-site";
 import { recentTransitions } from "../db/queries/watchdog-events";
 import { loadNodes, loadWatch } from "../db/queries/watchdog-state";
 import { LoginPage, MessagePage } from "../views/login-page";
@@ -33,17 +33,12 @@ async function html(
   return c.html(await renderPage(node), status);
 }
 
+/** The site when the request may read it; else the login form, for an unknown site as for a private one. */
 async function readable(c: Context<AppEnv>): Promise<Site | Response> {
   const name = c.req.param("site") ?? "";
-  const site = await findSite(c.env.DB, name);
-  if (!site)
-    return html(
-      c,
-      404,
-      MessagePage({ title: "Not found", message: `There is no site named "${name}".` }),
-    );
-  if (await canRead(c, site)) return site;
-  return html(c, 401, LoginPage({ site: site.name, next: `/sites/${site.name}/watchdog` }));
+  const site = await readableSite(c, name);
+  if (site) return site;
+  return html(c, 401, LoginPage({ site: name, next: `/sites/${name}/watchdog` }));
 }
 
 async function show(
@@ -94,8 +89,7 @@ watchdogPages.get("/sites/:site/watchdog", async (c) => {
 watchdogPages.post("/sites/:site/watchdog/:command", async (c) => {
   const site = await readable(c);
   if (site instanceof Response) return site;
-  const origin = c.req.header("origin");
-  if (origin && origin !== new URL(c.req.url).origin)
+  if (!sameOrigin(c))
     return html(
       c,
       403,
