@@ -15,6 +15,8 @@ export interface Env {
   EMAIL?: SendEmail;
   NOTIFY_EMAIL_FROM?: string;
   NOTIFY_EMAIL_TO?: string;
+  /** "1" only for local tries (wrangler dev): a heartbeat's `X-Vigie-Client-IP` replaces CF-Connecting-IP. */
+  DEV_CLIENT_IP_HEADER?: string;
 }
 
 export const DEFAULT_MAX_CHUNK_BYTES = 10 * 1024 * 1024;

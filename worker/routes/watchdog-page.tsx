@@ -17,7 +17,7 @@ import { renderPage } from "../views/layout";
 import { WatchdogPage } from "../views/watchdog-page";
 import { watchdogDeps } from "../watchdog/deps";
 import { COMMANDS, type Command } from "../watchdog/model";
-import { warnings } from "../watchdog/status";
+import { saneNodes, warnings } from "../watchdog/status";
 import { runCommand } from "../watchdog/tick";
 import { securityHeaders } from "./reports-http";
 
@@ -48,8 +48,8 @@ async function show(
   notice?: { error: boolean; text: string },
 ): Promise<Response> {
   const watch = await loadWatch(c.env.DB, site.id);
-  const nodes = watch?.nodes ?? (await loadNodes(c.env.DB, site.id));
   const now = Date.now();
+  const nodes = saneNodes(watch?.nodes ?? (await loadNodes(c.env.DB, site.id)), now);
   const canAct = await holdsReadToken(c, site, true);
   const logout = site.public || bearerToken(c) ? undefined : site.name;
   return html(

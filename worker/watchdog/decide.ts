@@ -160,9 +160,11 @@ class Machine {
   }
 
   private replicationNote(n: NodeView): string {
-    if (n.replicatedAt === null)
+    const at = n.replicatedAt === null ? Number.NaN : new Date(n.replicatedAt).getTime();
+    // A time no Date can hold (it came from storage) reads as unknown: this path must not throw.
+    if (Number.isNaN(at))
       return `The standby never reported when its copy of the data last succeeded.`;
-    return `The standby's copy of the data is ${describeAge(Math.max(0, this.now - n.replicatedAt))} old (replicated ${new Date(n.replicatedAt).toISOString()}).`;
+    return `The standby's copy of the data is ${describeAge(Math.max(0, this.now - at))} old (replicated ${new Date(at).toISOString()}).`;
   }
 
   /** An owner's command; returns why it is refused, if it is. */

@@ -61,12 +61,26 @@ const STATE_SQL = `SELECT version, state, epoch, active, since, down_count AS do
 export const NODES_SQL = `SELECT node, role, last_seen AS lastSeen, v4, v4_seen_at AS v4SeenAt, v6, v6_seen_at AS v6SeenAt,
   version, uptime, load, replicated_at AS replicatedAt FROM nodes WHERE site_id = ?1 ORDER BY role, node`;
 
-/** Site ids with a watchdog configured. */
-export async function listWatchedSites(db: D1Database): Promise<number[]> {
+/** The sites with a watchdog configured: id and name. */
+export async function listWatchedSites(
+  db: D1Database,
+): Promise<{ siteId: number; site: string }[]> {
   const r = await db
-    .prepare("SELECT site_id AS siteId FROM watch_config ORDER BY site_id")
-    .all<{ siteId: number }>();
-  return r.results.map((x) => x.siteId);
+    .prepare(
+      "SELECT w.site_id AS siteId, s.name AS site FROM watch_config AS w JOIN sites AS s ON s.id = w.site_id ORDER BY w.site_id",
+    )
+    .all<{ siteId: number; site: string }>();
+  return r.results;
+}
+
+/** The flap window's role changes as stored (a JSON array of times); anything else reads as none. */
+function roleChangeTimes(json: string): number[] {
+  try {
+    const v: unknown = JSON.parse(json);
+    return Array.isArray(v) ? v.filter((t): t is number => Number.isFinite(t)) : [];
+  } catch {
+    return [];
+  }
 }
 
 /** Everything a tick reads, in one batch; null when the site has no watchdog. */
@@ -92,7 +106,7 @@ export async function loadWatch(db: D1Database, siteId: number): Promise<Watch |
     state: {
       ...s,
       state: s.state as StateName,
-      roleChanges: JSON.parse(s.roleChanges) as number[],
+      roleChanges: roleChangeTimes(s.roleChanges),
       replicationStale: s.replicationStale === 1,
     },
     nodes: nodes.results as unknown as NodeRow[],
