@@ -24,6 +24,7 @@ import {
   WranglerError,
   type D1Target,
 } from "./site-lib";
+import { STALE_POLICIES } from "../worker/watchdog/model";
 
 const wrangler = { cwd: fileURLToPath(new URL("..", import.meta.url)), echo: process.stderr };
 
@@ -234,6 +235,12 @@ const watch = defineCommand({
       valueHint: "SECONDS",
       description: `Warn when the standby's copy is older (default ${WATCH_DEFAULTS.replicationMaxAge})`,
     },
+    stale: {
+      type: "enum",
+      options: [...STALE_POLICIES],
+      description:
+        "A standby copy older than --replication-max-age (or of unknown age): warn only, or refuse to fail over to it (default: warn; kept when not given)",
+    },
     ...targetArgs,
   },
   async run({ args }) {
@@ -259,6 +266,7 @@ const watch = defineCommand({
             d.replicationMaxAge,
             "--replication-max-age",
           ),
+          stale: args.stale,
         },
         target(args),
         wrangler,

@@ -17,6 +17,7 @@ export function toConfig(c: WatchConfigRow): WatchConfig {
     switchWindowMs: c.switchWindowSeconds * 1000,
     minUpdateMs: c.minUpdateSeconds * 1000,
     replicationMaxAgeMs: c.replicationMaxAgeSeconds * 1000,
+    stale: c.stalePolicy,
   };
 }
 
