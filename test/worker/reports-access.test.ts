@@ -4,7 +4,7 @@ import type { TestSite } from "./helpers";
 import { createSite } from "./helpers";
 import { standardSite } from "./reports-data";
 
-/** Every route under /api/v1/sites/NAME/ (the import aside: it takes the agent token). */
+/** Every route under /api/v1/sites/NAME/. */
 const API_ROUTES = [
   "/summary?month=2015-05",
   "/years",
@@ -90,15 +90,6 @@ describe("report access: private by default, the read token only", () => {
       expect(res.status).toBe(route.endsWith("nope") ? 404 : 200);
     },
   );
-
-  it("the import refuses read tokens (it writes: agent token only)", async () => {
-    const res = await SELF.fetch(url("/api/v1/sites/priv/import"), {
-      method: "POST",
-      headers: bearer(site.readToken),
-      body: "{}",
-    });
-    expect(res.status).toBe(401);
-  });
 
   it("the login form: a wrong token or the agent token → 401 form with an error; the read token → cookie and back", async () => {
     const form = (token: string, next = "/sites/priv/2015-05") =>
