@@ -110,7 +110,7 @@ export interface FakeState {
 
 /** Talks to the fake providers' control endpoint (test/fakes/dns-providers.ts). */
 export async function fake(
-  op: "reset" | "state" | "inject" | "token",
+  op: "reset" | "state" | "inject" | "lie" | "token",
   body?: object,
 ): Promise<FakeState> {
   const res = await fetch(
