@@ -6,7 +6,14 @@ import { resolveConfig } from "../../worker/core/config";
 import { geoLookup } from "../../worker/geo";
 import { rng } from "../random";
 import type { TestSite } from "./helpers";
-import { createSite, dumpDatabase, sha256Hex, storedFigures, uploadRange } from "./helpers";
+import {
+  createSite,
+  dumpDatabase,
+  lineStarts,
+  sha256Hex,
+  storedFigures,
+  uploadRange,
+} from "./helpers";
 
 // Exactly once, against a model (issue 18): random byte ranges of one source, of every shape
 // against the ranges already applied (a replay, inside, covering, overlapping on the left or the
@@ -23,7 +30,8 @@ const lines = semicompleteText
   .slice(0, 120)
   .map((l) => `${l}\n`);
 const log = new TextEncoder().encode(lines.join(""));
-const starts = lines.reduce<number[]>((acc, l) => [...acc, acc.at(-1)! + l.length], [0]);
+/** Byte offset of each line's start, then the log's end. */
+const starts = lineStarts(log);
 const config = { siteHosts: ["semicomplete.com"] };
 const resolved = resolveConfig(config);
 if (!resolved.ok) throw new Error("config");
