@@ -6,6 +6,7 @@
  * compare-and-swap stops the loser, outbox rows are claimed before they are acted on.
  */
 import { insertNotification } from "../db/queries/notifications";
+import { ApiError } from "../errors";
 import type { Watch } from "../db/queries/watchdog-state";
 import { listWatchedSites, loadWatch, recordSeen } from "../db/queries/watchdog-state";
 import { canonicalAddress } from "./address";
@@ -100,7 +101,7 @@ export async function runCommand(
     if (d.refused) return { status: "refused", message: d.refused };
     if (await persistDecision(deps, w, d, now)) return { status: "applied", decision: d, watch: w };
   }
-  throw new Error("the watchdog state kept changing under the command; try again");
+  throw new ApiError("busy", "the watchdog state kept changing under the command; try again");
 }
 
 /**
