@@ -3,7 +3,10 @@
  * local run of the watchdog under `wrangler dev` (README, "Watchdog"):
  *   npx tsx scripts/fake-dns.ts [PORT]   (default 8789)
  * Cloudflare at http://127.0.0.1:PORT/client/v4, Gandi at http://127.0.0.1:PORT/v5/livedns, the
- * webhook at http://127.0.0.1:PORT/hook (printed as it arrives), control at /__fake/{reset,state,inject,token}.
+ * webhook at http://127.0.0.1:PORT/hook (printed as it arrives), control at
+ * /__fake/{reset,state,inject,lie,token}: `lie` ({"provider":"cloudflare","kind":"drop-write"} or
+ * "stale-read", optional "times") makes the provider accept a write without applying it, or serve
+ * a record as it was before its last write, to watch the watchdog read back and retry.
  */
 import { createServer } from "node:http";
 import { FakeApis } from "../test/fakes/dns-providers";

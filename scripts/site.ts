@@ -11,6 +11,7 @@ import {
   addSite,
   DNS_PROVIDERS,
   FAILBACK_MODES,
+  importSite,
   listSites,
   loadUserConfig,
   NODE_ROLES,
@@ -24,6 +25,8 @@ import {
   WranglerError,
   type D1Target,
 } from "./site-lib";
+import { SqlLiteralError } from "../worker/db/sql-literal";
+import { STALE_POLICIES } from "../worker/watchdog/model";
 
 const wrangler = { cwd: fileURLToPath(new URL("..", import.meta.url)), echo: process.stderr };
 
@@ -234,6 +237,12 @@ const watch = defineCommand({
       valueHint: "SECONDS",
       description: `Warn when the standby's copy is older (default ${WATCH_DEFAULTS.replicationMaxAge})`,
     },
+    stale: {
+      type: "enum",
+      options: [...STALE_POLICIES],
+      description:
+        "A standby copy older than --replication-max-age (or of unknown age): warn only, or refuse to fail over to it (default: warn; kept when not given)",
+    },
     ...targetArgs,
   },
   async run({ args }) {
@@ -259,6 +268,7 @@ const watch = defineCommand({
             d.replicationMaxAge,
             "--replication-max-age",
           ),
+          stale: args.stale,
         },
         target(args),
         wrangler,
@@ -267,9 +277,37 @@ const watch = defineCommand({
   },
 });
 
+const restore = defineCommand({
+  meta: {
+    name: "import",
+    description:
+      "Restore an export (GET /api/v1/sites/NAME/export) into the site NAME, which must hold no statistics yet",
+  },
+  args: {
+    name: { type: "positional", required: true, valueHint: "NAME", description: "Site name" },
+    file: {
+      type: "positional",
+      required: true,
+      valueHint: "FILE.json",
+      description: "The export (at most 256 MB)",
+    },
+    ...targetArgs,
+  },
+  async run({ args }) {
+    print(await importSite(args.name, args.file, target(args), wrangler));
+  },
+});
+
 /** The command table. */
 // biome-ignore lint/suspicious/noExplicitAny: citty types each command by its own arguments
-const commands: Record<string, CommandDef<any>> = { add, token, list, node, watch };
+const commands: Record<string, CommandDef<any>> = {
+  add,
+  token,
+  list,
+  node,
+  watch,
+  import: restore,
+};
 
 const main = defineCommand({
   meta: { name: "site", description: "Manage Vigie sites (npm run site -- <command>)" },
@@ -292,6 +330,7 @@ async function cli(rawArgs: string[]): Promise<void> {
     const known =
       e instanceof SiteError ||
       e instanceof WranglerError ||
+      e instanceof SqlLiteralError ||
       (e instanceof Error && e.name === "CLIError");
     process.stderr.write(
       `site: ${known ? (e as Error).message : ((e as Error)?.stack ?? String(e))}\n`,

@@ -1,4 +1,5 @@
 import { Hono } from "hono";
+import { ping } from "./db/queries/ping";
 import type { Env } from "./env";
 import { ApiError, errorBody } from "./errors";
 import { heartbeat } from "./routes/heartbeat";
@@ -13,10 +14,7 @@ export type AppEnv = { Bindings: Env };
 /** Builds the HTTP app; every route is mounted here, every error answers `{ error: { code, message } }`. */
 export function createApp() {
   const app = new Hono<AppEnv>();
-  app.get("/healthz", async (c) => {
-    const row = await c.env.DB.prepare("SELECT 1 AS ok").first<{ ok: number }>();
-    return c.json({ ok: row?.ok === 1 });
-  });
+  app.get("/healthz", async (c) => c.json({ ok: await ping(c.env.DB) }));
   app.route("/api/v1", ingest);
   app.route("/api/v1", heartbeat);
   app.route("/api/v1", watchdogApi);

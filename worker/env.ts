@@ -17,6 +17,8 @@ export interface Env {
   NOTIFY_EMAIL_TO?: string;
   /** "1": every answer carries what it cost in D1 (`Server-Timing: d1cost`), for the bench. */
   COST_HEADER?: string;
+  /** "1" only for local tries (wrangler dev): a heartbeat's `X-Vigie-Client-IP` replaces CF-Connecting-IP. */
+  DEV_CLIENT_IP_HEADER?: string;
 }
 
 export const DEFAULT_MAX_CHUNK_BYTES = 10 * 1024 * 1024;

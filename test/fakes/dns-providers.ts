@@ -6,11 +6,16 @@
  * - Cloudflare API v4 at `https://api.cloudflare.com/client/v4` and `http://dns.fake/client/v4`.
  * - Gandi LiveDNS v5 at `https://api.gandi.net/v5/livedns` and `http://dns.fake/v5/livedns`.
  * - A webhook receiver at `http://hooks.fake/…`.
- * - Control, for the tests: `http://dns.fake/__fake/{reset,state,inject,token}` (JSON).
+ * - Control, for the tests: `http://dns.fake/__fake/{reset,state,inject,lie,token}` (JSON).
+ *   `lie` makes a provider misbehave the way eventually consistent APIs do, `times` calls long:
+ *   `drop-write` answers a write as the API documents a success but does not apply it;
+ *   `stale-read` answers a read with the record as it was before its last write.
  * On loopback (scripts/fake-dns.ts, for `wrangler dev`), every host is `dns.fake`, and `/hook…` is the webhook.
  */
 
 interface CfRecord {
+  /** The content before the last write (what a stale read serves); not part of the API's record. */
+  previous?: string;
   id: string;
   zone_id: string;
   zone_name: string;
@@ -32,6 +37,8 @@ interface CfZone {
 interface Rrset {
   ttl: number;
   values: string[];
+  /** The values before the last write (what a stale read serves). */
+  previous?: string[];
 }
 export interface Call {
   provider: "cloudflare" | "gandi" | "webhook";
@@ -40,6 +47,11 @@ export interface Call {
   auth: string | null;
   body: unknown;
   status: number;
+}
+interface Lie {
+  provider: "cloudflare" | "gandi";
+  kind: "drop-write" | "stale-read";
+  times: number;
 }
 interface Injection {
   provider: "cloudflare" | "gandi" | "webhook";
@@ -109,6 +121,7 @@ export class FakeApis {
   calls: Call[] = [];
   webhook: { path: string; body: unknown }[] = [];
   injections: Injection[] = [];
+  lies: Lie[] = [];
   private nextId = 1;
 
   reset(seed: Seed): void {
@@ -119,6 +132,7 @@ export class FakeApis {
     this.calls = [];
     this.webhook = [];
     this.injections = [];
+    this.lies = [];
     const now = new Date(0).toISOString();
     for (const [zoneId, z] of Object.entries(seed.cloudflare?.zones ?? {})) {
       const records = (z.records ?? []).map((r) => ({
@@ -247,6 +261,14 @@ export class FakeApis {
     return new Response("webhook receiver down", { status: i.status, headers });
   }
 
+  /** Whether the provider lies on this call (and uses one of its times up). */
+  private lying(provider: Lie["provider"], kind: Lie["kind"]): boolean {
+    const l = this.lies.find((x) => x.provider === provider && x.kind === kind && x.times > 0);
+    if (!l) return false;
+    l.times--;
+    return true;
+  }
+
   private hook(_request: Request, url: URL): Response {
     // The body was recorded by `record`; keep it in the webhook's own list as well.
     const last = this.calls[this.calls.length - 1];
@@ -261,6 +283,7 @@ export class FakeApis {
     if (op === "reset") this.reset(body as Seed);
     else if (op === "inject")
       this.injections.push({ times: 1, ...(body as Omit<Injection, "times">) } as Injection);
+    else if (op === "lie") this.lies.push({ times: 1, ...(body as Omit<Lie, "times">) } as Lie);
     else if (op === "token") {
       if (body.provider === "gandi") this.gandiToken = String(body.token);
       else this.cfToken = String(body.token);
@@ -268,8 +291,15 @@ export class FakeApis {
     return Response.json({
       calls: this.calls,
       webhook: this.webhook,
-      cloudflare: Object.fromEntries([...this.zones].map(([id, z]) => [id, z.records])),
-      gandi: Object.fromEntries([...this.domains].map(([d, m]) => [d, Object.fromEntries(m)])),
+      cloudflare: Object.fromEntries(
+        [...this.zones].map(([id, z]) => [id, z.records.map(({ previous: _, ...r }) => r)]),
+      ),
+      gandi: Object.fromEntries(
+        [...this.domains].map(([d, m]) => [
+          d,
+          Object.fromEntries([...m].map(([k, { previous: _, ...r }]) => [k, r])),
+        ]),
+      ),
     });
   }
 
@@ -296,9 +326,15 @@ export class FakeApis {
       const q = url.searchParams;
       const name = q.get("name.exact") ?? q.get("name");
       const type = q.get("type");
-      const result = zone.records.filter(
-        (r) => (!name || r.name === name.toLowerCase()) && (!type || r.type === type),
-      );
+      // A stale read needs a write to be stale about: only then does it use a time up.
+      const stale =
+        zone.records.some((r) => r.previous !== undefined) &&
+        this.lying("cloudflare", "stale-read");
+      const result = zone.records
+        .filter((r) => (!name || r.name === name.toLowerCase()) && (!type || r.type === type))
+        .map(({ previous, ...r }) =>
+          stale && previous !== undefined ? { ...r, content: previous } : r,
+        );
       return Response.json(
         cfEnvelope(result, {
           result_info: {
@@ -331,18 +367,25 @@ export class FakeApis {
         created_on: now,
         modified_on: now,
       };
-      zone.records.push(rec);
+      if (!this.lying("cloudflare", "drop-write")) zone.records.push(rec);
       return Response.json(cfEnvelope(rec));
     }
     const rec = zone.records.find((r) => r.id === recordId);
     if (!rec) return cfError(404, [{ code: 81044, message: "Record does not exist." }]);
-    if (request.method === "GET") return Response.json(cfEnvelope(rec));
+    if (request.method === "GET") {
+      const { previous, ...shown } = rec;
+      const stale = previous !== undefined && this.lying("cloudflare", "stale-read");
+      return Response.json(cfEnvelope(stale ? { ...shown, content: previous } : shown));
+    }
     if (request.method === "PATCH") {
       const b = (body ?? {}) as Partial<CfRecord>;
       const invalid = this.cfInvalid(rec.type, b.content ?? rec.content, b.ttl ?? rec.ttl);
       if (invalid) return invalid;
+      // A dropped write answers exactly as an applied one would.
+      const target = this.lying("cloudflare", "drop-write") ? { ...rec } : rec;
+      target.previous = rec.content;
       Object.assign(
-        rec,
+        target,
         Object.fromEntries(
           Object.entries(b).filter(([k]) =>
             ["content", "ttl", "comment", "proxied", "name", "tags"].includes(k),
@@ -350,7 +393,8 @@ export class FakeApis {
         ),
         { modified_on: new Date().toISOString() },
       );
-      return Response.json(cfEnvelope(rec));
+      const { previous: _, ...shown } = target;
+      return Response.json(cfEnvelope(shown));
     }
     return cfError(405, [{ code: 10405, message: "Method not allowed for this record" }]);
   }
@@ -400,11 +444,12 @@ export class FakeApis {
       const r = domain.get(key);
       if (!r)
         return gandiError(404, "HTTPNotFound", "Not Found", "The resource could not be found.");
+      const stale = r.previous !== undefined && this.lying("gandi", "stale-read");
       return Response.json({
         rrset_name: name,
         rrset_type: type,
         rrset_ttl: r.ttl,
-        rrset_values: r.values,
+        rrset_values: stale ? r.previous : r.values,
         rrset_href: `https://api.gandi.net/v5/livedns/domains/${m[1]}/records/${m[2]}/${type}`,
       });
     }
@@ -437,7 +482,8 @@ export class FakeApis {
       const valid = type === "A" ? isV4 : type === "AAAA" ? isV6 : () => true;
       if (!values.every(valid))
         return bad(`invalid value for a record of type ${type}`, "rrset_values");
-      domain.set(key, { ttl, values });
+      if (!this.lying("gandi", "drop-write"))
+        domain.set(key, { ttl, values, previous: domain.get(key)?.values });
       return Response.json({ message: "DNS Record Created" }, { status: 201 });
     }
     if (request.method === "DELETE") {

@@ -57,6 +57,16 @@ describe("watch settings", () => {
     expect(() => checkWatch({ ...cf, record: "not a name" })).toThrow(
       /not a fully qualified domain name/,
     );
+    expect(() => checkWatch({ ...cf, stale: "maybe" as "warn" })).toThrow(
+      /--stale must be warn or refuse/,
+    );
+  });
+
+  it("--stale writes stale_policy when given, and leaves it alone when not", () => {
+    expect(watchSql("demo", { ...cf, stale: "refuse" }, 7)).toMatch(
+      /, stale_policy\) SELECT .*, 'refuse' WHERE .* stale_policy = excluded\.stale_policy RETURNING site_id$/,
+    );
+    expect(watchSql("demo", cf, 7)).not.toContain("stale_policy");
   });
 
   it("builds its SQL from escaped literals", () => {
@@ -154,6 +164,27 @@ describe("npm run site -- node / watch", () => {
     );
     expect(bad.status).toBe(1);
     expect(bad.stderr).toContain("is not inside the domain example.org");
+    // --stale is stored (watch_config.stale_policy, migration 0005).
+    const stale = site(
+      "watch",
+      "demo",
+      "--provider",
+      "gandi",
+      "--zone",
+      "example.org",
+      "--record",
+      "home.example.org",
+      "--type",
+      "AAAA",
+      "--lease",
+      "240",
+      "--failback",
+      "auto",
+      "--stale",
+      "refuse",
+    );
+    expect(stale.status, stale.stderr).toBe(0);
+    expect(query("SELECT stale_policy FROM watch_config")[0]).toEqual([{ stale_policy: "refuse" }]);
 
     const [nodes, config, wd] = query(
       "SELECT node, role, token_hash FROM nodes ORDER BY node; SELECT provider, zone, record, type, lease_seconds, failback, down_ticks FROM watch_config; SELECT state, epoch, active, version FROM watchdog_state",

@@ -188,6 +188,19 @@ describe("npm run site", () => {
     expect(bad.stderr).toContain('bad site name "Bad_Name"');
   });
 
+  it("a configuration the schema refuses exits 1 and creates nothing (a host that is no string broke every upload)", () => {
+    const bad = join(state, "bad-config.json");
+    writeFileSync(
+      bad,
+      JSON.stringify({ searchEngines: [{ name: "x", hosts: [1], params: ["q"] }] }),
+    );
+    const r = site("add", "badconf", "--config", bad);
+    expect(r.status).toBe(1);
+    expect(r.stdout).toBe("");
+    expect(r.stderr).toContain("searchEngines.0.hosts.0");
+    expect(row("badconf")).toBeUndefined();
+  });
+
   it("token replaces one hash and leaves the other; an unknown site exits 1", async () => {
     const rotated = site("token", "demo", "--kind", "agent");
     expect(rotated.status, rotated.stderr).toBe(0);

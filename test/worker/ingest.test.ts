@@ -196,10 +196,11 @@ describe("bad input gets a clear JSON error and writes nothing", () => {
       "unauthorized",
     ],
     [
+      // As a wrong token: the answer never tells which site names exist.
       "unknown site",
       () => uploadRange(site, log, cut, 2 * cut, { site: "nope" }),
-      404,
-      "not_found",
+      401,
+      "unauthorized",
     ],
     [
       "not gzip",

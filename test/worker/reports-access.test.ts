@@ -4,7 +4,7 @@ import type { TestSite } from "./helpers";
 import { createSite } from "./helpers";
 import { standardSite } from "./reports-data";
 
-/** Every route under /api/v1/sites/NAME/ (the import aside: it takes the agent token). */
+/** Every route under /api/v1/sites/NAME/. */
 const API_ROUTES = [
   "/summary?month=2015-05",
   "/years",
@@ -91,15 +91,6 @@ describe("report access: private by default, the read token only", () => {
     },
   );
 
-  it("the import refuses read tokens (it writes: agent token only)", async () => {
-    const res = await SELF.fetch(url("/api/v1/sites/priv/import"), {
-      method: "POST",
-      headers: bearer(site.readToken),
-      body: "{}",
-    });
-    expect(res.status).toBe(401);
-  });
-
   it("the login form: a wrong token or the agent token → 401 form with an error; the read token → cookie and back", async () => {
     const form = (token: string, next = "/sites/priv/2015-05") =>
       SELF.fetch(url("/sites/priv/login"), {
@@ -138,7 +129,7 @@ describe("report access: private by default, the read token only", () => {
     const out = await SELF.fetch(url("/sites/priv/logout"), {
       method: "POST",
       redirect: "manual",
-      headers: { cookie: jar },
+      headers: { cookie: jar, origin: "http://vigie.test", "sec-fetch-site": "same-origin" },
     });
     expect(out.status).toBe(303);
     expect(out.headers.get("set-cookie")).toMatch(/^vigie_read_priv=;.*Max-Age=0/);
@@ -180,8 +171,8 @@ describe("report access: private by default, the read token only", () => {
     }
   });
 
-  it("an unknown site is 404 on pages and JSON", async () => {
-    expect((await SELF.fetch(url("/sites/nope/"))).status).toBe(404);
-    expect((await SELF.fetch(url("/api/v1/sites/nope/months/2015-05"))).status).toBe(404);
+  it("an unknown site is 401 on pages and JSON, as a private one (test/worker/unknown-site.test.ts)", async () => {
+    expect((await SELF.fetch(url("/sites/nope/"))).status).toBe(401);
+    expect((await SELF.fetch(url("/api/v1/sites/nope/months/2015-05"))).status).toBe(401);
   });
 });

@@ -1,33 +1,40 @@
 import { env, SELF } from "cloudflare:test";
 import { beforeAll, describe, expect, it } from "vitest";
-import type { SiteExport } from "../../worker/routes/reports-backup";
+import { importSiteSql, importStateSql } from "../../worker/db/queries/import-site";
 import type { MonthJson } from "../../worker/routes/reports-model";
+import type { SiteExport } from "../../worker/schemas/site-export";
+import { checkExport } from "../../worker/schemas/site-export";
 import type { TestSite } from "./helpers";
 import { createSite, dumpDatabase } from "./helpers";
 import { getJson, read, semicompleteText, standardSite, uploadText } from "./reports-data";
 
+// The owner's backup: the worker exports; `npm run site -- import` restores. The restore's
+// statements are the very text the CLI hands to `wrangler d1 execute --file`, which locally runs
+// them as one D1 batch, as here (test/scripts/site-import.test.ts runs the CLI itself).
+
 const exportOf = (site: TestSite) => getJson<SiteExport>(site, `/api/v1/sites/${site.name}/export`);
 
-function importInto(site: TestSite, body: unknown, token = site.agentToken): Promise<Response> {
-  return SELF.fetch(`http://vigie.test/api/v1/sites/${site.name}/import`, {
-    method: "POST",
-    headers: { authorization: `Bearer ${token}`, "content-type": "application/json" },
-    body: typeof body === "string" ? body : JSON.stringify(body),
-  });
+interface ImportState {
+  id: number;
+  hasData: number;
+  maxRunId: number;
+  version: number;
+}
+
+const importState = async (site: TestSite) =>
+  (await env.DB.prepare(importStateSql(site.name)).first<ImportState>())!;
+
+/** What the CLI does after its checks: the statements, in one batch. */
+async function restore(site: TestSite, body: unknown, state?: ImportState): Promise<void> {
+  const checked = checkExport(body);
+  if (!checked.ok) throw new Error(checked.errors.join("; "));
+  const s = state ?? (await importState(site));
+  if (s.hasData) throw new Error("not empty");
+  const sql = importSiteSql(s, checked.rows, JSON.stringify(checked.config));
+  await env.DB.batch(sql.map((q) => env.DB.prepare(q)));
 }
 
 const comparable = ({ site: _s, exportedAt: _e, ...rest }: SiteExport) => rest;
-
-/** The site row, the run count and the guard table: what a refused import must leave as it was. */
-async function siteState(site: TestSite) {
-  return env.DB.batch([
-    env.DB.prepare("SELECT * FROM sites WHERE id = ?1").bind(site.id),
-    env.DB.prepare("SELECT COUNT(*) AS n FROM runs"),
-    env.DB.prepare("SELECT COUNT(*) AS n FROM guard"),
-  ]).then((r) => r.map((x) => x.results));
-}
-
-let emptyExport: SiteExport;
 
 describe("export and import: the owner's backup", () => {
   let source: TestSite;
@@ -35,10 +42,9 @@ describe("export and import: the owner's backup", () => {
   beforeAll(async () => {
     source = await standardSite("source");
     backup = await exportOf(source);
-    emptyExport = await exportOf(await createSite("empty"));
   });
 
-  it("the export holds every table of the site's statistics, runs numbered 1..n", () => {
+  it("the export holds every table of the site's statistics, runs numbered 1..n, and passes the import's checks", () => {
     expect(backup).toMatchObject({ format: "vigie-export", version: 2, site: "source" });
     expect(backup.config).toMatchObject({ siteHosts: ["semicomplete.com"] });
     for (const t of [
@@ -58,13 +64,12 @@ describe("export and import: the owner's backup", () => {
     }
     expect(backup.tables.runs.rows.map((r) => r[0])).toEqual([1, 2]);
     expect(new Set(backup.tables.months.rows.map((r) => r[10]))).toEqual(new Set([1, 2]));
+    expect(checkExport(backup)).toMatchObject({ ok: true });
   });
 
   it("export → import into an empty site → export: equal, and the same figures on every route", async () => {
     const target = await createSite("restored");
-    const res = await importInto(target, backup);
-    expect(res.status, await res.clone().text()).toBe(200);
-    expect(await res.json()).toMatchObject({ status: "imported", rows: { months: 2, runs: 2 } });
+    await restore(target, backup);
     expect(comparable(await exportOf(target))).toEqual(comparable(backup));
     for (const month of ["2015-05", "2015-10"]) {
       const a = await getJson<MonthJson>(source, `/api/v1/sites/source/months/${month}?limit=1000`);
@@ -78,7 +83,7 @@ describe("export and import: the owner's backup", () => {
 
   it("the restored site keeps its chunk receipts: the agent's next upload of an old chunk changes nothing", async () => {
     const target = await createSite("resumed");
-    expect((await importInto(target, backup)).status).toBe(200);
+    await restore(target, backup);
     const before = await getJson<MonthJson>(target, "/api/v1/sites/resumed/months/2015-05");
     const { firstPart } = await import("./reports-data");
     // The same chunks the source received (same source ids and ranges): all answered already-applied.
@@ -88,40 +93,64 @@ describe("export and import: the owner's backup", () => {
     );
   });
 
-  it("refuses a site that holds statistics (409), writing nothing", async () => {
+  it("a site that holds statistics says so; one that gets some after the check is refused whole by the guard", async () => {
+    expect((await importState(source)).hasData).toBe(1);
+    const target = await createSite("raced");
+    const state = await importState(target);
+    expect(state.hasData).toBe(0);
+    // An upload lands between the CLI's check and its batch.
+    await uploadText(
+      target,
+      semicompleteText.slice(0, semicompleteText.indexOf("\n") + 1),
+      "late",
+      1,
+    );
     const before = await dumpDatabase();
-    const res = await importInto(source, backup);
-    expect(res.status).toBe(409);
-    expect(((await res.json()) as { error: { code: string } }).error.code).toBe("conflict");
+    await expect(restore(target, backup, state)).rejects.toThrow(
+      /NOT NULL constraint failed: guard\.ok/,
+    );
     expect(await dumpDatabase()).toEqual(before);
   });
 
-  it.each([
-    ["not JSON", "{", 400],
-    ["not an export", { hello: 1 }, 400],
+  /** The export with one cell replaced. */
+  const withCell = (t: keyof SiteExport["tables"], row: number, col: number, value: unknown) => ({
+    ...backup,
+    tables: {
+      ...backup.tables,
+      [t]: {
+        ...backup.tables[t],
+        rows: backup.tables[t].rows.map((r, i) =>
+          i === row ? r.map((v, j) => (j === col ? value : v)) : r,
+        ),
+      },
+    },
+  });
+
+  it.each<[string, () => unknown, RegExp]>([
+    ["not an export", () => ({ hello: 1 }), /format/],
     [
       "a wrong column list",
       () => ({
         ...backup,
         tables: { ...backup.tables, days: { ...backup.tables.days, columns: ["date"] } },
       }),
-      400,
+      /tables\.days\.columns must be date,hits/,
     ],
+    ["a run that is not exported", () => withCell("months", 0, 10, 9), /names no exported run/],
+    ["an unknown configuration key", () => ({ ...backup, config: { nope: true } }), /config/],
     [
-      "a run that is not exported",
+      "a search engine host that is not a string",
       () => ({
         ...backup,
-        tables: {
-          ...backup.tables,
-          months: {
-            ...backup.tables.months,
-            rows: backup.tables.months.rows.map((r) => [...r.slice(0, 10), 9]),
-          },
-        },
+        config: { searchEngines: [{ name: "x", hosts: [1], params: ["q"] }] },
       }),
-      400,
+      /config\.searchEngines\.0\.hosts\.0/,
     ],
-    ["a bad configuration", () => ({ ...backup, config: { nope: true } }), 422],
+    [
+      "a format that does not compile",
+      () => ({ ...backup, config: { format: "%h %Z" } }),
+      /format/,
+    ],
     [
       "duplicate rows",
       () => ({
@@ -134,28 +163,60 @@ describe("export and import: the owner's backup", () => {
           },
         },
       }),
-      400,
+      /tables\.days\.rows\[\d+\]: a second row with the key/,
     ],
-  ] as [string, unknown, number][])("refuses %s, writing nothing", async (_name, body, status) => {
-    const target = await createSite(`bad-${status}-${Math.random().toString(36).slice(2, 8)}`);
-    const before = await siteState(target);
-    const res = await importInto(target, typeof body === "function" ? body() : body);
-    expect(res.status).toBe(status);
-    expect(await siteState(target)).toEqual(before);
-    expect(comparable(await exportOf(target)).tables).toEqual(comparable(emptyExport).tables);
+    ["a text counter", () => withCell("months", 0, 1, "12"), /tables\.months\.rows\[0\]\[1\]/],
+    ["a month that is no month", () => withCell("months", 0, 0, "not-a-month"), /YYYY-MM/],
+    ["a day that does not exist", () => withCell("days", 0, 0, "2015-02-30"), /no such day/],
+    ["a negative count", () => withCell("hours", 0, 2, -1), /tables\.hours\.rows\[0\]\[2\]/],
+    ["an hour 24", () => withCell("hours", 0, 1, 24), /tables\.hours\.rows\[0\]\[1\]/],
+    [
+      "a day bucket whose record is not a visitor-day",
+      () => withCell("day_buckets", 0, 2, JSON.stringify({ ["A".repeat(22)]: "[1,2]" })),
+      /stored JSON shape/,
+    ],
+    [
+      "a panel head whose rows are not rows",
+      () => withCell("panel_heads", 0, 2, '[["/", "many"]]'),
+      /stored JSON shape/,
+    ],
+    ["a sketch that is too short", () => withCell("sketches", 0, 1, "0"), /4,096/],
+    ["a chunk that ends before it starts", () => withCell("chunks", 0, 2, 0), /end must be after/],
+  ])("refuses %s, before anything is written", (_, body, message) => {
+    const r = checkExport(body());
+    expect(r.ok).toBe(false);
+    expect(!r.ok && r.errors.join("\n")).toMatch(message);
   });
 
-  it("needs the agent token: the read token, or none, is 401", async () => {
-    const target = await createSite("guarded");
-    expect((await importInto(target, backup, target.readToken)).status).toBe(401);
-    expect((await importInto(target, backup, "")).status).toBe(401);
-    const other = await createSite("other-agent");
-    expect((await importInto(target, backup, other.agentToken)).status).toBe(401);
-    expect(
-      (await env.DB.prepare("SELECT COUNT(*) AS n FROM months WHERE site_id = ?1")
-        .bind(target.id)
-        .first<{ n: number }>())!.n,
-    ).toBe(0);
+  it("lists at most 20 problems", () => {
+    const r = checkExport({
+      ...backup,
+      tables: {
+        ...backup.tables,
+        panel_tails: {
+          ...backup.tables.panel_tails,
+          rows: backup.tables.panel_tails.rows.map(() => ["x"]),
+        },
+      },
+    });
+    expect(!r.ok && r.errors.length).toBe(20);
+  });
+
+  it("there is no import route: the agent token gets 401, the read token 404, nothing written", async () => {
+    const target = await createSite("no-route");
+    const before = await dumpDatabase();
+    for (const [token, status] of [
+      [target.agentToken, 401],
+      [target.readToken, 404],
+    ] as const) {
+      const res = await SELF.fetch("http://vigie.test/api/v1/sites/no-route/import", {
+        method: "POST",
+        headers: { authorization: `Bearer ${token}`, "content-type": "application/json" },
+        body: JSON.stringify(backup),
+      });
+      expect(res.status).toBe(status);
+    }
+    expect(await dumpDatabase()).toEqual(before);
   });
 
   it("the export is read-token only and never cached", async () => {

@@ -211,8 +211,12 @@ describe("report pages (HTML)", () => {
       });
     }
     const app = createApp();
+    // The page cache is written after the answer (waitUntil): kept here, so the test can wait for it.
+    const later: Promise<unknown>[] = [];
     const ctx = {
-      waitUntil() {},
+      waitUntil(p: Promise<unknown>) {
+        later.push(p);
+      },
       passThroughOnException() {},
       props: {},
     } as unknown as ExecutionContext;
@@ -229,7 +233,8 @@ describe("report pages (HTML)", () => {
     expect(res.headers.get("server-timing")).toMatch(/^d1;desc="SQL, 1 batch";dur=[\d.]+$/);
     expect({ queries, batches }).toEqual({ queries: 9, batches: 1 });
     const html = await res.text();
-    await new Promise((r) => setTimeout(r, 50)); // the page cache is written after the answer
+    expect(later.length).toBeGreaterThan(0);
+    await Promise.all(later);
     queries = 0;
     const cached = await get();
     expect(cached.headers.get("x-vigie-cache")).toBe("hit");

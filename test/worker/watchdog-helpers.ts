@@ -5,10 +5,12 @@ import {
   SELF,
   waitOnExecutionContext,
 } from "cloudflare:test";
-import { vi } from "vitest";
+import { expect, vi } from "vitest";
 import { hashToken, newToken } from "../../worker/auth/tokens";
 import worker from "../../worker/index";
 import type { Call, Seed } from "../fakes/dns-providers";
+import type { TestSite } from "./helpers";
+import { createSite } from "./helpers";
 
 /** Creates a node straight in D1, as `npm run site -- node` does; returns its token. */
 export async function createNode(
@@ -108,7 +110,7 @@ export interface FakeState {
 
 /** Talks to the fake providers' control endpoint (test/fakes/dns-providers.ts). */
 export async function fake(
-  op: "reset" | "state" | "inject" | "token",
+  op: "reset" | "state" | "inject" | "lie" | "token",
   body?: object,
 ): Promise<FakeState> {
   const res = await fetch(
@@ -149,3 +151,101 @@ export async function rows<T = Record<string, unknown>>(
       .all<T>()
   ).results;
 }
+
+export const T0 = Date.UTC(2026, 10, 25, 12, 0, 0);
+export const MIN = 60_000;
+export const ZONE = "023e105f4ecef8ad9ca31a8372d0c353";
+export const M = "81.2.69.142";
+export const S = "81.2.69.160";
+export const M6 = "2a01:e0a:1f2:3c40::10";
+export const S6 = "2a01:e0a:1f2:3c41::20";
+
+/**
+ * Every tick runs every watched site of the file's database: a test's sites stop being watched
+ * when it ends (use as `afterEach(unwatchAll)`).
+ */
+export async function unwatchAll(): Promise<void> {
+  vi.useRealTimers();
+  await env.DB.batch([
+    env.DB.prepare("DELETE FROM watch_config"),
+    env.DB.prepare("DELETE FROM watchdog_state"),
+  ]);
+}
+
+/** A watched site with a master and a standby, driven minute by minute. */
+export class Loop {
+  minute = 0;
+  constructor(
+    readonly site: TestSite,
+    readonly master: string,
+    readonly standby: string,
+    readonly overrides: Partial<Cloudflare.Env> = {},
+  ) {}
+
+  static async create(
+    name: string,
+    watch: WatchOptions,
+    overrides: Partial<Cloudflare.Env> = {},
+  ): Promise<Loop> {
+    setClock(T0 - MIN);
+    const site = await createSite(name);
+    const loop = new Loop(
+      site,
+      await createNode(site.id, "box1", "master"),
+      await createNode(site.id, "box2", "standby"),
+      overrides,
+    );
+    await watchSite(site.id, watch);
+    return loop;
+  }
+
+  /** Minutes [from, to): heartbeats 5 s into the minute from the nodes given an address, then the tick at the minute's end. */
+  async run(
+    to: number,
+    ips: { master?: string | null; standby?: string | null },
+    standbyBody: (t: number) => object = (t) => ({
+      replicatedAt: new Date(t - 10 * MIN).toISOString(),
+    }),
+  ): Promise<void> {
+    for (; this.minute < to; this.minute++) {
+      const t = T0 + this.minute * MIN;
+      setClock(t + 5_000);
+      if (ips.master) expect((await heartbeat(this.master, ips.master)).status).toBe(200);
+      if (ips.standby)
+        expect((await heartbeat(this.standby, ips.standby, standbyBody(t))).status).toBe(200);
+      await tick(t + MIN, this.overrides);
+    }
+  }
+
+  /** The scheduledTime of the last tick run. */
+  get lastTick(): number {
+    return T0 + this.minute * MIN;
+  }
+
+  async transitions(): Promise<string[]> {
+    return (
+      await rows<{ f: string; t: string }>(
+        "SELECT from_state AS f, to_state AS t FROM transitions WHERE site_id = ?1 ORDER BY id",
+        this.site.id,
+      )
+    ).map((r) => `${r.f}→${r.t}`);
+  }
+
+  async state(): Promise<{ state: string; epoch: number; active: string }> {
+    return (
+      await rows<{ state: string; epoch: number; active: string }>(
+        "SELECT state, epoch, active FROM watchdog_state WHERE site_id = ?1",
+        this.site.id,
+      )
+    )[0];
+  }
+}
+
+/** The fake Cloudflare zone holding www.example.org A `content`. */
+export const cfSeed = (content: string) => ({
+  cloudflare: {
+    zones: {
+      [ZONE]: { name: "example.org", records: [{ name: "www.example.org", type: "A", content }] },
+    },
+  },
+});

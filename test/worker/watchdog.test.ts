@@ -1,120 +1,36 @@
-import { env, SELF } from "cloudflare:test";
-import { afterEach, describe, expect, it, vi } from "vitest";
+import { SELF } from "cloudflare:test";
+import { afterEach, describe, expect, it } from "vitest";
 import { rawEmail } from "../../worker/watchdog/email";
 import { createSite, dumpDatabase } from "./helpers";
-import type { TestSite } from "./helpers";
 import {
+  cfSeed,
   command,
   createNode,
   fake,
   heartbeat,
+  Loop,
+  M,
+  M6,
+  MIN,
   resetFake,
   rows,
+  S,
+  S6,
   setClock,
+  T0,
   tick,
+  unwatchAll,
   watchdogStatus,
-  watchSite,
   writes,
+  ZONE,
 } from "./watchdog-helpers";
-import type { WatchOptions } from "./watchdog-helpers";
 
 // The whole watchdog loop inside workerd on real local D1: heartbeats through the worker's fetch
 // handler with CF-Connecting-IP, cron ticks through its scheduled handler, DNS writes to the fake
 // Cloudflare and Gandi APIs (test/fakes/dns-providers.ts), notifications to the fake webhook.
 
-const T0 = Date.UTC(2026, 10, 25, 12, 0, 0);
-const MIN = 60_000;
-const ZONE = "023e105f4ecef8ad9ca31a8372d0c353";
-const M = "81.2.69.142";
-const S = "81.2.69.160";
-const M6 = "2a01:e0a:1f2:3c40::10";
-const S6 = "2a01:e0a:1f2:3c41::20";
-
 // Every tick runs every watched site of this file's database: a test's sites stop being watched when it ends.
-afterEach(async () => {
-  vi.useRealTimers();
-  await env.DB.batch([
-    env.DB.prepare("DELETE FROM watch_config"),
-    env.DB.prepare("DELETE FROM watchdog_state"),
-  ]);
-});
-
-/** A watched site with a master and a standby, driven minute by minute. */
-class Loop {
-  minute = 0;
-  constructor(
-    readonly site: TestSite,
-    readonly master: string,
-    readonly standby: string,
-    readonly overrides: Partial<Cloudflare.Env> = {},
-  ) {}
-
-  static async create(
-    name: string,
-    watch: WatchOptions,
-    overrides: Partial<Cloudflare.Env> = {},
-  ): Promise<Loop> {
-    setClock(T0 - MIN);
-    const site = await createSite(name);
-    const loop = new Loop(
-      site,
-      await createNode(site.id, "box1", "master"),
-      await createNode(site.id, "box2", "standby"),
-      overrides,
-    );
-    await watchSite(site.id, watch);
-    return loop;
-  }
-
-  /** Minutes [from, to): heartbeats 5 s into the minute from the nodes given an address, then the tick at the minute's end. */
-  async run(to: number, ips: { master?: string | null; standby?: string | null }): Promise<void> {
-    for (; this.minute < to; this.minute++) {
-      const t = T0 + this.minute * MIN;
-      setClock(t + 5_000);
-      if (ips.master) expect((await heartbeat(this.master, ips.master)).status).toBe(200);
-      if (ips.standby)
-        expect(
-          (
-            await heartbeat(this.standby, ips.standby, {
-              replicatedAt: new Date(t - 10 * MIN).toISOString(),
-            })
-          ).status,
-        ).toBe(200);
-      await tick(t + MIN, this.overrides);
-    }
-  }
-
-  /** The scheduledTime of the last tick run. */
-  get lastTick(): number {
-    return T0 + this.minute * MIN;
-  }
-
-  async transitions(): Promise<string[]> {
-    return (
-      await rows<{ f: string; t: string }>(
-        "SELECT from_state AS f, to_state AS t FROM transitions WHERE site_id = ?1 ORDER BY id",
-        this.site.id,
-      )
-    ).map((r) => `${r.f}→${r.t}`);
-  }
-
-  async state(): Promise<{ state: string; epoch: number; active: string }> {
-    return (
-      await rows<{ state: string; epoch: number; active: string }>(
-        "SELECT state, epoch, active FROM watchdog_state WHERE site_id = ?1",
-        this.site.id,
-      )
-    )[0];
-  }
-}
-
-const cfSeed = (content: string) => ({
-  cloudflare: {
-    zones: {
-      [ZONE]: { name: "example.org", records: [{ name: "www.example.org", type: "A", content }] },
-    },
-  },
-});
+afterEach(unwatchAll);
 
 describe("POST /api/v1/heartbeat", () => {
   it.each([

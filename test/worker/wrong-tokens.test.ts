@@ -49,13 +49,6 @@ describe("wrong tokens on every route", () => {
       kind: "agent",
     },
     {
-      name: "import",
-      method: "POST",
-      path: "/api/v1/sites/guarded/import",
-      kind: "agent",
-      body: async () => ({ body: "{}", headers: { "content-type": "application/json" } }),
-    },
-    {
       name: "heartbeat",
       method: "POST",
       path: "/api/v1/heartbeat",

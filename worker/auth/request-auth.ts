@@ -22,33 +22,53 @@ function sameDigest(a: string, b: string): boolean {
   return diff === 0;
 }
 
-async function siteOr404(c: Context<AppEnv>, name: string): Promise<Site> {
-  const site = await findSite(c.env.DB, name);
-  if (!site) throw new ApiError("not_found", `no site named "${name}"`);
-  return site;
+/**
+ * Whether `token` is the one whose hash is `hash`. With no site (an unknown name) the token is
+ * still hashed and compared, so that an unknown site costs what a wrong token does.
+ */
+async function tokenMatches(token: string | null, hash: string | undefined): Promise<boolean> {
+  if (token === null || token === "") return false;
+  const digest = await hashToken(token);
+  return sameDigest(digest, hash ?? "0".repeat(digest.length)) && hash !== undefined;
 }
 
-/** The site whose agent token the request bears; 404 for an unknown site, 401 for any other token. */
+/** Whether `token` is the site's read token (the login form's check). */
+export const isReadToken = (site: Site | undefined, token: string | null) =>
+  tokenMatches(token, site?.readTokenHash);
+
+/**
+ * The site whose agent token the request bears. An unknown site is answered exactly like a wrong
+ * token (401, same body): the answers never tell which site names exist.
+ */
 export async function requireAgent(c: Context<AppEnv>, name: string): Promise<Site> {
   const token = bearerToken(c);
-  const site = await siteOr404(c, name);
+  const site = await findSite(c.env.DB, name);
+  const ok = await tokenMatches(token, site?.agentTokenHash);
   if (!token) throw new ApiError("unauthorized", "missing Authorization: Bearer <agent token>");
-  if (!sameDigest(await hashToken(token), site.agentTokenHash))
-    throw new ApiError("unauthorized", "wrong agent token for this site");
+  if (!site || !ok) throw new ApiError("unauthorized", "wrong agent token for this site");
   return site;
 }
 
 /** Whether the request may read the site's reports: a public site, or its read token (bearer or the login cookie). */
 export async function canRead(c: Context<AppEnv>, site: Site): Promise<boolean> {
   if (site.public) return true;
-  const token = bearerToken(c) ?? getCookie(c, readCookieName(site.name)) ?? null;
-  return token !== null && sameDigest(await hashToken(token), site.readTokenHash);
+  return holdsReadToken(c, site, true);
+}
+
+/**
+ * The site when the request may read it; null for an unknown site and for a private one without
+ * its read token alike (the pages answer both with the same login form).
+ */
+export async function readableSite(c: Context<AppEnv>, name: string): Promise<Site | null> {
+  const site = await findSite(c.env.DB, name);
+  if (site) return (await canRead(c, site)) ? site : null;
+  await tokenMatches(bearerToken(c) ?? getCookie(c, readCookieName(name)) ?? null, undefined);
+  return null;
 }
 
 export async function requireReader(c: Context<AppEnv>, name: string): Promise<Site> {
-  const site = await siteOr404(c, name);
-  if (!(await canRead(c, site)))
-    throw new ApiError("unauthorized", "this site's reports need its read token");
+  const site = await readableSite(c, name);
+  if (!site) throw new ApiError("unauthorized", "this site's reports need its read token");
   return site;
 }
 
@@ -57,8 +77,9 @@ export async function requireReader(c: Context<AppEnv>, name: string): Promise<S
  * never through the cookie: for actions (watchdog commands), which a cross-site form must not trigger.
  */
 export async function requireReadToken(c: Context<AppEnv>, name: string): Promise<Site> {
-  const site = await siteOr404(c, name);
-  if (!(await holdsReadToken(c, site, false)))
+  const site = await findSite(c.env.DB, name);
+  const ok = await tokenMatches(bearerToken(c), site?.readTokenHash);
+  if (!site || !ok)
     throw new ApiError(
       "unauthorized",
       "this action needs the site's read token as Authorization: Bearer",
@@ -74,5 +95,5 @@ export async function holdsReadToken(
 ): Promise<boolean> {
   const token =
     bearerToken(c) ?? (cookieToo ? getCookie(c, readCookieName(site.name)) : undefined) ?? null;
-  return token !== null && sameDigest(await hashToken(token), site.readTokenHash);
+  return tokenMatches(token, site.readTokenHash);
 }

@@ -359,6 +359,10 @@ export const watchConfig = sqliteTable("watch_config", {
   minUpdateSeconds: integer("min_update_seconds").notNull().default(300),
   /** A standby copy older than this raises a warning. */
   replicationMaxAgeSeconds: integer("replication_max_age_seconds").notNull().default(86400),
+  /** A standby copy older than that: `warn` still fails over to it, `refuse` does not. */
+  stalePolicy: text("stale_policy", { enum: ["warn", "refuse"] })
+    .notNull()
+    .default("warn"),
 });
 
 /** The state machine's persisted state, one row per watched site, written by compare-and-swap on `version`. */

@@ -323,6 +323,8 @@ export const en = {
   "login.label": "Read token",
   "login.submit": "Show the statistics",
   "login.wrong": "That is not this site's read token.",
+  "login.tooLarge": "That form is too large.",
+  "login.crossSite": "Logging in and out is done from this site's own pages only.",
 
   "error.notFound": "Not found",
   "error.noSite": "There is no site named “{name}”.",

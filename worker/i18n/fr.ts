@@ -323,6 +323,8 @@ export const fr: Catalog = {
   "login.label": "Jeton de lecture",
   "login.submit": "Voir les statistiques",
   "login.wrong": "Ce n’est pas le jeton de lecture de ce site.",
+  "login.tooLarge": "Ce formulaire est trop grand.",
+  "login.crossSite": "On se connecte et se déconnecte depuis les pages du site seulement.",
 
   "error.notFound": "Introuvable",
   "error.noSite": "Il n’y a pas de site nommé «\u00a0{name}\u00a0».",

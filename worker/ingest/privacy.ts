@@ -2,24 +2,19 @@ import type { AnalysisPartial } from "../core/partial";
 import type { Row } from "../core/panels";
 import type { VisitorDay } from "../core/visitor-day";
 import { KEY_ALPHABET } from "../core/partial";
+import { parseIPv6 } from "../net/ip";
 
 export type Privacy = "full" | "truncate" | "hash";
 
-/** IPv4 → its /24, IPv6 → its /48, in CIDR form; null for anything else (a hostname). */
+/** IPv4 → its /24, IPv6 (a zone id dropped) → its /48, in CIDR form; null for anything else (a hostname). */
 export function truncateAddress(ip: string): string | null {
   const v4 = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.\d{1,3}$/.exec(ip);
   if (v4) return `${v4[1]}.${v4[2]}.${v4[3]}.0/24`;
-  if (!ip.includes(":")) return null;
-  const [head, tail = ""] = ip.split("%")[0].toLowerCase().split("::");
-  const h = head ? head.split(":") : [];
-  const t = tail ? tail.split(":") : [];
-  const groups = ip.includes("::")
-    ? [...h, ...new Array(Math.max(0, 8 - h.length - t.length)).fill("0"), ...t]
-    : h;
-  if (groups.length < 3 || groups.slice(0, 3).some((g) => !/^[0-9a-f]{1,4}$/.test(g))) return null;
-  return `${groups
+  const v6 = parseIPv6(ip.split("%")[0]);
+  if (!v6) return null;
+  return `${v6
     .slice(0, 3)
-    .map((g) => g.replace(/^0+(?=.)/, ""))
+    .map((g) => g.toString(16))
     .join(":")}::/48`;
 }
 

@@ -1,20 +1,18 @@
+import { insertHostNames, knownHostNames } from "../db/queries/host-names";
+import { parseIPv4, parseIPv6 } from "../net/ip";
+
 /** Names resolved per chunk at most: a chunk never waits on DNS, and a run's lookups stay bounded. */
 export const MAX_LOOKUPS_PER_CHUNK = 10;
 
 /** The PTR name of an address (`4.3.2.1.in-addr.arpa`, nibbles for IPv6), or null. */
 export function ptrName(ip: string): string | null {
-  const v4 = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})$/.exec(ip);
-  if (v4) return `${v4[4]}.${v4[3]}.${v4[2]}.${v4[1]}.in-addr.arpa`;
-  if (!ip.includes(":")) return null;
-  const [head, tail = ""] = ip.toLowerCase().split("::");
-  const h = head ? head.split(":") : [];
-  const t = tail ? tail.split(":") : [];
-  const groups = ip.includes("::")
-    ? [...h, ...new Array(8 - h.length - t.length).fill("0"), ...t]
-    : h;
-  if (groups.length !== 8 || groups.some((g) => !/^[0-9a-f]{1,4}$/.test(g))) return null;
-  return `${groups
-    .map((g) => g.padStart(4, "0"))
+  const v4 = parseIPv4(ip);
+  if (v4 !== null)
+    return `${[v4 & 255, (v4 >>> 8) & 255, (v4 >>> 16) & 255, v4 >>> 24].join(".")}.in-addr.arpa`;
+  const v6 = parseIPv6(ip);
+  if (!v6) return null;
+  return `${v6
+    .map((g) => g.toString(16).padStart(4, "0"))
     .join("")
     .split("")
     .reverse()
@@ -62,14 +60,7 @@ async function resolveFeedHosts(
   now: number,
 ): Promise<number> {
   if (feedKeys.size === 0) return 0;
-  const storedKeys = [...new Set(feedKeys.values())];
-  const known = await db
-    .prepare(
-      "SELECT j.value AS address FROM json_each(?2) AS j CROSS JOIN host_names AS h ON h.site_id = ?1 AND h.address = j.value",
-    )
-    .bind(siteId, JSON.stringify(storedKeys))
-    .all<{ address: string }>();
-  const done = new Set(known.results.map((r) => r.address));
+  const done = await knownHostNames(db, siteId, [...new Set(feedKeys.values())]);
   const todo: [string, string][] = [];
   for (const [ip, key] of feedKeys)
     if (!done.has(key) && !todo.some(([, k]) => k === key) && todo.length < MAX_LOOKUPS_PER_CHUNK)
@@ -77,13 +68,9 @@ async function resolveFeedHosts(
   const rows = await Promise.all(
     todo.map(async ([ip, key]) => [key, await lookupPtr(ip, dohUrl)] as const),
   );
-  const resolved = rows.filter(([, name]) => name !== undefined);
+  const resolved = rows.filter((r): r is readonly [string, string | null] => r[1] !== undefined);
   if (resolved.length === 0) return 0;
-  await db
-    .prepare(`INSERT OR IGNORE INTO host_names (site_id, address, name, resolved_at)
-    SELECT ?1, j.value ->> 0, j.value ->> 1, ?2 FROM json_each(?3) AS j`)
-    .bind(siteId, now, JSON.stringify(resolved))
-    .run();
+  await insertHostNames(db, siteId, now, resolved);
   return resolved.length;
 }
 

@@ -11,8 +11,9 @@ import { Hono } from "hono";
 import { deleteCookie, setCookie } from "hono/cookie";
 import type { HtmlEscapedString } from "hono/utils/html";
 import type { AppEnv } from "../app";
-import { bearerToken, canRead, readCookieName } from "../auth/request-auth";
-import { hashToken } from "../auth/tokens";
+import { isTooLarge, readSmallBody } from "../auth/read-small-body";
+import { bearerToken, isReadToken, readableSite, readCookieName } from "../auth/request-auth";
+import { sameOrigin } from "../auth/same-origin";
 import type { Site } from "../db/queries/find-site";
 import type { PanelPageRows } from "../db/queries/get-panel-page";
 import { findSite } from "../db/queries/find-site";
@@ -57,7 +58,7 @@ export const PANEL_PAGE_SIZE = 100;
 const COOKIE_MAX_AGE = 30 * 24 * 3600;
 const LANG_MAX_AGE = 365 * 24 * 3600;
 
-type Status = 200 | 400 | 401 | 404 | 500;
+type Status = 200 | 400 | 401 | 403 | 404 | 413 | 500;
 
 async function page(
   c: Context<AppEnv>,
@@ -114,35 +115,21 @@ interface Reader {
 }
 
 /**
- * The site, when the request may read it; otherwise the answer to send: 404 for an unknown site,
- * 401 with the login form for a private one. A reader who came through the form's cookie gets a
- * logout button.
+ * The site, when the request may read it; otherwise the answer to send: 401 with the login form,
+ * for an unknown site exactly as for a private one (the answer never tells which names exist). A
+ * reader who came through the form's cookie gets a logout button.
  */
 async function reader(c: Context<AppEnv>): Promise<Reader | Response> {
   const name = c.req.param("site") ?? "";
-  const site = await findSite(c.env.DB, name);
-  if (!site) return noSite(c, name);
-  if (await canRead(c, site))
-    return { site, logout: site.public || bearerToken(c) ? undefined : site.name };
+  const site = await readableSite(c, name);
+  if (site) return { site, logout: site.public || bearerToken(c) ? undefined : site.name };
   const url = new URL(c.req.url);
   c.header("Cache-Control", "no-store");
+  // An unknown site gets the login form too: the answer never tells which names exist.
   return page(
     c,
     401,
-    LoginPage({
-      ctx: pageCtx(c),
-      site: site.name,
-      next: safeNext(site.name, url.pathname + url.search),
-    }),
-  );
-}
-
-function noSite(c: Context<AppEnv>, name: string): Promise<Response> {
-  const ctx = pageCtx(c);
-  return page(
-    c,
-    404,
-    MessagePage({ ctx, title: ctx.t("error.notFound"), message: ctx.t("error.noSite", { name }) }),
+    LoginPage({ ctx: pageCtx(c), site: name, next: safeNext(name, url.pathname + url.search) }),
   );
 }
 
@@ -318,18 +305,30 @@ function robotsByBytes(month: string, rows: PanelPageRows, offset: number) {
   };
 }
 
-/** The login form's target: a right read token sets the cookie and goes back; a wrong one gets the form again, 401. */
+/**
+ * The login form's target: a right read token sets the cookie and goes back; a wrong one, or an
+ * unknown site, gets the form again, 401. Same-origin only; the form is read up to a few KB.
+ */
 reports.post("/sites/:site/login", async (c) => {
   const name = c.req.param("site");
-  const site = await findSite(c.env.DB, name);
-  if (!site) return noSite(c, name);
-  const form = await c.req.parseBody().catch(() => ({}) as Record<string, unknown>);
-  const token = typeof form.token === "string" ? form.token.trim() : "";
-  const next = safeNext(site.name, form.next);
   c.header("Cache-Control", "no-store");
-  if (!site.public && !(token && sameHex(await hashToken(token), site.readTokenHash))) {
+  if (!sameOrigin(c)) return crossSite(c);
+  let form: URLSearchParams;
+  try {
+    form = new URLSearchParams(await readSmallBody(c.req.raw));
+  } catch (e) {
+    if (!isTooLarge(e)) throw e;
+    const ctx = pageCtx(c);
+    const next = safeNext(name, undefined);
+    return page(c, 413, LoginPage({ ctx, site: name, next, error: ctx.t("login.tooLarge") }));
+  }
+  const site = await findSite(c.env.DB, name);
+  const token = (form.get("token") ?? "").trim();
+  const next = safeNext(name, form.get("next"));
+  const right = await isReadToken(site, token);
+  if (!site || (!site.public && !right)) {
     const ctx = pageCtx(c, { path: next });
-    return page(c, 401, LoginPage({ ctx, site: site.name, next, error: ctx.t("login.wrong") }));
+    return page(c, 401, LoginPage({ ctx, site: name, next, error: ctx.t("login.wrong") }));
   }
   if (!site.public) {
     setCookie(c, readCookieName(site.name), token, {
@@ -343,8 +342,20 @@ reports.post("/sites/:site/login", async (c) => {
   return c.redirect(next, 303);
 });
 
-reports.post("/sites/:site/logout", (c) => {
+/** 403: logging in and out is done from the site's own pages only. */
+function crossSite(c: Context<AppEnv>) {
+  const ctx = pageCtx(c);
+  return page(
+    c,
+    403,
+    MessagePage({ ctx, title: ctx.t("error.forbidden"), message: ctx.t("login.crossSite") }),
+  );
+}
+
+/** POST only (a link cannot log a reader out), and same-origin only. */
+reports.post("/sites/:site/logout", async (c) => {
   const name = c.req.param("site");
+  if (!sameOrigin(c)) return crossSite(c);
   deleteCookie(c, readCookieName(name), {
     path: "/",
     secure: new URL(c.req.url).protocol === "https:",
@@ -374,11 +385,3 @@ reports.onError(async (e, c) => {
   console.error(e);
   return page(c, 500, MessagePage({ ctx, title: t("error.error"), message: t("error.retry") }));
 });
-
-/** Compares two hex digests without an early exit. */
-function sameHex(a: string, b: string): boolean {
-  if (a.length !== b.length) return false;
-  let diff = 0;
-  for (let i = 0; i < a.length; i++) diff |= a.charCodeAt(i) ^ b.charCodeAt(i);
-  return diff === 0;
-}

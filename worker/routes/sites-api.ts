@@ -1,18 +1,21 @@
 import { Hono } from "hono";
 import type { AppEnv } from "../app";
-import { requireAgent, requireReader } from "../auth/request-auth";
+import { requireReader } from "../auth/request-auth";
 import { getMonthReport } from "../db/queries/get-month-report";
 import { getMonthSummary, latestMonth } from "../db/queries/get-month-summary";
 import { getPanelPage } from "../db/queries/get-panel-page";
 import { getSiteIndex } from "../db/queries/get-site-index";
 import { getYearReport } from "../db/queries/get-year-report";
 import { ApiError } from "../errors";
-import { buildExport, importExport } from "./reports-backup";
+import { buildExport } from "./reports-backup";
 import { panelCsv } from "./reports-csv";
 import { cacheable, intParam, MONTH_RE, notModified, parseMonth, YEAR_RE } from "./reports-http";
 import { indexJson, isPanelId, monthJson, panelPageJson, yearJson } from "./reports-model";
 
-/** GET /api/v1/sites/:site/… — read token (or a public site) required on every route; the import takes the agent token. */
+/**
+ * GET /api/v1/sites/:site/… — read token (or a public site) required on every route. There is no
+ * import route: a restore is the owner's `npm run site -- import` (worker/routes/reports-backup.ts).
+ */
 export const sitesApi = new Hono<AppEnv>();
 
 sitesApi.get("/sites/:site/summary", async (c) => {
@@ -97,21 +100,6 @@ sitesApi.get("/sites/:site/export", async (c) => {
     `attachment; filename="vigie-${site.name}-${new Date().toISOString().slice(0, 10)}.json"`,
   );
   return c.json(await buildExport(c.env.DB, site));
-});
-
-/**
- * Restores an export into this site, which must hold no statistics (409 otherwise). It writes,
- * so it takes the site's AGENT token, like ingest: a read token only reads.
- */
-sitesApi.post("/sites/:site/import", async (c) => {
-  const site = await requireAgent(c, c.req.param("site"));
-  let body: unknown;
-  try {
-    body = await c.req.json();
-  } catch {
-    throw new ApiError("bad_request", "the body must be JSON (a Vigie export)");
-  }
-  return c.json(await importExport(c.env.DB, site, body));
 });
 
 // Any other path under a site answers like the site's routes do: a token first, then 404.

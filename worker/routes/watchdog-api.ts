@@ -6,7 +6,15 @@ import { loadNodes, loadWatch } from "../db/queries/watchdog-state";
 import { ApiError } from "../errors";
 import { watchdogDeps } from "../watchdog/deps";
 import { COMMANDS, type Command } from "../watchdog/model";
-import { activeNode, iso, nodeView, recordView, UNWATCHED, warnings } from "../watchdog/status";
+import {
+  activeNode,
+  iso,
+  nodeView,
+  recordView,
+  saneNodes,
+  UNWATCHED,
+  warnings,
+} from "../watchdog/status";
 import { runCommand } from "../watchdog/tick";
 
 /** The last transitions shown by the status route. */
@@ -23,7 +31,8 @@ export const watchdogApi = new Hono<AppEnv>();
 watchdogApi.get("/sites/:site/watchdog", async (c) => {
   const site = await requireReader(c, c.req.param("site"));
   const watch = await loadWatch(c.env.DB, site.id);
-  const nodes = watch?.nodes ?? (await loadNodes(c.env.DB, site.id));
+  const now = Date.now();
+  const nodes = saneNodes(watch?.nodes ?? (await loadNodes(c.env.DB, site.id)), now);
   const events = await recentTransitions(c.env.DB, site.id, EVENTS);
   c.header("Cache-Control", "private, no-store");
   return c.json({
@@ -39,7 +48,7 @@ watchdogApi.get("/sites/:site/watchdog", async (c) => {
       reason: e.reason,
       epoch: e.epoch,
     })),
-    warnings: warnings(watch, nodes, Date.now()),
+    warnings: warnings(watch, nodes, now),
   });
 });
 

@@ -7,9 +7,9 @@
 import type { Context } from "hono";
 import { Hono } from "hono";
 import type { AppEnv } from "../app";
-import { bearerToken, canRead, holdsReadToken } from "../auth/request-auth";
+import { bearerToken, holdsReadToken, readableSite } from "../auth/request-auth";
+import { sameOrigin } from "../auth/same-origin";
 import type { Site } from "../db/queries/find-site";
-import { findSite } from "../db/queries/find-site";
 import { recentTransitions } from "../db/queries/watchdog-events";
 import { loadNodes, loadWatch } from "../db/queries/watchdog-state";
 import { LoginPage, MessagePage } from "../views/login-page";
@@ -18,6 +18,7 @@ import type { WatchdogPageProps } from "../views/watchdog-page";
 import { WatchdogPage } from "../views/watchdog-page";
 import { watchdogDeps } from "../watchdog/deps";
 import { COMMANDS, type Command } from "../watchdog/model";
+import { saneNodes } from "../watchdog/status";
 import { runCommand } from "../watchdog/tick";
 import { pageCtx, securityHeaders, VARY_PAGE } from "./reports-http";
 
@@ -59,24 +60,13 @@ function refuse(
   );
 }
 
+/** The site when the request may read it; else the login form, for an unknown site as for a private one. */
 async function readable(c: Context<AppEnv>): Promise<Site | Response> {
   const name = c.req.param("site") ?? "";
-  const site = await findSite(c.env.DB, name);
-  if (!site) {
-    const ctx = pageCtx(c);
-    return html(
-      c,
-      404,
-      MessagePage({
-        ctx,
-        title: ctx.t("error.notFound"),
-        message: ctx.t("error.noSite", { name }),
-      }),
-    );
-  }
-  if (await canRead(c, site)) return site;
-  const next = `/sites/${site.name}/watchdog`;
-  return html(c, 401, LoginPage({ ctx: ctxOf(c, site.name), site: site.name, next }));
+  const site = await readableSite(c, name);
+  if (site) return site;
+  const next = `/sites/${name}/watchdog`;
+  return html(c, 401, LoginPage({ ctx: ctxOf(c, name), site: name, next }));
 }
 
 async function show(
@@ -86,8 +76,8 @@ async function show(
   notice?: WatchdogPageProps["notice"],
 ): Promise<Response> {
   const watch = await loadWatch(c.env.DB, site.id);
-  const nodes = watch?.nodes ?? (await loadNodes(c.env.DB, site.id));
   const now = Date.now();
+  const nodes = saneNodes(watch?.nodes ?? (await loadNodes(c.env.DB, site.id)), now);
   const canAct = await holdsReadToken(c, site, true);
   const logout = site.public || bearerToken(c) ? undefined : site.name;
   return html(
@@ -121,9 +111,7 @@ watchdogPages.get("/sites/:site/watchdog", async (c) => {
 watchdogPages.post("/sites/:site/watchdog/:command", async (c) => {
   const site = await readable(c);
   if (site instanceof Response) return site;
-  const origin = c.req.header("origin");
-  if (origin && origin !== new URL(c.req.url).origin)
-    return refuse(c, site.name, 403, "error.wdOrigin");
+  if (!sameOrigin(c)) return refuse(c, site.name, 403, "error.wdOrigin");
   if (!(await holdsReadToken(c, site, true))) return refuse(c, site.name, 403, "error.wdToken");
   const command = c.req.param("command") as Command;
   if (!COMMANDS.includes(command)) return refuse(c, site.name, 404, { command });

@@ -7,8 +7,9 @@
  * MASTER_ACTIVE → MASTER_SUSPECT (master heartbeat older than the lease) → FAILING_OVER (silent for
  * `downTicks` ticks, standby alive) → STANDBY_ACTIVE (record verified) → MASTER_RECOVERING (master
  * heartbeats again) → FAILING_BACK (owner's command, or `auto` after `upTicks` ticks and the stable
- * period) → MASTER_ACTIVE. NO_STANDBY: the master is due to fail over but the standby is silent too;
- * nothing is written. HOLD: an automatic switch beyond `maxSwitches` in the window (a failover still
+ * period) → MASTER_ACTIVE. NO_STANDBY: the master is due to fail over but the standby is silent too
+ * (or, with `stale: refuse`, its copy of the data is older than `replicationMaxAgeMs`); nothing is
+ * written. HOLD: an automatic switch beyond `maxSwitches` in the window (a failover still
  * happens once, then the machine freezes on the standby: freezing on a dead master would trade a flap
  * for an outage), or the owner's "hold"; only "release" leaves it.
  *
@@ -53,27 +54,29 @@ export function decide(
   return { state: m.state, actions: m.actions };
 }
 
-const PRIORITY: Record<StateName, Priority> = {
-  MASTER_ACTIVE: 3,
-  MASTER_SUSPECT: 3,
-  FAILING_OVER: 5,
-  STANDBY_ACTIVE: 4,
-  MASTER_RECOVERING: 3,
-  FAILING_BACK: 4,
-  NO_STANDBY: 5,
-  HOLD: 5,
-};
+/**
+ * Every message a transition sends, by the event it announces, not by the state it enters: a
+ * state is entered for several reasons (STANDBY_ACTIVE after a failover, and again when a
+ * recovering master falls silent), and each reason gets its own title.
+ */
+export const EVENTS = {
+  masterSilent: { title: "Master server silent", priority: 3 },
+  masterBack: { title: "Master server heartbeats again", priority: 3 },
+  failingOver: { title: "Failing over to the standby", priority: 5 },
+  standbyActive: { title: "Fallback server activated", priority: 4 },
+  masterRecovering: { title: "Master server back", priority: 3 },
+  masterSilentAgain: { title: "Master server silent again, the standby stays active", priority: 4 },
+  failingBack: { title: "Failing back to the master", priority: 4 },
+  masterActive: { title: "Master server active", priority: 3 },
+  noStandby: { title: "Master down, standby not available: no action", priority: 5 },
+  staleStandby: { title: "Master down, standby data too old: no failover", priority: 5 },
+  holdByOwner: { title: "Watchdog on hold, as the owner asked", priority: 4 },
+  holdTooManySwitches: { title: "Watchdog on hold: too many switches", priority: 5 },
+  holdFailbackRefused: { title: "Watchdog on hold: failback refused", priority: 5 },
+  released: { title: "Watchdog released by the owner", priority: 3 },
+} as const satisfies Record<string, { title: string; priority: Priority }>;
 
-const TITLE: Record<StateName, string> = {
-  MASTER_ACTIVE: "Master server active",
-  MASTER_SUSPECT: "Master server silent",
-  FAILING_OVER: "Failing over to the standby",
-  STANDBY_ACTIVE: "Fallback server activated",
-  MASTER_RECOVERING: "Master server back",
-  FAILING_BACK: "Failing back to the master",
-  NO_STANDBY: "Master down, standby not available: no action",
-  HOLD: "Watchdog on hold",
-};
+export type EventName = keyof typeof EVENTS;
 
 class Machine {
   readonly state: WatchState;
@@ -110,16 +113,16 @@ class Machine {
     return `${n.name} silent for ${describeAge(this.now - n.lastSeen)} (lease ${describeAge(this.cfg.leaseMs)})`;
   }
 
-  private go(to: StateName, reason: string, detail = reason): void {
+  private go(to: StateName, event: EventName, reason: string, detail = reason): void {
     const from = this.state.state;
     this.state.state = to;
     this.state.since = this.now;
     this.actions.push({ type: "transition", from, to, epoch: this.state.epoch, reason });
-    const title = to === "STANDBY_ACTIVE" ? `${TITLE[to]} (epoch ${this.state.epoch})` : TITLE[to];
+    const { title, priority } = EVENTS[event];
     this.notify(
-      `${this.cfg.site}: ${title}`,
+      `${this.cfg.site}: ${event === "standbyActive" ? `${title} (epoch ${this.state.epoch})` : title}`,
       `${this.cfg.site} (${this.cfg.record}): ${detail}`,
-      PRIORITY[to],
+      priority,
     );
   }
 
@@ -141,7 +144,8 @@ class Machine {
       : null;
     s.epoch += 1;
     s.active = role;
-    s.roleChanges = [...s.roleChanges, this.now];
+    // The flap limit counts automatic switches only: the owner's own failback is no flap.
+    if (automatic) s.roleChanges = [...s.roleChanges, this.now];
     s.downCount = 0;
     s.upCount = 0;
     s.upSince = null;
@@ -156,13 +160,15 @@ class Machine {
     if (role === "standby") detail += ` ${this.replicationNote(node)}`;
     if (overLimit)
       detail += ` This is one switch too many (${s.holdReason}): the watchdog will hold afterwards.`;
-    this.go(to, reason, detail);
+    this.go(to, role === "standby" ? "failingOver" : "failingBack", reason, detail);
   }
 
   private replicationNote(n: NodeView): string {
-    if (n.replicatedAt === null)
+    const at = n.replicatedAt === null ? Number.NaN : new Date(n.replicatedAt).getTime();
+    // A time no Date can hold (it came from storage) reads as unknown: this path must not throw.
+    if (Number.isNaN(at))
       return `The standby never reported when its copy of the data last succeeded.`;
-    return `The standby's copy of the data is ${describeAge(Math.max(0, this.now - n.replicatedAt))} old (replicated ${new Date(n.replicatedAt).toISOString()}).`;
+    return `The standby's copy of the data is ${describeAge(Math.max(0, this.now - at))} old (replicated ${new Date(at).toISOString()}).`;
   }
 
   /** An owner's command; returns why it is refused, if it is. */
@@ -173,6 +179,7 @@ class Machine {
       s.holdReason = "the owner asked to hold";
       this.go(
         "HOLD",
+        "holdByOwner",
         s.holdReason,
         "the owner asked to hold: no automatic DNS change until released.",
       );
@@ -197,6 +204,7 @@ class Machine {
       }
       this.go(
         to,
+        "released",
         "released by the owner",
         `released by the owner; the ${s.active} is active, the watchdog resumes in ${to}.`,
       );
@@ -226,13 +234,14 @@ class Machine {
     if (s.holdReason) {
       this.go(
         "HOLD",
+        "holdTooManySwitches",
         s.holdReason,
         `${where}; holding: ${s.holdReason}. Release with POST /api/v1/sites/${this.cfg.site}/watchdog/release.`,
       );
     } else if (s.state === "FAILING_OVER") {
-      this.go("STANDBY_ACTIVE", `${where}, verified`);
+      this.go("STANDBY_ACTIVE", "standbyActive", `${where}, verified`);
     } else {
-      this.go("MASTER_ACTIVE", `${where}, verified`);
+      this.go("MASTER_ACTIVE", "masterActive", `${where}, verified`);
     }
   }
 
@@ -244,13 +253,13 @@ class Machine {
       case "MASTER_ACTIVE":
         if (!masterUp) {
           s.downCount = 1;
-          this.go("MASTER_SUSPECT", this.silence(this.master));
+          this.go("MASTER_SUSPECT", "masterSilent", this.silence(this.master));
         } else s.downCount = 0;
         break;
       case "MASTER_SUSPECT":
         if (masterUp) {
           s.downCount = 0;
-          this.go("MASTER_ACTIVE", "master heartbeats again");
+          this.go("MASTER_ACTIVE", "masterBack", "master heartbeats again");
           break;
         }
         s.downCount += 1;
@@ -260,15 +269,17 @@ class Machine {
       case "NO_STANDBY":
         if (masterUp) {
           s.downCount = 0;
-          this.go("MASTER_ACTIVE", "master heartbeats again");
-        } else if (this.usable(this.standby)) {
-          this.switchTo(
-            "standby",
-            "FAILING_OVER",
-            this.standby,
-            `standby back while ${this.silence(this.master)}`,
-            true,
-          );
+          this.go("MASTER_ACTIVE", "masterBack", "master heartbeats again");
+        } else {
+          const fit = this.standbyFit();
+          if (fit.ok)
+            this.switchTo(
+              "standby",
+              "FAILING_OVER",
+              fit.node,
+              `standby available again while ${this.silence(this.master)}`,
+              true,
+            );
         }
         break;
       case "STANDBY_ACTIVE":
@@ -276,7 +287,12 @@ class Machine {
           s.upCount = 1;
           s.upSince = this.now;
           s.downCount = 0;
-          this.go("MASTER_RECOVERING", "master heartbeats again", this.recoveringText());
+          this.go(
+            "MASTER_RECOVERING",
+            "masterRecovering",
+            "master heartbeats again",
+            this.recoveringText(),
+          );
         }
         break;
       case "MASTER_RECOVERING":
@@ -289,19 +305,50 @@ class Machine {
   }
 
   private failoverOrNot(why: string): void {
-    if (this.usable(this.standby)) {
-      this.switchTo("standby", "FAILING_OVER", this.standby, why, true);
-    } else {
-      const standbyWhy =
-        this.standby && this.alive(this.standby)
-          ? `${this.standby.name} has no ${this.cfg.type === "A" ? "IPv4" : "IPv6"} address`
-          : this.silence(this.standby);
-      this.go(
-        "NO_STANDBY",
-        `${why}; standby unavailable: ${standbyWhy}`,
-        `${why}, and the standby is unavailable (${standbyWhy}). The record is left alone.`,
-      );
+    const unfit = this.standbyFit();
+    if (unfit.ok) {
+      this.switchTo("standby", "FAILING_OVER", unfit.node, why, true);
+      return;
     }
+    this.go(
+      "NO_STANDBY",
+      unfit.event,
+      `${why}; standby unavailable: ${unfit.why}`,
+      `${why}, and the standby is unavailable (${unfit.why}). The record is left alone.`,
+    );
+  }
+
+  /**
+   * The standby, when it can take over now; else why not: silent, no address of the record's
+   * family, or (with `stale: refuse`) a copy of the data older than the limit, or of unknown age.
+   */
+  private standbyFit():
+    | { ok: true; node: NodeView & { address: string } }
+    | { ok: false; event: "noStandby" | "staleStandby"; why: string } {
+    const sb = this.standby;
+    if (!this.usable(sb)) {
+      const why =
+        sb && this.alive(sb)
+          ? `${sb.name} has no ${this.cfg.type === "A" ? "IPv4" : "IPv6"} address`
+          : this.silence(sb);
+      return { ok: false, event: "noStandby", why };
+    }
+    if (this.cfg.stale !== "refuse") return { ok: true, node: sb };
+    const limit = `limit ${describeAge(this.cfg.replicationMaxAgeMs)}, --stale refuse`;
+    if (sb.replicatedAt === null)
+      return {
+        ok: false,
+        event: "staleStandby",
+        why: `${sb.name} never reported when its copy of the data last succeeded (${limit})`,
+      };
+    const age = this.now - sb.replicatedAt;
+    if (age > this.cfg.replicationMaxAgeMs)
+      return {
+        ok: false,
+        event: "staleStandby",
+        why: `${sb.name}'s copy of the data is ${describeAge(age)} old (${limit})`,
+      };
+    return { ok: true, node: sb };
   }
 
   private recoveringText(): string {
@@ -319,7 +366,11 @@ class Machine {
       s.upCount = 0;
       s.upSince = null;
       s.downCount = 0;
-      this.go("STANDBY_ACTIVE", `master silent again: ${this.silence(this.master)}`);
+      this.go(
+        "STANDBY_ACTIVE",
+        "masterSilentAgain",
+        `master silent again: ${this.silence(this.master)}`,
+      );
       return;
     }
     s.upCount += 1;
@@ -343,6 +394,7 @@ class Machine {
       s.holdReason = `failback refused: ${s.roleChanges.length} role changes within ${describeAge(this.cfg.switchWindowMs)} (limit ${this.cfg.maxSwitches})`;
       this.go(
         "HOLD",
+        "holdFailbackRefused",
         s.holdReason,
         `${s.holdReason}; the standby stays active. Release with POST /api/v1/sites/${this.cfg.site}/watchdog/release.`,
       );

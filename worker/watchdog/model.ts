@@ -82,7 +82,12 @@ export interface WatchConfig {
   switchWindowMs: number;
   minUpdateMs: number;
   replicationMaxAgeMs: number;
+  /** A standby copy older than replicationMaxAgeMs: warned about only, or also refused as a failover target. */
+  stale: StalePolicy;
 }
+
+export const STALE_POLICIES = ["warn", "refuse"] as const;
+export type StalePolicy = (typeof STALE_POLICIES)[number];
 
 export const DEFAULT_CONFIG: Omit<WatchConfig, "site" | "record" | "type"> = {
   leaseMs: 180_000,
@@ -94,6 +99,7 @@ export const DEFAULT_CONFIG: Omit<WatchConfig, "site" | "record" | "type"> = {
   switchWindowMs: 6 * 3600_000,
   minUpdateMs: 300_000,
   replicationMaxAgeMs: 86_400_000,
+  stale: "warn",
 };
 
 export type DnsKind = "initial" | "failover" | "failback" | "address" | "drift";

@@ -1,12 +1,23 @@
 /** What the heartbeat reply and the status route say about a site's watchdog. */
 import type { NodeRow, Watch } from "../db/queries/watchdog-state";
+import { saneTime } from "./heartbeat-body";
 import { describeAge } from "./messages";
 import { addressFor } from "./observe";
 
 /** The state of a site with nodes but no `watch` configured yet. */
 export const UNWATCHED = "UNWATCHED";
 
-const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
+/** ISO 8601 of a stored time; null for none, and for a value no Date can hold (never throws). */
+function iso(ms: number | null): string | null {
+  if (typeof ms !== "number" || !Number.isFinite(ms)) return null;
+  const d = new Date(ms);
+  return Number.isNaN(d.getTime()) ? null : d.toISOString();
+}
+
+/** The nodes as shown: a stored `replicatedAt` that is not sane (an older worker let it in) reads as unknown. */
+export function saneNodes(nodes: NodeRow[], now: number): NodeRow[] {
+  return nodes.map((n) => ({ ...n, replicatedAt: saneTime(n.replicatedAt, now) }));
+}
 
 export function nodeAddress(n: NodeRow | undefined, w: Watch | null): string | null {
   if (!n) return null;

@@ -5,6 +5,8 @@
  * ticks are harmless: a tick at or before the last processed one stops at once, a lost
  * compare-and-swap stops the loser, outbox rows are claimed before they are acted on.
  */
+import { insertNotification } from "../db/queries/notifications";
+import { ApiError } from "../errors";
 import type { Watch } from "../db/queries/watchdog-state";
 import { listWatchedSites, loadWatch, recordSeen } from "../db/queries/watchdog-state";
 import { canonicalAddress } from "./address";
@@ -31,7 +33,12 @@ export async function tickSite(
   if (!w) return "unwatched";
   if (w.state.lastTick !== null && now <= w.state.lastTick) return "duplicate";
   const recordContent = await reconcileRead(deps, w, now);
-  const d = decide(w.state, observe(w, { tick: true, recordContent }), toConfig(w.config), now);
+  const d = decide(
+    w.state,
+    observe(w, { tick: true, recordContent }, now),
+    toConfig(w.config),
+    now,
+  );
   if (!(await persistDecision(deps, w, d, now))) return "lost";
   const verified = await drainDns(deps, siteId, w.config.site, now);
   if (verified > 0 && (d.state.state === "FAILING_OVER" || d.state.state === "FAILING_BACK"))
@@ -44,7 +51,7 @@ export async function tickSite(
 async function settle(deps: WatchdogDeps, siteId: number, now: number): Promise<void> {
   const w = await loadWatch(deps.db, siteId);
   if (!w) return;
-  const d = decide(w.state, observe(w, { tick: false }), toConfig(w.config), now);
+  const d = decide(w.state, observe(w, { tick: false }, now), toConfig(w.config), now);
   if (d.actions.length) await persistDecision(deps, w, d, now);
 }
 
@@ -90,23 +97,60 @@ export async function runCommand(
   for (let attempt = 0; attempt < 5; attempt++) {
     const w = await loadWatch(deps.db, siteId);
     if (!w) return { status: "unwatched" };
-    const d = decide(w.state, observe(w, { tick: false, command }), toConfig(w.config), now);
+    const d = decide(w.state, observe(w, { tick: false, command }, now), toConfig(w.config), now);
     if (d.refused) return { status: "refused", message: d.refused };
     if (await persistDecision(deps, w, d, now)) return { status: "applied", decision: d, watch: w };
   }
-  throw new Error("the watchdog state kept changing under the command; try again");
+  throw new ApiError("busy", "the watchdog state kept changing under the command; try again");
 }
 
-/** The cron tick over every watched site; one site's failure does not stop the others. */
-export async function runWatchdog(deps: WatchdogDeps, scheduledTime: number): Promise<void> {
-  const errors: unknown[] = [];
-  for (const siteId of await listWatchedSites(deps.db)) {
+/**
+ * The cron tick over every watched site. It never throws: one site's failure (bad stored data, a
+ * bug) neither stops the other sites nor fails the run; it is logged and notified once (one
+ * message per site and distinct error), then the site is tried again at the next tick.
+ */
+export async function runWatchdog(deps: WatchdogDeps, scheduledTime: number): Promise<number> {
+  let failed = 0;
+  for (const { siteId, site } of await listWatchedSites(deps.db)) {
     try {
       await tickSite(deps, siteId, scheduledTime);
     } catch (e) {
-      console.error(`watchdog tick of site ${siteId}:`, e);
-      errors.push(e);
+      failed++;
+      console.error(`watchdog tick of site ${site}:`, e);
+      await reportFailure(deps, siteId, site, e, scheduledTime).catch((e2) =>
+        console.error(`watchdog: notifying the failure of site ${site} failed too:`, e2),
+      );
     }
   }
-  if (errors.length) throw new AggregateError(errors, `watchdog: ${errors.length} site(s) failed`);
+  return failed;
+}
+
+async function reportFailure(
+  deps: WatchdogDeps,
+  siteId: number,
+  site: string,
+  e: unknown,
+  now: number,
+): Promise<void> {
+  const error = (e instanceof Error ? e.message : String(e)).slice(0, 500);
+  const writes = deps.channels.map((channel) =>
+    insertNotification(deps.db, {
+      id: `${siteId}:tick-error:${fnv1a(error)}:${channel}`,
+      siteId,
+      now,
+      channel,
+      title: `${site}: watchdog could not decide`,
+      body: `The watchdog could not decide for site ${site}: ${error}. It tries again every minute; this message is sent once.`,
+      priority: 5,
+    }),
+  );
+  if (writes.length) await deps.db.batch(writes);
+  await drainNotifications(deps, siteId, now);
+}
+
+/** 32-bit FNV-1a in hex: one outbox id per distinct error, so that it is notified once. */
+function fnv1a(s: string): string {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < s.length; i++) h = Math.imul(h ^ s.charCodeAt(i), 0x01000193);
+  return (h >>> 0).toString(16).padStart(8, "0");
 }

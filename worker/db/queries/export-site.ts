@@ -1,71 +1,5 @@
-/**
- * The tables a site's statistics live in, with the columns an export carries (site_id left out,
- * run ids carried as the site's own run ordinals). Shared by the export and the import so that
- * one cannot drift from the other.
- */
-export const EXPORT_TABLES = {
-  runs: ["id", "started_at", "ended_at", "chunks", "lines", "rejected", "analysis_ms"],
-  chunks: ["source", "start", "end", "sha256", "run_id", "lines", "rejected", "applied_at"],
-  months: [
-    "month",
-    "hits",
-    "pages",
-    "bytes",
-    "visits",
-    "visitors",
-    "robot_hits",
-    "rejected",
-    "lines",
-    "analysis_ms",
-    "last_run_id",
-    "version",
-    "sealed",
-    "late_lines",
-  ],
-  days: ["date", "hits", "pages", "bytes", "visits", "visitors", "robot_hits"],
-  hours: ["month", "hour", "hits", "pages", "bytes", "robot_hits", "visitors", "visits"],
-  panel_heads: [
-    "period",
-    "panel",
-    "rows",
-    "n",
-    "hits",
-    "pages",
-    "bytes",
-    "tail_hits",
-    "tail_pages",
-    "tail_key",
-  ],
-  panel_tails: [
-    "period",
-    "panel",
-    "key",
-    "hits",
-    "pages",
-    "bytes",
-    "max",
-    "changed_run",
-    "hits_before",
-  ],
-  day_buckets: ["date", "bucket", "records"],
-  month_buckets: ["month", "bucket", "entries"],
-  sketches: ["month", "registers"],
-  year_figures: ["year", "visitors", "base_visitors", "days"],
-  watched_hits: ["month", "at", "address", "agent", "method", "url", "status", "bytes", "referer"],
-  rejected_samples: ["run_id", "source", "line", "reason", "text"],
-  host_names: ["address", "name", "resolved_at"],
-} as const;
-
-export type ExportTable = keyof typeof EXPORT_TABLES;
-export const EXPORT_TABLE_NAMES = Object.keys(EXPORT_TABLES) as ExportTable[];
-
-/** Columns holding a run id (renumbered on export and import). */
-export const RUN_COLUMNS: Partial<Record<ExportTable, string>> = {
-  chunks: "run_id",
-  months: "last_run_id",
-  panel_tails: "changed_run",
-  rejected_samples: "run_id",
-};
+import type { ExportRows, ExportTable } from "../../schemas/site-export";
+import { EXPORT_TABLE_NAMES, EXPORT_TABLES } from "../../schemas/site-export";
 
 /** A deterministic order per table, so two exports of the same statistics are equal. */
 const ORDER: Record<ExportTable, string> = {
@@ -87,11 +21,9 @@ const ORDER: Record<ExportTable, string> = {
 
 const quote = (c: string) => `"${c}"`;
 
-export type ExportRows = Record<ExportTable, unknown[][]>;
-
 /**
  * Every row of the site's statistics, as arrays in EXPORT_TABLES column order: one batch of one
- * statement per table (11). Run ids are still the database's here; the caller renumbers them.
+ * statement per table. Run ids are still the database's here; the caller renumbers them.
  * Rejected samples are read through the site's runs (the samples of run 0, shared by every site,
  * are not the site's to export).
  */

@@ -1,4 +1,5 @@
 /** The nodes of a site: found by their token, updated by their heartbeats. */
+import { CLOCK_SKEW_MS, REPLICATED_AT_MIN } from "../../watchdog/heartbeat-body";
 
 export interface HeartbeatNode {
   siteId: number;
@@ -31,12 +32,17 @@ export interface Heartbeat {
   replicatedAt?: number;
 }
 
-/** Records a heartbeat: the address of its family, the time, and what the agent said (fields it left out are kept). */
+/**
+ * Records a heartbeat: the address of its family, the time, and what the agent said (fields it
+ * left out are kept, except a stored `replicated_at` outside [?9, now + ?10], which an older
+ * worker may have let in: it is dropped).
+ */
 export function recordHeartbeat(db: D1Database, h: Heartbeat): D1PreparedStatement {
   const col = h.family === 4 ? "v4" : "v6";
   return db
     .prepare(`UPDATE nodes SET last_seen = ?3, ${col} = ?4, ${col}_seen_at = ?3, version = coalesce(?5, version),
-    uptime = coalesce(?6, uptime), load = coalesce(?7, load), replicated_at = coalesce(?8, replicated_at)
+    uptime = coalesce(?6, uptime), load = coalesce(?7, load),
+    replicated_at = coalesce(?8, CASE WHEN replicated_at BETWEEN ?9 AND ?3 + ?10 THEN replicated_at END)
     WHERE site_id = ?1 AND node = ?2`)
     .bind(
       h.siteId,
@@ -47,5 +53,7 @@ export function recordHeartbeat(db: D1Database, h: Heartbeat): D1PreparedStateme
       h.uptime ?? null,
       h.load ?? null,
       h.replicatedAt ?? null,
+      REPLICATED_AT_MIN,
+      CLOCK_SKEW_MS,
     );
 }

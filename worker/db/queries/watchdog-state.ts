@@ -17,6 +17,8 @@ export interface WatchConfigRow {
   switchWindowSeconds: number;
   minUpdateSeconds: number;
   replicationMaxAgeSeconds: number;
+  /** `stale_policy` (`--stale`): "refuse" keeps the watchdog from failing over to a stale standby. */
+  stalePolicy: "warn" | "refuse";
 }
 
 export interface NodeRow {
@@ -47,11 +49,49 @@ export interface Watch {
   pending: number;
 }
 
-const CONFIG_SQL = `SELECT w.site_id AS siteId, s.name AS site, w.provider, w.zone, w.record, w.type,
-  w.lease_seconds AS leaseSeconds, w.down_ticks AS downTicks, w.up_ticks AS upTicks, w.failback,
-  w.stable_seconds AS stableSeconds, w.max_switches AS maxSwitches, w.switch_window_seconds AS switchWindowSeconds,
-  w.min_update_seconds AS minUpdateSeconds, w.replication_max_age_seconds AS replicationMaxAgeSeconds
-  FROM watch_config AS w JOIN sites AS s ON s.id = w.site_id WHERE w.site_id = ?1`;
+/** `w.*`: every column of the watch's settings (a new one is read with no change here). */
+const CONFIG_SQL = `SELECT w.*, s.name AS site FROM watch_config AS w JOIN sites AS s ON s.id = w.site_id
+  WHERE w.site_id = ?1`;
+
+interface ConfigColumns {
+  site_id: number;
+  site: string;
+  provider: "cloudflare" | "gandi";
+  zone: string;
+  record: string;
+  type: "A" | "AAAA";
+  lease_seconds: number;
+  down_ticks: number;
+  up_ticks: number;
+  failback: "manual" | "auto";
+  stable_seconds: number;
+  max_switches: number;
+  switch_window_seconds: number;
+  min_update_seconds: number;
+  replication_max_age_seconds: number;
+  stale_policy?: string;
+}
+
+function configRow(r: ConfigColumns): WatchConfigRow {
+  return {
+    siteId: r.site_id,
+    site: r.site,
+    provider: r.provider,
+    zone: r.zone,
+    record: r.record,
+    type: r.type,
+    leaseSeconds: r.lease_seconds,
+    downTicks: r.down_ticks,
+    upTicks: r.up_ticks,
+    failback: r.failback,
+    stableSeconds: r.stable_seconds,
+    maxSwitches: r.max_switches,
+    switchWindowSeconds: r.switch_window_seconds,
+    minUpdateSeconds: r.min_update_seconds,
+    replicationMaxAgeSeconds: r.replication_max_age_seconds,
+    stalePolicy: r.stale_policy === "refuse" ? "refuse" : "warn",
+  };
+}
 
 const STATE_SQL = `SELECT version, state, epoch, active, since, down_count AS downCount, up_count AS upCount,
   up_since AS upSince, last_tick AS lastTick, hold_reason AS holdReason, role_changes AS roleChanges, target,
@@ -61,12 +101,26 @@ const STATE_SQL = `SELECT version, state, epoch, active, since, down_count AS do
 export const NODES_SQL = `SELECT node, role, last_seen AS lastSeen, v4, v4_seen_at AS v4SeenAt, v6, v6_seen_at AS v6SeenAt,
   version, uptime, load, replicated_at AS replicatedAt FROM nodes WHERE site_id = ?1 ORDER BY role, node`;
 
-/** Site ids with a watchdog configured. */
-export async function listWatchedSites(db: D1Database): Promise<number[]> {
+/** The sites with a watchdog configured: id and name. */
+export async function listWatchedSites(
+  db: D1Database,
+): Promise<{ siteId: number; site: string }[]> {
   const r = await db
-    .prepare("SELECT site_id AS siteId FROM watch_config ORDER BY site_id")
-    .all<{ siteId: number }>();
-  return r.results.map((x) => x.siteId);
+    .prepare(
+      "SELECT w.site_id AS siteId, s.name AS site FROM watch_config AS w JOIN sites AS s ON s.id = w.site_id ORDER BY w.site_id",
+    )
+    .all<{ siteId: number; site: string }>();
+  return r.results;
+}
+
+/** The flap window's role changes as stored (a JSON array of times); anything else reads as none. */
+function roleChangeTimes(json: string): number[] {
+  try {
+    const v: unknown = JSON.parse(json);
+    return Array.isArray(v) ? v.filter((t): t is number => Number.isFinite(t)) : [];
+  } catch {
+    return [];
+  }
 }
 
 /** Everything a tick reads, in one batch; null when the site has no watchdog. */
@@ -79,20 +133,20 @@ export async function loadWatch(db: D1Database, siteId: number): Promise<Watch |
       .prepare("SELECT count(*) AS n FROM dns_changes WHERE site_id = ?1 AND status = 'pending'")
       .bind(siteId),
   ]);
-  const c = config.results[0] as WatchConfigRow | undefined;
+  const raw = config.results[0] as ConfigColumns | undefined;
   const s = state.results[0] as
     | (Omit<StoredState, "roleChanges" | "replicationStale"> & {
         roleChanges: string;
         replicationStale: number;
       })
     | undefined;
-  if (!c || !s) return null;
+  if (!raw || !s) return null;
   return {
-    config: c,
+    config: configRow(raw),
     state: {
       ...s,
       state: s.state as StateName,
-      roleChanges: JSON.parse(s.roleChanges) as number[],
+      roleChanges: roleChangeTimes(s.roleChanges),
       replicationStale: s.replicationStale === 1,
     },
     nodes: nodes.results as unknown as NodeRow[],

@@ -1,0 +1,1 @@
+ALTER TABLE `watch_config` ADD `stale_policy` text DEFAULT 'warn' NOT NULL;
