@@ -164,6 +164,25 @@ describe("npm run site -- node / watch", () => {
     );
     expect(bad.status).toBe(1);
     expect(bad.stderr).toContain("is not inside the domain example.org");
+    const [nodes, config, wd] = query(
+      "SELECT node, role, token_hash FROM nodes ORDER BY node; SELECT provider, zone, record, type, lease_seconds, failback, down_ticks FROM watch_config; SELECT state, epoch, active, version FROM watchdog_state",
+    );
+    expect(nodes).toEqual([
+      { node: "box1", role: "master", token_hash: await hashToken(out.nodeToken) },
+    ]);
+    expect(config).toEqual([
+      {
+        provider: "gandi",
+        zone: "example.org",
+        record: "home.example.org",
+        type: "AAAA",
+        lease_seconds: 240,
+        failback: "auto",
+        down_ticks: 3,
+      },
+    ]);
+    expect(wd).toEqual([{ state: "MASTER_ACTIVE", epoch: 1, active: "master", version: 0 }]);
+
     // --stale is stored (watch_config.stale_policy, migration 0005).
     const stale = site(
       "watch",
@@ -185,24 +204,5 @@ describe("npm run site -- node / watch", () => {
     );
     expect(stale.status, stale.stderr).toBe(0);
     expect(query("SELECT stale_policy FROM watch_config")[0]).toEqual([{ stale_policy: "refuse" }]);
-
-    const [nodes, config, wd] = query(
-      "SELECT node, role, token_hash FROM nodes ORDER BY node; SELECT provider, zone, record, type, lease_seconds, failback, down_ticks FROM watch_config; SELECT state, epoch, active, version FROM watchdog_state",
-    );
-    expect(nodes).toEqual([
-      { node: "box1", role: "master", token_hash: await hashToken(out.nodeToken) },
-    ]);
-    expect(config).toEqual([
-      {
-        provider: "gandi",
-        zone: "example.org",
-        record: "home.example.org",
-        type: "AAAA",
-        lease_seconds: 240,
-        failback: "auto",
-        down_ticks: 3,
-      },
-    ]);
-    expect(wd).toEqual([{ state: "MASTER_ACTIVE", epoch: 1, active: "master", version: 0 }]);
   });
 });
