@@ -223,7 +223,13 @@ describe("pages in English and French", () => {
     const missing = await SELF.fetch("http://vigie.test/sites/nope/", {
       headers: { "accept-language": "fr" },
     });
-    expect(await missing.text()).toContain("Il n’y a pas de site nommé");
+    // An unknown site is answered like a private one (no name is confirmed), in French too.
+    expect(missing.status).toBe(401);
+    expect(await missing.text()).toContain("Jeton de lecture");
+    const bad = await SELF.fetch("http://vigie.test/sites/langs/2015-13", {
+      headers: { "accept-language": "fr", authorization: `Bearer ${site.readToken}` },
+    });
+    expect(await bad.text()).toContain('<html lang="fr">');
     const csv = (q: string) =>
       get(`/api/v1/sites/langs/panels/pages?month=2015-05&format=csv${q}`).then((r) => r.text());
     expect((await csv("")).split("\r\n")[0]).toBe("key,hits,pages,bytes,max,new,delta");

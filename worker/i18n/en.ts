@@ -327,7 +327,6 @@ export const en = {
   "login.crossSite": "Logging in and out is done from this site's own pages only.",
 
   "error.notFound": "Not found",
-  "error.noSite": "There is no site named “{name}”.",
   "error.noPage": "Report pages are /sites/NAME/YYYY and /sites/NAME/YYYY-MM.",
   "error.noPanel": "No such panel.",
   "error.noReport": "No such report page.",

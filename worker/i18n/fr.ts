@@ -327,7 +327,6 @@ export const fr: Catalog = {
   "login.crossSite": "On se connecte et se déconnecte depuis les pages du site seulement.",
 
   "error.notFound": "Introuvable",
-  "error.noSite": "Il n’y a pas de site nommé «\u00a0{name}\u00a0».",
   "error.noPage": "Les pages des rapports sont /sites/NOM/AAAA et /sites/NOM/AAAA-MM.",
   "error.noPanel": "Ce tableau n’existe pas.",
   "error.noReport": "Cette page de rapport n’existe pas.",

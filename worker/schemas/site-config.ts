@@ -16,6 +16,8 @@ const LIST_KEYS = [
   "downloadExtensions",
   "downloadPaths",
   "feedPatterns",
+  "probePaths",
+  "formPaths",
   "searchEngines",
 ] as const;
 
@@ -31,6 +33,8 @@ const schema = z.strictObject({
   downloadExtensions: strings(50).optional(),
   downloadPaths: strings().optional(),
   feedPatterns: strings().optional(),
+  probePaths: strings().optional(),
+  formPaths: strings().optional(),
   searchEngines: z
     .array(
       z.strictObject({
@@ -48,6 +52,11 @@ const schema = z.strictObject({
   visitGapSeconds: positive.optional(),
   robotPostBurst: positive.optional(),
   robotErrorLimit: positive.optional(),
+  robotAgentLimit: positive.optional(),
+  robotCrawlPages: positive.optional(),
+  robotPageRate: positive.optional(),
+  openDays: z.number().int().min(1).max(366).optional(),
+  sealDays: z.number().int().min(1).max(731).optional(),
   replace: z.array(z.enum(LIST_KEYS)).optional(),
 });
 
