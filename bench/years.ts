@@ -228,7 +228,16 @@ async function main() {
   const templates = sessions();
   const dir = mkdtempSync(join(tmpdir(), "vigie-years-"));
   const site = addSite("years", dir);
-  const worker = await startLocalWorker({ persistTo: dir, vars: { COST_HEADER: "1" } });
+  // The worker's last lines, printed if an upload fails.
+  const workerLog: string[] = [];
+  const worker = await startLocalWorker({
+    persistTo: dir,
+    vars: { COST_HEADER: "1" },
+    log: (l) => {
+      workerLog.push(l);
+      if (workerLog.length > 40) workerLog.shift();
+    },
+  });
   const pool: { address: string; agent: string; day: number }[] = [];
   const state = { visitors: 0 };
   let offset = 0;
@@ -251,7 +260,10 @@ async function main() {
       body,
     });
     const reply = (await res.json()) as Reply & { error?: { message: string } };
-    if (res.status !== 200) throw new Error(`ingest ${res.status}: ${reply.error?.message}`);
+    if (res.status !== 200)
+      throw new Error(
+        `ingest ${res.status}: ${reply.error?.message}\n--- the worker's last lines:\n${workerLog.join("\n")}`,
+      );
     offset += raw.length;
     return reply;
   };

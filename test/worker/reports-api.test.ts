@@ -47,13 +47,33 @@ describe("report JSON routes, after ingesting the fixture logs in two runs", () 
         // The JSON lists 1,000 rows at most (hosts has more): the first 1,000 in report order.
         expect(rowsOf(m.panels[id].rows), id).toEqual(rowsOf(c.panels[id]).slice(0, 1000));
         const sum = (k: "hits" | "pages" | "bytes") => c.panels[id].reduce((s, r) => s + r[k], 0);
-        expect(m.panels[id].total, id).toEqual({
+        expect(m.panels[id].total, id).toMatchObject({
           rows: c.panels[id].length,
           hits: sum("hits"),
           pages: sum("pages"),
           bytes: sum("bytes"),
         });
       }
+      // Every figure adds up: a panel keyed by what a visitor is holds every hit of people and of
+      // robots by behaviour; less the latter, the month's people. The pages panel holds people's
+      // page views only, and the hours sum to the month.
+      for (const id of [
+        "browsers",
+        "browser-versions",
+        "os",
+        "devices",
+        "countries",
+        "hosts",
+        "ip-versions",
+        "origins",
+      ] as const) {
+        const t = m.panels[id].total;
+        expect(t.hits - t.behaviourRobotHits!, id).toBe(m.hits - m.robotHits);
+        expect(t.pages - t.behaviourRobotPages!, id).toBe(m.pages);
+      }
+      expect(m.panels.pages.total.pages - m.panels.pages.total.behaviourRobotPages!).toBe(m.pages);
+      expect(m.hours.reduce((n, h) => n + h.robotHits, 0)).toBe(m.robotHits);
+      expect(m.hours.reduce((n, h) => n + h.pages, 0)).toBe(m.pages);
       expect(m.lines).toBe(c.hits + c.rejected);
       expect(m.lastRun).toMatchObject({ chunks: expect.any(Number), lines: expect.any(Number) });
     },

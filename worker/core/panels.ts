@@ -17,6 +17,13 @@ export const PANELS = [
     derived: true,
   },
   {
+    id: "weekdays",
+    title: "Days of the week",
+    key: "weekday, 1 = Monday: the averages of its days with data (max = how many)",
+    who: "humans",
+    derived: true,
+  },
+  {
     id: "origins",
     title: "Origins",
     key: "direct, search engine, other site, internal link",

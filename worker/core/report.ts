@@ -232,6 +232,8 @@ export function monthReport(month: string, m: MonthPartial, rules: RobotRules): 
   panels.entry = rowsOf(t.entry);
   panels.exit = rowsOf(t.exit);
   panels["visit-durations"] = rowsOf(t.durations);
+  const days = [...t.days.values()].sort((a, b) => (a.date < b.date ? -1 : 1));
+  panels.weekdays = weekdaysOf(days);
   const hours: HourFigures[] = [];
   for (let h = 0; h < 24; h++) {
     const at = h * 4;
@@ -254,7 +256,7 @@ export function monthReport(month: string, m: MonthPartial, rules: RobotRules): 
     visitors: t.humans.size,
     robotHits: t.robotHits,
     rejected: m.rejected,
-    days: [...t.days.values()].sort((a, b) => (a.date < b.date ? -1 : 1)),
+    days,
     hours,
     panels,
     robotReasons: t.robotReasons,
@@ -295,4 +297,36 @@ export function goaccessDailyVisitors(m: MonthPartial): Record<string, number> {
     if (v.hits > v.errors) out[key.slice(0, 10)] = (out[key.slice(0, 10)] ?? 0) + 1;
   }
   return out;
+}
+
+/**
+ * The days of the week: per weekday (key 1 = Monday … 7 = Sunday), the average hits, human pages
+ * and bytes of its days with data (a gap is not a quiet day), and in `max` how many days that is.
+ * In weekday order.
+ */
+export function weekdaysOf(
+  days: { date: string; hits: number; pages: number; bytes: number }[],
+): PanelRow[] {
+  const sums = Array.from({ length: 7 }, () => ({ n: 0, hits: 0, pages: 0, bytes: 0 }));
+  for (const d of days) {
+    const w = (new Date(`${d.date}T00:00:00Z`).getUTCDay() + 6) % 7;
+    sums[w].n++;
+    sums[w].hits += d.hits;
+    sums[w].pages += d.pages;
+    sums[w].bytes += d.bytes;
+  }
+  const avg = (x: number, n: number) => Math.round((x / n) * 10) / 10;
+  return sums.flatMap((s, w) =>
+    s.n === 0
+      ? []
+      : [
+          {
+            key: String(w + 1),
+            hits: avg(s.hits, s.n),
+            pages: avg(s.pages, s.n),
+            bytes: Math.round(s.bytes / s.n),
+            max: s.n,
+          },
+        ],
+  );
 }

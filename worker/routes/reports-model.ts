@@ -4,6 +4,7 @@
  */
 import type { PanelId } from "../core/panels";
 import { PANELS } from "../core/panels";
+import { weekdaysOf } from "../core/report";
 import type {
   DayRow,
   HourRow,
@@ -38,11 +39,27 @@ export interface PanelRowJson {
   hostName?: string | null;
 }
 
+/**
+ * A panel's totals over every row, not only those listed. `behaviourRobotHits` and `…Pages`: hits
+ * and page views in the panel from visitors found to be robots by their behaviour, not their user
+ * agent (a per-line panel cannot drop them: see docs/figures.md), so that `hits −
+ * behaviourRobotHits` is the people's part — for the panels keyed by what a visitor is (browsers,
+ * countries, hosts…) exactly the month's `hits − robotHits`. 0 for the panels that already leave
+ * them out (pages, entry and exit pages, durations), null where they are not counted apart.
+ */
+export interface PanelTotal {
+  rows: number;
+  hits: number;
+  pages: number;
+  bytes: number;
+  behaviourRobotHits: number | null;
+  behaviourRobotPages: number | null;
+}
+
 export interface PanelJson {
   id: PanelId;
   title: string;
-  /** Over every row of the panel, not only those listed. */
-  total: { rows: number; hits: number; pages: number; bytes: number };
+  total: PanelTotal;
   rows: PanelRowJson[];
 }
 
@@ -106,12 +123,59 @@ function rowJson(r: PanelDbRow, lastRunId: number | null): PanelRowJson {
   return out;
 }
 
-const emptyPanel = (id: PanelId): PanelJson => ({
+const emptyPanel = (id: PanelId, b: Behaviour): PanelJson => ({
   id,
   title: PANEL_TITLES[id],
-  total: { rows: 0, hits: 0, pages: 0, bytes: 0 },
+  total: { rows: 0, hits: 0, pages: 0, bytes: 0, ...behaviourOf(id, b) },
   rows: [],
 });
+
+/** A month's figures of robots by behaviour (months.behaviour_*). */
+export interface Behaviour {
+  behaviourHits: number | null;
+  behaviourPages: number | null;
+  behaviourRefHits: number | null;
+  behaviourSearchHits: number | null;
+  behaviourImageHits: number | null;
+  behaviourDownloadHits: number | null;
+}
+
+/** Panels keyed by what a visitor is: every hit of a person or a robot by behaviour is in one row. */
+const PER_VISITOR: PanelId[] = [
+  "browsers",
+  "browser-versions",
+  "os",
+  "devices",
+  "countries",
+  "hosts",
+  "ip-versions",
+  "origins",
+];
+/** Panels made of people's visitor-days only. */
+const DERIVED: PanelId[] = ["pages", "entry", "exit", "visit-durations", "weekdays"];
+
+function behaviourOf(
+  id: PanelId,
+  b: Behaviour,
+): { behaviourRobotHits: number | null; behaviourRobotPages: number | null } {
+  const n = (x: number | null) => x ?? 0;
+  if (PER_VISITOR.includes(id))
+    return { behaviourRobotHits: n(b.behaviourHits), behaviourRobotPages: n(b.behaviourPages) };
+  if (DERIVED.includes(id)) return { behaviourRobotHits: 0, behaviourRobotPages: 0 };
+  const hits =
+    id === "referers" || id === "referring-sites"
+      ? b.behaviourRefHits
+      : id === "search-engines" || id === "keywords"
+        ? b.behaviourSearchHits
+        : id === "image-search"
+          ? b.behaviourImageHits
+          : id === "downloads"
+            ? b.behaviourDownloadHits
+            : undefined;
+  return hits === undefined
+    ? { behaviourRobotHits: null, behaviourRobotPages: null }
+    : { behaviourRobotHits: n(hits), behaviourRobotPages: null };
+}
 
 /** Today's date (UTC): days from it on are not over yet, so never gaps. */
 const today = () => new Date().toISOString().slice(0, 10);
@@ -159,13 +223,29 @@ function sumMonths(months: MonthRow[]): Totals & { rejected: number } {
 export function monthJson(site: string, month: string, r: MonthReportRows): MonthJson {
   const h = r.head;
   const panels = {} as Record<PanelId, PanelJson>;
-  for (const p of PANELS) panels[p.id] = emptyPanel(p.id);
+  for (const p of PANELS) panels[p.id] = emptyPanel(p.id, h);
   for (const row of r.panels) {
     if (!isPanelId(row.panel)) continue;
     const p = panels[row.panel];
-    p.total = { rows: row.n, hits: row.sumHits, pages: row.sumPages, bytes: row.sumBytes };
+    p.total = {
+      ...p.total,
+      rows: row.n,
+      hits: row.sumHits,
+      pages: row.sumPages,
+      bytes: row.sumBytes,
+    };
     p.rows.push(rowJson(row, h.lastRunId));
   }
+  // The days of the week are the month's days, averaged (see weekdaysOf).
+  const weekdays = weekdaysOf(r.days);
+  panels.weekdays.rows = weekdays.slice(0, r.top).map((w) => ({ ...w, change: null }));
+  panels.weekdays.total = {
+    ...panels.weekdays.total,
+    rows: weekdays.length,
+    hits: r.days.reduce((n, d) => n + d.hits, 0),
+    pages: r.days.reduce((n, d) => n + d.pages, 0),
+    bytes: r.days.reduce((n, d) => n + d.bytes, 0),
+  };
   const year = month.slice(0, 4);
   return {
     site,
@@ -231,7 +311,13 @@ export function panelPageJson(
     month,
     limit,
     offset,
-    total: { rows: r.head.n, hits: r.head.sumHits, pages: r.head.sumPages, bytes: r.head.sumBytes },
+    total: {
+      rows: r.head.n,
+      hits: r.head.sumHits,
+      pages: r.head.sumPages,
+      bytes: r.head.sumBytes,
+      ...behaviourOf(id, r.head),
+    },
     top: { hits: r.head.maxHits, pages: r.head.maxPages },
     rows: r.rows.map((row) => rowJson(row, r.head.lastRunId)),
   };

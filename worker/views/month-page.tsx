@@ -29,6 +29,7 @@ const PLACE: Record<PanelId, "main" | "more"> = {
   entry: "main",
   exit: "main",
   "visit-durations": "main",
+  weekdays: "main",
   origins: "main",
   referers: "main",
   "referring-sites": "main",
@@ -163,6 +164,38 @@ export function MonthPage(p: MonthPageProps) {
   );
 }
 
+/**
+ * The line under a panel that says how its total meets the month's: the hits in it from visitors
+ * found to be robots by their behaviour (a per-line panel keeps them, see docs/figures.md), or for
+ * the robots panel, the robots it cannot name.
+ */
+function Reconcile(p: { ctx: PageCtx; m: MonthJson; id: PanelId }) {
+  const { t } = p.ctx;
+  const total = p.m.panels[p.id].total;
+  if (p.id === "robots") {
+    const behaviour = p.m.robotHits - total.hits;
+    if (behaviour <= 0) return null;
+    return (
+      <p class="meta reconcile">
+        {t("month.reconcileRobots", {
+          named: t.int(total.hits),
+          behaviour: t.int(behaviour),
+          all: t.int(p.m.robotHits),
+        })}{" "}
+        <Def ctx={p.ctx} id="robot-behaviour" />
+      </p>
+    );
+  }
+  const b = total.behaviourRobotHits;
+  if (b === null || b <= 0) return null;
+  return (
+    <p class="meta reconcile">
+      {t("month.reconcile", { robots: t.int(b), people: t.int(total.hits - b) })}{" "}
+      <Def ctx={p.ctx} id="robot-behaviour" />
+    </p>
+  );
+}
+
 /** A panel's card: its title (with its definition a click away), its top rows, a link to all of them. */
 function PanelCard(p: { ctx: PageCtx; m: MonthJson; id: PanelId; folded?: boolean }) {
   const { ctx, m, id } = p;
@@ -182,6 +215,7 @@ function PanelCard(p: { ctx: PageCtx; m: MonthJson; id: PanelId; folded?: boolea
   const body = (
     <>
       <PanelTable t={t} panel={panel} others />
+      <Reconcile ctx={ctx} m={m} id={id} />
       {(panel.total.rows > panel.rows.length || (id === "robots" && panel.total.rows > 1)) && (
         <p class="more">
           {panel.total.rows > panel.rows.length && (

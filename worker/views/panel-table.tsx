@@ -54,6 +54,13 @@ export const PANEL_SPECS: Record<PanelId, PanelSpec> = {
     fixedKeys: ["0-30s", "30s-2m", "2-5m", "5-15m", "15-30m", "30m-1h", "1h+"],
     def: "visit",
   },
+  weekdays: {
+    main: "hits",
+    mainLabel: "panel.weekdays.main",
+    extra: HUMAN,
+    fixedKeys: ["1", "2", "3", "4", "5", "6", "7"],
+    def: "hit",
+  },
   origins: {
     main: "hits",
     extra: HUMAN,

@@ -41,6 +41,13 @@ export interface MonthHead {
   /** 1 once the month is sealed; hits of days already closed when they arrived. */
   sealed: number | null;
   lateLines: number | null;
+  /** What robots by behaviour put in the human panels (see Behaviour in reports-model.ts). */
+  behaviourHits: number | null;
+  behaviourPages: number | null;
+  behaviourRefHits: number | null;
+  behaviourSearchHits: number | null;
+  behaviourImageHits: number | null;
+  behaviourDownloadHits: number | null;
 }
 
 export interface DayRow {
@@ -117,6 +124,8 @@ export interface MonthReportRows {
   samples: SampleRow[];
   /** SQL time of the batch as D1 reports it (meta.duration summed), for a Server-Timing header. */
   sqlMs: number;
+  /** Rows listed per panel. */
+  top: number;
 }
 
 export const MONTH_COLUMNS =
@@ -135,6 +144,9 @@ export async function getMonthReport(
       SELECT m.hits AS hits, m.pages AS pages, m.bytes AS bytes, m.visits AS visits, m.visitors AS visitors,
         m.robot_hits AS robotHits, m.rejected AS rejected, m.lines AS lines, m.analysis_ms AS analysisMs,
         m.last_run_id AS lastRunId, m.month IS NOT NULL AS present, m.sealed AS sealed, m.late_lines AS lateLines,
+        m.behaviour_hits AS behaviourHits, m.behaviour_pages AS behaviourPages,
+        m.behaviour_ref_hits AS behaviourRefHits, m.behaviour_search_hits AS behaviourSearchHits,
+        m.behaviour_image_hits AS behaviourImageHits, m.behaviour_download_hits AS behaviourDownloadHits,
         r.started_at AS runStartedAt, r.ended_at AS runEndedAt, r.lines AS runLines, r.rejected AS runRejected,
         r.analysis_ms AS runAnalysisMs, r.chunks AS runChunks,
         s.first_date AS firstDate, s.clock AS lastDate, s.last_update AS lastUpdate,
@@ -182,6 +194,7 @@ export async function getMonthReport(
     watched: results[5].results as WatchedRow[],
     samples: results[6].results as SampleRow[],
     sqlMs: results.reduce((t, r) => t + (r.meta?.duration ?? 0), 0),
+    top: opts.top,
   };
 }
 

@@ -1,11 +1,12 @@
+import type { Behaviour } from "../../routes/reports-model";
 import type { PanelDbRow } from "./get-month-report";
 import { mergeTop, readHostNames } from "./get-month-report";
 import type { TailDbRow } from "./panel-store";
 import { headRecords, readHeads, readTailPage } from "./panel-store";
 
 export interface PanelPageRows {
-  /** The month's last run (changes are shown against it) and the panel's totals. */
-  head: {
+  /** The month's last run (changes are shown against it), its robots by behaviour, the panel's totals. */
+  head: Behaviour & {
     lastRunId: number | null;
     n: number;
     sumHits: number;
@@ -31,15 +32,26 @@ export async function getPanelPage(
 ): Promise<PanelPageRows> {
   const [run, heads] = await db.batch([
     db
-      .prepare("SELECT last_run_id AS lastRunId FROM months WHERE site_id = ?1 AND month = ?2")
+      .prepare(`SELECT last_run_id AS lastRunId, behaviour_hits AS behaviourHits, behaviour_pages AS behaviourPages,
+          behaviour_ref_hits AS behaviourRefHits, behaviour_search_hits AS behaviourSearchHits,
+          behaviour_image_hits AS behaviourImageHits, behaviour_download_hits AS behaviourDownloadHits
+        FROM months WHERE site_id = ?1 AND month = ?2`)
       .bind(siteId, month),
     readHeads(db, siteId, [[month, panel]]),
   ]);
-  const lastRunId = (run.results[0] as { lastRunId: number | null } | undefined)?.lastRunId ?? null;
+  const m = (run.results[0] as (Behaviour & { lastRunId: number | null }) | undefined) ?? {
+    lastRunId: null,
+    behaviourHits: null,
+    behaviourPages: null,
+    behaviourRefHits: null,
+    behaviourSearchHits: null,
+    behaviourImageHits: null,
+    behaviourDownloadHits: null,
+  };
   const h = headRecords(heads.results)[0]?.head;
   if (h === undefined)
     return {
-      head: { lastRunId, n: 0, sumHits: 0, sumPages: 0, sumBytes: 0, maxHits: 0, maxPages: 0 },
+      head: { ...m, n: 0, sumHits: 0, sumPages: 0, sumBytes: 0, maxHits: 0, maxPages: 0 },
       rows: [],
     };
   const end = page.offset + page.limit;
@@ -71,7 +83,7 @@ export async function getPanelPage(
   }
   return {
     head: {
-      lastRunId,
+      ...m,
       n: h.n,
       sumHits: h.hits,
       sumPages: h.pages,
