@@ -8,6 +8,7 @@ import { readFile } from "node:fs/promises";
 import { createRequire } from "node:module";
 import { hashToken, newToken, type TokenKind } from "../worker/auth/tokens";
 import { resolveConfig, type UserConfig } from "../worker/core/config";
+import { DEPLOY_CONFIG, deployedConfigArgs } from "./deploy-config";
 
 /** An operator's mistake (bad name, duplicate site, bad config): the CLI prints the message alone. */
 export class SiteError extends Error {
@@ -170,8 +171,22 @@ function describeArgs(args: string[]): string {
     .join(" ");
 }
 
+/** A remote command reads the deployed worker's configuration, which `npm run deploy` writes. */
+function remoteConfig(target: D1Target): string[] {
+  if (!target.remote) return [];
+  const args = deployedConfigArgs();
+  if (args.length === 0)
+    throw new SiteError(
+      `no ${DEPLOY_CONFIG} in this clone: \`npm run deploy\` writes it, with the deployed database's id`,
+    );
+  return args;
+}
+
 export async function applyMigrations(target: D1Target, opts: WranglerOptions): Promise<void> {
-  await runWrangler(["d1", "migrations", "apply", DATABASE, ...targetArgs(target)], opts);
+  await runWrangler(
+    ["d1", "migrations", "apply", DATABASE, ...targetArgs(target), ...remoteConfig(target)],
+    opts,
+  );
 }
 
 /**
@@ -183,7 +198,16 @@ export async function d1Execute<Row>(
   target: D1Target,
   opts: WranglerOptions,
 ): Promise<Row[]> {
-  const args = ["d1", "execute", DATABASE, ...targetArgs(target), "--json", "--command", sql];
+  const args = [
+    "d1",
+    "execute",
+    DATABASE,
+    ...targetArgs(target),
+    ...remoteConfig(target),
+    "--json",
+    "--command",
+    sql,
+  ];
   let stdout: string;
   try {
     ({ stdout } = await runWrangler(args, { ...opts, echoStdout: false }));
