@@ -26,8 +26,10 @@ export async function serveFakeDns(
       headers,
       body: req.method === "GET" || req.method === "HEAD" ? undefined : body,
     });
-    const answer =
-      (await fakes.handle(request)) ?? new Response("not a fake API path\n", { status: 404 });
+    const answer = await fakes.handle(request).then(
+      (a) => a ?? new Response("not a fake API path\n", { status: 404 }),
+      (e: unknown) => new Response(`fake: ${(e as Error)?.message ?? e}\n`, { status: 400 }),
+    );
     if (req.url?.startsWith("/hook")) log(`webhook: ${body?.toString() ?? ""}`);
     else if (!req.url?.startsWith("/__fake/")) log(`${req.method} ${req.url} → ${answer.status}`);
     res.writeHead(answer.status, Object.fromEntries(answer.headers));

@@ -14,6 +14,7 @@ import { fetchAgain } from "../../scripts/local-worker";
 import { freshCheckout } from "./checkout";
 import { processesIn, settle } from "./leftovers";
 import { type Group, startGroup } from "./process-group";
+import { readmeBlocks } from "./readme";
 
 const CHROMIUM_ARGS = [
   "--headless",
@@ -128,11 +129,13 @@ describe("npm start on a fresh clone", () => {
   });
 
   it("`npm run site -- add` with no flag creates the site in the running worker's database", async () => {
-    const r = run("npm", ["run", "--silent", "site", "--", "add", "blog"]);
+    const r = run("npm", ["run", "--silent", "site", "--", "add", "journal"]);
     expect(r.status, r.stderr).toBe(0);
-    const blog = JSON.parse(r.stdout.trim());
-    expect((await fetchAgain(`${origin()}/sites/blog/`)).status).toBe(401);
-    expect(await json("/api/v1/sites/blog/years", blog.readToken)).toMatchObject({ years: [] });
+    const journal = JSON.parse(r.stdout.trim());
+    expect((await fetchAgain(`${origin()}/sites/journal/`)).status).toBe(401);
+    expect(await json("/api/v1/sites/journal/years", journal.readToken)).toMatchObject({
+      years: [],
+    });
   }, 60_000);
 
   it("`npm run try -- FILE` ships any log to it and prints its report URL and read token", async () => {
@@ -161,6 +164,16 @@ describe("npm start on a fresh clone", () => {
     expect(bad.status).not.toBe(0);
     expect(bad.stderr).toMatch(/none of combined, vhost_combined, common reads the first lines/);
   }, 90_000);
+
+  it("the README's offline commands run as written", async () => {
+    const blocks = readmeBlocks(readFileSync(join(dir, "README.md"), "utf8"));
+    expect(blocks.length).toBeGreaterThan(0);
+    for (const b of blocks) {
+      const script = b.substitute(b.code).replaceAll("http://127.0.0.1:8787", origin());
+      const r = run("bash", ["-euo", "pipefail", "-c", script]);
+      expect(r.status, `README line ${b.line}:\n${script}\n${r.stdout}\n${r.stderr}`).toBe(0);
+    }
+  }, 120_000);
 
   it("a second npm start on the same port says so and fails; the first keeps serving", async () => {
     const second = npmStart({ PORT: new URL(url).port });
