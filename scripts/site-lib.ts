@@ -116,12 +116,33 @@ export function targetArgs(target: D1Target): string[] {
   return target.persistTo ? ["--local", "--persist-to", target.persistTo] : ["--local"];
 }
 
+/** A local database that another process (the worker `npm start` runs) is writing at that moment. */
+const BUSY = /SQLITE_BUSY|database is locked/;
+
 /**
  * Runs the project's wrangler (the same binary `npx wrangler` finds, without npx's start-up) and
  * captures its output. stdin is closed, so wrangler never prompts: it takes its non-interactive
- * defaults (`migrations apply` proceeds).
+ * defaults (`migrations apply` proceeds). A local database found busy is tried again, a few
+ * times: workerd's SQLite does not wait for another process's lock, it fails at once, before
+ * writing anything.
  */
-export function runWrangler(
+export async function runWrangler(
+  args: string[],
+  opts: WranglerOptions & { echoStdout?: boolean },
+): Promise<{ stdout: string; stderr: string }> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await runWranglerOnce(args, opts);
+    } catch (e) {
+      if (!(e instanceof WranglerError) || !BUSY.test(e.detail) || attempt === 6) throw e;
+      if (args.includes("--remote")) throw e;
+      opts.echo?.write(`site: the local database is busy (a running worker writing); again…\n`);
+      await new Promise((r) => setTimeout(r, 200 * attempt + Math.random() * 200));
+    }
+  }
+}
+
+function runWranglerOnce(
   args: string[],
   opts: WranglerOptions & { echoStdout?: boolean },
 ): Promise<{ stdout: string; stderr: string }> {

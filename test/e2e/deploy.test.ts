@@ -1,7 +1,7 @@
 /**
  * `npm run deploy` from a fresh clone, the real script and the real wrangler, against Cloudflare's
  * API faked on loopback (test/scripts/fake-cloudflare.ts; wrangler honours CLOUDFLARE_API_BASE_URL):
- * a dry run offline, a refusal when not logged in, a first deploy that creates the database,
+ * a refusal when not logged in (the README's test runs `--dry-run`), a first deploy that creates the database,
  * migrates and uploads the worker with its secret and e-mail binding, then a second one that
  * changes nothing but the code; and `npm run site -- add --remote` on the deployed database.
  */
@@ -60,24 +60,6 @@ describe("npm run deploy", () => {
       ?.body as {
       metadata: { bindings: { name: string; type: string; [k: string]: unknown }[] };
     };
-
-  it("--dry-run writes the config and bundles, offline, with Free-plan vars and no e-mail", async () => {
-    const r = await npm(["deploy", "--", "--dry-run"]);
-    expect(r.code, r.out).toBe(0);
-    expect(r.out).toMatch(/Total Upload: .* gzip: /);
-    expect(r.out).toContain("--dry-run: exiting now.");
-    expect(fake.calls).toEqual([]);
-    const config = deployConfig();
-    expect(config).toMatchObject({
-      name: "vigie",
-      main: "worker/index.ts",
-      vars: { MAX_CHUNK_BYTES: "262144" },
-      d1_databases: [{ binding: "DB", database_name: "vigie" }],
-      triggers: { crons: ["* * * * *"] },
-    });
-    expect(config.send_email).toBeUndefined();
-    expect(config.d1_databases[0].database_id).toBeUndefined();
-  }, 120_000);
 
   it("not logged in: says to run `npx wrangler login`", async () => {
     const r = await npm(["deploy"]);

@@ -128,16 +128,6 @@ describe("npm start on a fresh clone", () => {
       expect(html).toContain(s);
   });
 
-  it("`npm run site -- add` with no flag creates the site in the running worker's database", async () => {
-    const r = run("npm", ["run", "--silent", "site", "--", "add", "journal"]);
-    expect(r.status, r.stderr).toBe(0);
-    const journal = JSON.parse(r.stdout.trim());
-    expect((await fetchAgain(`${origin()}/sites/journal/`)).status).toBe(401);
-    expect(await json("/api/v1/sites/journal/years", journal.readToken)).toMatchObject({
-      years: [],
-    });
-  }, 60_000);
-
   it("`npm run try -- FILE` ships any log to it and prints its report URL and read token", async () => {
     const log = join(dir, "logs", "access.log");
     run("mkdir", ["-p", join(dir, "logs")]);
@@ -173,6 +163,9 @@ describe("npm start on a fresh clone", () => {
       const r = run("bash", ["-euo", "pipefail", "-c", script]);
       expect(r.status, `README line ${b.line}:\n${script}\n${r.stdout}\n${r.stderr}`).toBe(0);
     }
+    // `npm run site -- add blog`, with no flag, acted on the running worker's database.
+    expect((await fetchAgain(`${origin()}/sites/blog/`)).status).toBe(401);
+    expect((await fetchAgain(`${origin()}/sites/nothing-here/`)).status).toBe(404);
   }, 120_000);
 
   it("a second npm start on the same port says so and fails; the first keeps serving", async () => {
