@@ -70,7 +70,8 @@ async function prepareDatabase(): Promise<Demo> {
   } catch {
     // First start, or `.vigie/` removed.
   }
-  const same = saved !== undefined && sameFile(saved.db, databaseFile(persistTo));
+  // A demo.json from before the database moved to .wrangler/state has no `db`: made again.
+  const same = saved?.db !== undefined && sameFile(saved.db, databaseFile(persistTo));
   if (same && saved!.migrations.join() === migrations.join()) return saved!;
   await applyMigrations({ remote: false, persistTo }, wrangler);
   let demo: Demo = saved!;
