@@ -1,10 +1,11 @@
-// `npm start`: Vigie on this machine, on wrangler's local D1, no Cloudflare account. Builds what is
-// out of date (country table, agent bundle, migrations), starts the worker, creates the demo site
-// once, ships the fixture logs with the real edge agent, plays the demo watchdog's failover and
-// failback, prints where to look, and serves until Ctrl-C. It refuses a port in use, stops (exit 1)
+// `npm start`: Vigie on this machine, on wrangler's local D1, no Cloudflare account. Starts the
+// worker (wrangler builds the country table when it must) while it brings the agent bundle and
+// the migrations up to date, creates the demo site once, ships the fixture logs with the real edge
+// agent, plays the demo watchdog's failover and failback, prints where to look, and serves until
+// Ctrl-C. It refuses a port in use, stops (exit 1)
 // if its worker dies, and its worker dies with it (scripts/guard.mjs), even on SIGKILL.
 import { spawn } from "node:child_process";
-import { mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { FakeApis } from "../test/fakes/dns-providers";
 import { createDemo, type Demo, DemoClient, fakeZone, playFailoverAndFailback } from "./demo";
@@ -141,13 +142,14 @@ async function main(): Promise<void> {
   fakes.reset(fakeZone());
   const dns = await serveFakeDns(fakes, 0);
 
-  const geo = step("building the country table (first start only)", () =>
-    run(process.execPath, [join(root, "scripts", "build-geo.mjs")], "the country table's build"),
-  );
+  // Meanwhile, wrangler dev's own [build] makes the country table if need be (wrangler.toml).
   const agent = step("bundling the edge agent", ensureAgent);
   const database = step("applying D1 migrations and creating the demo site", prepareDatabase);
-  await geo;
-  say(`starting the worker (wrangler dev, local workerd and D1) on port ${port}…`);
+  for (const p of [agent, database]) p.catch(() => {}); // awaited below; not "unhandled" meanwhile
+  const geoMissing = !existsSync(join(root, "worker", "generated", "geo.bin"));
+  say(
+    `starting the worker (wrangler dev, local workerd and D1) on port ${port}${geoMissing ? "; first, wrangler's build makes the country table" : ""}…`,
+  );
   worker = await startLocalWorker({
     persistTo,
     port,

@@ -1,15 +1,17 @@
 /**
  * `npm run deploy` from a fresh clone, the real script and the real wrangler, against Cloudflare's
  * API faked on loopback (test/scripts/fake-cloudflare.ts; wrangler honours CLOUDFLARE_API_BASE_URL):
- * a refusal when not logged in (the README's test runs `--dry-run`), a first deploy that creates the database,
- * migrates and uploads the worker with its secret and e-mail binding, then a second one that
+ * a refusal when not logged in (the README's test runs `--dry-run`), a first deploy that creates
+ * the database, migrates and uploads the worker (its build run by wrangler, its size measured
+ * against the Free plan's) with its secret and e-mail binding, then a second one that
  * changes nothing but the code; and `npm run site -- add --remote` on the deployed database.
  */
 import { spawn } from "node:child_process";
 import { mkdirSync, readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
+import { gzipSync } from "node:zlib";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { FakeCloudflare } from "../scripts/fake-cloudflare";
+import { FakeCloudflare, type MultipartSummary } from "../scripts/fake-cloudflare";
 import { freshCheckout } from "./checkout";
 
 describe("npm run deploy", () => {
@@ -55,9 +57,10 @@ describe("npm run deploy", () => {
   const logged = { CLOUDFLARE_API_TOKEN: fake.token };
   const deployConfig = () =>
     JSON.parse(readFileSync(join(dir, "wrangler.deploy.jsonc"), "utf8").replace(/^\/\/.*\n/, ""));
-  const upload = (from: number) =>
+  /** The worker's upload among the calls since `from` (the script, or a version of it). */
+  const uploaded = (from: number) =>
     fake.calls.slice(from).find((c) => /\/workers\/scripts\/vigie(\/versions)?\?/.test(c.path))
-      ?.body as {
+      ?.body as MultipartSummary & {
       metadata: { bindings: { name: string; type: string; [k: string]: unknown }[] };
     };
 
@@ -79,7 +82,7 @@ describe("npm run deploy", () => {
     const db = fake.databases[0];
     const files = readdirSync(join(dir, "migrations")).filter((f) => f.endsWith(".sql"));
     expect(db.migrations).toEqual(files.sort());
-    const bindings = upload(from).metadata.bindings;
+    const bindings = uploaded(from).metadata.bindings;
     expect(bindings).toEqual(
       expect.arrayContaining([
         { name: "DB", type: "d1", id: db.uuid },
@@ -90,6 +93,21 @@ describe("npm run deploy", () => {
         { name: "DNS_TOKEN", type: "secret_text", text: "dns-token-value" },
       ]),
     );
+    // Nothing built beforehand: wrangler deploy's own [build] made the country table; and what was
+    // uploaded fits the Workers Free plan's 3 MB, compressed
+    // (developers.cloudflare.com/workers/platform/limits/#worker-size).
+    expect(r.out).toMatch(/\[custom build\] build-geo: worker\/generated\/geo\.bin \d+ bytes/);
+    const modules = Object.entries(uploaded(from).modules!);
+    expect(modules.map(([name]) => name)).toEqual(
+      expect.arrayContaining(["index.js", expect.stringMatching(/geo\.bin$/)]),
+    );
+    const raw = modules.reduce((n, [, b]) => n + b.length, 0);
+    const gzipped = modules.reduce((n, [, b]) => n + gzipSync(b, { level: 9 }).length, 0);
+    const wranglerSays = /Total Upload: .* \/ gzip: ([\d.]+ KiB)/.exec(r.out)?.[1];
+    console.log(
+      `worker upload: ${modules.length} modules, ${(raw / 1e6).toFixed(2)} MB, gzipped ${(gzipped / 1e6).toFixed(2)} MB (wrangler: gzip ${wranglerSays}); Free plan limit 3 MB`,
+    );
+    expect(gzipped).toBeLessThan(3_000_000);
     const script = fake.scripts.get("vigie")!;
     expect(script.crons).toEqual(["* * * * *"]);
     expect(script.subdomainEnabled).toBe(true);
@@ -107,7 +125,7 @@ describe("npm run deploy", () => {
     expect(fake.databases).toHaveLength(1);
     // Only the bookkeeping: the migrations table made sure of, and read.
     expect(fake.databases[0].statements.length - statements).toBe(2);
-    const bindings = upload(from).metadata.bindings;
+    const bindings = uploaded(from).metadata.bindings;
     expect(bindings).toEqual(
       expect.arrayContaining([expect.objectContaining({ name: "EMAIL", type: "send_email" })]),
     );

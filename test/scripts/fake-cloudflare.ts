@@ -336,22 +336,32 @@ function scriptView(name: string, s: Script) {
   };
 }
 
-type MultipartSummary = { metadata?: unknown; parts: string[] };
+/** An upload: its parts' names, the `metadata` part parsed, the modules' bytes (not in `calls`' JSON). */
+export interface MultipartSummary {
+  metadata?: unknown;
+  parts: string[];
+  modules?: Record<string, Buffer>;
+}
 
-/** The parts' names, and the `metadata` part parsed (what a Workers upload carries). */
+/** Splits a Workers upload (multipart/form-data: `metadata`, then one part per module). */
 function multipartSummary(raw: Buffer, type: string): MultipartSummary {
   const boundary = /boundary=(?:"([^"]+)"|([^;]+))/.exec(type);
   const sep = `--${boundary?.[1] ?? boundary?.[2]}`;
   const out: MultipartSummary = { parts: [] };
+  const modules: Record<string, Buffer> = {};
   for (const part of raw.toString("latin1").split(sep)) {
     const name = /name="([^"]+)"/.exec(part)?.[1];
     if (!name) continue;
     out.parts.push(name);
-    if (name === "metadata") {
-      const json = part.slice(part.indexOf("\r\n\r\n") + 4).replace(/\r\n$/, "");
-      out.metadata = tryJson(Buffer.from(json, "latin1").toString("utf8"));
-    }
+    const content = Buffer.from(
+      part.slice(part.indexOf("\r\n\r\n") + 4).replace(/\r\n$/, ""),
+      "latin1",
+    );
+    if (name === "metadata") out.metadata = tryJson(content.toString("utf8"));
+    else modules[name] = content;
   }
+  // Kept out of the enumerable fields, so that a call's JSON stays small.
+  Object.defineProperty(out, "modules", { value: modules, enumerable: false });
   return out;
 }
 
