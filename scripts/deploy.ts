@@ -230,15 +230,36 @@ async function deploy(args: {
   process.env.CLOUDFLARE_ACCOUNT_ID = acc.id; // for every wrangler below: no account prompt
   saved.accountId = acc.id;
   say(`account ${acc.name ? `${acc.name} ` : ""}(${acc.id})`);
-  const db = await database(dbName);
-  saved.databaseId = db.id;
-  saved.databaseName = dbName;
-  save(saved);
-  say(`D1 database "${dbName}" ${db.created ? "created" : "found"} (${db.id})`);
-  const config = write();
+  // The database recorded by a previous run is trusted (the migrations below would find it
+  // gone); otherwise it is looked up by name, and created when there is none.
+  const recorded = saved.databaseName === dbName ? saved.databaseId : undefined;
+  const useDatabase = async () => {
+    const db = await database(dbName);
+    saved.databaseId = db.id;
+    saved.databaseName = dbName;
+    save(saved);
+    say(`D1 database "${dbName}" ${db.created ? "created" : "found"} (${db.id})`);
+  };
+  if (recorded) say(`D1 database "${dbName}" (${recorded}), as recorded`);
+  else await useDatabase();
+  let config = write();
 
   say("applying pending D1 migrations…");
-  await wranglerLive(["d1", "migrations", "apply", "DB", "--remote", "--config", DEPLOY_CONFIG]);
+  const migrate = () =>
+    runWrangler(["d1", "migrations", "apply", "DB", "--remote", "--config", DEPLOY_CONFIG], {
+      ...wranglerOpts,
+      echo: process.stdout,
+    });
+  try {
+    await migrate();
+  } catch (e) {
+    if (!recorded || !(e instanceof WranglerError) || !/7404|could not be found/i.test(e.detail))
+      throw e;
+    say(`the recorded database ${recorded} is gone; looking for "${dbName}" again…`);
+    await useDatabase();
+    config = write();
+    await migrate();
+  }
 
   const secrets = await newSecrets(saved, config.vars ?? {});
   save(saved);

@@ -123,6 +123,8 @@ describe("npm run deploy", () => {
     expect(r.code, r.out).toBe(0);
     expect(r.out).toContain("No migrations to apply!");
     expect(fake.databases).toHaveLength(1);
+    // The recorded id is used: no listing of the account's databases.
+    expect(fake.calls.slice(from).filter((c) => /\/d1\/database\?/.test(c.path))).toEqual([]);
     // Only the bookkeeping: the migrations table made sure of, and read.
     expect(fake.databases[0].statements.length - statements).toBe(2);
     const bindings = uploaded(from).metadata.bindings;
