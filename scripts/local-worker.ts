@@ -3,11 +3,12 @@
 import { spawn, spawnSync } from "node:child_process";
 import type { ChildProcess } from "node:child_process";
 import { createServer } from "node:net";
-import { dirname, join } from "node:path";
+import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 
 export const root = join(dirname(fileURLToPath(import.meta.url)), "..");
 const wranglerJs = join(root, "node_modules", "wrangler", "bin", "wrangler.js");
+const guardJs = join(root, "scripts", "guard.mjs");
 export const quietEnv = {
   ...process.env,
   WRANGLER_SEND_METRICS: "false",
@@ -19,7 +20,12 @@ export const quietEnv = {
 export interface LocalWorker {
   url: string;
   port: number;
+  /** scripts/guard.mjs, the leader of the worker's process group: `kill(-child.pid)` ends it all. */
   child: ChildProcess;
+  /** Resolves with the exit code (or signal) once the worker has stopped, whatever stopped it. */
+  exited: Promise<number | string>;
+  /** wrangler's last 20 kB of output. */
+  output(): string;
   stop(): Promise<void>;
 }
 
@@ -34,18 +40,49 @@ export async function freePort(): Promise<number> {
   });
 }
 
-/** Applies pending D1 migrations to the local database in `persistTo`. */
-export function migrateLocal(persistTo: string): void {
-  const r = spawnSync(
-    process.execPath,
-    [wranglerJs, "d1", "migrations", "apply", "DB", "--local", "--persist-to", persistTo],
-    { cwd: root, env: quietEnv, encoding: "utf8", stdio: ["ignore", "pipe", "pipe"] },
-  );
-  if (r.status !== 0)
-    throw new Error(`wrangler d1 migrations apply failed:\n${r.stdout}\n${r.stderr}`);
+/**
+ * Where local runs keep their state: `.vigie/` (tokens, the agent's checkpoints) and wrangler's own
+ * default for the local D1, `.wrangler/state`, so that `npm start`, `npm run site`, `npm run try`
+ * and a bare `npx wrangler dev` or `npx wrangler d1 execute DB --local` all see the same database.
+ * VIGIE_STATE moves both into one directory (`$VIGIE_STATE/local` for the database): tests do.
+ */
+export function localState(env: NodeJS.ProcessEnv = process.env): { dir: string; db: string } {
+  const moved = env.VIGIE_STATE;
+  return moved
+    ? { dir: resolve(moved), db: join(resolve(moved), "local") }
+    : { dir: join(root, ".vigie"), db: join(root, ".wrangler", "state") };
 }
 
-/** Starts `wrangler dev` on a free loopback port and resolves once /healthz answers. */
+/**
+ * `fetch`, tried once more on a connection error: a kept-alive connection that the local server
+ * closed just as it was reused fails that way. For requests that are safe to repeat.
+ */
+export async function fetchAgain(input: string, init?: RequestInit): Promise<Response> {
+  try {
+    return await fetch(input, init);
+  } catch {
+    return fetch(input, init);
+  }
+}
+
+/** Whether something already listens on 127.0.0.1:port. */
+export async function portInUse(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const s = createServer();
+    s.once("error", () => resolve(true));
+    s.listen(port, "127.0.0.1", () => s.close(() => resolve(false)));
+  });
+}
+
+export class WorkerStartError extends Error {
+  override name = "WorkerStartError";
+}
+
+/**
+ * Starts `wrangler dev` on a loopback port and resolves once it says it is ready on that very port
+ * and /healthz answers. It runs under scripts/guard.mjs, in a process group of its own that dies
+ * with this process (even on SIGKILL); `exited` resolves when it stops, for whatever reason.
+ */
 export async function startLocalWorker(opts: {
   persistTo: string;
   port?: number;
@@ -54,6 +91,7 @@ export async function startLocalWorker(opts: {
   log?: (line: string) => void;
 }): Promise<LocalWorker> {
   const port = opts.port ?? (await freePort());
+  if (await portInUse(port)) throw new WorkerStartError(`port ${port} is already in use`);
   const args = [
     wranglerJs,
     "dev",
@@ -69,10 +107,10 @@ export async function startLocalWorker(opts: {
   ];
   if (opts.testScheduled) args.push("--test-scheduled");
   for (const [k, v] of Object.entries(opts.vars ?? {})) args.push("--var", `${k}:${v}`);
-  const child = spawn(process.execPath, args, {
+  const child = spawn(process.execPath, [guardJs, process.execPath, ...args], {
     cwd: root,
     env: quietEnv,
-    stdio: ["ignore", "pipe", "pipe"],
+    stdio: ["pipe", "pipe", "pipe"],
     detached: true,
   });
   let output = "";
@@ -82,10 +120,12 @@ export async function startLocalWorker(opts: {
   };
   child.stdout!.on("data", collect);
   child.stderr!.on("data", collect);
+  const exited = new Promise<number | string>((r) =>
+    child.once("exit", (code, signal) => r(code ?? signal ?? "?")),
+  );
   const url = `http://127.0.0.1:${port}`;
   const stop = async () => {
     if (child.exitCode !== null || child.signalCode !== null) return;
-    const exited = new Promise<void>((r) => child.once("exit", () => r()));
     try {
       process.kill(-child.pid!, "SIGTERM");
     } catch {
@@ -101,20 +141,29 @@ export async function startLocalWorker(opts: {
     await exited;
     clearTimeout(timer);
   };
-  const deadline = Date.now() + 60_000;
+  const deadline = Date.now() + 90_000;
+  let ready = false;
   while (Date.now() < deadline) {
-    if (child.exitCode !== null)
-      throw new Error(`wrangler dev exited (${child.exitCode}):\n${output}`);
-    try {
-      const res = await fetch(`${url}/healthz`);
-      if (res.ok) return { url, port, child, stop };
-    } catch {
-      /* not up yet */
+    if (child.exitCode !== null || child.signalCode !== null)
+      throw new WorkerStartError(`wrangler dev exited (${await exited}):\n${output}`);
+    const said = /Ready on http:\/\/[^:\s]+:(\d+)/.exec(output)?.[1];
+    if (said !== undefined && Number(said) !== port) {
+      await stop();
+      throw new WorkerStartError(`wrangler dev took port ${said}, not ${port}:\n${output}`);
     }
-    await new Promise((r) => setTimeout(r, 200));
+    if (said !== undefined || ready) {
+      ready = true;
+      try {
+        const res = await fetch(`${url}/healthz`);
+        if (res.ok) return { url, port, child, exited, stop, output: () => output };
+      } catch {
+        /* not up yet */
+      }
+    }
+    await new Promise((r) => setTimeout(r, 100));
   }
   await stop();
-  throw new Error(`wrangler dev did not answer /healthz within 60 s:\n${output}`);
+  throw new WorkerStartError(`wrangler dev did not answer /healthz within 90 s:\n${output}`);
 }
 
 /** Creates a site with the site CLI (same code path as `npm run site -- add`). */

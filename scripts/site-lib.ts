@@ -16,6 +16,7 @@ import type { ExportTable } from "../worker/schemas/site-export";
 import { checkExport, EXPORT_TABLE_NAMES } from "../worker/schemas/site-export";
 import { checkSiteConfig } from "../worker/schemas/site-config";
 import { STALE_POLICIES, type StalePolicy } from "../worker/watchdog/model";
+import { DEPLOY_CONFIG, deployedConfigArgs } from "./deploy-config";
 
 /** An operator's mistake (bad name, duplicate site, bad config): the CLI prints the message alone. */
 export class SiteError extends Error {
@@ -108,12 +109,33 @@ export function targetArgs(target: D1Target): string[] {
   return target.persistTo ? ["--local", "--persist-to", target.persistTo] : ["--local"];
 }
 
+/** A local database that another process (the worker `npm start` runs) is writing at that moment. */
+const BUSY = /SQLITE_BUSY|database is locked/;
+
 /**
  * Runs the project's wrangler (the same binary `npx wrangler` finds, without npx's start-up) and
  * captures its output. stdin is closed, so wrangler never prompts: it takes its non-interactive
- * defaults (`migrations apply` proceeds).
+ * defaults (`migrations apply` proceeds). A local database found busy is tried again, a few
+ * times: workerd's SQLite does not wait for another process's lock, it fails at once, before
+ * writing anything.
  */
-export function runWrangler(
+export async function runWrangler(
+  args: string[],
+  opts: WranglerOptions & { echoStdout?: boolean },
+): Promise<{ stdout: string; stderr: string }> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await runWranglerOnce(args, opts);
+    } catch (e) {
+      if (!(e instanceof WranglerError) || !BUSY.test(e.detail) || attempt === 6) throw e;
+      if (args.includes("--remote")) throw e;
+      opts.echo?.write(`site: the local database is busy (a running worker writing); again…\n`);
+      await new Promise((r) => setTimeout(r, 200 * attempt + Math.random() * 200));
+    }
+  }
+}
+
+function runWranglerOnce(
   args: string[],
   opts: WranglerOptions & { echoStdout?: boolean },
 ): Promise<{ stdout: string; stderr: string }> {
@@ -163,8 +185,22 @@ function describeArgs(args: string[]): string {
     .join(" ");
 }
 
+/** A remote command reads the deployed worker's configuration, which `npm run deploy` writes. */
+function remoteConfig(target: D1Target): string[] {
+  if (!target.remote) return [];
+  const args = deployedConfigArgs();
+  if (args.length === 0)
+    throw new SiteError(
+      `no ${DEPLOY_CONFIG} in this clone: \`npm run deploy\` writes it, with the deployed database's id`,
+    );
+  return args;
+}
+
 export async function applyMigrations(target: D1Target, opts: WranglerOptions): Promise<void> {
-  await runWrangler(["d1", "migrations", "apply", DATABASE, ...targetArgs(target)], opts);
+  await runWrangler(
+    ["d1", "migrations", "apply", DATABASE, ...targetArgs(target), ...remoteConfig(target)],
+    opts,
+  );
 }
 
 /**
@@ -176,7 +212,16 @@ export async function d1Execute<Row>(
   target: D1Target,
   opts: WranglerOptions,
 ): Promise<Row[]> {
-  const args = ["d1", "execute", DATABASE, ...targetArgs(target), "--json", "--command", sql];
+  const args = [
+    "d1",
+    "execute",
+    DATABASE,
+    ...targetArgs(target),
+    ...remoteConfig(target),
+    "--json",
+    "--command",
+    sql,
+  ];
   let stdout: string;
   try {
     ({ stdout } = await runWrangler(args, { ...opts, echoStdout: false }));

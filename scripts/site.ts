@@ -27,6 +27,7 @@ import {
 } from "./site-lib";
 import { SqlLiteralError } from "../worker/db/sql-literal";
 import { STALE_POLICIES } from "../worker/watchdog/model";
+import { localState } from "./local-worker";
 
 const wrangler = { cwd: fileURLToPath(new URL("..", import.meta.url)), echo: process.stderr };
 
@@ -44,9 +45,9 @@ function target(args: { remote?: boolean; "persist-to"?: string }): D1Target {
   const persistTo = args["persist-to"];
   if (args.remote && persistTo)
     throw new SiteError("--persist-to is for the local D1; it cannot go with --remote");
-  return args.remote
-    ? { remote: true }
-    : { remote: false, persistTo: persistTo && resolve(persistTo) };
+  // No flag: the database `npm start` uses (wrangler's default, or VIGIE_STATE's; local-worker.ts).
+  const local = persistTo ? resolve(persistTo) : process.env.VIGIE_STATE && localState().db;
+  return args.remote ? { remote: true } : { remote: false, persistTo: local || undefined };
 }
 
 function print(record: object): void {

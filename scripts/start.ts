@@ -1,215 +1,209 @@
-// `npm start`: Vigie on this machine, on its embedded default — wrangler's local D1, no Cloudflare
-// account. Applies migrations, starts the worker, creates the demo site, ships the fixture logs
-// with the real edge agent, sends heartbeats, prints where to look, and serves until Ctrl-C.
-import { spawn, spawnSync } from "node:child_process";
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+// `npm start`: Vigie on this machine, on wrangler's local D1, no Cloudflare account. Starts the
+// worker (wrangler builds the country table when it must) while it brings the agent bundle and
+// the migrations up to date, creates the demo site once, ships the fixture logs with the real edge
+// agent, plays the demo watchdog's failover and failback, prints where to look, and serves until
+// Ctrl-C. It refuses a port in use, stops (exit 1)
+// if its worker dies, and its worker dies with it (scripts/guard.mjs), even on SIGKILL.
+import { spawn } from "node:child_process";
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { addSite, freePort, migrateLocal, quietEnv, root, startLocalWorker } from "./local-worker";
+import { FakeApis } from "../test/fakes/dns-providers";
+import { createDemo, type Demo, DemoClient, fakeZone, playFailoverAndFailback } from "./demo";
+import { serveFakeDns } from "./fake-dns";
+import {
+  freePort,
+  type LocalWorker,
+  localState,
+  portInUse,
+  quietEnv,
+  root,
+  startLocalWorker,
+} from "./local-worker";
+import { applyMigrations } from "./site-lib";
+import { agentBundle, databaseFile, ensureAgent, migrationNames, sameFile } from "./up-to-date";
 
-// VIGIE_STATE moves the demo's state (local D1, tokens, agent checkpoints) elsewhere (tests do).
-const state = process.env.VIGIE_STATE ?? join(root, ".vigie");
-const persistTo = join(state, "local");
+const t0 = performance.now();
+const { dir: state, db: persistTo } = localState();
 const demoFile = join(state, "demo.json");
+const runningFile = join(state, "running.json");
 const say = (s: string) => console.log(`vigie: ${s}`);
+const wrangler = { cwd: root };
 
-function run(cmd: string, args: string[], what: string): string {
-  const r = spawnSync(cmd, args, { cwd: root, env: quietEnv, encoding: "utf8" });
-  if (r.status !== 0) throw new Error(`${what} failed:\n${r.stdout}\n${r.stderr}`);
-  return r.stdout;
+/** Runs `work`; says `label` if it is still running after a second (every step over 2 s is told). */
+async function step<T>(label: string, work: () => Promise<T>): Promise<T> {
+  const timer = setTimeout(() => say(`${label}…`), 1000);
+  try {
+    return await work();
+  } finally {
+    clearTimeout(timer);
+  }
 }
 
-function runAsync(cmd: string, args: string[], what: string): Promise<string> {
+/** Runs a command, its output kept for the error message only. */
+function run(cmd: string, args: string[], what: string): Promise<void> {
   return new Promise((resolve, reject) => {
     const child = spawn(cmd, args, { cwd: root, env: quietEnv, stdio: ["ignore", "pipe", "pipe"] });
     let out = "";
-    let err = "";
     child.stdout.on("data", (d) => (out += d));
-    child.stderr.on("data", (d) => (err += d));
+    child.stderr.on("data", (d) => (out += d));
+    child.on("error", reject);
     child.on("exit", (code) =>
-      code === 0
-        ? resolve(out)
-        : reject(new Error(`${what} failed (exit ${code}):\n${out}\n${err}`)),
+      code === 0 ? resolve() : reject(new Error(`${what} failed (exit ${code}):\n${out}`)),
     );
   });
 }
 
-async function main() {
-  mkdirSync(persistTo, { recursive: true });
-  say("building the country table and the agent…");
-  run(process.execPath, ["scripts/build-geo.mjs"], "build-geo");
-  run("npm", ["run", "--silent", "build:agent"], "build:agent");
-
-  say("applying D1 migrations (local)…");
-  migrateLocal(persistTo);
-  let demo: { site: string; agentToken: string; readToken: string; nodes: Record<string, string> };
-  if (existsSync(demoFile)) {
-    demo = JSON.parse(readFileSync(demoFile, "utf8"));
-  } else {
-    const config = join(state, "demo-site.json");
-    writeFileSync(
-      config,
-      JSON.stringify({
-        siteHosts: ["semicomplete.com", "howto.basjes.nl"],
-        watched: { addresses: [], userAgents: ["Tiny Tiny RSS"] },
-      }),
-    );
-    demo = { ...addSite("demo", persistTo, ["--config", config]), nodes: {} };
-    for (const [node, role] of [
-      ["home", "master"],
-      ["backup", "standby"],
-    ]) {
-      const out = run(
-        process.execPath,
-        [
-          join(root, "node_modules", "tsx", "dist", "cli.mjs"),
-          "scripts/site.ts",
-          "node",
-          "demo",
-          node,
-          "--role",
-          role,
-          "--persist-to",
-          persistTo,
-        ],
-        "site node",
-      );
-      demo.nodes[node] = JSON.parse(out.trim().split("\n").pop()!).nodeToken;
-    }
-    writeFileSync(demoFile, JSON.stringify(demo, null, 2));
-  }
-
-  // PORT picks the port; PORT=0 any free one; by default 8787 when free.
-  const port =
-    process.env.PORT === "0"
-      ? await freePort()
-      : process.env.PORT
-        ? Number(process.env.PORT)
-        : await freeOr(8787);
-  say(`starting the worker (wrangler dev, local workerd + D1) on port ${port}…`);
-  const worker = await startLocalWorker({ persistTo, port, testScheduled: true });
-  const stop = async () => {
-    say("stopping…");
-    await worker.stop();
-    process.exit(0);
-  };
-  process.on("SIGINT", stop);
-  process.on("SIGTERM", stop);
-
-  say("shipping the fixture logs with the edge agent…");
-  const agentConfig = join(state, "agent.json");
-  writeFileSync(
-    agentConfig,
-    JSON.stringify(
-      {
-        workerUrl: worker.url,
-        site: demo.site,
-        token: demo.agentToken,
-        stateFile: join(state, "agent-state.json"),
-        lockFile: join(state, "agent.lock"),
-        logs: [
-          {
-            path: join(root, "test", "fixtures", "semicomplete-2015-05.combined.log"),
-            format: "combined",
-          },
-          {
-            path: join(root, "test", "fixtures", "basjes-2015-10-hackers.combined.log"),
-            format: "combined",
-          },
-        ],
-      },
-      null,
-      2,
-    ),
-  );
-  process.stdout.write(
-    run(
-      process.execPath,
-      [join(root, "dist", "vigie-agent.mjs"), "run", "--config", agentConfig],
-      "the edge agent",
-    ),
-  );
-
-  say("sending heartbeats from the demo master and standby…");
-  const edge = await startEdge(worker.url, {
-    [demo.nodes.home]: DEMO_ADDRESSES.home,
-    [demo.nodes.backup]: DEMO_ADDRESSES.backup,
-  });
-  for (const [node, role] of [
-    ["home", "master"],
-    ["backup", "standby"],
-  ] as const) {
-    const cfg = join(state, `agent-${node}.json`);
-    writeFileSync(
-      cfg,
-      JSON.stringify(
-        {
-          workerUrl: edge,
-          site: demo.site,
-          logs: [],
-          node: { name: node, role, token: demo.nodes[node] },
-          stateFile: join(state, `agent-${node}-state.json`),
-          lockFile: join(state, `agent-${node}.lock`),
-        },
-        null,
-        2,
-      ),
-    );
-    // Asynchronously: the loopback edge above runs in this process and must keep serving.
-    process.stdout.write(
-      await runAsync(
-        process.execPath,
-        [join(root, "dist", "vigie-agent.mjs"), "heartbeat", "--config", cfg],
-        `the ${node} heartbeat`,
-      ),
-    );
-  }
-
-  const url = `${worker.url}/sites/${demo.site}/`;
-  console.log(`Vigie is running: ${url}`);
-  console.log(`read token: ${demo.readToken}`);
-  await new Promise(() => {}); // serve until Ctrl-C
+interface Saved extends Demo {
+  /** The database file the tokens and migrations were recorded against. */
+  db: { file: string; ino: number; birth: number };
+  migrations: string[];
 }
 
 /**
- * Demo addresses for the two nodes. In production Cloudflare's edge sets CF-Connecting-IP to the
- * node's public address and the worker refuses private and loopback ones; locally every request
- * comes from 127.0.0.1, so this loopback "edge" sets the header the way Cloudflare would.
+ * Applies pending migrations and creates the demo, unless `.vigie/demo.json` says both were done
+ * on this very database file (wrangler's `migrations apply` alone costs a couple of seconds).
  */
-const DEMO_ADDRESSES = { home: "81.2.69.160", backup: "81.2.69.161" };
-
-async function startEdge(target: string, addressByToken: Record<string, string>): Promise<string> {
-  const { createServer } = await import("node:http");
-  const server = createServer(async (req, res) => {
-    const chunks: Buffer[] = [];
-    for await (const c of req) chunks.push(c as Buffer);
-    const token = /^Bearer\s+(\S+)$/i.exec(req.headers.authorization ?? "")?.[1] ?? "";
-    const headers = new Headers();
-    for (const [k, v] of Object.entries(req.headers))
-      if (typeof v === "string" && k !== "host" && k !== "content-length") headers.set(k, v);
-    headers.set("cf-connecting-ip", addressByToken[token] ?? "127.0.0.1");
-    const r = await fetch(target + req.url, {
-      method: req.method,
-      headers,
-      body: chunks.length ? Buffer.concat(chunks) : undefined,
-    });
-    res.writeHead(r.status, Object.fromEntries(r.headers));
-    res.end(Buffer.from(await r.arrayBuffer()));
-  });
-  const port = await freePort();
-  await new Promise<void>((r) => server.listen(port, "127.0.0.1", r));
-  return `http://127.0.0.1:${port}`;
+async function prepareDatabase(): Promise<Demo> {
+  const migrations = migrationNames();
+  let saved: Saved | undefined;
+  try {
+    saved = JSON.parse(readFileSync(demoFile, "utf8"));
+  } catch {
+    // First start, or `.vigie/` removed.
+  }
+  // A demo.json from before the database moved to .wrangler/state has no `db`: made again.
+  const same = saved?.db !== undefined && sameFile(saved.db, databaseFile(persistTo));
+  if (same && saved!.migrations.join() === migrations.join()) return saved!;
+  await applyMigrations({ remote: false, persistTo }, wrangler);
+  let demo: Demo = saved!;
+  if (!same) {
+    demo = await createDemo(persistTo, wrangler);
+    // Checkpoints against another database would make the agent skip what this one lacks.
+    for (const f of ["agent-state.json", "agent-state.json.heartbeat"])
+      rmSync(join(state, f), { force: true });
+  }
+  const db = databaseFile(persistTo);
+  if (!db) throw new Error(`no local D1 file under ${persistTo} after the migrations`);
+  const { site, agentToken, readToken, nodes } = demo;
+  const record: Saved = { site, agentToken, readToken, nodes, db, migrations };
+  writeFileSync(demoFile, `${JSON.stringify(record, null, 2)}\n`, { mode: 0o600 });
+  return demo;
 }
 
-async function freeOr(preferred: number): Promise<number> {
-  const { createServer } = await import("node:net");
-  return new Promise((resolve) => {
-    const s = createServer();
-    s.once("error", () => freePort().then(resolve));
-    s.listen(preferred, "127.0.0.1", () => s.close(() => resolve(preferred)));
+function shipDemoLogs(worker: LocalWorker, demo: Demo): Promise<void> {
+  const config = join(state, "agent.json");
+  const fixture = (f: string) => ({ path: join(root, "test", "fixtures", f), format: "combined" });
+  const agentConfig = {
+    workerUrl: worker.url,
+    site: demo.site,
+    token: demo.agentToken,
+    stateFile: join(state, "agent-state.json"),
+    lockFile: join(state, "agent.lock"),
+    logs: [
+      fixture("semicomplete-2015-05.combined.log"),
+      fixture("basjes-2015-10-hackers.combined.log"),
+    ],
+  };
+  writeFileSync(config, `${JSON.stringify(agentConfig, null, 2)}\n`, { mode: 0o600 });
+  return run(process.execPath, [agentBundle, "run", "--config", config], "the edge agent");
+}
+
+let worker: LocalWorker | undefined;
+let stopping = false;
+let announced = false;
+
+/** Stops the worker (the guard would take it down with this process anyway) and exits. */
+async function stop(code: number): Promise<void> {
+  if (stopping) return;
+  stopping = true;
+  if (code === 0) say("stopping…");
+  await worker?.stop();
+  if (announced) rmSync(runningFile, { force: true });
+  process.exit(code);
+}
+process.on("SIGINT", () => void stop(0));
+process.on("SIGTERM", () => void stop(0));
+process.on("SIGHUP", () => void stop(0));
+
+async function main(): Promise<void> {
+  // PORT picks the port (0: any free one); 8787 by default. A port in use is an error, not a detour:
+  // the URL printed is always the port asked for.
+  const port = process.env.PORT === "0" ? await freePort() : Number(process.env.PORT ?? 8787);
+  if (!Number.isInteger(port) || port < 1 || port > 65535)
+    throw new Error(`PORT=${process.env.PORT} is not a port number`);
+  if (await portInUse(port))
+    throw new Error(
+      `port ${port} is already in use: Vigie already running? (one \`npm start\` serves every site; \`PORT=${port + 1} npm start\` picks another port)`,
+    );
+  mkdirSync(state, { recursive: true });
+
+  // The watchdog's DNS provider, faked on loopback, so that the demo's failover writes somewhere.
+  const fakes = new FakeApis();
+  fakes.reset(fakeZone());
+  const dns = await serveFakeDns(fakes, 0);
+
+  // Meanwhile, wrangler dev's own [build] makes the country table if need be (wrangler.toml).
+  const agent = step("bundling the edge agent", ensureAgent);
+  const database = step("applying D1 migrations and creating the demo site", prepareDatabase);
+  for (const p of [agent, database]) p.catch(() => {}); // awaited below; not "unhandled" meanwhile
+  const geoMissing = !existsSync(join(root, "worker", "generated", "geo.bin"));
+  say(
+    `starting the worker (wrangler dev, local workerd and D1) on port ${port}${geoMissing ? "; first, wrangler's build makes the country table" : ""}…`,
+  );
+  worker = await startLocalWorker({
+    persistTo,
+    port,
+    testScheduled: true,
+    vars: {
+      DNS_API_BASE: `http://127.0.0.1:${dns.port}/client/v4`,
+      DNS_TOKEN: fakes.cfToken,
+      NOTIFY_WEBHOOK_URL: `http://127.0.0.1:${dns.port}/hook`,
+      DEV_CLIENT_IP_HEADER: "1",
+    },
   });
+  void worker.exited.then((code) => {
+    if (stopping) return;
+    console.error(`vigie: the worker stopped (exit ${code}); its last words:`);
+    console.error(worker!.output().trim().split("\n").slice(-15).join("\n"));
+    void stop(1);
+  });
+  const demo = await database;
+  await agent;
+
+  const client = new DemoClient(worker.url, demo);
+  const [, played] = await Promise.all([
+    step("shipping the demo's logs with the edge agent", () => shipDemoLogs(worker!, demo)),
+    step("playing the demo watchdog's failover and failback", () =>
+      playFailoverAndFailback(client),
+    ),
+  ]);
+  if (played) {
+    const st = await client.status();
+    if (st.state !== "MASTER_ACTIVE" || st.events.length < 6)
+      say(
+        `the demo's failover did not play out as planned: ${st.state}, ${st.events.length} events`,
+      );
+  }
+  // The demo's boxes keep heartbeating, as their cron would, so its watchdog page stays green.
+  setInterval(() => {
+    void client.heartbeat("home").catch(() => {});
+    void client.heartbeat("backup").catch(() => {});
+  }, 5000);
+  announced = true;
+  writeFileSync(
+    runningFile,
+    `${JSON.stringify({ pid: process.pid, url: worker.url, db: persistTo }, null, 2)}\n`,
+  );
+
+  const seconds = ((performance.now() - t0) / 1000).toFixed(1);
+  say(
+    `ready in ${seconds} s. Watchdog: ${worker.url}/sites/demo/watchdog. Your own log: npm run try -- /var/log/nginx/access.log`,
+  );
+  console.log(`Vigie is running: ${worker.url}/sites/${demo.site}/`);
+  console.log(`read token: ${demo.readToken}`);
 }
 
 main().catch((e) => {
   console.error(`vigie: ${e instanceof Error ? e.message : e}`);
-  process.exit(1);
+  void stop(1);
 });
