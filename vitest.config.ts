@@ -21,6 +21,8 @@ export default defineConfig({
             "test/browser/**/*.test.ts",
           ],
           testTimeout: 60_000,
+          // Hooks upload logs and start workers: on a loaded machine they take their time.
+          hookTimeout: 120_000,
         },
       },
       {
@@ -54,6 +56,7 @@ export default defineConfig({
           include: ["test/worker/**/*.test.ts"],
           setupFiles: ["./test/worker/apply-migrations.ts"],
           testTimeout: 120_000,
+          hookTimeout: 120_000,
         },
       },
     ],

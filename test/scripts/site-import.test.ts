@@ -67,7 +67,7 @@ function anExport(panelRows: number): SiteExport {
           }),
         ],
       ]),
-      month_buckets: table("month_buckets", [["2015-05", 1, "0123456789AB"]]),
+      month_buckets: table("month_buckets", [["2015-05", 1, "0123456789AB", ""]]),
       sketches: table("sketches", [["2015-05", "0".repeat(4096)]]),
       year_figures: table("year_figures", [["2015", 1, 0, 1]]),
       watched_hits: table("watched_hits", []),

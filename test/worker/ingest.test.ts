@@ -1,6 +1,7 @@
 import { env, SELF } from "cloudflare:test";
 import { gzip } from "pako";
 import { beforeAll, describe, expect, it } from "vitest";
+import { HEAD_ROWS } from "../../worker/ingest/panel-head";
 import semicompleteText from "../fixtures/semicomplete-2015-05.combined.log?raw";
 import { analyzeText } from "../../worker/core/analyze";
 import { resolveConfig, robotRules } from "../../worker/core/config";
@@ -59,6 +60,8 @@ describe("POST /api/v1/ingest: the semicomplete log in one chunk", () => {
     expect(res.bytes).toBe(2_747_282_740);
     const stored = await storedFigures(site.id);
     for (const [panel, rows] of Object.entries(core.panels)) {
+      // The days of the week are the month's days, averaged when read: nothing of them is stored.
+      if (panel === "weekdays") continue;
       const got = stored.panels
         .filter((x) => x.panel === panel && x.period === "2015-05")
         .map((x) => [x.key, x.hits, x.pages, x.bytes, x.max])
@@ -78,7 +81,9 @@ describe("POST /api/v1/ingest: the semicomplete log in one chunk", () => {
                 return acc;
               }, {}),
             );
-      expect(got, panel).toEqual(want.map((x) => [x.key, x.hits, x.pages, x.bytes, x.max]).sort());
+      // Hosts keeps its top 100 by name (the rest are counted in the month's buckets).
+      const kept = panel === "hosts" ? topRows(want, HEAD_ROWS) : want;
+      expect(got, panel).toEqual(kept.map((x) => [x.key, x.hits, x.pages, x.bytes, x.max]).sort());
     }
     expect(
       stored.hours.map((h) => [
@@ -347,6 +352,16 @@ describe("a D1 failure in the middle of a chunk's batch leaves no partial counte
     expect((await applyChunk(env.DB, chunk)).status).toBe("applied");
   });
 });
+
+/** The first `n` rows in report order. */
+function topRows<R extends { key: string; hits: number; pages: number }>(
+  rows: R[],
+  n: number,
+): R[] {
+  return [...rows]
+    .sort((a, b) => b.hits - a.hits || b.pages - a.pages || (a.key < b.key ? -1 : 1))
+    .slice(0, n);
+}
 
 async function fetchSummary(site: TestSite, month: string) {
   const { SELF } = await import("cloudflare:test");

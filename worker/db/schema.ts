@@ -220,6 +220,12 @@ export const monthBuckets = sqliteTable(
     month: text("month").notNull(),
     bucket: integer("bucket").notNull(),
     entries: text("entries").notNull(),
+    /**
+     * The month's hosts (clients, as the privacy setting keeps them) in this bucket, by a hash of
+     * their key: fixed-width counts (worker/ingest/month-set.ts). The hosts panel's head names the
+     * top ones; the rest are counted here until the month is sealed.
+     */
+    hosts: text("hosts").notNull().default(""),
   },
   (t) => [primaryKey({ columns: [t.siteId, t.month, t.bucket] })],
 );

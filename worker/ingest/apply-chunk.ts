@@ -140,7 +140,7 @@ export async function applyChunk(
       monthBuckets: new Map(
         (months.results as MonthBucketRow[]).map((r) => [
           tab(r.month, r.bucket),
-          new MonthBucket(r.entries),
+          new MonthBucket(r.entries, r.hosts),
         ]),
       ),
       heads: new Map(headRecords(heads.results).map((h) => [tab(h.period, h.panel), h.head])),

@@ -23,8 +23,8 @@ import {
 import { addressDayOf, addressReason, cloneVisitorDay, mergeVisitorDay } from "../core/visitor-day";
 import { noBehaviour } from "../core/report";
 import { DayBucket, dayBucketOf } from "./day-records";
-import { MonthBucket, monthBucketOf } from "./month-set";
-import { updatePanel } from "./panel-head";
+import { hostKey, MonthBucket, monthBucketOf } from "./month-set";
+import { compareRows, HEAD_ROWS, updatePanel } from "./panel-head";
 import { closedBefore, nextClock, sealedBefore } from "./periods";
 
 /** Panels the year page ranks: also kept per year, so that page reads one head each. */
@@ -116,6 +116,8 @@ function panelDeltas(p: AnalysisPartial): Map<string, Map<string, RowDelta>> {
   };
   for (const [month, mp] of Object.entries(p.months)) {
     for (const [panel, rows] of Object.entries(mp.panels)) {
+      // Hosts are counted in the month's buckets (see planHosts), not as panel rows.
+      if (panel === "hosts") continue;
       for (const [key, r] of Object.entries(rows)) {
         add(month, panel, key, r);
         if (YEAR_PANELS.includes(panel)) add(month.slice(0, 4), panel, key, r);
@@ -150,6 +152,15 @@ export function readsOf(p: AnalysisPartial, site: SiteClock, life: Lifecycle): R
     const [period, panel] = id.split("\t");
     heads.push([period, panel]);
     for (const key of deltas.keys()) tails.push([period, panel, key]);
+  }
+  for (const [month, mp] of Object.entries(p.months)) {
+    const hosts = Object.keys(mp.panels.hosts ?? {});
+    if (hosts.length === 0) continue;
+    heads.push([month, "hosts"]);
+    for (const name of hosts) {
+      const b = monthBucketOf(hostKey(name));
+      monthBuckets.set(tab(month, b), [month, b]);
+    }
   }
   const months = Object.keys(p.months).sort();
   for (const month of months)
@@ -430,28 +441,41 @@ export function planChunk(
         for (const v of w.lateHumans) addToSketch(s, v);
         visitors = Math.max(0, estimate(s) - before);
       }
-    } else {
-      const buckets = new Map<number, MonthBucket>();
+    }
+    // The month's buckets this chunk changes: its visitor set (unsealed) and its hosts.
+    const buckets = new Map<number, MonthBucket>();
+    const bucketOf = (b: number) => {
+      let bucket = buckets.get(b);
+      if (bucket === undefined)
+        buckets.set(b, (bucket = stored.monthBuckets.get(tab(month, b)) ?? new MonthBucket()));
+      return bucket;
+    };
+    if (!sealed) {
+      const changed = new Set<number>();
       for (const [visitor, delta] of w.humanDays) {
         if (delta === 0) continue;
         const b = monthBucketOf(visitor);
-        let bucket = buckets.get(b);
-        if (bucket === undefined)
-          buckets.set(b, (bucket = stored.monthBuckets.get(tab(month, b)) ?? new MonthBucket()));
+        const bucket = bucketOf(b);
+        changed.add(b);
         const before = bucket.humanDays(visitor);
         const after = Math.max(0, before + delta);
         visitors += (after > 0 ? 1 : 0) - (before > 0 ? 1 : 0);
         bucket.set(visitor, after);
       }
-      if (buckets.size > 0) {
+      if (changed.size > 0) {
         const s = sketchOf(month);
-        for (const [b, bucket] of buckets) {
-          s.set(bucket.registers(), b * SLICE);
-          if (plan.sealBefore === null || month >= plan.sealBefore)
-            plan.monthBuckets.push({ month, bucket: b, entries: bucket.entries });
-        }
+        for (const b of changed) s.set(bucketOf(b).registers(), b * SLICE);
       }
     }
+    const hosts = mp.panels.hosts;
+    if (hosts && Object.keys(hosts).length > 0) {
+      const id = tab(month, "hosts");
+      const u = planHosts(stored.heads.get(id), hosts, sealed ? null : bucketOf, runId);
+      plan.heads.push({ period: month, panel: "hosts", head: u });
+    }
+    if (!sealed && (plan.sealBefore === null || month >= plan.sealBefore))
+      for (const [b, bucket] of buckets)
+        plan.monthBuckets.push({ month, bucket: b, entries: bucket.entries, hosts: bucket.hosts });
     const m: MonthDelta = {
       month,
       hits: 0,
@@ -560,4 +584,60 @@ export function planChunk(
     });
   }
   return plan;
+}
+
+/**
+ * The hosts panel of a month: every host's counts live in the month's buckets (by a hash of its
+ * name, see MonthBucket) while the month is unsealed; the panel's head names the top HEAD_ROWS of
+ * them. A host's counts only grow, and only a host this chunk touches can climb into the head, so
+ * the head stays the panel's exact top. Once the month is sealed its buckets are gone: the head
+ * and the totals remain, and lines that come later (`buckets` null) add to the head's rows and
+ * totals only, as if each host they name were new.
+ */
+function planHosts(
+  stored: PanelHead | undefined,
+  deltas: Record<string, [number, number, number, number]>,
+  buckets: ((b: number) => MonthBucket) | null,
+  runId: number,
+): PanelHead {
+  const head: PanelHead = stored
+    ? { ...stored, rows: stored.rows.map((r) => ({ ...r })) }
+    : { rows: [], n: 0, hits: 0, pages: 0, bytes: 0, tail: null };
+  const inHead = new Map(head.rows.map((r) => [r.key, r]));
+  for (const [name, [hits, pages, bytes]] of Object.entries(deltas)) {
+    head.hits += hits;
+    head.pages += pages;
+    head.bytes += bytes;
+    let before: [number, number, number] | undefined;
+    let after: [number, number, number] = [hits, pages, bytes];
+    if (buckets) {
+      const key = hostKey(name);
+      const bucket = buckets(monthBucketOf(key));
+      before = bucket.host(key);
+      if (before) after = [before[0] + hits, before[1] + pages, before[2] + bytes];
+      bucket.setHost(key, after);
+    } else {
+      const r = inHead.get(name);
+      if (r) before = [r.hits, r.pages, r.bytes];
+      if (before) after = [before[0] + hits, before[1] + pages, before[2] + bytes];
+    }
+    if (!before) head.n++;
+    const r = inHead.get(name);
+    if (r) {
+      r.hitsBefore = r.changedRun === runId ? r.hitsBefore : r.hits;
+      r.changedRun = runId;
+      [r.hits, r.pages, r.bytes] = after;
+    } else
+      inHead.set(name, {
+        key: name,
+        hits: after[0],
+        pages: after[1],
+        bytes: after[2],
+        max: 0,
+        changedRun: runId,
+        hitsBefore: before ? before[0] : 0,
+      });
+  }
+  head.rows = [...inHead.values()].sort(compareRows).slice(0, HEAD_ROWS);
+  return head;
 }

@@ -65,7 +65,7 @@ export const EXPORT_TABLES = {
     "hits_before",
   ],
   day_buckets: ["date", "bucket", "records"],
-  month_buckets: ["month", "bucket", "entries"],
+  month_buckets: ["month", "bucket", "entries", "hosts"],
   sketches: ["month", "registers"],
   year_figures: ["year", "visitors", "base_visitors", "days"],
   watched_hits: ["month", "at", "address", "agent", "method", "url", "status", "bytes", "referer"],
@@ -153,6 +153,7 @@ const dayRecords = jsonText(
 const monthEntries = z
   .string()
   .regex(/^([0-9A-Za-z_-]{12})*$/, "must be 12-character visitor entries");
+const monthHosts = z.string().regex(/^([0-9A-Za-z_-]{29})*$/, "must be 29-character host entries");
 const registers = z.string().regex(/^[0-9A-Za-z_-]{4096}$/, "must be 4,096 sketch registers");
 const bucket = (n: number) =>
   z
@@ -212,7 +213,7 @@ const ROW: Record<ExportTable, z.ZodType<unknown[]>> = {
   ]),
   panel_tails: z.tuple([period, panelId, text(10_000), count, count, count, count, runRef, count]),
   day_buckets: z.tuple([date, bucket(64), dayRecords]),
-  month_buckets: z.tuple([month, bucket(64), monthEntries]),
+  month_buckets: z.tuple([month, bucket(64), monthEntries, monthHosts]),
   sketches: z.tuple([month, registers]),
   year_figures: z.tuple([z.string().regex(/^\d{4}$/), count, count, count]),
   watched_hits: z.tuple([

@@ -4,6 +4,7 @@ export interface MonthBucketRow {
   month: string;
   bucket: number;
   entries: string;
+  hosts: string;
 }
 
 /** The buckets of the given [month, bucket] pairs. */
@@ -13,7 +14,7 @@ export function readMonthBuckets(
   keys: [string, number][],
 ): D1PreparedStatement {
   return db
-    .prepare(`SELECT b.month AS month, b.bucket AS bucket, b.entries AS entries
+    .prepare(`SELECT b.month AS month, b.bucket AS bucket, b.entries AS entries, b.hosts AS hosts
       FROM json_each(?2) AS j CROSS JOIN month_buckets AS b
       ON b.site_id = ?1 AND b.month = j.value ->> 0 AND b.bucket = j.value ->> 1`)
     .bind(siteId, JSON.stringify(keys));
@@ -25,14 +26,15 @@ export function writeMonthBuckets(
   siteId: number,
   rows: MonthBucketRow[],
 ): D1PreparedStatement[] {
-  const kept = rows.filter((r) => r.entries !== "").map((r) => [r.month, r.bucket, r.entries]);
-  const emptied = rows.filter((r) => r.entries === "").map((r) => [r.month, r.bucket]);
+  const empty = (r: MonthBucketRow) => r.entries === "" && r.hosts === "";
+  const kept = rows.filter((r) => !empty(r)).map((r) => [r.month, r.bucket, r.entries, r.hosts]);
+  const emptied = rows.filter(empty).map((r) => [r.month, r.bucket]);
   return [
     ...jsonSlices(kept).map((json) =>
       db
-        .prepare(`INSERT INTO month_buckets (site_id, month, bucket, entries)
-          SELECT ?1, j.value ->> 0, j.value ->> 1, j.value ->> 2 FROM json_each(?2) AS j WHERE true
-          ON CONFLICT (site_id, month, bucket) DO UPDATE SET entries = excluded.entries`)
+        .prepare(`INSERT INTO month_buckets (site_id, month, bucket, entries, hosts)
+          SELECT ?1, j.value ->> 0, j.value ->> 1, j.value ->> 2, j.value ->> 3 FROM json_each(?2) AS j WHERE true
+          ON CONFLICT (site_id, month, bucket) DO UPDATE SET entries = excluded.entries, hosts = excluded.hosts`)
         .bind(siteId, json),
     ),
     ...jsonSlices(emptied).map((json) =>
