@@ -71,7 +71,9 @@ function anExport(panelRows: number): SiteExport {
       sketches: table("sketches", [["2015-05", "0".repeat(4096)]]),
       year_figures: table("year_figures", [["2015", 1, 0, 1]]),
       watched_hits: table("watched_hits", []),
-      rejected_samples: table("rejected_samples", [[1, "access.log", 2, "bad line", "garbage"]]),
+      rejected_samples: table("rejected_samples", [
+        [1, "access.log", 2, "bad line", "garbage", "2015-05", 1700000050],
+      ]),
       host_names: table("host_names", [["66.249.0.0/24", null, 1700000000]]),
     },
   };

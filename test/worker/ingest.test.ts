@@ -173,6 +173,38 @@ describe("POST /api/v1/ingest: the semicomplete log in one chunk", () => {
   });
 });
 
+describe("rejected lines keep samples, inside a run or not", () => {
+  it("an upload without &run= keeps its rejected lines' samples, the month's latest 20", async () => {
+    const site = await createSite("samples");
+    const good = (i: number) =>
+      `192.0.2.1 - - [17/May/2015:10:00:${String(i % 60).padStart(2, "0")} +0000] "GET / HTTP/1.1" 200 10 "-" "Mozilla/5.0"`;
+    let offset = 0;
+    for (let round = 0; round < 8; round++) {
+      const text = `${[good(round), `garbage line ${round}`, `more garbage ${round}`, `x ${round}`, good(round + 1)].join("\n")}\n`;
+      const bytes = new TextEncoder().encode(text);
+      const res = await upload(site, {
+        start: offset,
+        end: offset + bytes.length,
+        body: gzip(bytes),
+      });
+      expect(res.status).toBe(200);
+      offset += bytes.length;
+    }
+    const m = await SELF.fetch("http://vigie.test/api/v1/sites/samples/months/2015-05", {
+      headers: { authorization: `Bearer ${site.readToken}` },
+    }).then((r) => r.json() as Promise<{ rejected: number; rejectedSamples: { text: string }[] }>);
+    expect(m.rejected).toBe(24);
+    const kept = await env.DB.prepare(
+      "SELECT count(*) AS n FROM rejected_samples WHERE site_id = ?1 AND month = '2015-05'",
+    )
+      .bind(site.id)
+      .first<{ n: number }>();
+    expect(kept!.n).toBe(20);
+    expect(m.rejectedSamples.length).toBeGreaterThan(0);
+    expect(m.rejectedSamples.map((s) => s.text)).toContain("garbage line 7");
+  });
+});
+
 describe("bad input gets a clear JSON error and writes nothing", () => {
   let site: TestSite;
   const cut = log.subarray(0, 2400).lastIndexOf(10) + 1;

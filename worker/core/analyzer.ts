@@ -680,6 +680,7 @@ export class Analyzer {
     if (r.samples.length < MAX_SAMPLES)
       r.samples.push({
         line: r.lines,
+        month: this.month?.key ?? null,
         reason,
         text: decodeBytes(b, s, Math.min(e, s + 2000)).slice(0, 500),
       });

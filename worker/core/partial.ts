@@ -20,6 +20,8 @@ export interface RejectedSample {
   line: number;
   reason: string;
   text: string;
+  /** The month it is counted in (its nearest parsed line's), null when the text had none. */
+  month: string | null;
 }
 
 /**

@@ -276,7 +276,7 @@ export const watchedHits = sqliteTable(
   (t) => [index("watched_hits_site_month").on(t.siteId, t.month, t.at)],
 );
 
-/** Rejected-line samples of each run. */
+/** Rejected-line samples of every upload (run 0: outside a run), the latest 20 of each month kept. */
 export const rejectedSamples = sqliteTable(
   "rejected_samples",
   {
@@ -285,8 +285,16 @@ export const rejectedSamples = sqliteTable(
     line: integer("line").notNull(),
     reason: text("reason").notNull(),
     text: text("text").notNull(),
+    siteId: integer("site_id").notNull().default(0),
+    /** The month the line is counted in (its nearest parsed line's); '' when the chunk had none. */
+    month: text("month").notNull().default(""),
+    /** When its chunk was applied (epoch seconds). */
+    at: integer("at").notNull().default(0),
   },
-  (t) => [index("rejected_samples_run").on(t.runId)],
+  (t) => [
+    index("rejected_samples_run").on(t.runId),
+    index("rejected_samples_site_month").on(t.siteId, t.month, t.at),
+  ],
 );
 
 /** Reverse-DNS names of feed-reader addresses. */

@@ -252,9 +252,8 @@ function writesOf(
       analysisMs: c.analysisMs,
       now: c.now,
     }),
-    // Samples belong to a run (rejected_samples has no site column): none for chunks outside one.
-    ...(p.samples.length && c.runId > 0
-      ? [insertRejectedSamples(db, c.runId, c.source, p.samples)]
+    ...(p.samples.length
+      ? insertRejectedSamples(db, c.siteId, c.runId, c.source, c.now, p.samples)
       : []),
     clearGuard(db),
   ];

@@ -69,7 +69,7 @@ export const EXPORT_TABLES = {
   sketches: ["month", "registers"],
   year_figures: ["year", "visitors", "base_visitors", "days"],
   watched_hits: ["month", "at", "address", "agent", "method", "url", "status", "bytes", "referer"],
-  rejected_samples: ["run_id", "source", "line", "reason", "text"],
+  rejected_samples: ["run_id", "source", "line", "reason", "text", "month", "at"],
   host_names: ["address", "name", "resolved_at"],
 } as const;
 
@@ -227,7 +227,15 @@ const ROW: Record<ExportTable, z.ZodType<unknown[]>> = {
     count,
     text(10_000),
   ]),
-  rejected_samples: z.tuple([z.int().min(1), text(512), count, text(200), text(10_000)]),
+  rejected_samples: z.tuple([
+    z.int().min(0),
+    text(512),
+    count,
+    text(200),
+    text(10_000),
+    z.union([month, z.literal("")]),
+    time,
+  ]),
   host_names: z.tuple([text(100).min(1), text(253).nullable(), time]),
 };
 

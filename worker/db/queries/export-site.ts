@@ -15,7 +15,7 @@ const ORDER: Record<ExportTable, string> = {
   sketches: "month",
   year_figures: "year",
   watched_hits: "month, at, address, agent, url, method, status, bytes, referer",
-  rejected_samples: "run_id, source, line, reason, text",
+  rejected_samples: "month, at, run_id, source, line, reason, text",
   host_names: "address",
 };
 
@@ -24,8 +24,6 @@ const quote = (c: string) => `"${c}"`;
 /**
  * Every row of the site's statistics, as arrays in EXPORT_TABLES column order: one batch of one
  * statement per table. Run ids are still the database's here; the caller renumbers them.
- * Rejected samples are read through the site's runs (the samples of run 0, shared by every site,
- * are not the site's to export).
  */
 export async function exportSite(db: D1Database, siteId: number): Promise<ExportRows> {
   const statements = EXPORT_TABLE_NAMES.map((t) => {
@@ -34,13 +32,6 @@ export async function exportSite(db: D1Database, siteId: number): Promise<Export
       .split(", ")
       .map((c) => `x.${quote(c)}`)
       .join(", ");
-    if (t === "rejected_samples") {
-      return db
-        .prepare(
-          `SELECT ${cols} FROM rejected_samples AS x JOIN runs AS r ON r.id = x.run_id AND r.site_id = ?1 ORDER BY ${order}`,
-        )
-        .bind(siteId);
-    }
     return db
       .prepare(`SELECT ${cols} FROM ${t} AS x WHERE x.site_id = ?1 ORDER BY ${order}`)
       .bind(siteId);

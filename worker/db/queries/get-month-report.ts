@@ -178,10 +178,8 @@ export async function getMonthReport(
       WHERE site_id = ?1 AND month = ?2 ORDER BY address, agent, at LIMIT ?3`)
       .bind(siteId, month, opts.watched),
     db
-      .prepare(`SELECT s.source AS source, s.line AS line, s.reason AS reason, s.text AS text
-      FROM months AS m JOIN runs AS r ON r.id = m.last_run_id AND r.site_id = ?1
-      JOIN rejected_samples AS s ON s.run_id = r.id
-      WHERE m.site_id = ?1 AND m.month = ?2 AND m.last_run_id > 0 ORDER BY s.source, s.line LIMIT ?3`)
+      .prepare(`SELECT source, line, reason, text FROM rejected_samples
+      WHERE site_id = ?1 AND month = ?2 ORDER BY at DESC, source, line LIMIT ?3`)
       .bind(siteId, month, opts.samples),
   ]);
   const panels = await topRows(db, siteId, headRecords(results[3].results), opts.top);

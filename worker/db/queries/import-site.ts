@@ -108,7 +108,5 @@ function insertRows(siteId: string, t: ExportTable, json: string): string {
   const cols = EXPORT_TABLES[t];
   const values = cols.map((_, i) => `j.value ->> ${i}`).join(", ");
   const names = cols.map((c) => `"${c}"`).join(", ");
-  if (t === "rejected_samples")
-    return `INSERT INTO rejected_samples (${names}) SELECT ${values} FROM json_each(${sqlString(json)}) AS j`;
   return `INSERT INTO ${t} (site_id, ${names}) SELECT ${siteId}, ${values} FROM json_each(${sqlString(json)}) AS j`;
 }
