@@ -29,6 +29,7 @@ import {
   bumpSiteVersion,
   checkSiteVersion,
   clearGuard,
+  failingStatement,
   isGuardFailure,
   readSiteState,
   writeSiteClock,
@@ -186,8 +187,7 @@ export async function applyChunk(
       visitorDays,
     );
     const writes = writesOf(db, c, site.version, plan);
-    if (options.failAt !== undefined)
-      writes.splice(options.failAt, 0, db.prepare("INSERT INTO guard (ok) VALUES (NULL)"));
+    if (options.failAt !== undefined) writes.splice(options.failAt, 0, failingStatement(db));
     try {
       const done = await db.batch(writes);
       count(done);

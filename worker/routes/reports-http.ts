@@ -12,7 +12,6 @@ import { LANG_COOKIE, pickLang } from "../i18n/negotiate";
 import { translator } from "../i18n/translator";
 import { ASSETS, fnv1a } from "../views/assets";
 import type { PageCtx } from "../views/page-context";
-import { UNWATCHED } from "../watchdog/status";
 
 export const MONTH_RE = /^\d{4}-(0[1-9]|1[0-2])$/;
 export const YEAR_RE = /^\d{4}$/;
@@ -61,20 +60,6 @@ export function pageCtx(
 
 /** A page's words depend on these request headers: caches must keep one copy per value. */
 export const VARY_PAGE = "Authorization, Cookie, Accept-Language";
-
-/**
- * The site's watchdog state for the reports' badge, UNWATCHED when it has none: one statement on
- * the state table's primary key, so one row read. It is read on every report request, before the
- * caches, and is part of their key: a failover shows at once, not when the figures next change.
- * (SQL belongs in worker/db/queries/, the storage owner's: to move there as `getWatchState`.)
- */
-export async function watchState(db: D1Database, siteId: number): Promise<string> {
-  const row = await db
-    .prepare("SELECT state FROM watchdog_state WHERE site_id = ?1")
-    .bind(siteId)
-    .first<{ state: string }>();
-  return row?.state ?? UNWATCHED;
-}
 
 /**
  * Private caching for a short while, and an ETag that costs nothing: the site's version moves with

@@ -18,6 +18,8 @@ import type { Site } from "../db/queries/find-site";
 import type { PanelPageRows } from "../db/queries/get-panel-page";
 import { findSite } from "../db/queries/find-site";
 import { getMonthReport } from "../db/queries/get-month-report";
+import { getWatchState } from "../db/queries/watch-state";
+import { UNWATCHED } from "../watchdog/status";
 import { getPanelPage } from "../db/queries/get-panel-page";
 import { getSiteIndex } from "../db/queries/get-site-index";
 import { getYearReport } from "../db/queries/get-year-report";
@@ -43,7 +45,6 @@ import {
   pageCtx,
   securityHeaders,
   VARY_PAGE,
-  watchState,
   YEAR_RE,
 } from "./reports-http";
 import { indexJson, isPanelId, monthJson, panelPageJson, yearJson } from "./reports-model";
@@ -86,7 +87,7 @@ async function report(
   const ctx = pageCtx(c, {
     site: r.site.name,
     logout: r.logout,
-    watch: await watchState(c.env.DB, r.site.id),
+    watch: (await getWatchState(c.env.DB, r.site.id)) ?? UNWATCHED,
   });
   const variant = `${ctx.t.lang}|${r.logout ? "cookie" : ""}|${ctx.watch}`;
   if (cacheable(c, r.site, variant)) return notModified(c);
@@ -264,7 +265,7 @@ reports.get("/sites/:site/:month/:panel", async (c) => {
   const ctx = pageCtx(c, {
     site: r.site.name,
     logout: r.logout,
-    watch: await watchState(c.env.DB, r.site.id),
+    watch: (await getWatchState(c.env.DB, r.site.id)) ?? UNWATCHED,
   });
   if (cacheable(c, r.site, `${ctx.t.lang}|${r.logout ? "cookie" : ""}|${ctx.watch}`))
     return notModified(c);

@@ -53,3 +53,8 @@ const messageOf = (e: unknown) => (e instanceof Error ? e.message : String(e));
 /** The guard's NOT NULL failed: another writer committed since this one read. */
 export const isGuardFailure = (e: unknown) =>
   messageOf(e).includes("NOT NULL constraint failed: guard.ok");
+
+/** A statement that always aborts its batch (tests of a batch's atomicity). */
+export function failingStatement(db: D1Database): D1PreparedStatement {
+  return db.prepare("INSERT INTO guard (ok) VALUES (NULL)");
+}
