@@ -38,7 +38,10 @@ export default defineConfig({
                 DNS_API_BASE: "http://dns.fake/client/v4",
                 DNS_TOKEN: DEFAULT_DNS_TOKEN,
                 NOTIFY_WEBHOOK_URL: "http://hooks.fake/vigie",
+                // One site in a database of its own (worker/db/databases.ts; test/worker/site-databases.test.ts).
+                SITE_DATABASES: JSON.stringify({ solo: "DB_SOLO" }),
               },
+              d1Databases: { DB: "00000000-0000-0000-0000-000000000000", DB_SOLO: "solo" },
               // Every outbound fetch lands here: third-party APIs are faked, faithful to their documentation.
               async outboundService(request: Request) {
                 const faked = await fakes.handle(request);

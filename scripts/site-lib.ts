@@ -36,7 +36,8 @@ export class WranglerError extends Error {
 }
 
 /** The D1 binding in wrangler.toml. */
-export const DATABASE = "DB";
+/** The D1 binding of the sites' database; a site of its own names another (worker/db/databases.ts). */
+const DATABASE = "DB";
 export const SITE_NAME = /^[a-z0-9][a-z0-9-]{0,62}$/;
 export const PRIVACY = ["full", "truncate", "hash"] as const;
 export type Privacy = (typeof PRIVACY)[number];
@@ -49,7 +50,10 @@ const TOKEN_COLUMN: Record<SiteTokenKind, string> = {
 };
 
 /** Which D1: the local one (in wrangler's default state dir, or `persistTo`) or the deployed one. */
-export type D1Target = { remote: true } | { remote: false; persistTo?: string };
+export type D1Target = ({ remote: true } | { remote: false; persistTo?: string }) & {
+  /** The D1 binding to act on: DB unless a site has a database of its own (`--database`). */
+  binding?: string;
+};
 
 export interface WranglerOptions {
   /** The project root, where wrangler.toml is. */
@@ -198,7 +202,14 @@ function remoteConfig(target: D1Target): string[] {
 
 export async function applyMigrations(target: D1Target, opts: WranglerOptions): Promise<void> {
   await runWrangler(
-    ["d1", "migrations", "apply", DATABASE, ...targetArgs(target), ...remoteConfig(target)],
+    [
+      "d1",
+      "migrations",
+      "apply",
+      target.binding ?? DATABASE,
+      ...targetArgs(target),
+      ...remoteConfig(target),
+    ],
     opts,
   );
 }
@@ -215,7 +226,7 @@ export async function d1Execute<Row>(
   const args = [
     "d1",
     "execute",
-    DATABASE,
+    target.binding ?? DATABASE,
     ...targetArgs(target),
     ...remoteConfig(target),
     "--json",
@@ -596,10 +607,13 @@ export async function readCapped(path: string, max: number): Promise<string> {
 
 /** Runs a SQL file; locally one D1 batch (a transaction), remotely D1's import (rolled back on failure). */
 async function d1ExecuteFile(path: string, target: D1Target, opts: WranglerOptions): Promise<void> {
-  await runWrangler(["d1", "execute", DATABASE, ...targetArgs(target), "--yes", "--file", path], {
-    ...opts,
-    echoStdout: false,
-  });
+  await runWrangler(
+    ["d1", "execute", target.binding ?? DATABASE, ...targetArgs(target), "--yes", "--file", path],
+    {
+      ...opts,
+      echoStdout: false,
+    },
+  );
 }
 
 export interface ImportOutcome {

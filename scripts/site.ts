@@ -39,15 +39,26 @@ const targetArgs = {
     valueHint: "DIR",
     description: "Local D1 state directory (wrangler's --persist-to)",
   },
+  database: {
+    type: "string",
+    valueHint: "BINDING",
+    description:
+      "The D1 binding of a site with a database of its own (SITE_DATABASES in wrangler.toml); DB by default",
+  },
 } as const;
 
-function target(args: { remote?: boolean; "persist-to"?: string }): D1Target {
+function target(args: { remote?: boolean; "persist-to"?: string; database?: string }): D1Target {
   const persistTo = args["persist-to"];
+  const binding = args.database;
+  if (binding !== undefined && !/^[A-Z][A-Z0-9_]*$/.test(binding))
+    throw new SiteError(`--database ${binding}: a D1 binding name, such as DB_BLOG`);
   if (args.remote && persistTo)
     throw new SiteError("--persist-to is for the local D1; it cannot go with --remote");
   // No flag: the database `npm start` uses (wrangler's default, or VIGIE_STATE's; local-worker.ts).
   const local = persistTo ? resolve(persistTo) : process.env.VIGIE_STATE && localState().db;
-  return args.remote ? { remote: true } : { remote: false, persistTo: local || undefined };
+  return args.remote
+    ? { remote: true, binding }
+    : { remote: false, persistTo: local || undefined, binding };
 }
 
 function print(record: object): void {

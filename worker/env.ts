@@ -15,6 +15,11 @@ export interface Env {
   EMAIL?: SendEmail;
   NOTIFY_EMAIL_FROM?: string;
   NOTIFY_EMAIL_TO?: string;
+  /**
+   * Sites kept in a database of their own: JSON `{ "site": "BINDING" }`, each BINDING a D1 binding
+   * of this worker (see worker/db/databases.ts).
+   */
+  SITE_DATABASES?: string;
   /** "1": every answer carries what it cost in D1 (`Server-Timing: d1cost`), for the bench. */
   COST_HEADER?: string;
   /** "1" only for local tries (wrangler dev): a heartbeat's `X-Vigie-Client-IP` replaces CF-Connecting-IP. */

@@ -1,5 +1,6 @@
 import { createApp } from "./app";
 import { countingD1 } from "./db/counting-d1";
+import { allDbs } from "./db/databases";
 import type { Env } from "./env";
 import { watchdogDeps } from "./watchdog/deps";
 import { runWatchdog } from "./watchdog/tick";
@@ -26,7 +27,9 @@ export default {
    * itself, which never throws: one site's trouble never fails the others' run.
    */
   async scheduled(controller, env, _ctx) {
-    await runWatchdog(watchdogDeps(env), controller.scheduledTime);
+    // Each database's sites, one database after the other (a site's watchdog lives with its data).
+    for (const db of allDbs(env))
+      await runWatchdog(watchdogDeps(env, db), controller.scheduledTime);
   },
 } satisfies ExportedHandler<Env>;
 

@@ -13,15 +13,16 @@ export interface TestSite {
 /** Creates a site straight in D1, as `npm run site -- add` does. */
 export async function createSite(
   name: string,
-  opts: { config?: object; public?: boolean; secret?: string } = {},
+  opts: { config?: object; public?: boolean; secret?: string; db?: D1Database } = {},
 ): Promise<TestSite> {
   const agentToken = newToken("agent");
   const readToken = newToken("read");
   // An empty secret gets a random one (a trigger); two sites given the same one key their
   // visitors alike, so that their visitor sets and sketches compare.
-  const row = await env.DB.prepare(
-    "INSERT INTO sites (name, agent_token_hash, read_token_hash, public, config, secret) VALUES (?1, ?2, ?3, ?4, ?5, ?6) RETURNING id",
-  )
+  const row = await (opts.db ?? env.DB)
+    .prepare(
+      "INSERT INTO sites (name, agent_token_hash, read_token_hash, public, config, secret) VALUES (?1, ?2, ?3, ?4, ?5, ?6) RETURNING id",
+    )
     .bind(
       name,
       await hashToken(agentToken),

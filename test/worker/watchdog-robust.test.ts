@@ -176,7 +176,7 @@ describe("one site's failure", () => {
     });
     await watchSite(healthy.id, { provider: "cloudflare", zone: ZONE, record: "www.example.org" });
     // Gandi's client fails (a bug, a provider that throws): only the broken site uses it.
-    const base = watchdogDeps({ ...env, DNS_API_BASE: "http://dns.fake/client/v4" });
+    const base = watchdogDeps({ ...env, DNS_API_BASE: "http://dns.fake/client/v4" }, env.DB);
     const deps = {
       ...base,
       provider: (name: "cloudflare" | "gandi") => {

@@ -2,6 +2,7 @@ import type { Context } from "hono";
 import { getCookie } from "hono/cookie";
 import type { AppEnv } from "../app";
 import type { Site } from "../db/queries/find-site";
+import { siteDb } from "../db/databases";
 import { findSite } from "../db/queries/find-site";
 import { ApiError } from "../errors";
 import { hashToken } from "./tokens";
@@ -42,7 +43,7 @@ export const isReadToken = (site: Site | undefined, token: string | null) =>
  */
 export async function requireAgent(c: Context<AppEnv>, name: string): Promise<Site> {
   const token = bearerToken(c);
-  const site = await findSite(c.env.DB, name);
+  const site = await findSite(siteDb(c.env, name), name);
   const ok = await tokenMatches(token, site?.agentTokenHash);
   if (!token) throw new ApiError("unauthorized", "missing Authorization: Bearer <agent token>");
   if (!site || !ok) throw new ApiError("unauthorized", "wrong agent token for this site");
@@ -60,7 +61,7 @@ export async function canRead(c: Context<AppEnv>, site: Site): Promise<boolean> 
  * its read token alike (the pages answer both with the same login form).
  */
 export async function readableSite(c: Context<AppEnv>, name: string): Promise<Site | null> {
-  const site = await findSite(c.env.DB, name);
+  const site = await findSite(siteDb(c.env, name), name);
   if (site) return (await canRead(c, site)) ? site : null;
   await tokenMatches(bearerToken(c) ?? getCookie(c, readCookieName(name)) ?? null, undefined);
   return null;
@@ -77,7 +78,7 @@ export async function requireReader(c: Context<AppEnv>, name: string): Promise<S
  * never through the cookie: for actions (watchdog commands), which a cross-site form must not trigger.
  */
 export async function requireReadToken(c: Context<AppEnv>, name: string): Promise<Site> {
-  const site = await findSite(c.env.DB, name);
+  const site = await findSite(siteDb(c.env, name), name);
   const ok = await tokenMatches(bearerToken(c), site?.readTokenHash);
   if (!site || !ok)
     throw new ApiError(

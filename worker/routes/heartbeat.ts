@@ -1,5 +1,6 @@
 import { Hono } from "hono";
 import type { AppEnv } from "../app";
+import { allDbs } from "../db/databases";
 import { bearerToken } from "../auth/request-auth";
 import { hashToken } from "../auth/tokens";
 import { findNodeByToken, recordHeartbeat } from "../db/queries/nodes";
@@ -25,7 +26,17 @@ export const heartbeat = new Hono<AppEnv>();
 heartbeat.post("/heartbeat", async (c) => {
   const token = bearerToken(c);
   if (!token) throw new ApiError("unauthorized", "missing Authorization: Bearer <node token>");
-  const node = await findNodeByToken(c.env.DB, await hashToken(token));
+  // A node token names no site: it is looked for in every database that holds sites.
+  const hash = await hashToken(token);
+  let node: Awaited<ReturnType<typeof findNodeByToken>> = null;
+  let db = c.env.DB;
+  for (const d of allDbs(c.env)) {
+    node = await findNodeByToken(d, hash);
+    if (node) {
+      db = d;
+      break;
+    }
+  }
   if (!node) throw new ApiError("unauthorized", "not a node token");
   const ip =
     (c.env.DEV_CLIENT_IP_HEADER === "1" ? c.req.header("x-vigie-client-ip") : undefined) ??
@@ -45,7 +56,7 @@ heartbeat.post("/heartbeat", async (c) => {
   const parsed = parseHeartbeat(await readSmallBody(c.req.raw), now);
   if (!parsed.ok) throw new ApiError("bad_request", parsed.message);
   const body = parsed.value;
-  await recordHeartbeat(c.env.DB, {
+  await recordHeartbeat(db, {
     siteId: node.siteId,
     node: node.node,
     now,
@@ -54,8 +65,8 @@ heartbeat.post("/heartbeat", async (c) => {
     ...body,
   }).run();
 
-  const watch = await loadWatch(c.env.DB, node.siteId);
-  const nodes = watch?.nodes ?? (await loadNodes(c.env.DB, node.siteId));
+  const watch = await loadWatch(db, node.siteId);
+  const nodes = watch?.nodes ?? (await loadNodes(db, node.siteId));
   return c.json({
     epoch: watch?.state.epoch ?? 0,
     state: watch?.state.state ?? UNWATCHED,

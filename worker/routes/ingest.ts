@@ -5,6 +5,7 @@ import { Analyzer } from "../core/analyzer";
 import { resolveConfig, robotRules } from "../core/config";
 import { compileLogFormat } from "../core/log-format";
 import { requireAgent } from "../auth/request-auth";
+import { siteDb } from "../db/databases";
 import { listChunks, type ChunkReceipt } from "../db/queries/chunk-receipts";
 import { createRun, endRun, findRun } from "../db/queries/runs";
 import { dohUrl, maxChunkBytes } from "../env";
@@ -70,7 +71,7 @@ ingest.post("/ingest", async (c) => {
   if (!resolved.ok)
     throw new ApiError("unprocessable", `site configuration: ${resolved.errors.join("; ")}`);
   const config = resolved.config;
-  const db = c.env.DB;
+  const db = siteDb(c.env, site.name);
   // A chunk outside any run (no &run=) counts under run 0: no run row is written for it.
   let runId = 0;
   if (q.run !== undefined) {
@@ -156,7 +157,11 @@ ingest.post("/ingest", async (c) => {
 /** POST /api/v1/runs?site= — opens an upload session; chunks name it with &run=. */
 ingest.post("/runs", async (c) => {
   const site = await requireAgent(c, c.req.query("site") ?? "");
-  const run = await createRun(c.env.DB, site.id, Math.floor(Date.now() / 1000)).first<{
+  const run = await createRun(
+    siteDb(c.env, site.name),
+    site.id,
+    Math.floor(Date.now() / 1000),
+  ).first<{
     id: number;
   }>();
   return c.json({ runId: run!.id, maxChunkBytes: maxChunkBytes(c.env) });
@@ -166,7 +171,12 @@ ingest.post("/runs", async (c) => {
 ingest.post("/runs/:id/end", async (c) => {
   const site = await requireAgent(c, c.req.query("site") ?? "");
   const runId = int(c.req.param("id"), "run");
-  const r = await endRun(c.env.DB, site.id, runId, Math.floor(Date.now() / 1000)).run();
+  const r = await endRun(
+    siteDb(c.env, site.name),
+    site.id,
+    runId,
+    Math.floor(Date.now() / 1000),
+  ).run();
   if (!r.meta.changes) throw new ApiError("not_found", `no run ${runId} for this site`);
   return c.json({ runId, ended: true });
 });
@@ -192,7 +202,13 @@ ingest.get("/chunks", async (c) => {
     throw new ApiError("bad_request", "source must be 1 to 512 characters");
   const from = q.from === undefined ? 0 : int(q.from, "from");
   const rows = (
-    await listChunks(c.env.DB, site.id, source, from, CHUNKS_PAGE + 1).all<ChunkReceipt>()
+    await listChunks(
+      siteDb(c.env, site.name),
+      site.id,
+      source,
+      from,
+      CHUNKS_PAGE + 1,
+    ).all<ChunkReceipt>()
   ).results;
   return c.json({ source, chunks: rows.slice(0, CHUNKS_PAGE), more: rows.length > CHUNKS_PAGE });
 });

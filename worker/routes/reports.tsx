@@ -7,6 +7,7 @@
  * language (reports-http.ts `langOf`).
  */
 import type { Context } from "hono";
+import { siteDb } from "../db/databases";
 import { Hono } from "hono";
 import { deleteCookie, setCookie } from "hono/cookie";
 import type { HtmlEscapedString } from "hono/utils/html";
@@ -87,7 +88,7 @@ async function report(
   const ctx = pageCtx(c, {
     site: r.site.name,
     logout: r.logout,
-    watch: (await getWatchState(c.env.DB, r.site.id)) ?? UNWATCHED,
+    watch: (await getWatchState(siteDb(c.env, r.site.name), r.site.id)) ?? UNWATCHED,
   });
   const variant = `${ctx.t.lang}|${r.logout ? "cookie" : ""}|${ctx.watch}`;
   if (cacheable(c, r.site, variant)) return notModified(c);
@@ -191,7 +192,7 @@ reports.get("/sites/:site/", async (c) => {
   const r = await reader(c);
   if (r instanceof Response) return r;
   return report(c, r, async (ctx) => {
-    const index = indexJson(r.site.name, await getSiteIndex(c.env.DB, r.site.id));
+    const index = indexJson(r.site.name, await getSiteIndex(siteDb(c.env, r.site.name), r.site.id));
     return { status: 200, node: IndexPage({ ctx, index }) };
   });
 });
@@ -209,7 +210,7 @@ reports.get("/sites/:site/:period", async (c) => {
   const r = await reader(c);
   if (r instanceof Response) return r;
   const period = c.req.param("period");
-  const db = c.env.DB;
+  const db = siteDb(c.env, r.site.name);
   if (YEAR_RE.test(period)) {
     const n = intParam(c.req.query("page"), "page", 1, 1, 1_000_000);
     return report(c, r, async (ctx) => {
@@ -265,7 +266,7 @@ reports.get("/sites/:site/:month/:panel", async (c) => {
   const ctx = pageCtx(c, {
     site: r.site.name,
     logout: r.logout,
-    watch: (await getWatchState(c.env.DB, r.site.id)) ?? UNWATCHED,
+    watch: (await getWatchState(siteDb(c.env, r.site.name), r.site.id)) ?? UNWATCHED,
   });
   if (cacheable(c, r.site, `${ctx.t.lang}|${r.logout ? "cookie" : ""}|${ctx.watch}`))
     return notModified(c);
@@ -273,13 +274,19 @@ reports.get("/sites/:site/:month/:panel", async (c) => {
   const json = byBytes
     ? robotsByBytes(
         month,
-        await getPanelPage(c.env.DB, r.site.id, month, panel, { limit: ROBOTS_MAX, offset: 0 }),
+        await getPanelPage(siteDb(c.env, r.site.name), r.site.id, month, panel, {
+          limit: ROBOTS_MAX,
+          offset: 0,
+        }),
         offset,
       )
     : panelPageJson(
         month,
         panel,
-        await getPanelPage(c.env.DB, r.site.id, month, panel, { limit: PANEL_PAGE_SIZE, offset }),
+        await getPanelPage(siteDb(c.env, r.site.name), r.site.id, month, panel, {
+          limit: PANEL_PAGE_SIZE,
+          offset,
+        }),
         PANEL_PAGE_SIZE,
         offset,
       );
@@ -323,7 +330,7 @@ reports.post("/sites/:site/login", async (c) => {
     const next = safeNext(name, undefined);
     return page(c, 413, LoginPage({ ctx, site: name, next, error: ctx.t("login.tooLarge") }));
   }
-  const site = await findSite(c.env.DB, name);
+  const site = await findSite(siteDb(c.env, name), name);
   const token = (form.get("token") ?? "").trim();
   const next = safeNext(name, form.get("next"));
   const right = await isReadToken(site, token);

@@ -1,5 +1,6 @@
 import { Hono } from "hono";
 import type { AppEnv } from "../app";
+import { siteDb } from "../db/databases";
 import { requireReader } from "../auth/request-auth";
 import { getMonthReport } from "../db/queries/get-month-report";
 import { getMonthSummary, latestMonth } from "../db/queries/get-month-summary";
@@ -20,17 +21,17 @@ export const sitesApi = new Hono<AppEnv>();
 
 sitesApi.get("/sites/:site/summary", async (c) => {
   const site = await requireReader(c, c.req.param("site"));
-  let month = c.req.query("month") ?? (await latestMonth(c.env.DB, site.id));
+  let month = c.req.query("month") ?? (await latestMonth(siteDb(c.env, site.name), site.id));
   if (month === null) month = new Date().toISOString().slice(0, 7);
   if (!MONTH_RE.test(month)) throw new ApiError("bad_request", "month must be YYYY-MM");
-  return c.json(await getMonthSummary(c.env.DB, site.id, month));
+  return c.json(await getMonthSummary(siteDb(c.env, site.name), site.id, month));
 });
 
 /** The index: every year with its months and distinct visitors. */
 sitesApi.get("/sites/:site/years", async (c) => {
   const site = await requireReader(c, c.req.param("site"));
   if (cacheable(c, site)) return notModified(c);
-  return c.json(indexJson(site.name, await getSiteIndex(c.env.DB, site.id)));
+  return c.json(indexJson(site.name, await getSiteIndex(siteDb(c.env, site.name), site.id)));
 });
 
 sitesApi.get("/sites/:site/years/:year", async (c) => {
@@ -41,7 +42,12 @@ sitesApi.get("/sites/:site/years/:year", async (c) => {
   const offset = intParam(c.req.query("offset"), "offset", 0, 0, 100_000_000);
   if (cacheable(c, site)) return notModified(c);
   return c.json(
-    yearJson(site.name, year, await getYearReport(c.env.DB, site.id, year, top, offset), offset),
+    yearJson(
+      site.name,
+      year,
+      await getYearReport(siteDb(c.env, site.name), site.id, year, top, offset),
+      offset,
+    ),
   );
 });
 
@@ -51,7 +57,11 @@ sitesApi.get("/sites/:site/months/:month", async (c) => {
   const month = parseMonth(c.req.param("month"));
   const top = intParam(c.req.query("limit"), "limit", 100, 1, 1000);
   if (cacheable(c, site)) return notModified(c);
-  const rows = await getMonthReport(c.env.DB, site.id, month, { top, watched: 1000, samples: 10 });
+  const rows = await getMonthReport(siteDb(c.env, site.name), site.id, month, {
+    top,
+    watched: 1000,
+    samples: 10,
+  });
   return c.json(monthJson(site.name, month, rows));
 });
 
@@ -62,7 +72,7 @@ sitesApi.get("/sites/:site/panels/:panel", async (c) => {
   if (!isPanelId(panel)) throw new ApiError("not_found", `no panel "${panel}"`);
   const month =
     c.req.query("month") ??
-    (await latestMonth(c.env.DB, site.id)) ??
+    (await latestMonth(siteDb(c.env, site.name), site.id)) ??
     new Date().toISOString().slice(0, 7);
   parseMonth(month);
   const format = c.req.query("format") ?? "json";
@@ -81,7 +91,7 @@ sitesApi.get("/sites/:site/panels/:panel", async (c) => {
   const page = panelPageJson(
     month,
     panel,
-    await getPanelPage(c.env.DB, site.id, month, panel, { limit, offset }),
+    await getPanelPage(siteDb(c.env, site.name), site.id, month, panel, { limit, offset }),
     limit,
     offset,
   );
@@ -99,7 +109,7 @@ sitesApi.get("/sites/:site/export", async (c) => {
     "Content-Disposition",
     `attachment; filename="vigie-${site.name}-${new Date().toISOString().slice(0, 10)}.json"`,
   );
-  return c.json(await buildExport(c.env.DB, site));
+  return c.json(await buildExport(siteDb(c.env, site.name), site));
 });
 
 // Any other path under a site answers like the site's routes do: a token first, then 404.

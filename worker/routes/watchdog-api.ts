@@ -1,5 +1,6 @@
 import { Hono } from "hono";
 import type { AppEnv } from "../app";
+import { siteDb } from "../db/databases";
 import { requireReader, requireReadToken } from "../auth/request-auth";
 import { recentTransitions } from "../db/queries/watchdog-events";
 import { loadNodes, loadWatch } from "../db/queries/watchdog-state";
@@ -30,10 +31,13 @@ export const watchdogApi = new Hono<AppEnv>();
 
 watchdogApi.get("/sites/:site/watchdog", async (c) => {
   const site = await requireReader(c, c.req.param("site"));
-  const watch = await loadWatch(c.env.DB, site.id);
+  const watch = await loadWatch(siteDb(c.env, site.name), site.id);
   const now = Date.now();
-  const nodes = saneNodes(watch?.nodes ?? (await loadNodes(c.env.DB, site.id)), now);
-  const events = await recentTransitions(c.env.DB, site.id, EVENTS);
+  const nodes = saneNodes(
+    watch?.nodes ?? (await loadNodes(siteDb(c.env, site.name), site.id)),
+    now,
+  );
+  const events = await recentTransitions(siteDb(c.env, site.name), site.id, EVENTS);
   c.header("Cache-Control", "private, no-store");
   return c.json({
     state: watch?.state.state ?? UNWATCHED,
@@ -57,7 +61,12 @@ watchdogApi.post("/sites/:site/watchdog/:command", async (c) => {
   const command = c.req.param("command") as Command;
   if (!COMMANDS.includes(command))
     throw new ApiError("not_found", `no watchdog command "${command}" (failback, release, hold)`);
-  const r = await runCommand(watchdogDeps(c.env), site.id, command, Date.now());
+  const r = await runCommand(
+    watchdogDeps(c.env, siteDb(c.env, site.name)),
+    site.id,
+    command,
+    Date.now(),
+  );
   if (r.status === "unwatched")
     throw new ApiError(
       "not_found",

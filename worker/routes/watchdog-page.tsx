@@ -5,6 +5,7 @@
  * same-origin request (the cookie is SameSite=Strict as well). Mounted before the report pages.
  */
 import type { Context } from "hono";
+import { siteDb } from "../db/databases";
 import { Hono } from "hono";
 import type { AppEnv } from "../app";
 import { bearerToken, holdsReadToken, readableSite } from "../auth/request-auth";
@@ -75,9 +76,12 @@ async function show(
   status: 200 | 409,
   notice?: WatchdogPageProps["notice"],
 ): Promise<Response> {
-  const watch = await loadWatch(c.env.DB, site.id);
+  const watch = await loadWatch(siteDb(c.env, site.name), site.id);
   const now = Date.now();
-  const nodes = saneNodes(watch?.nodes ?? (await loadNodes(c.env.DB, site.id)), now);
+  const nodes = saneNodes(
+    watch?.nodes ?? (await loadNodes(siteDb(c.env, site.name), site.id)),
+    now,
+  );
   const canAct = await holdsReadToken(c, site, true);
   const logout = site.public || bearerToken(c) ? undefined : site.name;
   return html(
@@ -88,7 +92,7 @@ async function show(
       site: site.name,
       watch,
       nodes,
-      events: await recentTransitions(c.env.DB, site.id, 100),
+      events: await recentTransitions(siteDb(c.env, site.name), site.id, 100),
       now,
       canAct,
       notice,
@@ -115,7 +119,12 @@ watchdogPages.post("/sites/:site/watchdog/:command", async (c) => {
   if (!(await holdsReadToken(c, site, true))) return refuse(c, site.name, 403, "error.wdToken");
   const command = c.req.param("command") as Command;
   if (!COMMANDS.includes(command)) return refuse(c, site.name, 404, { command });
-  const r = await runCommand(watchdogDeps(c.env), site.id, command, Date.now());
+  const r = await runCommand(
+    watchdogDeps(c.env, siteDb(c.env, site.name)),
+    site.id,
+    command,
+    Date.now(),
+  );
   if (r.status === "applied")
     return c.redirect(`/sites/${site.name}/watchdog?done=${command}`, 303);
   return show(c, site, 409, r.status === "refused" ? { refused: r.message } : { unwatched: true });

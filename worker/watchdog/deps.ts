@@ -20,12 +20,17 @@ export interface WatchdogDeps {
 /** `fetch` called through a wrapper: workerd refuses it detached and called as a method of another object. */
 const globalFetch: typeof fetch = (input, init) => fetch(input, init);
 
-export function watchdogDeps(env: Env, fetcher: typeof fetch = globalFetch): WatchdogDeps {
+/** The shell for the sites of one database (`db`, DB by default: see worker/db/databases.ts). */
+export function watchdogDeps(
+  env: Env,
+  db: D1Database = env.DB,
+  fetcher: typeof fetch = globalFetch,
+): WatchdogDeps {
   const channels: Channel[] = [];
   if (env.NOTIFY_WEBHOOK_URL) channels.push("webhook");
   if (env.EMAIL && env.NOTIFY_EMAIL_FROM && env.NOTIFY_EMAIL_TO) channels.push("email");
   return {
-    db: env.DB,
+    db,
     provider: (name) =>
       createProvider(name, {
         base: env.DNS_API_BASE || undefined,
