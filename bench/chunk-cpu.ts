@@ -16,14 +16,8 @@ import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { addSite, startLocalWorker } from "../scripts/local-worker";
-import {
-  type Chunk,
-  chunkRequest,
-  ingestStages,
-  readChunks,
-  STAGES,
-  type StageTimes,
-} from "./chunk-stages";
+import { type Chunk, chunkRequest, ingestStages, readChunks } from "./chunk-stages";
+import { STAGES, type StageTimes } from "./ingest-stages";
 import { descendants, type ProcCpu, procCpu } from "./proc-cpu";
 import { startD1Host, startSplitWorker } from "./workerd/split-worker";
 
@@ -48,8 +42,14 @@ export interface ChunkCpuFigures {
   d1Host: number;
   proxy: number;
   node: { warm: StageTimes; first: StageTimes[] };
+  /** The same stages inside workerd, warm (wall clock there: see workerd/stages-entry.js). */
+  workerdStages: StageTimes;
 }
 
+const meanStages = (times: StageTimes[]) =>
+  Object.fromEntries(
+    STAGES.map((s) => [s, times.reduce((t, x) => t + x[s], 0) / times.length]),
+  ) as StageTimes;
 const diff = (a: ProcCpu, b: ProcCpu): ProcCpu => ({
   total: b.total - a.total,
   main: b.main - a.main,
@@ -164,7 +164,7 @@ export async function benchChunkCpu(log: string, count = 300): Promise<ChunkCpuF
 
     // The worker's code alone: its D1 in another workerd.
     const split = await withSite(async (dir, site) => {
-      const w = await startSplitWorker(dir, vars);
+      const w = await startSplitWorker(dir, { vars });
       try {
         const run = await warmRun(w.url, site, chunks, () => [w.appPid, w.host.pid]);
         const first: ProcCpu[] = [];
@@ -178,14 +178,34 @@ export async function benchChunkCpu(log: string, count = 300): Promise<ChunkCpuF
       }
     });
 
+    // The same stages inside workerd.
+    const workerdStages = await withSite(async (dir, site) => {
+      const w = await startSplitWorker(dir, { vars, entry: "stages-entry.js" });
+      try {
+        const times: StageTimes[] = [];
+        for (const c of chunks) {
+          const q = new URLSearchParams({
+            site: site.site,
+            token: site.agentToken,
+            start: String(c.start),
+            end: String(c.end),
+          });
+          const res = await fetch(`${w.url}/?${q}`, { method: "POST", body: c.body });
+          if (res.status !== 200)
+            throw new Error(`stages answered ${res.status}: ${await res.text()}`);
+          times.push((await res.json()) as StageTimes);
+        }
+        return meanStages(times.slice(WARMUP));
+      } finally {
+        await w.stop();
+      }
+    });
+
     // Node, stage by stage; an isolate's first chunk as a fresh process's.
     const node = await withSite(async (dir, site) => {
       const host = await startD1Host(dir);
       try {
-        const times = (await ingestStages(host.url, site, chunks)).slice(WARMUP);
-        const warm = Object.fromEntries(
-          STAGES.map((s) => [s, times.reduce((t, x) => t + x[s], 0) / times.length]),
-        ) as StageTimes;
+        const warm = meanStages((await ingestStages(host.url, site, chunks)).slice(WARMUP));
         const first = later.map((c) => {
           const r = spawnSync(
             process.execPath,
@@ -218,6 +238,7 @@ export async function benchChunkCpu(log: string, count = 300): Promise<ChunkCpuF
       d1Host: split.host,
       proxy: real.proxy,
       node,
+      workerdStages,
     };
   } finally {
     doh.close();
@@ -241,6 +262,7 @@ export function chunkCpuLines(f: ChunkCpuFigures): string[] {
     `workerd process (wrangler dev: the worker and its local D1): warm ${cpu(f.workerd.warm)}; an isolate's first chunk ${firsts(f.workerd)}`,
     `JS only (the worker in workerd, its D1 in another): warm ${cpu(f.jsOnly.warm)}; an isolate's first chunk ${firsts(f.jsOnly)}`,
     `  (on Cloudflare D1 runs outside the worker: "JS only" is what a request is billed; the local D1's workerd took ${ms(f.d1Host)} more, wrangler's proxy workerd ${ms(f.proxy)}, neither counted)`,
+    `workerd warm, by stage (its clock): ${stages(f.workerdStages)}`,
     `Node warm: ${stages(f.node.warm)}`,
     `Node first chunk of a fresh process (median of ${f.node.first.length}): ${stages(medianFirst)}`,
   ];

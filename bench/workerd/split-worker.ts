@@ -1,7 +1,7 @@
 // The worker's real code in one workerd and its D1 in a second (see remote-d1.ts), both through
 // Miniflare, the library under `wrangler dev`: the first workerd's CPU is the worker's own.
 import { copyFileSync, mkdirSync } from "node:fs";
-import { basename, join } from "node:path";
+import { basename, dirname, join } from "node:path";
 import { build, type Plugin } from "esbuild";
 import { Miniflare } from "miniflare";
 import { workerdPids } from "../proc-cpu";
@@ -72,6 +72,7 @@ export async function startD1Host(persistTo: string): Promise<D1Host> {
   const script = await bundle(join(import.meta.dirname, "d1-host.js"), join(out, "host"));
   const host = await started({
     modules: true,
+    modulesRoot: dirname(script),
     scriptPath: script,
     compatibilityDate: COMPATIBILITY_DATE,
     d1Databases: { DB: DATABASE_ID },
@@ -90,17 +91,26 @@ export interface SplitWorker {
   stop(): Promise<void>;
 }
 
+export interface SplitOptions {
+  vars?: Record<string, string>;
+  /** The script: the worker (split-entry.js, the default) or the stages' (stages-entry.js). */
+  entry?: string;
+  /** A Chrome DevTools Protocol port on the worker's isolate (to profile it). */
+  inspectorPort?: number;
+}
+
 /** Starts the worker on a D1 host of the local database in `persistTo`. */
 export async function startSplitWorker(
   persistTo: string,
-  vars: Record<string, string>,
-  inspectorPort?: number,
+  { vars = {}, entry = "split-entry.js", inspectorPort }: SplitOptions,
 ): Promise<SplitWorker> {
   const host = await startD1Host(persistTo);
-  const script = await bundle(join(import.meta.dirname, "split-entry.js"), join(out, "app"));
+  const name = entry.replace(/\.js$/, "");
+  const script = await bundle(join(import.meta.dirname, entry), join(out, name));
   const startApp = () =>
     started({
       modules: true,
+      modulesRoot: dirname(script),
       scriptPath: script,
       modulesRules: [
         { type: "Data", include: ["**/*.bin"] },
