@@ -13,7 +13,7 @@ import { createGeoLookup, type GeoLookup } from "../worker/core/geo";
 import { LineScanner } from "../worker/core/line-scanner";
 import { findSite } from "../worker/db/queries/find-site";
 import { applyChunk } from "../worker/ingest/apply-chunk";
-import { gunzip } from "../worker/ingest/gunzip";
+import { gunzipBody } from "../worker/ingest/gunzip";
 import { applyPrivacy } from "../worker/ingest/privacy";
 import { type ClientMeter, remoteD1 } from "./workerd/remote-d1";
 
@@ -79,7 +79,7 @@ export function stageRunner(
     const row = await findSite(db, site.site);
     if (!row) throw new Error(`no site ${site.site}`);
     lap("auth");
-    const unzipped = gunzip(c.body, c.end - c.start);
+    const unzipped = await gunzipBody(c.body, c.end - c.start);
     if (!unzipped.ok) throw new Error(unzipped.message);
     lap("gunzip");
     await crypto.subtle.digest("SHA-256", c.body);

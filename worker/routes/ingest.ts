@@ -10,7 +10,7 @@ import { createRun, endRun, findRun } from "../db/queries/runs";
 import { dohUrl, maxChunkBytes } from "../env";
 import { ApiError } from "../errors";
 import { applyChunk, SiteBusyError } from "../ingest/apply-chunk";
-import { gunzip } from "../ingest/gunzip";
+import { gunzipBody } from "../ingest/gunzip";
 import { geoLookup } from "../geo";
 import { lineScanner } from "../scanner";
 import { applyPrivacy } from "../ingest/privacy";
@@ -49,7 +49,7 @@ ingest.post("/ingest", async (c) => {
   if (sha !== expectedSha)
     throw new ApiError("bad_checksum", `body sha-256 is ${sha}, the header says ${expectedSha}`);
 
-  const unzipped = gunzip(body, limit);
+  const unzipped = await gunzipBody(body, limit);
   if (!unzipped.ok) throw new ApiError(unzipped.code, unzipped.message);
   const bytes = unzipped.bytes;
   if (bytes.length !== end - start)
