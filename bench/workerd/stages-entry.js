@@ -4,7 +4,11 @@
 // bundled by split-worker.ts: the bench's Node program does not typecheck Workers code.
 import geoData from "../../worker/generated/geo.bin";
 import scanLines from "../../worker/core/scan-lines.wasm";
+import { warmUp } from "../../worker/ingest/warm-up";
 import { stageRunner } from "../ingest-stages";
+
+// As worker/routes/ingest.ts does at isolate start.
+warmUp();
 
 let run = null;
 

@@ -16,8 +16,12 @@ import { lineScanner } from "../scanner";
 import { applyPrivacy } from "../ingest/privacy";
 import { readBody } from "../ingest/read-body";
 import { resolveFeedHostsLater } from "../ingest/resolve-feed-hosts";
+import { warmUp } from "../ingest/warm-up";
 
 export const ingest = new Hono<AppEnv>();
+
+// At isolate start, not in the first chunk's request (see warm-up.ts).
+warmUp();
 
 const int = (v: string | undefined, name: string): number => {
   if (v === undefined || !/^\d{1,15}$/.test(v))
