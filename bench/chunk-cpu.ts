@@ -31,6 +31,8 @@ export interface CpuFigures {
   warm: ProcCpu;
   /** An isolate's first chunk, CPU ms, for each fresh isolate tried. */
   first: ProcCpu[];
+  /** Each fresh isolate's start (split runs only): workerd's start, the modules, their global scope. */
+  start?: ProcCpu[];
 }
 
 export interface ChunkCpuFigures {
@@ -168,11 +170,13 @@ export async function benchChunkCpu(log: string, count = 300): Promise<ChunkCpuF
       try {
         const run = await warmRun(w.url, site, chunks, () => [w.appPid, w.host.pid]);
         const first: ProcCpu[] = [];
+        const start: ProcCpu[] = [];
         for (const c of later) {
           await w.restartApp();
+          start.push(w.startCpu);
           first.push(await firstChunk(w.url, site, c, w.appPid));
         }
-        return { warm: run.cpu[0], host: run.cpu[1].total, first };
+        return { warm: run.cpu[0], host: run.cpu[1].total, first, start };
       } finally {
         await w.stop();
       }
@@ -234,7 +238,7 @@ export async function benchChunkCpu(log: string, count = 300): Promise<ChunkCpuF
       chunks: count,
       lines: real.lines,
       workerd: { warm: real.warm, first: real.first },
-      jsOnly: { warm: split.warm, first: split.first },
+      jsOnly: { warm: split.warm, first: split.first, start: split.start },
       d1Host: split.host,
       proxy: real.proxy,
       node,
@@ -261,6 +265,7 @@ export function chunkCpuLines(f: ChunkCpuFigures): string[] {
     `${f.chunks} chunks of 256 KiB (${Math.round(f.lines / f.chunks)} lines each), one after another; CPU ms per chunk, warm = mean after the first ${WARMUP}`,
     `workerd process (wrangler dev: the worker and its local D1): warm ${cpu(f.workerd.warm)}; an isolate's first chunk ${firsts(f.workerd)}`,
     `JS only (the worker in workerd, its D1 in another): warm ${cpu(f.jsOnly.warm)}; an isolate's first chunk ${firsts(f.jsOnly)}`,
+    `  an isolate's start before it (workerd's own, the modules, their global scope with warmUp): ${(f.jsOnly.start ?? []).map(cpu).join(", ")}`,
     `  (on Cloudflare D1 runs outside the worker: "JS only" is what a request is billed; the local D1's workerd took ${ms(f.d1Host)} more, wrangler's proxy workerd ${ms(f.proxy)}, neither counted)`,
     `workerd warm, by stage (its clock): ${stages(f.workerdStages)}`,
     `Node warm: ${stages(f.node.warm)}`,

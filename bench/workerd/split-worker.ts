@@ -4,7 +4,7 @@ import { copyFileSync, mkdirSync } from "node:fs";
 import { basename, dirname, join } from "node:path";
 import { build, type Plugin } from "esbuild";
 import { Miniflare } from "miniflare";
-import { workerdPids } from "../proc-cpu";
+import { type ProcCpu, procCpu, workerdPids } from "../proc-cpu";
 
 const root = join(import.meta.dirname, "..", "..");
 const COMPATIBILITY_DATE = "2026-04-26"; // wrangler.toml's
@@ -85,6 +85,8 @@ export interface SplitWorker {
   url: string;
   /** The workerd running the worker's code. */
   appPid: number;
+  /** Its CPU when it was ready: workerd's own start, the worker's modules and global scope. */
+  startCpu: ProcCpu;
   host: D1Host;
   /** Replaces the worker's workerd by a fresh one (a new isolate); the database stays. */
   restartApp(): Promise<void>;
@@ -124,12 +126,14 @@ export async function startSplitWorker(
   const split: SplitWorker = {
     url: app.url,
     appPid: app.pid,
+    startCpu: procCpu(app.pid),
     host,
     async restartApp() {
       await app.mf.dispose();
       app = await startApp();
       split.url = app.url;
       split.appPid = app.pid;
+      split.startCpu = procCpu(app.pid);
     },
     async stop() {
       await app.mf.dispose();
