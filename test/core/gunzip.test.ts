@@ -414,17 +414,43 @@ describe("gunzipBody: the runtime's decoder first, gunzip() for the rest, the sa
   });
 
   it("takes the decoder's output when its length is the body's ISIZE, else reads the members", async () => {
-    // A stand-in decoder that joins members (as Node's does) and marks its output: which result
-    // comes back tells which path gave it.
-    class Marking extends TransformStream<Uint8Array, Uint8Array> {
+    // Node's DecompressionStream gives no byte stream, so gunzipBody leaves it to gunzip(). A
+    // stand-in that does, joins members (as Node's decoder does) and marks its output tells
+    // which path gave a result.
+    class Marking {
+      readonly writable: WritableStream<Uint8Array>;
+      readonly readable: ReadableStream<Uint8Array>;
       constructor() {
         const parts: Uint8Array[] = [];
-        super({
-          transform: (c) => void parts.push(c),
-          flush: (ctl) => {
-            const all = new Uint8Array(gunzipSync(concat(...parts)));
-            all[0] = 0x21; // "!"
-            ctl.enqueue(all);
+        let out = new Uint8Array(0);
+        let at = 0;
+        let closed = () => {};
+        const written = new Promise<void>((r) => {
+          closed = r;
+        });
+        this.writable = new WritableStream({
+          write: (c) => void parts.push(c.slice()),
+          close: () => {
+            out = new Uint8Array(gunzipSync(concat(...parts)));
+            out[0] = 0x21; // "!"
+            closed();
+          },
+        });
+        this.readable = new ReadableStream({
+          type: "bytes",
+          async pull(c) {
+            await written;
+            const request = c.byobRequest!;
+            if (at === out.length) {
+              c.close();
+              request.respond(0);
+              return;
+            }
+            const view = request.view!;
+            const n = Math.min(view.byteLength, out.length - at, 1000);
+            new Uint8Array(view.buffer, view.byteOffset, n).set(out.subarray(at, at + n));
+            at += n;
+            request.respond(n);
           },
         });
       }
@@ -433,8 +459,10 @@ describe("gunzipBody: the runtime's decoder first, gunzip() for the rest, the sa
     try {
       const one = ok(await gunzipBody(member, MB));
       expect(String.fromCharCode(one.bytes[0])).toBe("!");
+      expect(one.bytes.length).toBe(content.length);
       const two = ok(await gunzipBody(concat(member, member), MB));
       expectBytes(two.bytes, concat(content, content));
+      expect(await gunzipBody(member, content.length - 1)).toMatchObject({ code: "too_large" });
     } finally {
       vi.unstubAllGlobals();
     }

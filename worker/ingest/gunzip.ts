@@ -75,10 +75,13 @@ const NATIVE_INPUT_SLICE = 16 * 1024;
  * runtime's DecompressionStream when it reads the body as one whole member, else by gunzip().
  * A single member is recognised by its result: the decoder ends without an error and its output's
  * length is the body's last four bytes (the member's ISIZE, modulo 2^32). Anything else — workerd
- * refusing a second member, Node joining members or dropping trailing bytes, a corrupt body — goes
- * to gunzip(), which reads every member and names what is wrong. Output past `maxBytes` is refused
- * as soon as it is seen: the input goes in by 16 KB, so the decoder never holds more than ~16 MB
- * of output beyond the limit. Never throws.
+ * refusing a second member, a decoder joining members or dropping trailing bytes, a corrupt
+ * body — goes to gunzip(), which reads every member and names what is wrong. The decoder's output
+ * is read into one buffer of at most maxBytes + 1 bytes (BYOB reads: workerd fills a whole view
+ * per read, where its chunks of 4 KB took 64 reads and twice the time); a runtime whose decoder
+ * does not give byte streams (Node's) gets gunzip(). Output past `maxBytes` is refused as soon as
+ * it is seen: the input goes in by 16 KB, so the decoder never holds more than ~16 MB of output
+ * beyond the limit. Never throws.
  */
 export async function gunzipBody(body: Uint8Array, maxBytes: number): Promise<BodyResult> {
   const limit = maxBytes >= 0 ? Math.floor(maxBytes) : 0;
@@ -97,6 +100,12 @@ async function nativeGunzip(
   limit: number,
 ): Promise<Uint8Array | "too_large" | null> {
   const ds = new DecompressionStream("gzip");
+  let reader: ReadableStreamBYOBReader;
+  try {
+    reader = ds.readable.getReader({ mode: "byob" });
+  } catch {
+    return null; // not a byte stream
+  }
   const writer = ds.writable.getWriter();
   // Copies: a runtime may detach what it is written, and gunzip() may need the body next.
   const feeding = (async () => {
@@ -105,35 +114,9 @@ async function nativeGunzip(
     await writer.close();
   })();
   feeding.catch(() => {}); // its failure is the reader's too
-  // The first buffer holds the size hint and one byte more: one read fills it when the hint is true.
-  const first = Math.min(sizeHint(body, limit), limit) + 1;
-  let byob: ReadableStreamBYOBReader | null = null;
-  try {
-    byob = ds.readable.getReader({ mode: "byob" });
-  } catch {
-    // Not a byte stream (Node's): read its chunks.
-  }
-  const out = byob
-    ? await readInto(byob, first, limit)
-    : await readChunks(ds.readable, first, limit);
-  if (out === "too_large") return out;
-  await feeding;
-  const n = body.length;
-  const isize =
-    (body[n - 4] | (body[n - 3] << 8) | (body[n - 2] << 16) | (body[n - 1] << 24)) >>> 0;
-  return out.length % 0x100000000 === isize ? out : null;
-}
-
-/**
- * Reads a byte stream into one buffer (workerd fills a whole view per read: one read for a chunk,
- * where chunks of 4 KB took 64), growing it by doubling up to limit + 1 bytes.
- */
-async function readInto(
-  reader: ReadableStreamBYOBReader,
-  first: number,
-  limit: number,
-): Promise<Uint8Array | "too_large"> {
-  let buf = new ArrayBuffer(first);
+  // The first buffer holds the size hint and one byte more: one read fills it when the hint is
+  // true; past it the buffer doubles, up to limit + 1 bytes.
+  let buf = new ArrayBuffer(Math.min(sizeHint(body, limit), limit) + 1);
   let size = 0;
   for (;;) {
     if (size === buf.byteLength) {
@@ -149,36 +132,15 @@ async function readInto(
     // A read hands back the buffer it was given (moved: the old handle is detached).
     if (value !== undefined) {
       buf = value.buffer as ArrayBuffer;
-      size += done ? 0 : value.byteLength;
+      if (!done) size += value.byteLength;
     }
-    if (done) return new Uint8Array(buf, 0, size);
+    if (done) break;
   }
-}
-
-/** Reads a stream's chunks into one buffer, refusing more than `limit` bytes. */
-async function readChunks(
-  stream: ReadableStream<Uint8Array>,
-  first: number,
-  limit: number,
-): Promise<Uint8Array | "too_large"> {
-  const reader = stream.getReader();
-  let out = new Uint8Array(first);
-  let size = 0;
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) return out.subarray(0, size);
-    if (size + value.length > limit) {
-      await reader.cancel().catch(() => {});
-      return "too_large";
-    }
-    if (size + value.length > out.length) {
-      const grown = new Uint8Array(Math.min(limit, Math.max(2 * out.length, size + value.length)));
-      grown.set(out.subarray(0, size));
-      out = grown;
-    }
-    out.set(value, size);
-    size += value.length;
-  }
+  await feeding;
+  const n = body.length;
+  const isize =
+    (body[n - 4] | (body[n - 3] << 8) | (body[n - 2] << 16) | (body[n - 1] << 24)) >>> 0;
+  return size % 0x100000000 === isize ? new Uint8Array(buf, 0, size) : null;
 }
 
 function inflateMembers(body: Uint8Array, limit: number, slice: number): GunzipResult {
