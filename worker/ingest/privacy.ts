@@ -24,17 +24,17 @@ export function truncateAddress(ip: string): string | null {
     .join(":")}::/48`;
 }
 
-/**
- * The site's SipHash key: the first 16 bytes of HMAC-SHA-256(secret, KEY_LABEL), derived once
- * per isolate and secret. Keys derived from a secret are as unlinkable to addresses as the secret
- * itself; changing the derivation (or the PRF) changes every stored key from then on.
- */
 const KEY_LABEL = "vigie visitor keys: SipHash-2-4";
 const encoder = new TextEncoder();
 const derived = new Map<string, Promise<Uint32Array>>();
 /** Secrets whose key is kept: a worker serves a handful of sites. */
 const MAX_DERIVED = 64;
 
+/**
+ * The site's SipHash key: the first 16 bytes of HMAC-SHA-256(secret, KEY_LABEL), derived once
+ * per isolate and secret. Keys derived from a secret are as unlinkable to addresses as the secret
+ * itself; changing the derivation (or the PRF) changes every stored key from then on.
+ */
 function siteKey(secret: string): Promise<Uint32Array> {
   let k = derived.get(secret);
   if (k === undefined) {
