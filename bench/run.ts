@@ -11,6 +11,7 @@ import { fileURLToPath } from "node:url";
 import { build } from "esbuild";
 import { benchIngest } from "./ingest";
 import { benchAgent } from "./agent";
+import { benchChunkCpu, chunkCpuLines } from "./chunk-cpu";
 import { analyzeText } from "../worker/core/analyze";
 import { resolveConfig } from "../worker/core/config";
 import { goaccessDailyVisitors } from "../worker/core/report";
@@ -250,6 +251,12 @@ console.log(
   `agent      ${agent.mbPerSecond.toFixed(1)} MB/s read+gzip+upload (${agent.seconds.toFixed(1)} s for ${agent.mb.toFixed(0)} MB), peak RSS ${agent.peakRssMB.toFixed(0)} MB, its own CPU ${agent.cpuMsPerMB.toFixed(0)} ms per MB, bundle ${(agent.bundleBytes / 1024).toFixed(0)} KB`,
 );
 
+// The Free plan's budget: CPU per 256 KiB chunk, warm and an isolate's first (see chunk-cpu.ts).
+console.log("cpu        uploading 256 KiB chunks through local workerd, CPU per chunk…");
+const cpu = await benchChunkCpu(log);
+for (const l of chunkCpuLines(cpu)) console.log(`cpu        ${l}`);
+const firstJs = [...cpu.jsOnly.first.map((c) => c.total)].sort((a, b) => a - b);
+
 // One table of everything, same file, same run.
 const rows: [string, string][] = [
   [
@@ -273,6 +280,10 @@ const rows: [string, string][] = [
     `${fmt(ing.linesPerSecond)} lines/s, ${ing.cpuMsPerMB.toFixed(0)} CPU ms per MB`,
   ],
   ["D1 rows written", `${fmt(ing.rowsPer1M)} per 1M lines`],
+  [
+    "CPU per 256 KiB chunk (workerd)",
+    `JS only ${cpu.jsOnly.warm.total.toFixed(1)} ms warm, ${firstJs[firstJs.length >> 1].toFixed(0)} ms an isolate's first; with local D1 ${cpu.workerd.warm.total.toFixed(1)} ms warm`,
+  ],
   ["agent", `${agent.mbPerSecond.toFixed(1)} MB/s, peak RSS ${agent.peakRssMB.toFixed(0)} MB`],
   [
     "month page (1M-line data)",

@@ -1,9 +1,9 @@
 import { spawnSync } from "node:child_process";
-import { deflateRawSync, deflateSync, gzipSync } from "node:zlib";
+import { deflateRawSync, deflateSync, gunzipSync, gzipSync } from "node:zlib";
 import * as pako from "pako";
-import { describe, expect, it } from "vitest";
-import { GUNZIP_INPUT_SLICE, gunzip } from "../../worker/ingest/gunzip";
-import type { GunzipResult } from "../../worker/ingest/gunzip";
+import { describe, expect, it, vi } from "vitest";
+import { GUNZIP_INPUT_SLICE, gunzip, gunzipBody } from "../../worker/ingest/gunzip";
+import type { BodyResult, GunzipResult } from "../../worker/ingest/gunzip";
 import { bytes, concat } from "../bytes";
 import { rng } from "../random";
 import { BASJES, readFixture, SEMICOMPLETE } from "./fixtures";
@@ -36,9 +36,9 @@ function expectBytes(actual: Uint8Array, want: Uint8Array) {
   });
 }
 
-const ok = (r: GunzipResult) => {
+const ok = <R extends GunzipResult | BodyResult>(r: R) => {
   if (!r.ok) throw new Error(`expected ok, got ${r.code}: ${r.message}`);
-  return r;
+  return r as Extract<R, { ok: true }>;
 };
 
 const logText = readFixture(SEMICOMPLETE);
@@ -333,5 +333,149 @@ describe("gunzip: size limit", () => {
     expect(gunzip(body, Number.NaN)).toMatchObject({ ok: false, code: "too_large" });
     expect(gunzip(body, -1)).toMatchObject({ ok: false, code: "too_large" });
     expect(ok(gunzip(nodeGz(new Uint8Array(0)), -1)).bytes.length).toBe(0);
+  });
+});
+
+describe("gunzipBody: the runtime's decoder first, gunzip() for the rest, the same results", () => {
+  /** gunzipBody's result must be gunzip()'s: the same bytes, or the same code and message. */
+  async function agrees(body: Uint8Array, max: number) {
+    const want = gunzip(body, max);
+    const got = await gunzipBody(body, max);
+    if (want.ok && got.ok) expectBytes(got.bytes, want.bytes);
+    else expect(got).toEqual(want);
+    return got;
+  }
+  const content = lines(0, 12);
+  const member = nodeGz(content);
+  const flip = (body: Uint8Array, at: number, mask = 0xff) => {
+    const b = body.slice();
+    b[at] ^= mask;
+    return b;
+  };
+
+  it.each<[string, Uint8Array]>([
+    ["one member", member],
+    ["one member of the whole fixture", nodeGz(bytes(logText))],
+    ["one empty member", nodeGz(new Uint8Array(0))],
+    ["one member with a gzip-tool FNAME header", withName(pakoGz(content), "access.log")],
+    ["2 members", concat(member, pakoGz(lines(12, 20)))],
+    ["an empty member, then one", concat(nodeGz(new Uint8Array(0)), member)],
+    ["a member, then an empty one", concat(member, nodeGz(new Uint8Array(0)))],
+    ["3 large members", concat(nodeGz(bytes(logText)), member, nodeGz(bytes(logText)))],
+    ["trailing text", concat(member, bytes("junk"))],
+    ["trailing zeros", concat(member, new Uint8Array(8))],
+    ["a second member's truncated header", concat(member, member.subarray(0, 9))],
+    ["a zlib stream after a member", concat(member, new Uint8Array(deflateSync(content)))],
+    ["a flipped CRC byte", flip(member, member.length - 6)],
+    ["a flipped ISIZE byte", flip(member, member.length - 2)],
+    ["a bad CRC in a later member", concat(member, flip(member, member.length - 6))],
+    ["a bad compression method", flip(member, 2, 0x01)],
+    ["plain text", content],
+    ["a zlib stream", pako.deflate(content)],
+    ["an empty body", new Uint8Array(0)],
+    ["a forged 4 GB size", concat(nodeGz(lines(0, 5)), new Uint8Array([0xff, 0xff, 0xff, 0xff]))],
+  ])("%s", async (_, body) => {
+    await agrees(body, 16 * MB);
+  });
+
+  it("a subarray view with a byteOffset", async () => {
+    const padded = concat(bytes("xxxx"), member, bytes("yyyy"));
+    await agrees(padded.subarray(4, 4 + member.length), MB);
+  });
+
+  it("truncated at every byte offset, one member and two", async () => {
+    const two = concat(member, pakoGz(lines(12, 14)));
+    for (let k = 0; k < two.length; k++) await agrees(two.subarray(0, k), MB);
+  });
+
+  it("member ends on and around every edge of the 16 KB input it feeds the decoder", async () => {
+    // A member's end sweeps across the decoder's input slices byte by byte (its FNAME padded by
+    // k), alone and followed by another member.
+    const big = lines(0, 2000);
+    const m = nodeGz(big);
+    for (const edge of [2 * GUNZIP_INPUT_SLICE, 3 * GUNZIP_INPUT_SLICE]) {
+      for (let d = -24; d <= 24; d++) {
+        const k = edge - (m.length + 1) + d;
+        if (k < 0) continue;
+        const one = withName(m, "n".repeat(k));
+        expect((await agrees(one, MB)).ok).toBe(true);
+        expect((await agrees(concat(one, member), MB)).ok).toBe(true);
+      }
+    }
+  });
+
+  it("random bit flips", async () => {
+    const body = nodeGz(lines(0, 40));
+    const rand = rng(11);
+    for (let i = 0; i < 500; i++) {
+      const at = Math.floor(rand() * body.length);
+      await agrees(flip(body, at, 1 << Math.floor(rand() * 8)), MB);
+    }
+  });
+
+  it("takes the decoder's output when its length is the body's ISIZE, else reads the members", async () => {
+    // Node's DecompressionStream gives no byte stream, so gunzipBody leaves it to gunzip(). A
+    // stand-in that does, joins members (as Node's decoder does) and marks its output tells
+    // which path gave a result.
+    class Marking {
+      readonly writable: WritableStream<Uint8Array>;
+      readonly readable: ReadableStream<Uint8Array>;
+      constructor() {
+        const parts: Uint8Array[] = [];
+        let out = new Uint8Array(0);
+        let at = 0;
+        let closed = () => {};
+        const written = new Promise<void>((r) => {
+          closed = r;
+        });
+        this.writable = new WritableStream({
+          write: (c) => void parts.push(c.slice()),
+          close: () => {
+            out = new Uint8Array(gunzipSync(concat(...parts)));
+            out[0] = 0x21; // "!"
+            closed();
+          },
+        });
+        this.readable = new ReadableStream({
+          type: "bytes",
+          async pull(c) {
+            await written;
+            const request = c.byobRequest!;
+            if (at === out.length) {
+              c.close();
+              request.respond(0);
+              return;
+            }
+            const view = request.view!;
+            const n = Math.min(view.byteLength, out.length - at, 1000);
+            new Uint8Array(view.buffer, view.byteOffset, n).set(out.subarray(at, at + n));
+            at += n;
+            request.respond(n);
+          },
+        });
+      }
+    }
+    vi.stubGlobal("DecompressionStream", Marking);
+    try {
+      const one = ok(await gunzipBody(member, MB));
+      expect(String.fromCharCode(one.bytes[0])).toBe("!");
+      expect(one.bytes.length).toBe(content.length);
+      const two = ok(await gunzipBody(concat(member, member), MB));
+      expectBytes(two.bytes, concat(content, content));
+      expect(await gunzipBody(member, content.length - 1)).toMatchObject({ code: "too_large" });
+    } finally {
+      vi.unstubAllGlobals();
+    }
+  });
+
+  it("the size limit: a bomb, members adding up past it, exactly at it", async () => {
+    await agrees(nodeGz(new Uint8Array(50 * MB)), MB);
+    await agrees(concat(...Array.from({ length: 40 }, () => nodeGz(new Uint8Array(MB)))), 5 * MB);
+    const body = nodeGz(lines(0, 500));
+    const size = lines(0, 500).length;
+    expect((await agrees(body, size)).ok).toBe(true);
+    expect(await agrees(body, size - 1)).toMatchObject({ ok: false, code: "too_large" });
+    await agrees(body, Number.NaN);
+    await agrees(body, -1);
   });
 });

@@ -2,7 +2,7 @@
 // inflate behaves there as in Node. The exhaustive table is test/core/gunzip.test.ts.
 import * as pako from "pako";
 import { describe, expect, it } from "vitest";
-import { GUNZIP_INPUT_SLICE, gunzip } from "../../worker/ingest/gunzip";
+import { GUNZIP_INPUT_SLICE, gunzip, gunzipBody } from "../../worker/ingest/gunzip";
 import type { GunzipResult } from "../../worker/ingest/gunzip";
 import { bytes, concat } from "../bytes";
 
@@ -94,5 +94,55 @@ describe("gunzip inside workerd", () => {
       if (!r.ok || r.members !== 3 || !same(r.bytes, want)) failures.push(k);
     }
     expect(failures).toEqual([]);
+  });
+});
+
+describe("gunzipBody inside workerd: its DecompressionStream, gunzip() for what it refuses", () => {
+  /** gunzipBody's result must be gunzip()'s: the same bytes, or the same code and message. */
+  async function agrees(body: Uint8Array, max: number): Promise<string> {
+    const want = gunzip(body, max);
+    const got = await gunzipBody(body, max);
+    if (want.ok && got.ok) expect(same(got.bytes, want.bytes)).toBe(true);
+    else expect(got).toEqual(want);
+    return got.ok ? "ok" : got.code;
+  }
+
+  it.each<[string, Uint8Array, string]>([
+    ["one member", member, "ok"],
+    ["one empty member", pako.gzip(new Uint8Array(0)), "ok"],
+    ["one member with an FNAME header", withName(member, "access.log"), "ok"],
+    ["2 members (workerd's decoder refuses them)", concat(member, pako.gzip(log(20, 30))), "ok"],
+    ["an empty member, then one", concat(pako.gzip(new Uint8Array(0)), member), "ok"],
+    ["trailing garbage", concat(member, bytes("junk")), "corrupt_gzip"],
+    ["trailing zeros", concat(member, new Uint8Array(4)), "corrupt_gzip"],
+    ["flipped CRC byte", flipped(member.length - 7), "corrupt_gzip"],
+    ["flipped length byte", flipped(member.length - 2), "corrupt_gzip"],
+    ["plain text", log(0, 2), "not_gzip"],
+  ])("%s", async (_, body, code) => {
+    expect(await agrees(body, 16 * MB)).toBe(code);
+  });
+
+  it("truncated at every byte offset", async () => {
+    for (let k = 0; k < member.length; k++) await agrees(member.subarray(0, k), MB);
+  });
+
+  it("a member's end on and around the edges of the 16 KB input it feeds the decoder", async () => {
+    const m = pako.gzip(log(0, 3000));
+    for (const edge of [GUNZIP_INPUT_SLICE, 2 * GUNZIP_INPUT_SLICE]) {
+      for (let d = -16; d <= 16; d++) {
+        const k = edge - (m.length + 1) + d;
+        if (k < 0) continue;
+        const one = withName(m, "n".repeat(k));
+        expect(await agrees(one, 16 * MB)).toBe("ok");
+        expect(await agrees(concat(one, member), 16 * MB)).toBe("ok");
+      }
+    }
+  });
+
+  it("the limit: a 50 MB bomb against 1 MB, and exactly maxBytes", async () => {
+    expect(await agrees(pako.gzip(new Uint8Array(50 * MB)), MB)).toBe("too_large");
+    const size = log(0, 400).length;
+    expect(await agrees(pako.gzip(log(0, 400)), size)).toBe("ok");
+    expect(await agrees(pako.gzip(log(0, 400)), size - 1)).toBe("too_large");
   });
 });

@@ -3,6 +3,7 @@ import type { Row } from "../core/panels";
 import type { VisitorDay } from "../core/visitor-day";
 import { KEY_ALPHABET } from "../core/partial";
 import { parseIPv6 } from "../net/ip";
+import { sipHash24, sipKey } from "./siphash";
 
 export type Privacy = "full" | "truncate" | "hash";
 
@@ -18,47 +19,91 @@ export function truncateAddress(ip: string): string | null {
     .join(":")}::/48`;
 }
 
-/** First 16 hex digits of HMAC-SHA-256(secret, text) for each text. */
+const KEY_LABEL = "vigie visitor keys: SipHash-2-4";
+const encoder = new TextEncoder();
+const derived = new Map<string, Promise<Uint32Array>>();
+/** Secrets whose key is kept: a worker serves a handful of sites. */
+const MAX_DERIVED = 64;
+
+/**
+ * The site's SipHash key: the first 16 bytes of HMAC-SHA-256(secret, KEY_LABEL), derived once
+ * per isolate and secret. Keys derived from a secret are as unlinkable to addresses as the secret
+ * itself; changing the derivation (or the PRF) changes every stored key from then on.
+ */
+function siteKey(secret: string): Promise<Uint32Array> {
+  let k = derived.get(secret);
+  if (k === undefined) {
+    if (derived.size >= MAX_DERIVED) derived.clear();
+    k = crypto.subtle
+      .importKey("raw", encoder.encode(secret), { name: "HMAC", hash: "SHA-256" }, false, ["sign"])
+      .then((key) => crypto.subtle.sign("HMAC", key, encoder.encode(KEY_LABEL)))
+      .then((mac) => sipKey(new Uint8Array(mac)))
+      .catch((e) => {
+        derived.delete(secret);
+        throw e;
+      });
+    derived.set(secret, k);
+  }
+  return k;
+}
+
+let scratch = new Uint8Array(64);
+const digest = new Uint32Array(2);
+
+/** SipHash-2-4 of a text's UTF-8 bytes under `key`, into `digest` (high half, low half). */
+function hashText(key: Uint32Array, text: string): void {
+  const n = text.length;
+  if (scratch.length < n) scratch = new Uint8Array(2 * n);
+  for (let i = 0; i < n; i++) {
+    const c = text.charCodeAt(i);
+    if (c > 127) {
+      const bytes = encoder.encode(text);
+      sipHash24(key, bytes, bytes.length, digest);
+      return;
+    }
+    scratch[i] = c;
+  }
+  sipHash24(key, scratch, n, digest);
+}
+
+const hex8 = (n: number) => (n >>> 0).toString(16).padStart(8, "0");
+
+/** 16 hex digits (64 bits) of the site's keyed hash of each text. */
 export async function keyedHashes(secret: string, texts: string[]): Promise<string[]> {
-  const key = await crypto.subtle.importKey(
-    "raw",
-    new TextEncoder().encode(secret),
-    { name: "HMAC", hash: "SHA-256" },
-    false,
-    ["sign"],
-  );
-  const enc = new TextEncoder();
-  const sigs = await Promise.all(texts.map((t) => crypto.subtle.sign("HMAC", key, enc.encode(t))));
-  return sigs.map((s) =>
-    [...new Uint8Array(s, 0, 8)].map((b) => b.toString(16).padStart(2, "0")).join(""),
-  );
+  const key = await siteKey(secret);
+  return texts.map((t) => {
+    hashText(key, t);
+    return hex8(digest[0]) + hex8(digest[1]);
+  });
 }
 
 /**
  * Visitor keys re-keyed with the site's secret: the first character (6 bits of the address's own
  * hash, which groups an address's visitors in one bucket and says nothing of the address) is
- * kept; the other ten are 60 bits of HMAC-SHA-256(secret, key), so the key stays a visitor key
- * (see visitorKey) that nobody without the secret can link to an address.
+ * kept; the other ten are 60 bits of the keyed hash of the key (SipHash-2-4 under the site's
+ * key), so the key stays a visitor key (see visitorKey) that nobody without the secret can link
+ * to an address.
  */
 async function keyedVisitorKeys(secret: string, keys: string[]): Promise<string[]> {
-  const key = await crypto.subtle.importKey(
-    "raw",
-    new TextEncoder().encode(secret),
-    { name: "HMAC", hash: "SHA-256" },
-    false,
-    ["sign"],
-  );
-  const enc = new TextEncoder();
-  const sigs = await Promise.all(keys.map((k) => crypto.subtle.sign("HMAC", key, enc.encode(k))));
-  return sigs.map((s, i) => {
-    const b = new Uint8Array(s, 0, 8);
-    let out = keys[i][0];
-    // 60 bits, six at a time, from the first 8 bytes.
-    const hi = (b[0] << 24) | (b[1] << 16) | (b[2] << 8) | b[3];
-    const lo = (b[4] << 24) | (b[5] << 16) | (b[6] << 8) | b[7];
-    for (let j = 0; j < 5; j++) out += KEY_ALPHABET[(hi >>> (26 - 6 * j)) & 63];
-    for (let j = 0; j < 5; j++) out += KEY_ALPHABET[(lo >>> (26 - 6 * j)) & 63];
-    return out;
+  const key = await siteKey(secret);
+  return keys.map((k) => {
+    hashText(key, k);
+    const hi = digest[0];
+    const lo = digest[1];
+    // 60 bits, six at a time: the top 30 of each half.
+    return (
+      k[0] +
+      KEY_ALPHABET[(hi >>> 26) & 63] +
+      KEY_ALPHABET[(hi >>> 20) & 63] +
+      KEY_ALPHABET[(hi >>> 14) & 63] +
+      KEY_ALPHABET[(hi >>> 8) & 63] +
+      KEY_ALPHABET[(hi >>> 2) & 63] +
+      KEY_ALPHABET[(lo >>> 26) & 63] +
+      KEY_ALPHABET[(lo >>> 20) & 63] +
+      KEY_ALPHABET[(lo >>> 14) & 63] +
+      KEY_ALPHABET[(lo >>> 8) & 63] +
+      KEY_ALPHABET[(lo >>> 2) & 63]
+    );
   });
 }
 

@@ -11,14 +11,18 @@ import { createRun, endRun, findRun } from "../db/queries/runs";
 import { dohUrl, maxChunkBytes } from "../env";
 import { ApiError } from "../errors";
 import { applyChunk, SiteBusyError } from "../ingest/apply-chunk";
-import { gunzip } from "../ingest/gunzip";
+import { gunzipBody } from "../ingest/gunzip";
 import { geoLookup } from "../geo";
 import { lineScanner } from "../scanner";
 import { applyPrivacy } from "../ingest/privacy";
 import { readBody } from "../ingest/read-body";
 import { resolveFeedHostsLater } from "../ingest/resolve-feed-hosts";
+import { warmUp } from "../ingest/warm-up";
 
 export const ingest = new Hono<AppEnv>();
+
+// At isolate start, not in the first chunk's request (see warm-up.ts).
+warmUp();
 
 const int = (v: string | undefined, name: string): number => {
   if (v === undefined || !/^\d{1,15}$/.test(v))
@@ -50,7 +54,7 @@ ingest.post("/ingest", async (c) => {
   if (sha !== expectedSha)
     throw new ApiError("bad_checksum", `body sha-256 is ${sha}, the header says ${expectedSha}`);
 
-  const unzipped = gunzip(body, limit);
+  const unzipped = await gunzipBody(body, limit);
   if (!unzipped.ok) throw new ApiError(unzipped.code, unzipped.message);
   const bytes = unzipped.bytes;
   if (bytes.length !== end - start)
