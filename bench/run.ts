@@ -212,6 +212,13 @@ console.log(
   `report     month page ${ing.pageMs.toFixed(0)} ms from D1, ${ing.cachedPageMs.toFixed(0)} ms cached (1M-line data, local workerd)`,
 );
 
+// The Free plan's chunk size: what the same file costs in D1 rows written, 256 KiB at a time.
+console.log("ingest     the same file in 256 KiB chunks (the Free plan's)…");
+const small = await benchIngest(log, 256 * 1024);
+console.log(
+  `ingest     256 KiB chunks: ${small.chunks} chunks, ${fmt(small.rowsPer1M)} D1 rows written per 1M lines (8 MB chunks: ${fmt(ing.rowsPer1M)})`,
+);
+
 // GoAccess's daily unique visitors on the real semicomplete log against ours under its definition.
 if (hasGoaccess) {
   const semi = join(root, "test", "fixtures", "semicomplete-2015-05.combined.log");
@@ -279,7 +286,10 @@ const rows: [string, string][] = [
     "ingest through local workerd",
     `${fmt(ing.linesPerSecond)} lines/s, ${ing.cpuMsPerMB.toFixed(0)} CPU ms per MB`,
   ],
-  ["D1 rows written", `${fmt(ing.rowsPer1M)} per 1M lines`],
+  [
+    "D1 rows written",
+    `${fmt(ing.rowsPer1M)} per 1M lines in 8 MB chunks, ${fmt(small.rowsPer1M)} in 256 KiB chunks`,
+  ],
   [
     "CPU per 256 KiB chunk (workerd)",
     `JS only ${cpu.jsOnly.warm.total.toFixed(1)} ms warm, ${firstJs[firstJs.length >> 1].toFixed(0)} ms an isolate's first; with local D1 ${cpu.workerd.warm.total.toFixed(1)} ms warm`,
