@@ -492,6 +492,24 @@ describe("definitions, one rule at a time", () => {
     ]);
   });
 
+  it("a download is never a page; an asset neither", () => {
+    const r = report(
+      [
+        line({ req: "GET /books/guide.epub HTTP/1.1" }),
+        line({ req: "GET /papers/thesis.pdf HTTP/1.1", status: 206 }),
+        line({ req: "GET /images/earth.xbm HTTP/1.1" }),
+        line({ req: "GET /movies/launch.mpg HTTP/1.1" }),
+        line({ req: "GET /index.html HTTP/1.1" }),
+      ].join("\n"),
+    ).reports[0];
+    expect(r.pages).toBe(1);
+    expect(r.panels.pages.map((p) => p.key)).toEqual(["/index.html"]);
+    expect(r.panels.downloads.map((d) => [d.key, d.hits, d.pages])).toEqual([
+      ["/books/guide.epub", 1, 0],
+      ["/papers/thesis.pdf", 1, 0],
+    ]);
+  });
+
   it("feeds: by URL or by reader agent, subscribers as stated", () => {
     const r = report(
       [

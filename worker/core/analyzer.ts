@@ -435,7 +435,8 @@ export class Analyzer {
     r.hits++;
     const second = this.clock.second;
     const hour = (second / 3600) | 0;
-    const isPage = this.pageStatus[status] === 1 && (flags & (ASSET | FEED)) === 0 ? 1 : 0;
+    const isPage =
+      this.pageStatus[status] === 1 && (flags & (ASSET | DOWNLOAD | FEED)) === 0 ? 1 : 0;
     const robot = agent.robot >= 0;
 
     const h = month.hours;

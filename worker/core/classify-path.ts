@@ -2,7 +2,9 @@ import type { AnalysisConfig } from "./config";
 import { decodeBytes } from "./byte-interner";
 import { perConfiguration, remembered } from "./memo";
 
+/** A static asset (assetExtensions): never a page. */
 export const ASSET = 1;
+/** A download (downloadExtensions, downloadPaths): never a page either. */
 export const DOWNLOAD = 2;
 export const FEED = 4;
 export const ROBOTS_TXT = 8;
@@ -12,8 +14,8 @@ export const PROBE = 16;
 export const FORM = 32;
 
 /**
- * Flags of a path (without its query): a static asset (never a page), a download, a feed,
- * /robots.txt, a probe or a form. Answers are remembered by the process or isolate, per
+ * Flags of a path (without its query): a static asset, a download (neither is ever a page), a
+ * feed, /robots.txt, a probe or a form. Answers are remembered by the process or isolate, per
  * configuration (see memo.ts).
  */
 export const createPathClassifier: (config: AnalysisConfig) => (path: string) => number =
@@ -31,8 +33,13 @@ export const createPathClassifier: (config: AnalysisConfig) => (path: string) =>
   );
 
 function pathClassifier(config: AnalysisConfig): (path: string) => number {
+  // Looked up by the path's last extension: the built-in lists hold some 1,400 extensions.
   const assets = new Set(config.assetExtensions);
-  const downloads = config.downloadExtensions.map((e) => `.${e}`);
+  const downloads = new Set(config.downloadExtensions.filter((e) => !e.includes(".")));
+  /** Extensions of several parts (`tar.gz`), matched as suffixes. */
+  const downloadSuffixes = config.downloadExtensions
+    .filter((e) => e.includes("."))
+    .map((e) => `.${e}`);
   const feeds = config.feedPatterns.map((p) => p.toLowerCase());
   // Copied: the classifier outlives this configuration object (it serves every equal one).
   const downloadPaths = [...config.downloadPaths];
@@ -43,8 +50,13 @@ function pathClassifier(config: AnalysisConfig): (path: string) => number {
     let flags = 0;
     const slash = lower.lastIndexOf("/");
     const dot = lower.lastIndexOf(".");
-    if (dot > slash && assets.has(lower.slice(dot + 1))) flags |= ASSET;
-    if (downloads.some((d) => lower.endsWith(d)) || downloadPaths.some((p) => path.startsWith(p)))
+    const ext = dot > slash ? lower.slice(dot + 1) : null;
+    if (ext !== null && assets.has(ext)) flags |= ASSET;
+    if (
+      (ext !== null && downloads.has(ext)) ||
+      downloadSuffixes.some((d) => lower.endsWith(d)) ||
+      downloadPaths.some((p) => path.startsWith(p))
+    )
       flags |= DOWNLOAD;
     if (isFeed(lower, feeds)) flags |= FEED;
     if (lower === "/robots.txt") flags |= ROBOTS_TXT;
