@@ -1,6 +1,7 @@
 import type { AnalysisConfig } from "./config";
 import { decodeBytes } from "./byte-interner";
 import { perConfiguration, remembered } from "./memo";
+import { ASSET_EXTENSIONS, DOWNLOAD_EXTENSIONS } from "./media-types";
 
 /** A static asset (assetExtensions): never a page. */
 export const ASSET = 1;
@@ -23,14 +24,24 @@ export const createPathClassifier: (config: AnalysisConfig) => (path: string) =>
     (config) => remembered(pathClassifier(config)),
     (c) =>
       JSON.stringify([
-        c.assetExtensions,
-        c.downloadExtensions,
+        listKey(c.assetExtensions, ASSET_EXTENSIONS),
+        listKey(c.downloadExtensions, DOWNLOAD_EXTENSIONS),
         c.downloadPaths,
         c.feedPatterns,
         c.probePaths,
         c.formPaths,
       ]),
   );
+
+/**
+ * A list as a key: `[1, rest]` when it starts with the built-in entries (as resolveConfig puts
+ * them), else `[0, list]`. Written out, the 1,200 built-in extensions cost 0.05 ms an analysis.
+ */
+function listKey(list: readonly string[], builtin: readonly string[]): [number, readonly string[]] {
+  let i = 0;
+  if (list.length >= builtin.length) while (i < builtin.length && list[i] === builtin[i]) i++;
+  return i === builtin.length ? [1, list.slice(i)] : [0, list];
+}
 
 function pathClassifier(config: AnalysisConfig): (path: string) => number {
   // Looked up by the path's last extension: the built-in lists hold some 1,400 extensions.
