@@ -147,6 +147,13 @@ describe("the semicomplete log (real traffic of a personal site)", () => {
     expect(may.panels.pages.some((p) => p.key.includes("flav"))).toBe(false);
   });
 
+  it("a search engine's crawler is never a feed reader, its feed requests notwithstanding", () => {
+    // Googlebot fetched feeds 92 times and Yahoo! Slurp once: the panel listed both by agent.
+    const keys = may.panels.feeds.map((r) => r.key);
+    expect(keys.filter((k) => /googlebot|slurp/i.test(k))).toEqual([]);
+    expect(keys).toContain("Feedfetcher-Google");
+  });
+
   it("countries come from the offline table and cover the human hits", () => {
     const humanHits = may.panels.browsers.reduce((n, r) => n + r.hits, 0);
     expect(may.panels.countries.reduce((n, r) => n + r.hits, 0)).toBe(humanHits);
@@ -492,6 +499,24 @@ describe("definitions, one rule at a time", () => {
     ]);
   });
 
+  it("a download is never a page; an asset neither", () => {
+    const r = report(
+      [
+        line({ req: "GET /books/guide.epub HTTP/1.1" }),
+        line({ req: "GET /papers/thesis.pdf HTTP/1.1", status: 206 }),
+        line({ req: "GET /images/earth.xbm HTTP/1.1" }),
+        line({ req: "GET /movies/launch.mpg HTTP/1.1" }),
+        line({ req: "GET /index.html HTTP/1.1" }),
+      ].join("\n"),
+    ).reports[0];
+    expect(r.pages).toBe(1);
+    expect(r.panels.pages.map((p) => p.key)).toEqual(["/index.html"]);
+    expect(r.panels.downloads.map((d) => [d.key, d.hits, d.pages])).toEqual([
+      ["/books/guide.epub", 1, 0],
+      ["/papers/thesis.pdf", 1, 0],
+    ]);
+  });
+
   it("feeds: by URL or by reader agent, subscribers as stated", () => {
     const r = report(
       [
@@ -510,6 +535,38 @@ describe("definitions, one rule at a time", () => {
     expect(find(r.panels.feeds, "Feedly")).toMatchObject({ hits: 2, max: 42 });
     expect(r.panels.feeds.reduce((n, f) => n + f.hits, 0)).toBe(3);
     expect(r.panels.pages.map((p) => p.key)).toEqual(["/feedback"]);
+  });
+
+  it("feeds: a service's robot on a feed URL is no reader; a reader's fetcher and a browser are", () => {
+    const r = report(
+      [
+        line({
+          req: "GET /blog/feed HTTP/1.1",
+          ua: "Mozilla/5.0 (compatible; Googlebot/2.1; +http://www.google.com/bot.html)",
+        }),
+        line({
+          req: "GET /blog/feed HTTP/1.1",
+          ua: "Mozilla/5.0 (compatible; PRTG Network Monitor (www.paessler.com); Windows)",
+        }),
+        line({
+          req: "GET /blog/feed HTTP/1.1",
+          ua: "Feedfetcher-Google; (+http://www.google.com/feedfetcher.html; 3 subscribers)",
+        }),
+        line({ req: "GET /blog/feed HTTP/1.1", ua: "rss2email/3.9" }),
+        line({ req: "GET /blog/feed HTTP/1.1" }),
+      ].join("\n"),
+    ).reports[0];
+    expect(r.panels.feeds.map((f) => [f.key, f.hits, f.max])).toEqual([
+      ["Feedfetcher-Google", 1, 3],
+      ["Mozilla/5.0 (X11; Linux x86_64; rv:38.0) Gecko/20100101 Firefox/38.0", 1, 0],
+      ["rss2email/3.9", 1, 0],
+    ]);
+    expect(r.panels.robots.map((f) => f.key).sort()).toEqual([
+      "Feedfetcher-Google",
+      "Googlebot",
+      "PRTG Network Monitor",
+      "rss2email",
+    ]);
   });
 
   it("keywords from user-defined engines add to the built-in ones", () => {

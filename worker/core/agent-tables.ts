@@ -13,19 +13,17 @@ export type NeedleRow = readonly [needle: string, name: string];
 export type PatternRow = readonly [pattern: RegExp, name: string];
 
 /**
- * Crawlers we name ourselves. isbot decides "is it a robot" for everything else; this table
- * gives stable display names and catches what isbot might miss. Display names follow each
- * crawler's own spelling of its token.
+ * Robots we name ourselves that work for a service — search engines, archives, SEO and AI
+ * crawlers, link previews, monitors, the web server itself — and never for a reader: a feed they
+ * fetch is indexed or checked, not read, so they are never feed readers. isbot decides "is it a
+ * robot" for agents no table names; these tables give stable display names and catch what isbot
+ * might miss. Display names follow each robot's own spelling of its token.
  */
 export const ROBOTS: readonly NeedleRow[] = [
   // Google: the specialised fetchers first, they all contain "google" and some "googlebot".
   ["googlebot-image", "Googlebot-Image"],
   ["googlebot-mobile", "Googlebot-Mobile"],
   ["googlebot", "Googlebot"],
-  // Feedly says "like FeedFetcher-Google", so it must come before Feedfetcher-Google.
-  ["feedly", "Feedly"],
-  ["feedfetcher-google", "Feedfetcher-Google"],
-  ["appengine-google", "Google App Engine"],
   ["google web preview", "Google Web Preview"],
   ["google favicon", "Google Favicon"],
   ["googleimageproxy", "Google Image Proxy"],
@@ -64,13 +62,31 @@ export const ROBOTS: readonly NeedleRow[] = [
   ["ccbot", "CCBot"],
   ["bytespider", "Bytespider"],
   ["amazonbot", "Amazonbot"],
-  // Link previews.
+  // Link previews. Telegram's says "like TwitterBot"; LinkedIn's, "Apache-HttpClient".
   ["meta-externalagent", "meta-externalagent"],
   ["facebookexternalhit", "facebookexternalhit"],
+  ["telegrambot", "TelegramBot"],
   ["twitterbot", "Twitterbot"],
+  ["linkedinbot", "LinkedInBot"],
   ["flipboardproxy", "FlipboardProxy"],
   ["embedly", "Embedly"],
-  // Headless browsers and HTTP libraries: no person behind them.
+  // Monitors: isbot's match ("Monitor", "pingdom.com_bot_version") names them badly.
+  ["prtg network monitor", "PRTG Network Monitor"],
+  ["pingdom.com_bot", "Pingdom"],
+  // Apache's parent process waking its children: the server talking to itself over ::1.
+  ["(internal dummy connection)", "Apache internal dummy connection"],
+];
+
+/**
+ * Robots we name that fetch for someone: feed fetchers (FEED_READERS names them as readers
+ * too), apps on Google App Engine, headless browsers and HTTP libraries. A feed URL they fetch
+ * counts in the feed readers panel, as any agent's does. Checked after ROBOTS.
+ */
+export const CLIENT_ROBOTS: readonly NeedleRow[] = [
+  // Feedly says "like FeedFetcher-Google", so it must come before Feedfetcher-Google.
+  ["feedly", "Feedly"],
+  ["feedfetcher-google", "Feedfetcher-Google"],
+  ["appengine-google", "Google App Engine"],
   ["headlesschrome", "Headless Chrome"],
   ["phantomjs", "PhantomJS"],
   ["curl", "curl"],
@@ -80,16 +96,20 @@ export const ROBOTS: readonly NeedleRow[] = [
   ["python-urllib", "Python-urllib"],
   ["go-http-client", "Go-http-client"],
   ["okhttp", "okhttp"],
+  // Apache's Java client says "(Java/1.8.0)" after its own name.
+  ["apache-httpclient", "Apache-HttpClient"],
   ["java/", "Java"],
   ["libwww-perl", "libwww-perl"],
 ];
 
 /**
- * isbot false positives seen in real logs, checked after ROBOTS and before isbot. MediaTek
- * feature phones ("WAP Browser/MAUI (HTTPS)", "Maui Browser") trip isbot's "http" and
- * "bare product name" patterns, yet they browse pages and images like people do.
+ * isbot false positives seen in real logs, checked after the robot tables and before isbot.
+ * MediaTek feature phones ("WAP Browser/MAUI (HTTPS)", "Maui Browser") trip isbot's "http" and
+ * "bare product name" patterns, yet they browse pages and images like people do. Chrome Frame
+ * was a plug-in that put Chrome's engine inside Internet Explorer 6–9 (2009–2014): its agent is
+ * a person's browser, whatever some robots that borrowed it did (behaviour catches those).
  */
-export const NOT_ROBOTS: readonly string[] = ["wap browser", "maui browser"];
+export const NOT_ROBOTS: readonly string[] = ["wap browser", "maui browser", "chromeframe"];
 
 /** Feed readers and aggregators, by the name they give themselves. */
 export const FEED_READERS: readonly NeedleRow[] = [

@@ -68,6 +68,8 @@ interface AgentSlot {
   device: number;
   robot: number;
   feed: number;
+  /** A service's robot (Googlebot…): its feed requests are not a feed reader's. */
+  notFeedReader: boolean;
   subscribers: number;
   watched: boolean;
 }
@@ -435,7 +437,8 @@ export class Analyzer {
     r.hits++;
     const second = this.clock.second;
     const hour = (second / 3600) | 0;
-    const isPage = this.pageStatus[status] === 1 && (flags & (ASSET | FEED)) === 0 ? 1 : 0;
+    const isPage =
+      this.pageStatus[status] === 1 && (flags & (ASSET | DOWNLOAD | FEED)) === 0 ? 1 : 0;
     const robot = agent.robot >= 0;
 
     const h = month.hours;
@@ -469,7 +472,7 @@ export class Analyzer {
     const c = month.counters;
     c[P.status].add(status, 1, isPage, bytes);
     if (status === 404) c[P["not-found"]].add(pathId, 1, 0, bytes);
-    if (agent.feed >= 0 || flags & FEED) {
+    if (agent.feed >= 0 || ((flags & FEED) !== 0 && !agent.notFeedReader)) {
       const feed =
         agent.feed >= 0
           ? agent.feed
@@ -740,6 +743,7 @@ export class Analyzer {
       device: k[P.devices].id(a.device),
       robot: a.robot === null ? -1 : k[P.robots].id(a.robot),
       feed: a.feedReader === null ? -1 : k[P.feeds].id(a.feedReader),
+      notFeedReader: a.notFeedReader,
       subscribers: a.subscribers,
       watched: ua !== "" && w.some((needle) => ua.includes(needle)),
     };

@@ -3,6 +3,7 @@ import { remembered } from "./memo";
 import {
   BROWSERS,
   BROWSER_PRODUCT_TOKENS,
+  CLIENT_ROBOTS,
   DEVICES,
   DEVICE_BY_OS,
   FEED_READERS,
@@ -29,6 +30,11 @@ export interface AgentInfo {
   robot: string | null;
   /** Feed reader display name, independent of `robot` (Feedfetcher-Google is both). */
   feedReader: string | null;
+  /**
+   * True for a robot that works for a service, never for a reader (Googlebot, a monitor: the
+   * ROBOTS table): even on a feed URL it is not a feed reader.
+   */
+  notFeedReader: boolean;
   /** N from "N subscribers" / "N readers" stated in the agent, else 0. */
   subscribers: number;
 }
@@ -48,6 +54,8 @@ const FIRST_URL_HOST = /\bhttps?:\/\/(?:www\.)?([\w-]+(?:\.[\w-]+)+)/i;
 /** Trailing version of a bare product: "LumiBot 2.0", "binlar_2.6.3", "nutch-1.4". */
 const TRAILING_VERSION = /[\s_-]+v?\d[\w.]*$/;
 const WORD_CHAR = /[\w.!-]/;
+/** A contact address after the product: "binlar_2.6.3 test@mgmt.mic". */
+const TRAILING_EMAIL = /\s+\S+@\S+$/;
 
 /**
  * Classify a User-Agent header into browser, OS, device class, robot and feed reader. Pure and
@@ -68,6 +76,7 @@ function classify(ua: string): AgentInfo {
       device: "other",
       robot: null,
       feedReader: null,
+      notFeedReader: false,
       subscribers: 0,
     };
   }
@@ -77,14 +86,16 @@ function classify(ua: string): AgentInfo {
   const [browser, browserVersion] = matchPattern(BROWSERS, text) ?? ["Other", ""];
   const os = matchPattern(OPERATING_SYSTEMS, text)?.[0] ?? "Other";
   const feedReader = matchNeedle(FEED_READERS, lower);
-  const robot = robotName(text, lower, feedReader);
+  const serviceRobot = matchNeedle(ROBOTS, lower);
+  const robot = serviceRobot ?? robotName(text, lower, feedReader);
+  const notFeedReader = serviceRobot !== null && feedReader === null;
   const device: DeviceClass =
     robot !== null
       ? "robot"
       : (DEVICES.find(([pattern]) => pattern.test(text))?.[1] ?? DEVICE_BY_OS[os] ?? "other");
   const subscribers = Number(SUBSCRIBERS.exec(text)?.[1] ?? 0);
 
-  return { browser, browserVersion, os, device, robot, feedReader, subscribers };
+  return { browser, browserVersion, os, device, robot, feedReader, notFeedReader, subscribers };
 }
 
 function matchNeedle(table: readonly NeedleRow[], lower: string): string | null {
@@ -101,9 +112,9 @@ function matchPattern(table: readonly PatternRow[], text: string): [string, stri
   return null;
 }
 
-/** The robot's display name, or null when the agent is not a robot. */
+/** The display name of a robot that ROBOTS does not name, or null when the agent is not a robot. */
 function robotName(text: string, lower: string, feedReader: string | null): string | null {
-  const known = matchNeedle(ROBOTS, lower);
+  const known = matchNeedle(CLIENT_ROBOTS, lower);
   if (known !== null) return known;
   if (NOT_ROBOTS.some((needle) => lower.includes(needle))) return null;
   if (!isbot(text)) return null;
@@ -130,11 +141,15 @@ function nameFromMatch(text: string): string | null {
   return bareProduct(text.slice(start, end));
 }
 
-/** "Chef Client/10.18.2 (…)" gives "Chef Client"; null for a generic or empty name. */
+/**
+ * "Chef Client/10.18.2 (…)" gives "Chef Client", "binlar_2.6.3 test@mgmt.mic" gives "binlar";
+ * null for a generic or empty name.
+ */
 function bareProduct(token: string): string | null {
   const name = token
     .split(/[/(;+,]/)[0]!
     .trim()
+    .replace(TRAILING_EMAIL, "")
     .replace(TRAILING_VERSION, "");
   if (name.length < 2 || !/[a-z]/i.test(name) || /[@:]/.test(name)) return null;
   return GENERIC_ROBOT_WORDS.has(name.toLowerCase()) ? null : name;

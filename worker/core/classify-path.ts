@@ -1,8 +1,11 @@
 import type { AnalysisConfig } from "./config";
 import { decodeBytes } from "./byte-interner";
 import { perConfiguration, remembered } from "./memo";
+import { ASSET_EXTENSIONS, DOWNLOAD_EXTENSIONS } from "./media-types";
 
+/** A static asset (assetExtensions): never a page. */
 export const ASSET = 1;
+/** A download (downloadExtensions, downloadPaths): never a page either. */
 export const DOWNLOAD = 2;
 export const FEED = 4;
 export const ROBOTS_TXT = 8;
@@ -12,8 +15,8 @@ export const PROBE = 16;
 export const FORM = 32;
 
 /**
- * Flags of a path (without its query): a static asset (never a page), a download, a feed,
- * /robots.txt, a probe or a form. Answers are remembered by the process or isolate, per
+ * Flags of a path (without its query): a static asset, a download (neither is ever a page), a
+ * feed, /robots.txt, a probe or a form. Answers are remembered by the process or isolate, per
  * configuration (see memo.ts).
  */
 export const createPathClassifier: (config: AnalysisConfig) => (path: string) => number =
@@ -21,8 +24,8 @@ export const createPathClassifier: (config: AnalysisConfig) => (path: string) =>
     (config) => remembered(pathClassifier(config)),
     (c) =>
       JSON.stringify([
-        c.assetExtensions,
-        c.downloadExtensions,
+        listKey(c.assetExtensions, ASSET_EXTENSIONS),
+        listKey(c.downloadExtensions, DOWNLOAD_EXTENSIONS),
         c.downloadPaths,
         c.feedPatterns,
         c.probePaths,
@@ -30,9 +33,24 @@ export const createPathClassifier: (config: AnalysisConfig) => (path: string) =>
       ]),
   );
 
+/**
+ * A list as a key: `[1, rest]` when it starts with the built-in entries (as resolveConfig puts
+ * them), else `[0, list]`. Written out, the 1,200 built-in extensions cost 0.05 ms an analysis.
+ */
+function listKey(list: readonly string[], builtin: readonly string[]): [number, readonly string[]] {
+  let i = 0;
+  if (list.length >= builtin.length) while (i < builtin.length && list[i] === builtin[i]) i++;
+  return i === builtin.length ? [1, list.slice(i)] : [0, list];
+}
+
 function pathClassifier(config: AnalysisConfig): (path: string) => number {
+  // Looked up by the path's last extension: the built-in lists hold some 1,400 extensions.
   const assets = new Set(config.assetExtensions);
-  const downloads = config.downloadExtensions.map((e) => `.${e}`);
+  const downloads = new Set(config.downloadExtensions.filter((e) => !e.includes(".")));
+  /** Extensions of several parts (`tar.gz`), matched as suffixes. */
+  const downloadSuffixes = config.downloadExtensions
+    .filter((e) => e.includes("."))
+    .map((e) => `.${e}`);
   const feeds = config.feedPatterns.map((p) => p.toLowerCase());
   // Copied: the classifier outlives this configuration object (it serves every equal one).
   const downloadPaths = [...config.downloadPaths];
@@ -43,8 +61,13 @@ function pathClassifier(config: AnalysisConfig): (path: string) => number {
     let flags = 0;
     const slash = lower.lastIndexOf("/");
     const dot = lower.lastIndexOf(".");
-    if (dot > slash && assets.has(lower.slice(dot + 1))) flags |= ASSET;
-    if (downloads.some((d) => lower.endsWith(d)) || downloadPaths.some((p) => path.startsWith(p)))
+    const ext = dot > slash ? lower.slice(dot + 1) : null;
+    if (ext !== null && assets.has(ext)) flags |= ASSET;
+    if (
+      (ext !== null && downloads.has(ext)) ||
+      downloadSuffixes.some((d) => lower.endsWith(d)) ||
+      downloadPaths.some((p) => path.startsWith(p))
+    )
       flags |= DOWNLOAD;
     if (isFeed(lower, feeds)) flags |= FEED;
     if (lower === "/robots.txt") flags |= ROBOTS_TXT;

@@ -2,6 +2,7 @@ import type { SearchEngineRule } from "./search-engines";
 import { BUILTIN_SEARCH_ENGINES } from "./search-engines";
 import { parseOffsetMinutes } from "./log-clock";
 import type { RobotRules } from "./visitor-day";
+import { ASSET_EXTENSIONS, DOWNLOAD_EXTENSIONS } from "./media-types";
 
 /** Everything the analysis can be told; `resolveConfig` fills it from defaults plus a user's file. */
 export interface AnalysisConfig {
@@ -11,11 +12,17 @@ export interface AnalysisConfig {
   siteHosts: string[];
   /** Statuses that make a hit a page view (with a page path). */
   pageStatuses: number[];
-  /** Extensions (lowercase, no dot) of static assets: never pages. */
+  /**
+   * Extensions (lowercase, no dot) of static assets: never pages. Built in: those whose media
+   * type is an image, audio, video, font, text (but HTML), script or data a page loads.
+   */
   assetExtensions: string[];
-  /** Extensions of downloads (`tar.gz` works: matched as a suffix). */
+  /**
+   * Extensions of downloads: never pages. Built in: archives, packages, documents, disk images,
+   * executables… (every other media type but HTML's and PHP's). `tar.gz` works: matched as a suffix.
+   */
   downloadExtensions: string[];
-  /** Path prefixes that are downloads whatever their extension. */
+  /** Path prefixes that are downloads whatever their extension (never pages either). */
   downloadPaths: string[];
   /** Substrings of a lowercased path or query that mark a feed request, when not followed by a letter. */
   feedPatterns: string[];
@@ -58,78 +65,9 @@ export const DEFAULT_CONFIG: AnalysisConfig = {
   format: "combined",
   siteHosts: [],
   pageStatuses: [200, 201, 202, 203, 204, 205, 206, 207, 208, 226, 304],
-  assetExtensions: [
-    "png",
-    "jpg",
-    "jpeg",
-    "gif",
-    "webp",
-    "avif",
-    "svg",
-    "ico",
-    "bmp",
-    "tif",
-    "tiff",
-    "css",
-    "js",
-    "mjs",
-    "map",
-    "json",
-    "xml",
-    "txt",
-    "woff",
-    "woff2",
-    "ttf",
-    "otf",
-    "eot",
-    "mp3",
-    "mp4",
-    "webm",
-    "ogg",
-    "ogv",
-    "wav",
-    "flac",
-    "m4a",
-    "mov",
-    "avi",
-    "zip",
-    "gz",
-    "tgz",
-    "bz2",
-    "xz",
-    "7z",
-    "rar",
-    "tar",
-    "pdf",
-    "deb",
-    "rpm",
-    "iso",
-    "dmg",
-    "exe",
-    "msi",
-    "apk",
-  ],
-  downloadExtensions: [
-    "zip",
-    "tar.gz",
-    "tgz",
-    "tar.bz2",
-    "tar.xz",
-    "gz",
-    "bz2",
-    "xz",
-    "7z",
-    "rar",
-    "pdf",
-    "deb",
-    "rpm",
-    "iso",
-    "dmg",
-    "exe",
-    "msi",
-    "apk",
-    "epub",
-  ],
+  // Built in from the media type database (scripts/build-media-types.mjs states the rule).
+  assetExtensions: [...ASSET_EXTENSIONS],
+  downloadExtensions: [...DOWNLOAD_EXTENSIONS],
   downloadPaths: [],
   feedPatterns: [
     "/feed",
@@ -249,9 +187,12 @@ export function resolveConfig(user: UserConfig = {}): ConfigResult {
       errors.push(`${k}: must be a list`);
       continue;
     }
+    // Only the user's part is normalised: the built-in lists already are, and run to 1,400 entries.
+    const given =
+      k === "assetExtensions" || k === "downloadExtensions" ? (v as string[]).map(extension) : v;
     (config[k] as unknown[]) = replace.has(k)
-      ? [...v]
-      : [...(DEFAULT_CONFIG[k] as unknown[]), ...v];
+      ? [...given]
+      : [...(DEFAULT_CONFIG[k] as unknown[]), ...given];
   }
   if (user.format !== undefined) {
     if (typeof user.format !== "string" || !user.format)
@@ -304,13 +245,12 @@ export function resolveConfig(user: UserConfig = {}): ConfigResult {
     if (!e || typeof e.name !== "string" || !Array.isArray(e.hosts) || !Array.isArray(e.params))
       errors.push(`searchEngines: each needs name, hosts[] and params[]`);
   }
-  config.assetExtensions = config.assetExtensions.map((e) => e.toLowerCase().replace(/^\./, ""));
-  config.downloadExtensions = config.downloadExtensions.map((e) =>
-    e.toLowerCase().replace(/^\./, ""),
-  );
   config.siteHosts = config.siteHosts.map((h) => h.toLowerCase());
   return errors.length ? { ok: false, errors } : { ok: true, config };
 }
+
+/** An extension as the lists keep it: lowercase, no leading dot. */
+const extension = (e: string): string => e.toLowerCase().replace(/^\./, "");
 
 /** The robot rules of a configuration. */
 export function robotRules(c: AnalysisConfig): RobotRules {
