@@ -499,6 +499,18 @@ describe("definitions, one rule at a time", () => {
     ]);
   });
 
+  it("someone who follows a link straight to a file is a person, with no page view", () => {
+    const r = report(
+      [
+        line({ req: "GET /dist/tool-1.0.tar.gz HTTP/1.1", bytes: 5000 }),
+        line({ ip: "192.0.2.2", req: "GET /dist/gone.zip HTTP/1.1", status: 404 }),
+      ].join("\n"),
+    ).reports[0];
+    expect(r.visitors).toBe(1);
+    expect(r.pages).toBe(0);
+    expect(r.robotReasons).toEqual({ "no page views": 1 });
+  });
+
   it("a download is never a page; an asset neither", () => {
     const r = report(
       [

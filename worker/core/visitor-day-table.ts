@@ -300,6 +300,7 @@ export class VisitorDayTable {
       uaRobot: 0,
       robotsTxt: 0,
       pages: 0,
+      downloadHits: 0,
       posts: 0,
       errors: 0,
       probes: 0,
@@ -314,6 +315,7 @@ export class VisitorDayTable {
       counters.uaRobot = this.uaRobot[row];
       counters.robotsTxt = this.robotsTxt[row];
       counters.pages = this.pages[row];
+      counters.downloadHits = this.downloadHits[row];
       counters.posts = this.posts[row];
       counters.errors = this.errors[row];
       counters.probes = this.probes[row];

@@ -73,14 +73,23 @@ export interface RobotRules {
 export function robotReason(
   v: Pick<
     VisitorDay,
-    "uaRobot" | "robotsTxt" | "pages" | "posts" | "errors" | "probes" | "formPages" | "assets"
+    | "uaRobot"
+    | "robotsTxt"
+    | "pages"
+    | "downloadHits"
+    | "posts"
+    | "errors"
+    | "probes"
+    | "formPages"
+    | "assets"
   >,
   rules: RobotRules,
 ): string | null {
   if (v.uaRobot) return "user agent";
   if (v.robotsTxt > 0) return "asked for /robots.txt";
   if (v.probes > 0) return "probed for weak spots";
-  if (v.pages === 0) return "no page views";
+  // A file fetched from a link on another site is a person's download, not a robot's hit.
+  if (v.pages === 0 && v.downloadHits === 0) return "no page views";
   if (v.posts >= rules.robotPostBurst) return "burst of POSTs";
   // Forms without reading: it viewed a form (login, join…) without its browser loading any
   // stylesheet, script or image, or posted one with more than half its page views on forms.
