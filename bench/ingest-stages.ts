@@ -5,6 +5,7 @@
 // workerd, performance.now(), which moves locally); the D1 client's time is taken out of the stage
 // it ran in: its JSON is a stage of its own ("d1 json"), its requests (a subrequest on Cloudflare)
 // none. No `node:*` here: the bench runs it in Node and in workerd (workerd/stages-entry.js).
+import { lifecycleOf } from "../worker/ingest/periods";
 import { hashToken } from "../worker/auth/tokens";
 import type { UserConfig } from "../worker/core/config";
 import { resolveConfig, robotRules } from "../worker/core/config";
@@ -107,7 +108,7 @@ export function stageRunner(
       partial,
       analysisMs: 0,
       rules: robotRules(config),
-      lifecycle: { openDays: config.openDays, sealDays: config.sealDays },
+      lifecycle: lifecycleOf(config),
       gap: config.visitGapSeconds,
       now: Math.floor(Date.now() / 1000),
     });

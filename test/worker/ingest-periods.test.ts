@@ -247,3 +247,39 @@ describe("lines that arrive after their period closed", () => {
     },
   );
 });
+
+describe("a panel stores at most panelKeys keys", () => {
+  it("past the limit, new keys count in the panel's totals only; every other figure is unchanged", async () => {
+    const log = new TextEncoder().encode(semicompleteText);
+    const reference = await createSite("keys-unbounded", { config, secret: SECRET });
+    const bounded = await createSite("keys-bounded", {
+      config: { ...config, panelKeys: 100 },
+      secret: SECRET,
+    });
+    const starts = lineStarts(log);
+    const half = starts[starts.length >> 1];
+    for (const site of [reference, bounded]) {
+      await send(site, log, 0, half);
+      await send(site, log, half, log.length);
+    }
+    const r = await storedFigures(reference.id);
+    const b = await storedFigures(bounded.id);
+    expect(b.months).toEqual(r.months);
+    expect(b.days).toEqual(r.days);
+    expect(b.hours).toEqual(r.hours);
+    // Totals exact, the stored keys 100 at most, and each of them as the reference has it.
+    expect(b.panelTotals.map(({ n, ...t }) => t)).toEqual(r.panelTotals.map(({ n, ...t }) => t));
+    let cut = 0;
+    for (const t of r.panelTotals) {
+      const id = `${t.period} ${t.panel}`;
+      const kept = b.panels.filter((p) => p.period === t.period && p.panel === t.panel);
+      const all = r.panels.filter((p) => p.period === t.period && p.panel === t.panel);
+      expect(kept.length, id).toBe(Math.min(all.length, 100));
+      if (all.length > 100) cut++;
+      for (const row of kept)
+        if (!DERIVED.includes(t.panel as string))
+          expect(row, id).toEqual(all.find((x) => x.key === row.key));
+    }
+    expect(cut).toBeGreaterThan(3); // pages, referers, agents… of a real log pass 100 keys
+  });
+});

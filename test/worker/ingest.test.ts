@@ -372,7 +372,7 @@ describe("a D1 failure in the middle of a chunk's batch leaves no partial counte
       partial: analyzeText(text, r.config, geoLookup()),
       analysisMs: 1,
       rules: robotRules(r.config),
-      lifecycle: { openDays: 2, sealDays: 7 },
+      lifecycle: { openDays: 2, sealDays: 7, panelKeys: 20_000 },
       gap: 1800,
       now: 1,
     };

@@ -59,6 +59,8 @@ export interface AnalysisConfig {
   openDays: number;
   /** A month is sealed (its visitor set dropped) this many days after its last day. */
   sealDays: number;
+  /** A panel of a month (or year) stores at most this many keys; later new keys count in its totals only. */
+  panelKeys: number;
 }
 
 export const DEFAULT_CONFIG: AnalysisConfig = {
@@ -139,6 +141,7 @@ export const DEFAULT_CONFIG: AnalysisConfig = {
   robotPageRate: 10,
   openDays: 2,
   sealDays: 7,
+  panelKeys: 20_000,
 };
 
 type ListKey =
@@ -228,6 +231,7 @@ export function resolveConfig(user: UserConfig = {}): ConfigResult {
     "robotPageRate",
     "openDays",
     "sealDays",
+    "panelKeys",
   ] as const) {
     const v = user[k];
     if (v === undefined) continue;
@@ -238,6 +242,8 @@ export function resolveConfig(user: UserConfig = {}): ConfigResult {
   if (config.openDays > 366) errors.push("openDays: at most 366");
   if (config.sealDays < config.openDays || config.sealDays > 731)
     errors.push("sealDays: from openDays to 731");
+  if (config.panelKeys < 100 || config.panelKeys > 1_000_000)
+    errors.push("panelKeys: from 100 to 1,000,000");
   for (const s of config.pageStatuses)
     if (!Number.isInteger(s) || s < 100 || s > 599)
       errors.push(`pageStatuses: ${s} is not an HTTP status`);

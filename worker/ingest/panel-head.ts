@@ -82,13 +82,16 @@ export interface PanelUpdate {
 
 /**
  * Applies a chunk's deltas to a panel. `tails` holds the stored tail rows of the touched keys that
- * are not in the head (a key absent from both is new). `runId` marks the rows it changes.
+ * are not in the head (a key absent from both is new). `runId` marks the rows it changes. Once
+ * the panel stores `keyLimit` keys, a new key adds to its totals only: the panel's storage is
+ * bounded, its totals stay exact, and the keys it keeps are those that came first.
  */
 export function updatePanel(
   stored: PanelHead | undefined,
   tails: Map<string, StoredRow>,
   deltas: Map<string, RowDelta>,
   runId: number,
+  keyLimit = Number.POSITIVE_INFINITY,
 ): PanelUpdate {
   const head = stored ?? emptyHead();
   const out: PanelHead = { ...head, rows: [] };
@@ -98,6 +101,12 @@ export function updatePanel(
   const tailDeletes: string[] = [];
   for (const [key, d] of deltas) {
     const before = inHead.get(key) ?? tails.get(key);
+    if (before === undefined && d.hits > 0 && out.n >= keyLimit) {
+      out.hits += d.hits;
+      out.pages += d.pages;
+      out.bytes += d.bytes;
+      continue;
+    }
     if (tails.has(key) && !inHead.has(key)) wasTail.add(key);
     const r: StoredRow = before
       ? { ...before }

@@ -15,6 +15,16 @@
 export interface Lifecycle {
   openDays: number;
   sealDays: number;
+  /**
+   * The most keys a panel of a period stores; a new key past it counts in the panel's totals
+   * only, so a busy site's storage stays bounded (docs/storage.md).
+   */
+  panelKeys: number;
+}
+
+/** A site's lifecycle, from its configuration. */
+export function lifecycleOf(c: Lifecycle): Lifecycle {
+  return { openDays: c.openDays, sealDays: c.sealDays, panelKeys: c.panelKeys };
 }
 
 const DAY_MS = 86_400_000;

@@ -564,7 +564,7 @@ export function planChunk(
       const t = stored.tails.get(tab(period, panel, key));
       if (t !== undefined) tails.set(key, t);
     }
-    const u = updatePanel(stored.heads.get(id), tails, d, runId);
+    const u = updatePanel(stored.heads.get(id), tails, d, runId, life.panelKeys);
     plan.heads.push({ period, panel, head: u.head });
     for (const r of u.tailWrites) plan.tailWrites.push({ ...r, period, panel });
     for (const key of u.tailDeletes) plan.tailDeletes.push([period, panel, key]);

@@ -12,6 +12,7 @@
  * classifications of the made-up agents, paths and referers, which are pure answers. Never throws:
  * a failure only leaves the isolate cold.
  */
+import { lifecycleOf } from "./periods";
 import { Analyzer } from "../core/analyzer";
 import { resolveConfig, robotRules } from "../core/config";
 import { geoLookup } from "../geo";
@@ -102,7 +103,7 @@ export function warmUp(): void {
           for (let i = 0; i < 11; i++) bytes[i] = k.charCodeAt(11 + i);
           sipHash24(key, bytes, 11, digest);
         }
-      const life = { openDays: config.openDays, sealDays: config.sealDays };
+      const life = lifecycleOf(config);
       const site = { clock: null, firstDate: null };
       readsOf(partial, site, life);
       const stored: Stored = {

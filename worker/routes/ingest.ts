@@ -1,3 +1,4 @@
+import { lifecycleOf } from "../ingest/periods";
 import { Hono } from "hono";
 import type { AppEnv } from "../app";
 import type { UserConfig } from "../core/config";
@@ -105,7 +106,7 @@ ingest.post("/ingest", async (c) => {
     partial,
     analysisMs,
     rules: robotRules(config),
-    lifecycle: { openDays: config.openDays, sealDays: config.sealDays },
+    lifecycle: lifecycleOf(config),
     gap: config.visitGapSeconds,
     now: Math.floor(Date.now() / 1000),
   }).catch((e) => {

@@ -57,6 +57,7 @@ const schema = z.strictObject({
   robotPageRate: positive.optional(),
   openDays: z.number().int().min(1).max(366).optional(),
   sealDays: z.number().int().min(1).max(731).optional(),
+  panelKeys: z.number().int().min(100).max(1_000_000).optional(),
   replace: z.array(z.enum(LIST_KEYS)).optional(),
 });
 
