@@ -35,7 +35,7 @@ child.on("error", (e) => {
   process.exit(127);
 });
 child.on("exit", (code, signal) => {
-  if (!stopping) console.error(`guard: ${cmd} exited (${code ?? signal})`);
+  if (!stopping && code !== 0) console.error(`guard: ${cmd} exited (${code ?? signal})`);
   stopping = true;
   try {
     process.kill(-process.pid, "SIGTERM"); // what the command left behind (the guard ignores it)

@@ -1,6 +1,6 @@
 // The one gate: format, lint and typecheck, then every vitest project, then the plain closing
 // line CI reads.
-import { spawnSync } from "node:child_process";
+import { spawn, spawnSync } from "node:child_process";
 import { readFileSync, rmSync } from "node:fs";
 
 const env = {
@@ -30,14 +30,27 @@ for (const [what, cmd, args] of [
 }
 const report = ".vitest-report.json";
 rmSync(report, { force: true });
-const status = run("npx", [
-  "vitest",
-  "run",
-  "--reporter=default",
-  "--reporter=json",
-  `--outputFile=${report}`,
-  ...process.argv.slice(2),
-]);
+// Vitest runs under scripts/guard.mjs, in a process group of its own that the guard ends when
+// this process dies, however it dies (Ctrl-C, a CI timeout's SIGKILL): no workerd, wrangler or
+// npm start of the run outlives it.
+const status = await new Promise((resolve) => {
+  const child = spawn(
+    process.execPath,
+    [
+      "scripts/guard.mjs",
+      "npx",
+      "vitest",
+      "run",
+      "--reporter=default",
+      "--reporter=json",
+      `--outputFile=${report}`,
+      ...process.argv.slice(2),
+    ],
+    { stdio: ["pipe", "inherit", "inherit"], env, detached: true },
+  );
+  child.on("exit", (code) => resolve(code ?? 1));
+  child.on("error", () => resolve(1));
+});
 let passed = 0;
 let failed = 1;
 try {

@@ -4,6 +4,9 @@
  * tests call from afterAll so that nothing outlives them, failed or not.
  */
 import { type ChildProcess, spawn } from "node:child_process";
+import { join } from "node:path";
+
+const GUARD = join(import.meta.dirname, "..", "..", "scripts", "guard.mjs");
 
 export interface Group {
   child: ChildProcess;
@@ -22,10 +25,12 @@ export function startGroup(
   args: string[],
   opts: { cwd: string; env?: NodeJS.ProcessEnv },
 ): Group {
-  const child = spawn(cmd, args, {
+  // Under scripts/guard.mjs, which leads the group and ends it when this process dies, however
+  // it dies: a test run killed from outside leaves nothing behind either.
+  const child = spawn(process.execPath, [GUARD, cmd, ...args], {
     cwd: opts.cwd,
     env: opts.env ?? process.env,
-    stdio: ["ignore", "pipe", "pipe"],
+    stdio: ["pipe", "pipe", "pipe"],
     detached: true,
   });
   let out = "";

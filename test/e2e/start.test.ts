@@ -211,7 +211,10 @@ describe("npm start on a fresh clone", () => {
   it("npm start stops with an error when its worker dies", async () => {
     const g = npmStart();
     await upAndRunning(g);
-    const guard = processesIn(dir).find((p) => p.cmd.includes("scripts/guard.mjs"));
+    // The worker's guard, not the one the test runs npm start under.
+    const guard = processesIn(dir).find(
+      (p) => p.cmd.includes("scripts/guard.mjs") && p.pid !== g.child.pid,
+    );
     expect(guard).toBeDefined();
     process.kill(-guard!.pid, "SIGKILL");
     expect(await g.exited).toBe(1);
