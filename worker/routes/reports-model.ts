@@ -2,8 +2,8 @@
  * The report figures as JSON-ready values, built from the rows the report queries return. The
  * HTML pages render these same objects, so a page and its JSON route can never disagree.
  */
-import type { PanelId } from "../core/panels";
-import { PANELS } from "../core/panels";
+import type { ShownPanelId } from "../core/panels";
+import { SHOWN_PANELS } from "../core/panels";
 import { weekdaysOf } from "../core/report";
 import type {
   DayRow,
@@ -57,7 +57,7 @@ export interface PanelTotal {
 }
 
 export interface PanelJson {
-  id: PanelId;
+  id: ShownPanelId;
   title: string;
   total: PanelTotal;
   rows: PanelRowJson[];
@@ -97,17 +97,17 @@ export interface MonthJson extends Totals {
   gaps: string[];
   days: DayRow[];
   hours: HourRow[];
-  panels: Record<PanelId, PanelJson>;
+  panels: Record<ShownPanelId, PanelJson>;
   watched: WatchedRow[];
   rejectedSamples: SampleRow[];
   year: YearSummaryJson;
 }
 
-export const PANEL_TITLES = Object.fromEntries(PANELS.map((p) => [p.id, p.title])) as Record<
-  PanelId,
+export const PANEL_TITLES = Object.fromEntries(SHOWN_PANELS.map((p) => [p.id, p.title])) as Record<
+  ShownPanelId,
   string
 >;
-export const isPanelId = (s: string): s is PanelId => Object.hasOwn(PANEL_TITLES, s);
+export const isPanelId = (s: string): s is ShownPanelId => Object.hasOwn(PANEL_TITLES, s);
 
 function rowJson(r: PanelDbRow, lastRunId: number | null): PanelRowJson {
   const changed = lastRunId !== null && lastRunId > 0 && r.changedRun === lastRunId;
@@ -123,7 +123,7 @@ function rowJson(r: PanelDbRow, lastRunId: number | null): PanelRowJson {
   return out;
 }
 
-const emptyPanel = (id: PanelId, b: Behaviour): PanelJson => ({
+const emptyPanel = (id: ShownPanelId, b: Behaviour): PanelJson => ({
   id,
   title: PANEL_TITLES[id],
   total: { rows: 0, hits: 0, pages: 0, bytes: 0, ...behaviourOf(id, b) },
@@ -141,7 +141,7 @@ export interface Behaviour {
 }
 
 /** Panels keyed by what a visitor is: every hit of a person or a robot by behaviour is in one row. */
-const PER_VISITOR: PanelId[] = [
+const PER_VISITOR: ShownPanelId[] = [
   "browsers",
   "browser-versions",
   "os",
@@ -152,16 +152,19 @@ const PER_VISITOR: PanelId[] = [
   "origins",
 ];
 /** Panels made of people's visitor-days only. */
-const DERIVED: PanelId[] = ["pages", "entry", "exit", "visit-durations", "weekdays"];
+const DERIVED: ShownPanelId[] = ["pages", "entry", "exit", "visit-durations", "weekdays"];
 
 function behaviourOf(
-  id: PanelId,
+  id: ShownPanelId,
   b: Behaviour,
 ): { behaviourRobotHits: number | null; behaviourRobotPages: number | null } {
   const n = (x: number | null) => x ?? 0;
   if (PER_VISITOR.includes(id))
     return { behaviourRobotHits: n(b.behaviourHits), behaviourRobotPages: n(b.behaviourPages) };
   if (DERIVED.includes(id)) return { behaviourRobotHits: 0, behaviourRobotPages: 0 };
+  // Every hit, and the page views of agents not robots: those of robots by behaviour among them.
+  if (id === "vhosts")
+    return { behaviourRobotHits: null, behaviourRobotPages: n(b.behaviourPages) };
   const hits =
     id === "referers" || id === "referring-sites"
       ? b.behaviourRefHits
@@ -222,8 +225,8 @@ function sumMonths(months: MonthRow[]): Totals & { rejected: number } {
 
 export function monthJson(site: string, month: string, r: MonthReportRows): MonthJson {
   const h = r.head;
-  const panels = {} as Record<PanelId, PanelJson>;
-  for (const p of PANELS) panels[p.id] = emptyPanel(p.id, h);
+  const panels = {} as Record<ShownPanelId, PanelJson>;
+  for (const p of SHOWN_PANELS) panels[p.id] = emptyPanel(p.id, h);
   for (const row of r.panels) {
     if (!isPanelId(row.panel)) continue;
     const p = panels[row.panel];
@@ -300,7 +303,7 @@ export interface PanelPageJson extends PanelJson {
 
 export function panelPageJson(
   month: string,
-  id: PanelId,
+  id: ShownPanelId,
   r: PanelPageRows,
   limit: number,
   offset: number,

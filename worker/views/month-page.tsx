@@ -1,5 +1,5 @@
-import type { PanelId } from "../core/panels";
-import { PANELS } from "../core/panels";
+import type { ShownPanelId } from "../core/panels";
+import { SHOWN_PANELS } from "../core/panels";
 import type { MessageKey } from "../i18n/en";
 import type { T } from "../i18n/translator";
 import type { MonthJson } from "../routes/reports-model";
@@ -24,12 +24,13 @@ export interface MonthPageProps {
  * the registry's order; `more` panels follow, folded (a click opens one). A new panel in
  * worker/core/panels.ts needs its line here (and its catalog keys and PANEL_SPECS row).
  */
-const PLACE: Record<PanelId, "main" | "more"> = {
+const PLACE: Record<ShownPanelId, "main" | "more"> = {
   pages: "main",
   entry: "main",
   exit: "main",
   "visit-durations": "main",
   weekdays: "main",
+  vhosts: "main",
   origins: "main",
   referers: "main",
   "referring-sites": "main",
@@ -51,7 +52,7 @@ const PLACE: Record<PanelId, "main" | "more"> = {
   "not-found": "main",
 };
 
-const noteKey = (t: T, id: PanelId): MessageKey | null => {
+const noteKey = (t: T, id: ShownPanelId): MessageKey | null => {
   const k = `panel.${id}.note`;
   return Object.hasOwn(t.catalog, k) ? (k as MessageKey) : null;
 };
@@ -87,7 +88,10 @@ export function MonthPage(p: MonthPageProps) {
       )}
     </>
   );
-  const ids = PANELS.map((x) => x.id);
+  // The vhosts panel only for logs that name a virtual host.
+  const ids = SHOWN_PANELS.map((x) => x.id).filter(
+    (id) => id !== "vhosts" || m.panels.vhosts.total.rows > 0,
+  );
   return (
     <Layout
       ctx={ctx}
@@ -169,7 +173,7 @@ export function MonthPage(p: MonthPageProps) {
  * found to be robots by their behaviour (a per-line panel keeps them, see docs/figures.md), or for
  * the robots panel, the robots it cannot name.
  */
-function Reconcile(p: { ctx: PageCtx; m: MonthJson; id: PanelId }) {
+function Reconcile(p: { ctx: PageCtx; m: MonthJson; id: ShownPanelId }) {
   const { t } = p.ctx;
   const total = p.m.panels[p.id].total;
   if (p.id === "robots") {
@@ -197,7 +201,7 @@ function Reconcile(p: { ctx: PageCtx; m: MonthJson; id: PanelId }) {
 }
 
 /** A panel's card: its title (with its definition a click away), its top rows, a link to all of them. */
-function PanelCard(p: { ctx: PageCtx; m: MonthJson; id: PanelId; folded?: boolean }) {
+function PanelCard(p: { ctx: PageCtx; m: MonthJson; id: ShownPanelId; folded?: boolean }) {
   const { ctx, m, id } = p;
   const { t } = ctx;
   const panel = m.panels[id];

@@ -3,7 +3,7 @@
  * isolated; a link only for http(s) referers), a bar of each row's share, and what the last
  * analysis changed.
  */
-import type { PanelId } from "../core/panels";
+import type { ShownPanelId } from "../core/panels";
 import type { MessageKey } from "../i18n/en";
 import type { T } from "../i18n/translator";
 import type { PanelJson, PanelRowJson } from "../routes/reports-model";
@@ -37,7 +37,7 @@ const HUMAN = [PAGES, BYTES];
 const AGENT_KEYS = ["Other", "Unknown"];
 
 /** Every panel of the registry (worker/core/panels.ts): a new panel fails to compile until it has a row here. */
-export const PANEL_SPECS: Record<PanelId, PanelSpec> = {
+export const PANEL_SPECS: Record<ShownPanelId, PanelSpec> = {
   pages: {
     main: "pages",
     mainLabel: "panel.pages.main",
@@ -61,6 +61,7 @@ export const PANEL_SPECS: Record<PanelId, PanelSpec> = {
     fixedKeys: ["1", "2", "3", "4", "5", "6", "7"],
     def: "hit",
   },
+  vhosts: { main: "hits", extra: HUMAN, def: "hit" },
   origins: {
     main: "hits",
     extra: HUMAN,
@@ -130,9 +131,9 @@ export const PANEL_SPECS: Record<PanelId, PanelSpec> = {
 };
 
 /** A panel's title in the page's language. */
-export const panelTitle = (t: T, id: PanelId) => t(`panel.${id}.title`);
+export const panelTitle = (t: T, id: ShownPanelId) => t(`panel.${id}.title`);
 
-function KeyCell(p: { t: T; panel: PanelId; row: PanelRowJson }) {
+function KeyCell(p: { t: T; panel: ShownPanelId; row: PanelRowJson }) {
   const { t } = p;
   const k = p.row.key;
   const spec = PANEL_SPECS[p.panel];

@@ -182,7 +182,9 @@ export async function getMonthReport(
       WHERE site_id = ?1 AND month = ?2 ORDER BY at DESC, source, line LIMIT ?3`)
       .bind(siteId, month, opts.samples),
   ]);
-  const panels = await topRows(db, siteId, headRecords(results[3].results), opts.top);
+  // vhost-days (a hidden panel, see worker/core/panels.ts) is never listed.
+  const heads = headRecords(results[3].results).filter((h) => h.panel !== "vhost-days");
+  const panels = await topRows(db, siteId, heads, opts.top);
   return {
     head: results[0].results[0] as MonthHead,
     days: results[1].results as DayRow[],
