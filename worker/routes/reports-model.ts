@@ -15,6 +15,7 @@ import type {
   WatchedRow,
 } from "../db/queries/get-month-report";
 import type { PanelPageRows } from "../db/queries/get-panel-page";
+import type { VhostDay } from "../db/queries/vhost-days";
 import type { SiteIndexRows } from "../db/queries/get-site-index";
 import type { YearReportRows } from "../db/queries/get-year-report";
 
@@ -95,13 +96,31 @@ export interface MonthJson extends Totals {
   nextMonth: string | null;
   /** Dates of the month with no data at all, from the site's first day with data up to yesterday. */
   gaps: string[];
-  days: DayRow[];
+  /** Filtered by virtual host: the host's hits, pages and bytes, and null for what is not split. */
+  days: MonthDayJson[];
   hours: HourRow[];
   panels: Record<ShownPanelId, PanelJson>;
   watched: WatchedRow[];
   rejectedSamples: SampleRow[];
   year: YearSummaryJson;
+  /**
+   * `?vhost=`: the virtual host the month is filtered by (lowercased, without its port), and
+   * what is that host's — `hits`, `pages` (page views of agents that are not robots: see the
+   * vhosts panel), `bytes` and the same in `days[]`; every other figure is the whole site's.
+   * Null when the month is not filtered.
+   */
+  vhost: { name: string; split: VhostSplit[] } | null;
 }
+
+/** A day of the month; filtered by virtual host, what is not split by host is null. */
+export type MonthDayJson = Omit<DayRow, "visits" | "visitors" | "robotHits"> & {
+  visits: number | null;
+  visitors: number | null;
+  robotHits: number | null;
+};
+
+export const VHOST_SPLIT = ["hits", "pages", "bytes", "days"] as const;
+type VhostSplit = (typeof VHOST_SPLIT)[number];
 
 export const PANEL_TITLES = Object.fromEntries(SHOWN_PANELS.map((p) => [p.id, p.title])) as Record<
   ShownPanelId,
@@ -250,13 +269,14 @@ export function monthJson(site: string, month: string, r: MonthReportRows): Mont
     bytes: r.days.reduce((n, d) => n + d.bytes, 0),
   };
   const year = month.slice(0, 4);
+  const host = r.vhost === null ? null : vhostFigures(r.days, r.vhost.days);
   return {
     site,
     month,
     hasData: h.present === 1,
-    hits: h.hits ?? 0,
-    pages: h.pages ?? 0,
-    bytes: h.bytes ?? 0,
+    hits: host?.hits ?? h.hits ?? 0,
+    pages: host?.pages ?? h.pages ?? 0,
+    bytes: host?.bytes ?? h.bytes ?? 0,
     visits: h.visits ?? 0,
     visitors: h.visitors ?? 0,
     robotHits: h.robotHits ?? 0,
@@ -278,7 +298,7 @@ export function monthJson(site: string, month: string, r: MonthReportRows): Mont
     prevMonth: h.prevMonth,
     nextMonth: h.nextMonth,
     gaps: gapsOf(month, r.days, h.firstDate),
-    days: r.days,
+    days: host?.days ?? r.days,
     hours: hoursOf(r.hours),
     panels,
     watched: r.watched,
@@ -290,7 +310,31 @@ export function monthJson(site: string, month: string, r: MonthReportRows): Mont
       days: h.yearDays,
       months: r.yearMonths,
     },
+    vhost: r.vhost === null ? null : { name: r.vhost.name, split: [...VHOST_SPLIT] },
   };
+}
+
+/**
+ * A virtual host's month: its days' sums, and the site's days (so that gaps stay the site's)
+ * with the host's hits, pages and bytes (0 on a day it had none) and null for the rest.
+ */
+function vhostFigures(site: DayRow[], host: VhostDay[]) {
+  const byDate = new Map(host.map((d) => [d.date, d]));
+  const dates = [...new Set([...site.map((d) => d.date), ...byDate.keys()])].sort();
+  const days: MonthDayJson[] = dates.map((date) => {
+    const d = byDate.get(date);
+    return {
+      date,
+      hits: d?.hits ?? 0,
+      pages: d?.pages ?? 0,
+      bytes: d?.bytes ?? 0,
+      visits: null,
+      visitors: null,
+      robotHits: null,
+    };
+  });
+  const sum = (k: "hits" | "pages" | "bytes") => host.reduce((n, d) => n + d[k], 0);
+  return { days, hits: sum("hits"), pages: sum("pages"), bytes: sum("bytes") };
 }
 
 /** `top`: the panel's largest hits and pages, the bars' scale on every page of rows. */

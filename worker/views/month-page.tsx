@@ -6,6 +6,7 @@ import type { MonthJson } from "../routes/reports-model";
 import { MonthsOfYear, Tiles } from "./figures";
 import { Def } from "./glossary-page";
 import type { Crumb } from "./layout";
+import { Ext } from "./ext";
 import { Days, Hours } from "./month-days";
 import { Analysis, Watched } from "./month-trails";
 import { Layout } from "./layout";
@@ -57,10 +58,15 @@ const noteKey = (t: T, id: ShownPanelId): MessageKey | null => {
   return Object.hasOwn(t.catalog, k) ? (k as MessageKey) : null;
 };
 
+/** The query of a month filtered by a virtual host (a stranger's text: encoded). */
+const vhostQuery = (host: string) => `?vhost=${encodeURIComponent(host)}`;
+
 export function MonthPage(p: MonthPageProps) {
   const { ctx, m } = p;
   const { t } = ctx;
   const base = `/sites/${m.site}`;
+  // Filtered by a virtual host: the links to other months keep the filter.
+  const q = m.vhost ? vhostQuery(m.vhost.name) : "";
   const crumbs: Crumb[] = [
     { label: m.site, href: `${base}/` },
     { label: m.month.slice(0, 4), href: `${base}/${m.month.slice(0, 4)}` },
@@ -69,7 +75,7 @@ export function MonthPage(p: MonthPageProps) {
   const nav = (
     <>
       {m.prevMonth ? (
-        <a href={`${base}/${m.prevMonth}`} rel="prev">
+        <a href={`${base}/${m.prevMonth}${q}`} rel="prev">
           ← {t.month(m.prevMonth)}
         </a>
       ) : (
@@ -78,7 +84,7 @@ export function MonthPage(p: MonthPageProps) {
         </span>
       )}
       {m.nextMonth ? (
-        <a href={`${base}/${m.nextMonth}`} rel="next">
+        <a href={`${base}/${m.nextMonth}${q}`} rel="next">
           {t.month(m.nextMonth)} →
         </a>
       ) : (
@@ -101,6 +107,12 @@ export function MonthPage(p: MonthPageProps) {
     >
       <h1>
         {m.site} <small>{t.month(m.month)}</small>
+        {m.vhost && (
+          <small>
+            {" · "}
+            <Ext v={m.vhost.name} />
+          </small>
+        )}
       </h1>
       <p class="meta">
         {t("month.meta", {
@@ -110,10 +122,16 @@ export function MonthPage(p: MonthPageProps) {
           rejected: m.rejected,
         })}
         {" · "}
-        <a href={`/api/v1/sites/${m.site}/months/${m.month}`}>JSON</a>
+        <a href={`/api/v1/sites/${m.site}/months/${m.month}${q}`}>JSON</a>
       </p>
+      {m.vhost && (
+        <p class="notice" id="vhost">
+          {t("month.vhost.label")} <Ext v={m.vhost.name} /> — {t("month.vhost.split")}{" "}
+          <a href={`${base}/${m.month}`}>{t("month.vhost.all")}</a>
+        </p>
+      )}
       {!m.hasData && <p class="notice">{t("month.noData", { month: t.month(m.month) })}</p>}
-      <Tiles ctx={ctx} t={m} />
+      <Tiles ctx={ctx} t={m} split={m.vhost !== null} />
 
       <Days ctx={ctx} m={m} />
 
@@ -218,7 +236,14 @@ function PanelCard(p: { ctx: PageCtx; m: MonthJson; id: ShownPanelId; folded?: b
   );
   const body = (
     <>
-      <PanelTable t={t} panel={panel} others />
+      <PanelTable
+        t={t}
+        panel={panel}
+        others
+        keyHref={
+          id === "vhosts" ? (host) => `/sites/${m.site}/${m.month}${vhostQuery(host)}` : undefined
+        }
+      />
       <Reconcile ctx={ctx} m={m} id={id} />
       {(panel.total.rows > panel.rows.length || (id === "robots" && panel.total.rows > 1)) && (
         <p class="more">
