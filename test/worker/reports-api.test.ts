@@ -1,7 +1,7 @@
 import { SELF } from "cloudflare:test";
 import { beforeAll, describe, expect, it } from "vitest";
 import { HEAD_ROWS } from "../../worker/ingest/panel-head";
-import type { PanelId } from "../../worker/core/panels";
+import type { ShownPanelId } from "../../worker/core/panels";
 import { PANEL_IDS } from "../../worker/core/panels";
 import type { MonthReport } from "../../worker/core/report";
 import type {
@@ -92,7 +92,7 @@ describe("report JSON routes, after ingesting the fixture logs in two runs", () 
 
   it("keywords and downloads carry what the last run changed: new rows, and the hits it added", async () => {
     const m = await getJson<MonthJson>(site, "/api/v1/sites/semi/months/2015-05?limit=1000");
-    for (const id of ["keywords", "downloads", "pages"] as PanelId[]) {
+    for (const id of ["keywords", "downloads", "pages"] as ShownPanelId[]) {
       const before = new Map(run1["2015-05"].panels[id].map((r) => [r.key, r.hits]));
       const expected = core["2015-05"].panels[id].map((r) => {
         const b = before.get(r.key) ?? 0;

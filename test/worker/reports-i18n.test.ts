@@ -10,8 +10,10 @@ import { fr } from "../../worker/i18n/fr";
 import { LANGUAGES } from "../../worker/i18n/languages";
 import { pickLang } from "../../worker/i18n/negotiate";
 import { translator } from "../../worker/i18n/translator";
+import { vhostLog } from "../vhost-log";
 import type { TestSite } from "./helpers";
-import { read, standardSite } from "./reports-data";
+import { createSite, uploadRange } from "./helpers";
+import { basjesText, read, standardSite } from "./reports-data";
 
 /**
  * Messages the same in both languages, on purpose: symbols, codes, proper and borrowed words, and
@@ -104,6 +106,15 @@ function pattern(message: string): RegExp | null {
   return new RegExp(`(?<![\\p{L}\\p{N}])${body}(?![\\p{L}\\p{N}])`, "u");
 }
 
+/** The English messages of the interface a page shows, but those the same in French. */
+function englishIn(html: string): [string, string][] {
+  const text = interfaceText(html);
+  return Object.entries(en).filter(([key, value]) => {
+    if (SAME_IN_FRENCH.has(key)) return false;
+    return pattern(value)?.test(text) ?? false;
+  });
+}
+
 describe("pages in English and French", () => {
   let site: TestSite;
   beforeAll(async () => {
@@ -155,16 +166,29 @@ describe("pages in English and French", () => {
     expect(html).toMatch(/^<!DOCTYPE html><html lang="fr">/);
     expect(html).toContain("<small>mai 2015</small>");
     expect(html).toMatch(/<div class="v">\d{1,3}\u202f\d{3}<\/div>/);
-    const text = interfaceText(html);
-    const found = Object.entries(en).filter(([key, value]) => {
-      if (SAME_IN_FRENCH.has(key)) return false;
-      return pattern(value)?.test(text) ?? false;
-    });
-    expect(found).toEqual([]);
+    expect(englishIn(html)).toEqual([]);
     // The check sees English where there is some: on the English page, most messages it shows.
     const english = interfaceText(await (await get("/sites/langs/2015-05")).text());
     for (const key of ["days.title", "month.meta", "panel.keywords.note", "table.other"] as const)
       expect(pattern(en[key])!.test(english), key).toBe(true);
+  });
+
+  it("a log with virtual hosts: the French month page, and the month of one host, show no English word of the interface", async () => {
+    const hosts = await createSite("langs-vhosts", { config: { siteHosts: ["semicomplete.com"] } });
+    const log = new TextEncoder().encode(vhostLog(basjesText, 3));
+    const res = await uploadRange(hosts, log, 0, log.length, { query: "&format=vhost_combined" });
+    expect(res.status).toBe(200);
+    for (const path of [
+      "/sites/langs-vhosts/2015-10",
+      "/sites/langs-vhosts/2015-10?vhost=www.example.org",
+    ]) {
+      const page = await SELF.fetch(`http://vigie.test${path}`, {
+        headers: { ...read(hosts), "accept-language": "fr" },
+      });
+      const html = await page.text();
+      expect(html).toContain('id="vhosts"');
+      expect(englishIn(html), path).toEqual([]);
+    }
   });
 
   it("a page varies by language: Vary, ETag and the page cache keep one copy per language", async () => {

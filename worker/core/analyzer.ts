@@ -33,6 +33,7 @@ import {
   visitorKey,
 } from "./partial";
 import { scanLine } from "./scan-line";
+import { vhostDayKey, vhostKey } from "./vhost";
 import { grow } from "./grow";
 import type { LineScanner } from "./line-scanner";
 import {
@@ -150,6 +151,18 @@ export class Analyzer {
    */
   private readonly feedHosts = new IntMap();
   private readonly feedHostIps: number[] = [];
+  /**
+   * The format has a virtual host: each line counts in the vhosts panel, by the host's id in its
+   * key space (vhostIds, per spelling in the log), and in vhost-days by a dense id of the pair
+   * (host, day of the month) (vhostDayIds: host · 32 + day → id; vhostDayPairs: id → pair).
+   */
+  private readonly hasVhost: boolean;
+  private readonly vhostSpellings = new ByteInterner();
+  private vhostIds = new Int32Array(64).fill(-1);
+  private readonly vhostDayIds = new IntMap();
+  private readonly vhostDayPairs: number[] = [];
+  /** The current line's day of the month (1–31). */
+  private dayOfMonth = 0;
   /** IPv4 address (as a signed 32-bit integer) → ip id. */
   private readonly v4Ids = new IntMap();
   private readonly visitorDays: VisitorDayTable;
@@ -193,6 +206,7 @@ export class Analyzer {
     const compiled = compileLogFormat(config.format);
     if (!compiled.ok) throw new Error(`log format: ${compiled.error}`);
     this.format = compiled.format;
+    this.hasVhost = this.format.has.has("vhost");
     // The scanner reads the combined family's tail after Apache's head or nginx's, and nothing else.
     const { headAt, tailAt, lead, nginxHead } = this.format.plan;
     this.nginxHead = nginxHead && tailAt === 3;
@@ -446,6 +460,7 @@ export class Analyzer {
     h[hour * 4 + 1] += robot ? 0 : isPage;
     h[hour * 4 + 2] += bytes;
     if (robot) h[hour * 4 + 3] += 1;
+    if (this.hasVhost) this.vhostHit(b, view, month, robot ? 0 : isPage, bytes);
 
     // The client's last visitor-day is nearly always this line's: check it before the table.
     const vd = this.visitorDays;
@@ -622,7 +637,7 @@ export class Analyzer {
       const names =
         id === "downloads" || id === "not-found" || id === "image-search"
           ? this.paths.strings
-          : id === "status" || id === "feed-hosts" || id === "hosts"
+          : id === "status" || id === "feed-hosts" || id === "hosts" || id === "vhost-days"
             ? null
             : this.keys[i].strings;
       const rows: Record<string, [number, number, number, number]> = {};
@@ -633,7 +648,9 @@ export class Analyzer {
             ? this.ipName(this.feedHostIps[k])
             : id === "hosts"
               ? this.ipName(k)
-              : String(k);
+              : id === "vhost-days"
+                ? this.vhostDayName(m.key, k)
+                : String(k);
         rows[key] = [hits, pages, bytes, max];
       });
       out.panels[id] = rows;
@@ -676,6 +693,43 @@ export class Analyzer {
     );
   }
 
+  /**
+   * A line in the vhosts panel and in its host's day (vhost-days): all hits and bytes, and the
+   * page views of agents that are not robots (as the month's hours count them line by line).
+   */
+  private vhostHit(
+    b: Uint8Array,
+    view: DataView,
+    month: MonthState,
+    page: number,
+    bytes: number,
+  ): void {
+    const s = this.spans[2 * F.vhost];
+    const spelling =
+      s < 0
+        ? this.vhostSpellings.id("")
+        : this.vhostSpellings.idOf(b, view, s, this.spans[2 * F.vhost + 1]);
+    let host = spelling < this.vhostIds.length ? this.vhostIds[spelling] : -1;
+    if (host < 0) {
+      if (spelling >= this.vhostIds.length) this.vhostIds = grow(this.vhostIds, spelling, -1);
+      host = this.vhostIds[spelling] = this.keys[P.vhosts].id(
+        vhostKey(this.vhostSpellings.strings[spelling]),
+      );
+    }
+    month.counters[P.vhosts].add(host, 1, page, bytes);
+    const pair = host * 32 + this.dayOfMonth;
+    let day = this.vhostDayIds.get(pair);
+    if (day < 0) this.vhostDayIds.set(pair, (day = this.vhostDayPairs.push(pair) - 1));
+    month.counters[P["vhost-days"]].add(day, 1, page, bytes);
+  }
+
+  /** The vhost-days key of a dense id, in a month `YYYY-MM`. */
+  private vhostDayName(month: string, id: number): string {
+    const pair = this.vhostDayPairs[id];
+    const day = String(pair & 31).padStart(2, "0");
+    return vhostDayKey(this.keys[P.vhosts].strings[pair >> 5], `${month}-${day}`);
+  }
+
   private reject(reason: string, b: Uint8Array, s: number, e: number): void {
     const r = this.result;
     r.rejected++;
@@ -701,6 +755,7 @@ export class Analyzer {
     }
     this.month = m;
     this.dayNumber = day;
+    this.dayOfMonth = Number(date.slice(8, 10));
   }
 
   private newIp(): number {

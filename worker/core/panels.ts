@@ -3,7 +3,9 @@
  * counted. Every panel row has the same shape — key, hits, pages, bytes, max — so storage,
  * merging, JSON and HTML treat all panels alike. Additive panels are summed per line; derived ones
  * (pages, entry and exit pages, visit durations) from visitor-days (see visitor-day.ts), so that a
- * visitor found to be a robot by its behaviour leaves them.
+ * visitor found to be a robot by its behaviour leaves them. A `hidden` panel is counted and stored
+ * like the others but never listed: the reports read it for something else (vhost-days: a
+ * virtual host's days, for the month filtered by virtual host).
  */
 export const PANELS = [
   { id: "pages", title: "Pages", key: "path of a page view", who: "humans", derived: true },
@@ -22,6 +24,19 @@ export const PANELS = [
     key: "weekday, 1 = Monday: the averages of its days with data (max = how many)",
     who: "humans",
     derived: true,
+  },
+  {
+    id: "vhosts",
+    title: "Virtual hosts",
+    key: "virtual host, lowercased, without its port (pages: page views but robots' by user agent)",
+    who: "all",
+  },
+  {
+    id: "vhost-days",
+    title: "Virtual hosts by day",
+    key: "`HOST YYYY-MM-DD`: a virtual host's day (pages as in vhosts)",
+    who: "all",
+    hidden: true,
   },
   {
     id: "origins",
@@ -94,8 +109,15 @@ export const PANELS = [
   { id: "not-found", title: "Not found (404)", key: "path", who: "all" },
 ] as const;
 
+/** Every panel the analysis counts and the worker stores. */
 export type PanelId = (typeof PANELS)[number]["id"];
-export const PANEL_IDS: PanelId[] = PANELS.map((p) => p.id);
+type HiddenPanel = Extract<(typeof PANELS)[number], { hidden: true }>;
+/** The panels the reports list (JSON, HTML, CSV). */
+export type ShownPanelId = Exclude<PanelId, HiddenPanel["id"]>;
+export const SHOWN_PANELS = PANELS.filter(
+  (p): p is Exclude<(typeof PANELS)[number], HiddenPanel> => !("hidden" in p),
+);
+export const PANEL_IDS: ShownPanelId[] = SHOWN_PANELS.map((p) => p.id);
 export const ADDITIVE_PANELS: PanelId[] = PANELS.filter((p) => !("derived" in p)).map((p) => p.id);
 
 /** [hits, pages, bytes, max] */

@@ -143,6 +143,10 @@ export const fr: Catalog = {
   "month.all": "Les {n} lignes",
   "month.robotsByBytes": "Tous les robots par bande passante",
   "month.more": "Autres tableaux",
+  "month.vhost.label": "Hôte virtuel",
+  "month.vhost.split":
+    "ses requêtes, pages et bande passante, par jour aussi ; visiteurs, visites, robots, heures et tableaux sont ceux de tout le site.",
+  "month.vhost.all": "Tous les hôtes",
   "days.title": "Jours",
   "days.withData": "{n} avec des données",
   "days.gaps.one": "{n} sans aucune (lacune)",
@@ -198,6 +202,10 @@ export const fr: Catalog = {
   "panel.visit-durations.key": "Durée",
   "panel.visit-durations.main": "Visites",
   "panel.visit-durations.note": "de la première requête d’une visite à sa dernière",
+  "panel.vhosts.title": "Hôtes virtuels",
+  "panel.vhosts.key": "Hôte",
+  "panel.vhosts.note":
+    "requêtes des robots comprises, pas leurs pages ; un hôte ouvre ses propres chiffres",
   "panel.origins.title": "Origines",
   "panel.origins.key": "Origine",
   "panel.origins.note": "d’où viennent les requêtes humaines",

@@ -5,6 +5,7 @@
 import type { Context } from "hono";
 import { getCookie } from "hono/cookie";
 import type { AppEnv } from "../app";
+import { vhostKey } from "../core/vhost";
 import type { Site } from "../db/queries/find-site";
 import { ApiError } from "../errors";
 import type { Lang } from "../i18n/languages";
@@ -20,12 +21,22 @@ export const YEAR_RE = /^\d{4}$/;
  * Names the page rendering: bump the constant when a view changes (the stylesheet and the script
  * name themselves by their hash), so that ETags and the page cache drop what an older deploy rendered.
  */
-export const RENDER_VERSION = `r3.${ASSETS["vigie.css"].hash}.${ASSETS["sort.js"].hash}`;
+export const RENDER_VERSION = `r4.${ASSETS["vigie.css"].hash}.${ASSETS["sort.js"].hash}`;
 
 export function parseMonth(s: string | undefined): string {
   if (s === undefined || !MONTH_RE.test(s))
     throw new ApiError("bad_request", "month must be YYYY-MM");
   return s;
+}
+
+/**
+ * `?vhost=`: the virtual host a month is filtered by, keyed as the vhosts panel keys it
+ * (lowercased, without its port); null when absent or empty.
+ */
+export function vhostParam(v: string | undefined): string | null {
+  if (v === undefined || v === "") return null;
+  if (v.length > 1000) throw new ApiError("bad_request", "vhost is too long");
+  return vhostKey(v);
 }
 
 /** A non-negative integer query parameter within [min, max], or its default when absent. */

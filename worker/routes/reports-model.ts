@@ -2,8 +2,8 @@
  * The report figures as JSON-ready values, built from the rows the report queries return. The
  * HTML pages render these same objects, so a page and its JSON route can never disagree.
  */
-import type { PanelId } from "../core/panels";
-import { PANELS } from "../core/panels";
+import type { ShownPanelId } from "../core/panels";
+import { SHOWN_PANELS } from "../core/panels";
 import { weekdaysOf } from "../core/report";
 import type {
   DayRow,
@@ -15,6 +15,7 @@ import type {
   WatchedRow,
 } from "../db/queries/get-month-report";
 import type { PanelPageRows } from "../db/queries/get-panel-page";
+import type { VhostDay } from "../db/queries/vhost-days";
 import type { SiteIndexRows } from "../db/queries/get-site-index";
 import type { YearReportRows } from "../db/queries/get-year-report";
 
@@ -57,7 +58,7 @@ export interface PanelTotal {
 }
 
 export interface PanelJson {
-  id: PanelId;
+  id: ShownPanelId;
   title: string;
   total: PanelTotal;
   rows: PanelRowJson[];
@@ -95,19 +96,37 @@ export interface MonthJson extends Totals {
   nextMonth: string | null;
   /** Dates of the month with no data at all, from the site's first day with data up to yesterday. */
   gaps: string[];
-  days: DayRow[];
+  /** Filtered by virtual host: the host's hits, pages and bytes, and null for what is not split. */
+  days: MonthDayJson[];
   hours: HourRow[];
-  panels: Record<PanelId, PanelJson>;
+  panels: Record<ShownPanelId, PanelJson>;
   watched: WatchedRow[];
   rejectedSamples: SampleRow[];
   year: YearSummaryJson;
+  /**
+   * `?vhost=`: the virtual host the month is filtered by (lowercased, without its port), and
+   * what is that host's — `hits`, `pages` (page views of agents that are not robots: see the
+   * vhosts panel), `bytes` and the same in `days[]`; every other figure is the whole site's.
+   * Null when the month is not filtered.
+   */
+  vhost: { name: string; split: VhostSplit[] } | null;
 }
 
-export const PANEL_TITLES = Object.fromEntries(PANELS.map((p) => [p.id, p.title])) as Record<
-  PanelId,
+/** A day of the month; filtered by virtual host, what is not split by host is null. */
+export type MonthDayJson = Omit<DayRow, "visits" | "visitors" | "robotHits"> & {
+  visits: number | null;
+  visitors: number | null;
+  robotHits: number | null;
+};
+
+export const VHOST_SPLIT = ["hits", "pages", "bytes", "days"] as const;
+type VhostSplit = (typeof VHOST_SPLIT)[number];
+
+export const PANEL_TITLES = Object.fromEntries(SHOWN_PANELS.map((p) => [p.id, p.title])) as Record<
+  ShownPanelId,
   string
 >;
-export const isPanelId = (s: string): s is PanelId => Object.hasOwn(PANEL_TITLES, s);
+export const isPanelId = (s: string): s is ShownPanelId => Object.hasOwn(PANEL_TITLES, s);
 
 function rowJson(r: PanelDbRow, lastRunId: number | null): PanelRowJson {
   const changed = lastRunId !== null && lastRunId > 0 && r.changedRun === lastRunId;
@@ -123,7 +142,7 @@ function rowJson(r: PanelDbRow, lastRunId: number | null): PanelRowJson {
   return out;
 }
 
-const emptyPanel = (id: PanelId, b: Behaviour): PanelJson => ({
+const emptyPanel = (id: ShownPanelId, b: Behaviour): PanelJson => ({
   id,
   title: PANEL_TITLES[id],
   total: { rows: 0, hits: 0, pages: 0, bytes: 0, ...behaviourOf(id, b) },
@@ -141,7 +160,7 @@ export interface Behaviour {
 }
 
 /** Panels keyed by what a visitor is: every hit of a person or a robot by behaviour is in one row. */
-const PER_VISITOR: PanelId[] = [
+const PER_VISITOR: ShownPanelId[] = [
   "browsers",
   "browser-versions",
   "os",
@@ -152,16 +171,19 @@ const PER_VISITOR: PanelId[] = [
   "origins",
 ];
 /** Panels made of people's visitor-days only. */
-const DERIVED: PanelId[] = ["pages", "entry", "exit", "visit-durations", "weekdays"];
+const DERIVED: ShownPanelId[] = ["pages", "entry", "exit", "visit-durations", "weekdays"];
 
 function behaviourOf(
-  id: PanelId,
+  id: ShownPanelId,
   b: Behaviour,
 ): { behaviourRobotHits: number | null; behaviourRobotPages: number | null } {
   const n = (x: number | null) => x ?? 0;
   if (PER_VISITOR.includes(id))
     return { behaviourRobotHits: n(b.behaviourHits), behaviourRobotPages: n(b.behaviourPages) };
   if (DERIVED.includes(id)) return { behaviourRobotHits: 0, behaviourRobotPages: 0 };
+  // Every hit, and the page views of agents not robots: those of robots by behaviour among them.
+  if (id === "vhosts")
+    return { behaviourRobotHits: null, behaviourRobotPages: n(b.behaviourPages) };
   const hits =
     id === "referers" || id === "referring-sites"
       ? b.behaviourRefHits
@@ -222,8 +244,8 @@ function sumMonths(months: MonthRow[]): Totals & { rejected: number } {
 
 export function monthJson(site: string, month: string, r: MonthReportRows): MonthJson {
   const h = r.head;
-  const panels = {} as Record<PanelId, PanelJson>;
-  for (const p of PANELS) panels[p.id] = emptyPanel(p.id, h);
+  const panels = {} as Record<ShownPanelId, PanelJson>;
+  for (const p of SHOWN_PANELS) panels[p.id] = emptyPanel(p.id, h);
   for (const row of r.panels) {
     if (!isPanelId(row.panel)) continue;
     const p = panels[row.panel];
@@ -247,13 +269,14 @@ export function monthJson(site: string, month: string, r: MonthReportRows): Mont
     bytes: r.days.reduce((n, d) => n + d.bytes, 0),
   };
   const year = month.slice(0, 4);
+  const host = r.vhost === null ? null : vhostFigures(r.days, r.vhost.days);
   return {
     site,
     month,
     hasData: h.present === 1,
-    hits: h.hits ?? 0,
-    pages: h.pages ?? 0,
-    bytes: h.bytes ?? 0,
+    hits: host?.hits ?? h.hits ?? 0,
+    pages: host?.pages ?? h.pages ?? 0,
+    bytes: host?.bytes ?? h.bytes ?? 0,
     visits: h.visits ?? 0,
     visitors: h.visitors ?? 0,
     robotHits: h.robotHits ?? 0,
@@ -275,7 +298,7 @@ export function monthJson(site: string, month: string, r: MonthReportRows): Mont
     prevMonth: h.prevMonth,
     nextMonth: h.nextMonth,
     gaps: gapsOf(month, r.days, h.firstDate),
-    days: r.days,
+    days: host?.days ?? r.days,
     hours: hoursOf(r.hours),
     panels,
     watched: r.watched,
@@ -287,7 +310,31 @@ export function monthJson(site: string, month: string, r: MonthReportRows): Mont
       days: h.yearDays,
       months: r.yearMonths,
     },
+    vhost: r.vhost === null ? null : { name: r.vhost.name, split: [...VHOST_SPLIT] },
   };
+}
+
+/**
+ * A virtual host's month: its days' sums, and the site's days (so that gaps stay the site's)
+ * with the host's hits, pages and bytes (0 on a day it had none) and null for the rest.
+ */
+function vhostFigures(site: DayRow[], host: VhostDay[]) {
+  const byDate = new Map(host.map((d) => [d.date, d]));
+  const dates = [...new Set([...site.map((d) => d.date), ...byDate.keys()])].sort();
+  const days: MonthDayJson[] = dates.map((date) => {
+    const d = byDate.get(date);
+    return {
+      date,
+      hits: d?.hits ?? 0,
+      pages: d?.pages ?? 0,
+      bytes: d?.bytes ?? 0,
+      visits: null,
+      visitors: null,
+      robotHits: null,
+    };
+  });
+  const sum = (k: "hits" | "pages" | "bytes") => host.reduce((n, d) => n + d[k], 0);
+  return { days, hits: sum("hits"), pages: sum("pages"), bytes: sum("bytes") };
 }
 
 /** `top`: the panel's largest hits and pages, the bars' scale on every page of rows. */
@@ -300,7 +347,7 @@ export interface PanelPageJson extends PanelJson {
 
 export function panelPageJson(
   month: string,
-  id: PanelId,
+  id: ShownPanelId,
   r: PanelPageRows,
   limit: number,
   offset: number,

@@ -46,6 +46,7 @@ import {
   pageCtx,
   securityHeaders,
   VARY_PAGE,
+  vhostParam,
   YEAR_RE,
 } from "./reports-http";
 import { indexJson, isPanelId, monthJson, panelPageJson, yearJson } from "./reports-model";
@@ -238,11 +239,13 @@ reports.get("/sites/:site/:period", async (c) => {
     });
   }
   if (MONTH_RE.test(period)) {
+    const vhost = vhostParam(c.req.query("vhost"));
     return report(c, r, async (ctx) => {
       const rows = await getMonthReport(db, r.site.id, period, {
         top: MONTH_TOP,
         watched: 1000,
         samples: 10,
+        vhost,
       });
       c.header("Server-Timing", `d1;desc="SQL, 1 batch";dur=${rows.sqlMs.toFixed(1)}`);
       const m = monthJson(r.site.name, period, rows);

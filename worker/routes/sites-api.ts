@@ -10,7 +10,15 @@ import { getYearReport } from "../db/queries/get-year-report";
 import { ApiError } from "../errors";
 import { buildExport } from "./reports-backup";
 import { panelCsv } from "./reports-csv";
-import { cacheable, intParam, MONTH_RE, notModified, parseMonth, YEAR_RE } from "./reports-http";
+import {
+  cacheable,
+  intParam,
+  MONTH_RE,
+  notModified,
+  parseMonth,
+  vhostParam,
+  YEAR_RE,
+} from "./reports-http";
 import { indexJson, isPanelId, monthJson, panelPageJson, yearJson } from "./reports-model";
 
 /**
@@ -51,16 +59,21 @@ sitesApi.get("/sites/:site/years/:year", async (c) => {
   );
 });
 
-/** A month: its figures, days, hours, the top `limit` rows of every panel (with each panel's totals), watched hits. */
+/**
+ * A month: its figures, days, hours, the top `limit` rows of every panel (with each panel's
+ * totals), watched hits; `vhost=HOST`: its hits, pages, bytes and days are that virtual host's.
+ */
 sitesApi.get("/sites/:site/months/:month", async (c) => {
   const site = await requireReader(c, c.req.param("site"));
   const month = parseMonth(c.req.param("month"));
   const top = intParam(c.req.query("limit"), "limit", 100, 1, 1000);
+  const vhost = vhostParam(c.req.query("vhost"));
   if (cacheable(c, site)) return notModified(c);
   const rows = await getMonthReport(siteDb(c.env, site.name), site.id, month, {
     top,
     watched: 1000,
     samples: 10,
+    vhost,
   });
   return c.json(monthJson(site.name, month, rows));
 });

@@ -28,34 +28,43 @@ function Tile(p: {
   );
 }
 
-export function Tiles(p: { ctx: PageCtx; t: Totals; visitorsNote?: string }) {
+/**
+ * The figures as tiles. `split`: the month filtered by a virtual host, whose pages, hits and
+ * bandwidth only are that host's: the others are left out, and so are the ratios to visits.
+ */
+export function Tiles(p: { ctx: PageCtx; t: Totals; visitorsNote?: string; split?: boolean }) {
   const { t } = p.ctx;
   const x = p.t;
+  const all = !p.split;
   return (
     <div class="tiles">
-      <Tile
-        ctx={p.ctx}
-        cls="t-visitors"
-        value={t.int(x.visitors)}
-        label={t("tile.visitors")}
-        def="visitor"
-        sub={p.visitorsNote}
-      />
-      <Tile
-        ctx={p.ctx}
-        cls="t-visits"
-        value={t.int(x.visits)}
-        label={t("tile.visits")}
-        def="visit"
-        sub={x.visitors ? t("tile.perVisitor", { n: t.dec(x.visits / x.visitors, 2) }) : ""}
-      />
+      {all && (
+        <Tile
+          ctx={p.ctx}
+          cls="t-visitors"
+          value={t.int(x.visitors)}
+          label={t("tile.visitors")}
+          def="visitor"
+          sub={p.visitorsNote}
+        />
+      )}
+      {all && (
+        <Tile
+          ctx={p.ctx}
+          cls="t-visits"
+          value={t.int(x.visits)}
+          label={t("tile.visits")}
+          def="visit"
+          sub={x.visitors ? t("tile.perVisitor", { n: t.dec(x.visits / x.visitors, 2) }) : ""}
+        />
+      )}
       <Tile
         ctx={p.ctx}
         cls="t-pages"
         value={t.int(x.pages)}
         label={t("tile.pages")}
         def="page"
-        sub={x.visits ? t("tile.perVisit", { n: t.dec(x.pages / x.visits, 2) }) : ""}
+        sub={all && x.visits ? t("tile.perVisit", { n: t.dec(x.pages / x.visits, 2) }) : ""}
       />
       <Tile
         ctx={p.ctx}
@@ -72,14 +81,16 @@ export function Tiles(p: { ctx: PageCtx; t: Totals; visitorsNote?: string }) {
         label={t("tile.bandwidth")}
         def="bandwidth"
       />
-      <Tile
-        ctx={p.ctx}
-        cls="t-robots"
-        value={t.int(x.robotHits)}
-        label={t("tile.robotHits")}
-        def="robot"
-        sub={x.hits ? t("tile.ofHits", { pct: t.pct(x.robotHits, x.hits) }) : ""}
-      />
+      {all && (
+        <Tile
+          ctx={p.ctx}
+          cls="t-robots"
+          value={t.int(x.robotHits)}
+          label={t("tile.robotHits")}
+          def="robot"
+          sub={x.hits ? t("tile.ofHits", { pct: t.pct(x.robotHits, x.hits) }) : ""}
+        />
+      )}
     </div>
   );
 }

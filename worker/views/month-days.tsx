@@ -27,6 +27,9 @@ function nextDay(date: string): string {
 export function Days(p: { ctx: PageCtx; m: MonthJson }) {
   const { ctx, m } = p;
   const { t } = ctx;
+  // Filtered by virtual host, a day has that host's pages, hits and bandwidth only.
+  const all = m.vhost === null;
+  const v = (x: number | null) => x ?? 0;
   const byDate = new Map(m.days.map((d) => [d.date, d]));
   const gaps = new Set(m.gaps);
   const columns: Column[] = datesOf(m.month).map((date) => {
@@ -35,8 +38,12 @@ export function Days(p: { ctx: PageCtx; m: MonthJson }) {
       label: String(Number(date.slice(8))),
       title: t.dateLong(date),
       weekend: isWeekend(date),
-      values: d ? [d.visitors, d.visits, d.pages, d.hits, d.bytes] : null,
-      robots: d?.robotHits,
+      values: !d
+        ? null
+        : all
+          ? [v(d.visitors), v(d.visits), d.pages, d.hits, d.bytes]
+          : [d.pages, d.hits, d.bytes],
+      robots: d?.robotHits ?? undefined,
       blank: !d && !gaps.has(date),
     };
   });
@@ -66,22 +73,22 @@ export function Days(p: { ctx: PageCtx; m: MonthJson }) {
       <BarChart
         t={t}
         id="days"
-        series={monthSeries(t)}
+        series={all ? monthSeries(t) : monthSeries(t).slice(2)}
         columns={columns}
         caption={t("chart.daysOf", { month: t.month(m.month) })}
-        robotsIn={t("chart.ofWhichRobots")}
+        robotsIn={all ? t("chart.ofWhichRobots") : undefined}
       />
       <div class="scroll">
         <table class="sortable" id="days-table">
           <thead>
             <tr>
               <SortTh label={t("col.day")} />
-              <SortTh num label={t("col.visitors")} />
-              <SortTh num label={t("col.visits")} />
+              {all && <SortTh num label={t("col.visitors")} />}
+              {all && <SortTh num label={t("col.visits")} />}
               <SortTh num label={t("col.pages")} />
               <SortTh num label={t("col.hits")} />
               <SortTh num narrow label={t("col.bandwidth")} />
-              <SortTh num narrow label={t("col.robotHits")} />
+              {all && <SortTh num narrow label={t("col.robotHits")} />}
             </tr>
           </thead>
           <tbody>
@@ -89,7 +96,7 @@ export function Days(p: { ctx: PageCtx; m: MonthJson }) {
               if (Array.isArray(row))
                 return (
                   <tr class="gap">
-                    <td colspan={7} data-v={row[0]} title={t("days.gapTitle")}>
+                    <td colspan={all ? 7 : 4} data-v={row[0]} title={t("days.gapTitle")}>
                       {t("days.gapRow", { days: t.dayRange(row[0], row[1]) })}
                     </td>
                   </tr>
@@ -100,12 +107,16 @@ export function Days(p: { ctx: PageCtx; m: MonthJson }) {
                   <td data-v={row} title={t.dateLong(row)}>
                     {t.dayLabel(row)}
                   </td>
-                  <td class="n" data-v={d.visitors}>
-                    {t.int(d.visitors)}
-                  </td>
-                  <td class="n" data-v={d.visits}>
-                    {t.int(d.visits)}
-                  </td>
+                  {all && (
+                    <td class="n" data-v={v(d.visitors)}>
+                      {t.int(v(d.visitors))}
+                    </td>
+                  )}
+                  {all && (
+                    <td class="n" data-v={v(d.visits)}>
+                      {t.int(v(d.visits))}
+                    </td>
+                  )}
                   <td class="n" data-v={d.pages}>
                     {t.int(d.pages)}
                   </td>
@@ -115,9 +126,11 @@ export function Days(p: { ctx: PageCtx; m: MonthJson }) {
                   <td class="n hide-s" data-v={d.bytes}>
                     {t.bytes(d.bytes)}
                   </td>
-                  <td class="n hide-s" data-v={d.robotHits}>
-                    {t.int(d.robotHits)}
-                  </td>
+                  {all && (
+                    <td class="n hide-s" data-v={v(d.robotHits)}>
+                      {t.int(v(d.robotHits))}
+                    </td>
+                  )}
                 </tr>
               );
             })}
@@ -125,23 +138,25 @@ export function Days(p: { ctx: PageCtx; m: MonthJson }) {
           <tfoot>
             <tr class="avg">
               <td>{t("days.average")}</td>
-              <td class="n">{t.int(avg((d) => d.visitors))}</td>
-              <td class="n">{t.int(avg((d) => d.visits))}</td>
+              {all && <td class="n">{t.int(avg((d) => v(d.visitors)))}</td>}
+              {all && <td class="n">{t.int(avg((d) => v(d.visits)))}</td>}
               <td class="n">{t.int(avg((d) => d.pages))}</td>
               <td class="n">{t.int(avg((d) => d.hits))}</td>
               <td class="n hide-s">{t.bytes(avg((d) => d.bytes))}</td>
-              <td class="n hide-s">{t.int(avg((d) => d.robotHits))}</td>
+              {all && <td class="n hide-s">{t.int(avg((d) => v(d.robotHits)))}</td>}
             </tr>
             <tr>
               <td>{t("days.month")}</td>
-              <td class="n" title={t("days.distinct")}>
-                {t.int(m.visitors)}
-              </td>
-              <td class="n">{t.int(m.visits)}</td>
+              {all && (
+                <td class="n" title={t("days.distinct")}>
+                  {t.int(m.visitors)}
+                </td>
+              )}
+              {all && <td class="n">{t.int(m.visits)}</td>}
               <td class="n">{t.int(m.pages)}</td>
               <td class="n">{t.int(m.hits)}</td>
               <td class="n hide-s">{t.bytes(m.bytes)}</td>
-              <td class="n hide-s">{t.int(m.robotHits)}</td>
+              {all && <td class="n hide-s">{t.int(m.robotHits)}</td>}
             </tr>
           </tfoot>
         </table>

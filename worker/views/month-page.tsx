@@ -1,11 +1,12 @@
-import type { PanelId } from "../core/panels";
-import { PANELS } from "../core/panels";
+import type { ShownPanelId } from "../core/panels";
+import { SHOWN_PANELS } from "../core/panels";
 import type { MessageKey } from "../i18n/en";
 import type { T } from "../i18n/translator";
 import type { MonthJson } from "../routes/reports-model";
 import { MonthsOfYear, Tiles } from "./figures";
 import { Def } from "./glossary-page";
 import type { Crumb } from "./layout";
+import { Ext } from "./ext";
 import { Days, Hours } from "./month-days";
 import { Analysis, Watched } from "./month-trails";
 import { Layout } from "./layout";
@@ -24,12 +25,13 @@ export interface MonthPageProps {
  * the registry's order; `more` panels follow, folded (a click opens one). A new panel in
  * worker/core/panels.ts needs its line here (and its catalog keys and PANEL_SPECS row).
  */
-const PLACE: Record<PanelId, "main" | "more"> = {
+const PLACE: Record<ShownPanelId, "main" | "more"> = {
   pages: "main",
   entry: "main",
   exit: "main",
   "visit-durations": "main",
   weekdays: "main",
+  vhosts: "main",
   origins: "main",
   referers: "main",
   "referring-sites": "main",
@@ -51,15 +53,20 @@ const PLACE: Record<PanelId, "main" | "more"> = {
   "not-found": "main",
 };
 
-const noteKey = (t: T, id: PanelId): MessageKey | null => {
+const noteKey = (t: T, id: ShownPanelId): MessageKey | null => {
   const k = `panel.${id}.note`;
   return Object.hasOwn(t.catalog, k) ? (k as MessageKey) : null;
 };
+
+/** The query of a month filtered by a virtual host (a stranger's text: encoded). */
+const vhostQuery = (host: string) => `?vhost=${encodeURIComponent(host)}`;
 
 export function MonthPage(p: MonthPageProps) {
   const { ctx, m } = p;
   const { t } = ctx;
   const base = `/sites/${m.site}`;
+  // Filtered by a virtual host: the links to other months keep the filter.
+  const q = m.vhost ? vhostQuery(m.vhost.name) : "";
   const crumbs: Crumb[] = [
     { label: m.site, href: `${base}/` },
     { label: m.month.slice(0, 4), href: `${base}/${m.month.slice(0, 4)}` },
@@ -68,7 +75,7 @@ export function MonthPage(p: MonthPageProps) {
   const nav = (
     <>
       {m.prevMonth ? (
-        <a href={`${base}/${m.prevMonth}`} rel="prev">
+        <a href={`${base}/${m.prevMonth}${q}`} rel="prev">
           ← {t.month(m.prevMonth)}
         </a>
       ) : (
@@ -77,7 +84,7 @@ export function MonthPage(p: MonthPageProps) {
         </span>
       )}
       {m.nextMonth ? (
-        <a href={`${base}/${m.nextMonth}`} rel="next">
+        <a href={`${base}/${m.nextMonth}${q}`} rel="next">
           {t.month(m.nextMonth)} →
         </a>
       ) : (
@@ -87,7 +94,10 @@ export function MonthPage(p: MonthPageProps) {
       )}
     </>
   );
-  const ids = PANELS.map((x) => x.id);
+  // The vhosts panel only for logs that name a virtual host.
+  const ids = SHOWN_PANELS.map((x) => x.id).filter(
+    (id) => id !== "vhosts" || m.panels.vhosts.total.rows > 0,
+  );
   return (
     <Layout
       ctx={ctx}
@@ -97,6 +107,12 @@ export function MonthPage(p: MonthPageProps) {
     >
       <h1>
         {m.site} <small>{t.month(m.month)}</small>
+        {m.vhost && (
+          <small>
+            {" · "}
+            <Ext v={m.vhost.name} />
+          </small>
+        )}
       </h1>
       <p class="meta">
         {t("month.meta", {
@@ -106,10 +122,16 @@ export function MonthPage(p: MonthPageProps) {
           rejected: m.rejected,
         })}
         {" · "}
-        <a href={`/api/v1/sites/${m.site}/months/${m.month}`}>JSON</a>
+        <a href={`/api/v1/sites/${m.site}/months/${m.month}${q}`}>JSON</a>
       </p>
+      {m.vhost && (
+        <p class="notice" id="vhost">
+          {t("month.vhost.label")} <Ext v={m.vhost.name} /> — {t("month.vhost.split")}{" "}
+          <a href={`${base}/${m.month}`}>{t("month.vhost.all")}</a>
+        </p>
+      )}
       {!m.hasData && <p class="notice">{t("month.noData", { month: t.month(m.month) })}</p>}
-      <Tiles ctx={ctx} t={m} />
+      <Tiles ctx={ctx} t={m} split={m.vhost !== null} />
 
       <Days ctx={ctx} m={m} />
 
@@ -169,7 +191,7 @@ export function MonthPage(p: MonthPageProps) {
  * found to be robots by their behaviour (a per-line panel keeps them, see docs/figures.md), or for
  * the robots panel, the robots it cannot name.
  */
-function Reconcile(p: { ctx: PageCtx; m: MonthJson; id: PanelId }) {
+function Reconcile(p: { ctx: PageCtx; m: MonthJson; id: ShownPanelId }) {
   const { t } = p.ctx;
   const total = p.m.panels[p.id].total;
   if (p.id === "robots") {
@@ -197,7 +219,7 @@ function Reconcile(p: { ctx: PageCtx; m: MonthJson; id: PanelId }) {
 }
 
 /** A panel's card: its title (with its definition a click away), its top rows, a link to all of them. */
-function PanelCard(p: { ctx: PageCtx; m: MonthJson; id: PanelId; folded?: boolean }) {
+function PanelCard(p: { ctx: PageCtx; m: MonthJson; id: ShownPanelId; folded?: boolean }) {
   const { ctx, m, id } = p;
   const { t } = ctx;
   const panel = m.panels[id];
@@ -214,7 +236,14 @@ function PanelCard(p: { ctx: PageCtx; m: MonthJson; id: PanelId; folded?: boolea
   );
   const body = (
     <>
-      <PanelTable t={t} panel={panel} others />
+      <PanelTable
+        t={t}
+        panel={panel}
+        others
+        keyHref={
+          id === "vhosts" ? (host) => `/sites/${m.site}/${m.month}${vhostQuery(host)}` : undefined
+        }
+      />
       <Reconcile ctx={ctx} m={m} id={id} />
       {(panel.total.rows > panel.rows.length || (id === "robots" && panel.total.rows > 1)) && (
         <p class="more">

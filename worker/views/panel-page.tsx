@@ -70,7 +70,18 @@ export function PanelPage(p: {
         </a>
       </p>
       <section class="card">
-        <PanelTable t={t} panel={panel} offset={panel.offset} rank scale={panel.top} />
+        <PanelTable
+          t={t}
+          panel={panel}
+          offset={panel.offset}
+          rank
+          scale={panel.top}
+          keyHref={
+            panel.id === "vhosts"
+              ? (host) => `${base}/${panel.month}?vhost=${encodeURIComponent(host)}`
+              : undefined
+          }
+        />
         <Pager t={t} page={page} pages={pages} href={href} />
       </section>
     </Layout>

@@ -3,7 +3,7 @@
  * isolated; a link only for http(s) referers), a bar of each row's share, and what the last
  * analysis changed.
  */
-import type { PanelId } from "../core/panels";
+import type { ShownPanelId } from "../core/panels";
 import type { MessageKey } from "../i18n/en";
 import type { T } from "../i18n/translator";
 import type { PanelJson, PanelRowJson } from "../routes/reports-model";
@@ -23,8 +23,11 @@ interface PanelSpec {
   extra: { m: Measure; label: MessageKey; keep?: boolean }[];
   /** Show what the month's last analysis run changed (IWLA's "differences since last analysis"). */
   changes?: boolean;
-  /** How the key shows: a path, a referer (a link when http(s)), a country, a status, a host. */
-  keyKind?: "path" | "referer" | "country" | "status" | "host";
+  /**
+   * How the key shows: a path, a referer (a link when http(s)), a country, a status, a host, a
+   * virtual host (a link to the month filtered by it, when the table is given `keyHref`).
+   */
+  keyKind?: "path" | "referer" | "country" | "status" | "host" | "vhost";
   /** Keys the core itself makes ("Other", "(not provided)"…), shown in the page's words. */
   fixedKeys?: readonly string[];
   /** The glossary entry of what the panel counts. */
@@ -37,7 +40,7 @@ const HUMAN = [PAGES, BYTES];
 const AGENT_KEYS = ["Other", "Unknown"];
 
 /** Every panel of the registry (worker/core/panels.ts): a new panel fails to compile until it has a row here. */
-export const PANEL_SPECS: Record<PanelId, PanelSpec> = {
+export const PANEL_SPECS: Record<ShownPanelId, PanelSpec> = {
   pages: {
     main: "pages",
     mainLabel: "panel.pages.main",
@@ -61,6 +64,7 @@ export const PANEL_SPECS: Record<PanelId, PanelSpec> = {
     fixedKeys: ["1", "2", "3", "4", "5", "6", "7"],
     def: "hit",
   },
+  vhosts: { main: "hits", extra: HUMAN, keyKind: "vhost", def: "hit" },
   origins: {
     main: "hits",
     extra: HUMAN,
@@ -130,9 +134,14 @@ export const PANEL_SPECS: Record<PanelId, PanelSpec> = {
 };
 
 /** A panel's title in the page's language. */
-export const panelTitle = (t: T, id: PanelId) => t(`panel.${id}.title`);
+export const panelTitle = (t: T, id: ShownPanelId) => t(`panel.${id}.title`);
 
-function KeyCell(p: { t: T; panel: PanelId; row: PanelRowJson }) {
+function KeyCell(p: {
+  t: T;
+  panel: ShownPanelId;
+  row: PanelRowJson;
+  keyHref?: (key: string) => string;
+}) {
   const { t } = p;
   const k = p.row.key;
   const spec = PANEL_SPECS[p.panel];
@@ -182,6 +191,16 @@ function KeyCell(p: { t: T; panel: PanelId; row: PanelRowJson }) {
           <Ext v={k} />
         </span>
       );
+    case "vhost":
+      return p.keyHref ? (
+        <a class="key" href={p.keyHref(k)}>
+          <Ext v={k} />
+        </a>
+      ) : (
+        <span class="key">
+          <Ext v={k} />
+        </span>
+      );
     case "path":
       return (
         <span class="key mono">
@@ -211,11 +230,13 @@ function Change(p: { t: T; row: PanelRowJson }) {
  * The table of a panel's rows; `others` adds a footer with what the listed rows leave out (the
  * month page shows the top rows only), and `offset` numbers rows after earlier pages. `scale`:
  * the value of a full bar (the panel's largest, on pages past the first); by default the largest
- * row shown.
+ * row shown. `keyHref`: where a key links to, for the panels whose keys are links of this site's
+ * (virtual hosts).
  */
 export function PanelTable(p: {
   t: T;
   panel: PanelJson;
+  keyHref?: (key: string) => string;
   offset?: number;
   others?: boolean;
   rank?: boolean;
@@ -266,7 +287,7 @@ export function PanelTable(p: {
                 </td>
               )}
               <td class="k" data-v={visibleBidi(r.key)}>
-                <KeyCell t={t} panel={id} row={r} />
+                <KeyCell t={t} panel={id} row={r} keyHref={p.keyHref} />
                 <svg
                   class={`bar${spec.main === "hits" ? " hits" : ""}`}
                   viewBox="0 0 100 5"

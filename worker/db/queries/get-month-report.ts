@@ -2,13 +2,16 @@
  * Everything a month page shows, from precomputed figures, whatever the site's age: one D1 batch
  * of 7 statements (the month with its last run, the site's clock and the year's figures; the days;
  * the hours; every panel's head; the year's months; the watched hits; the last run's rejected
- * samples), then, only when needed, one more for the feed hosts' names and the tail rows of a
- * panel whose head is not enough (see worker/ingest/panel-head.ts).
+ * samples), 8 when the month is filtered by a virtual host (that host's days past the vhost-days
+ * head: a row a day at most), then, only when needed, one more for the feed hosts' names and the
+ * tail rows of a panel whose head is not enough (see worker/ingest/panel-head.ts).
  */
 import type { PanelHead } from "../../ingest/panel-head";
 import { compareRows, trustedRows } from "../../ingest/panel-head";
 import type { HeadRecord, TailDbRow } from "./panel-store";
 import { headRecords, readPeriodHeads, readTailPage } from "./panel-store";
+import type { VhostDay, VhostTailRow } from "./vhost-days";
+import { readVhostTail, VHOST_DAYS, vhostDaysOf } from "./vhost-days";
 
 export interface MonthHead {
   hits: number;
@@ -126,6 +129,8 @@ export interface MonthReportRows {
   sqlMs: number;
   /** Rows listed per panel. */
   top: number;
+  /** The virtual host the month is filtered by, and its days; null when it is not. */
+  vhost: { name: string; days: VhostDay[] } | null;
 }
 
 export const MONTH_COLUMNS =
@@ -135,8 +140,9 @@ export async function getMonthReport(
   db: D1Database,
   siteId: number,
   month: string,
-  opts: { top: number; watched: number; samples: number },
+  opts: { top: number; watched: number; samples: number; vhost?: string | null },
 ): Promise<MonthReportRows> {
+  const vhost = opts.vhost ?? null;
   const year = month.slice(0, 4);
   const results = await db.batch([
     db
@@ -181,8 +187,17 @@ export async function getMonthReport(
       .prepare(`SELECT source, line, reason, text FROM rejected_samples
       WHERE site_id = ?1 AND month = ?2 ORDER BY at DESC, source, line LIMIT ?3`)
       .bind(siteId, month, opts.samples),
+    ...(vhost === null ? [] : [readVhostTail(db, siteId, month, vhost)]),
   ]);
-  const panels = await topRows(db, siteId, headRecords(results[3].results), opts.top);
+  // vhost-days is read for the filter only: never listed.
+  const heads = headRecords(results[3].results);
+  const panels = await topRows(
+    db,
+    siteId,
+    heads.filter((h) => h.panel !== VHOST_DAYS),
+    opts.top,
+  );
+  const vhostHead = heads.find((h) => h.panel === VHOST_DAYS)?.head;
   return {
     head: results[0].results[0] as MonthHead,
     days: results[1].results as DayRow[],
@@ -193,6 +208,13 @@ export async function getMonthReport(
     samples: results[6].results as SampleRow[],
     sqlMs: results.reduce((t, r) => t + (r.meta?.duration ?? 0), 0),
     top: opts.top,
+    vhost:
+      vhost === null
+        ? null
+        : {
+            name: vhost,
+            days: vhostDaysOf(vhostHead, results[7].results as VhostTailRow[], vhost),
+          },
   };
 }
 
