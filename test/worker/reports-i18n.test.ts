@@ -86,7 +86,10 @@ const decode = (s: string) =>
  * strangers wrote (every such value is in a <bdi>, see views/ext.tsx).
  */
 function interfaceText(html: string): string {
-  const own = html.replace(/<bdi>[\s\S]*?<\/bdi>/g, " ");
+  // Log data is not interface: what <bdi> isolates, and a panel key's title (the whole key).
+  const own = html
+    .replace(/<bdi>[\s\S]*?<\/bdi>/g, " ")
+    .replace(/(<td class="k"[^>]*?) title="[^"]*"/g, "$1");
   const tips = [...own.matchAll(/\s(?:title|aria-label)="([^"]*)"/g)].map((m) => m[1]);
   return decode([own.replace(/<[^>]*>/g, "\n"), ...tips].join("\n"));
 }

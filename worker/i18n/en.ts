@@ -138,7 +138,7 @@ export const en = {
   "month.rows.one": "{n} row",
   "month.rows.other": "{n} rows",
   "month.reconcile":
-    "{robots} of these hits come from visitors found to be robots by their behaviour, who stay in this table: {people} by people.",
+    "Including {robots} from robots found by their behaviour; {people} from people.",
   "month.reconcileRobots":
     "{named} hits of crawlers named by their user agent; robots found by their behaviour add {behaviour}: {all} robot hits in the month.",
   "month.all": "All {n} rows",

@@ -137,7 +137,7 @@ export const fr: Catalog = {
   "month.rows.one": "{n} ligne",
   "month.rows.other": "{n} lignes",
   "month.reconcile":
-    "{robots} de ces requêtes viennent de visiteurs reconnus robots à leur comportement, qui restent dans ce tableau : {people} par des personnes.",
+    "Dont {robots} de robots reconnus à leur comportement ; {people} de personnes.",
   "month.reconcileRobots":
     "{named} requêtes de robots nommés par leur agent ; les robots reconnus à leur comportement en ajoutent {behaviour} : {all} requêtes de robots dans le mois.",
   "month.all": "Les {n} lignes",

@@ -21,7 +21,7 @@ export const YEAR_RE = /^\d{4}$/;
  * Names the page rendering: bump the constant when a view changes (the stylesheet and the script
  * name themselves by their hash), so that ETags and the page cache drop what an older deploy rendered.
  */
-export const RENDER_VERSION = `r4.${ASSETS["vigie.css"].hash}.${ASSETS["sort.js"].hash}`;
+export const RENDER_VERSION = `r5.${ASSETS["vigie.css"].hash}.${ASSETS["sort.js"].hash}`;
 
 export function parseMonth(s: string | undefined): string {
   if (s === undefined || !MONTH_RE.test(s))

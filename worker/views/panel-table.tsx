@@ -286,7 +286,7 @@ export function PanelTable(p: {
                   {t.int((p.offset ?? 0) + i + 1)}
                 </td>
               )}
-              <td class="k" data-v={visibleBidi(r.key)}>
+              <td class="k" data-v={visibleBidi(r.key)} title={visibleBidi(r.key)}>
                 <KeyCell t={t} panel={id} row={r} keyHref={p.keyHref} />
                 <svg
                   class={`bar${spec.main === "hits" ? " hits" : ""}`}

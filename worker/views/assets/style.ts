@@ -44,7 +44,7 @@ a.def { display: inline-block; width: 17px; height: 17px; line-height: 15px; bor
   text-align: center; font-size: 11px; font-weight: 700; color: var(--muted); vertical-align: 2px; }
 a.def:hover { text-decoration: none; color: var(--accent); border-color: var(--accent); }
 h1 { font-size: 24px; margin: 22px 0 4px; }
-h2 { font-size: 17px; margin: 0 0 10px; }
+h2 { font-size: 17px; margin: 0 0 8px; }
 h2 small, h1 small { font-weight: 400; color: var(--muted); font-size: 14px; }
 .meta { color: var(--muted); margin: 0 0 16px; font-size: 14px; }
 .notice { background: var(--changed); border: 1px solid var(--line); border-radius: 8px; padding: 10px 14px; margin: 12px 0; }
@@ -55,11 +55,11 @@ h2 small, h1 small { font-weight: 400; color: var(--muted); font-size: 14px; }
 .tile .s { color: var(--muted); font-size: 12px; }
 .t-visitors { --c: var(--visitors); } .t-visits { --c: var(--visits); } .t-pages { --c: var(--pages); }
 .t-hits { --c: var(--hits); } .t-bytes { --c: var(--bytes); } .t-robots { --c: var(--robots); }
-.card { background: var(--panel); border: 1px solid var(--line); border-radius: 10px; padding: 14px 16px; margin: 0 0 16px; min-width: 0; }
+.card { background: var(--panel); border: 1px solid var(--line); border-radius: 10px; padding: 12px 14px; margin: 0 0 14px; min-width: 0; }
 .grid { display: grid; grid-template-columns: repeat(2, minmax(0, 1fr)); gap: 16px; margin: 0 0 16px; }
 .grid > .card { margin: 0; }
-.panels { columns: 2; column-gap: 16px; }
-.panels > .card { break-inside: avoid; margin: 0 0 16px; }
+.panels { columns: 2; column-gap: 14px; }
+.panels > .card { break-inside: avoid; margin: 0 0 14px; }
 .grid > details.card { margin: 0; align-self: start; }
 details.card > summary { cursor: pointer; list-style-position: outside; margin-left: 16px; }
 details.card > summary h2 { display: inline; margin: 0; }
@@ -68,7 +68,7 @@ h2.more-h { margin: 8px 0 10px; color: var(--muted); font-size: 15px; }
 @media (max-width: 860px) { .grid { grid-template-columns: minmax(0, 1fr); } .panels { columns: 1; } }
 .scroll { overflow-x: auto; -webkit-overflow-scrolling: touch; }
 table { border-collapse: collapse; width: 100%; font-variant-numeric: tabular-nums; }
-th, td { padding: 4px 8px; border-bottom: 1px solid var(--line); text-align: left; vertical-align: top; }
+th, td { padding: 3px 8px; border-bottom: 1px solid var(--line); text-align: left; vertical-align: top; }
 th { font-size: 12px; text-transform: uppercase; letter-spacing: .02em; color: var(--muted); font-weight: 600; vertical-align: bottom; }
 td.n, th.n { text-align: right; }
 td.n { white-space: nowrap; }
@@ -83,10 +83,11 @@ tr.here td { background: var(--soft); font-weight: 600; }
 tr.we td:first-child, tr.we td:nth-child(2) { color: var(--visits); }
 tr.gap td { color: var(--gap); font-style: italic; background: repeating-linear-gradient(135deg, transparent 0 6px, var(--soft) 6px 12px); }
 tr.changed td { background: var(--changed); }
-td.k { overflow-wrap: anywhere; min-width: 9em; max-width: 420px; position: relative; padding-bottom: 8px; }
+td.k { overflow-wrap: anywhere; min-width: 9em; max-width: 420px; position: relative; padding-bottom: 7px; }
 .code { display: inline-block; min-width: 2.2em; font: 600 11px/1.6 ui-monospace, SFMono-Regular, Menlo, Consolas, monospace; text-align: center;
   border: 1px solid var(--line); border-radius: 4px; background: var(--soft); color: var(--muted); }
 td.k .key { display: block; }
+.panels td.k .key, .more td.k .key { max-width: min(230px, 50vw); overflow: hidden; text-overflow: ellipsis; white-space: nowrap; }
 td.k .sub { display: block; color: var(--muted); font-size: 12px; }
 svg.bar { position: absolute; left: 8px; bottom: 2px; width: calc(100% - 16px); height: 4px; }
 svg.bar rect { fill: var(--pages); }
