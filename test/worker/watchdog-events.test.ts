@@ -10,6 +10,7 @@ import type {
   WatchState,
 } from "../../worker/watchdog/model";
 import { DEFAULT_CONFIG, initialState } from "../../worker/watchdog/model";
+import { expectTranslated } from "./watchdog-helpers";
 
 // The pure state machine's messages and two of its rules (issue 18): every notification's title
 // names its event, the flap limit counts automatic switches only, and `stale: refuse` keeps the
@@ -156,7 +157,11 @@ const rows: Row[] = [
   },
   {
     event: "holdTooManySwitches",
-    state: { state: "FAILING_OVER", ...onStandby, holdReason: "3 role changes within 6 h" },
+    state: {
+      state: "FAILING_OVER",
+      ...onStandby,
+      holdReason: "3 role changes within 6 h (limit 2)",
+    },
     master: dead,
     tick: false,
     transition: "FAILING_OVER→HOLD",
@@ -249,6 +254,21 @@ describe("every notification's title names its event", () => {
         "drift",
       ]),
     );
+  });
+
+  it("every reason reads in French and back in English (the watchdog page's templates)", () => {
+    const reasons = rows.flatMap((r) => {
+      const d = step(r);
+      return [
+        ...d.actions.flatMap((a) => (a.type === "transition" ? [a.reason] : [])),
+        // A hold the decision made (the table's own states carry made-up ones).
+        ...(d.state.holdReason && d.state.holdReason !== r.state?.holdReason
+          ? [d.state.holdReason]
+          : []),
+      ];
+    });
+    expect(reasons.length).toBeGreaterThan(15);
+    expectTranslated(reasons);
   });
 
   it("no two events share a title", () => {

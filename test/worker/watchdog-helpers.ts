@@ -11,6 +11,8 @@ import worker from "../../worker/index";
 import type { Call, Seed } from "../fakes/dns-providers";
 import type { TestSite } from "./helpers";
 import { createSite } from "./helpers";
+import { translator } from "../../worker/i18n/translator";
+import { translateReason } from "../../worker/views/watchdog-reasons";
 
 /** Creates a node straight in D1, as `npm run site -- node` does; returns its token. */
 export async function createNode(
@@ -166,10 +168,12 @@ export const S6 = "2a01:e0a:1f2:3c41::20";
  */
 export async function unwatchAll(): Promise<void> {
   vi.useRealTimers();
+  const reasons = await storedReasons();
   await env.DB.batch([
     env.DB.prepare("DELETE FROM watch_config"),
     env.DB.prepare("DELETE FROM watchdog_state"),
   ]);
+  expectTranslated(reasons);
 }
 
 /** A watched site with a master and a standby, driven minute by minute. */
@@ -249,3 +253,28 @@ export const cfSeed = (content: string) => ({
     },
   },
 });
+
+/** The reasons the watchdog stored: its transitions', and a hold's. */
+async function storedReasons(): Promise<string[]> {
+  const { results } = await env.DB.prepare(
+    `SELECT reason FROM transitions
+     UNION SELECT hold_reason FROM watchdog_state WHERE hold_reason IS NOT NULL`,
+  ).all<{ reason: string }>();
+  return results.map((r) => r.reason);
+}
+
+/**
+ * Each reads back through the pages' templates (worker/views/watchdog-reasons.ts): in English as
+ * stored, in French with no English template left.
+ */
+export function expectTranslated(reasons: string[]): void {
+  const en = translator("en");
+  const fr = translator("fr");
+  for (const reason of reasons) {
+    // English: the stored text, but with no-break spaces between a number and its unit.
+    expect(translateReason(en, reason)?.replaceAll("\u00a0", " "), reason).toBe(reason);
+    const french = translateReason(fr, reason);
+    expect(french, reason).not.toBeNull();
+    expect(french, reason).not.toBe(reason);
+  }
+}

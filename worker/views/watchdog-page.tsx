@@ -3,6 +3,7 @@ import type { NodeRow, Watch } from "../db/queries/watchdog-state";
 import type { T } from "../i18n/translator";
 import { nodeAddress, UNWATCHED } from "../watchdog/status";
 import { Ext } from "./ext";
+import { translateReason } from "./watchdog-reasons";
 import { Layout, WatchBadge } from "./layout";
 import type { PageCtx } from "./page-context";
 
@@ -61,7 +62,7 @@ function Warnings(p: { t: T; watch: Watch | null; nodes: NodeRow[]; now: number 
     );
   if (w?.state.state === "HOLD" && w.state.holdReason)
     out.push(
-      <li>{t.rich("wd.warn.hold", { reason: <span lang="en">{w.state.holdReason}</span> })}</li>,
+      <li>{t.rich("wd.warn.hold", { reason: <Reason t={t} reason={w.state.holdReason} /> })}</li>,
     );
   if (out.length === 0) return null;
   return (
@@ -240,8 +241,8 @@ export function WatchdogPage(p: WatchdogPageProps) {
                   <td data-label={col.epoch} class="n">
                     {t.int(e.epoch)}
                   </td>
-                  <td data-label={col.reason} lang="en">
-                    {e.reason}
+                  <td data-label={col.reason}>
+                    <Reason t={t} reason={e.reason} />
                   </td>
                 </tr>
               ))}
@@ -251,4 +252,10 @@ export function WatchdogPage(p: WatchdogPageProps) {
       </section>
     </Layout>
   );
+}
+
+/** A watchdog reason in the page's language; as stored (English) when no template fits it. */
+function Reason(p: { t: T; reason: string }) {
+  const said = translateReason(p.t, p.reason);
+  return said === null ? <span lang="en">{p.reason}</span> : <>{said}</>;
 }
