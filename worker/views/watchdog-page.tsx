@@ -257,5 +257,5 @@ export function WatchdogPage(p: WatchdogPageProps) {
 /** A watchdog reason in the page's language; as stored (English) when no template fits it. */
 function Reason(p: { t: T; reason: string }) {
   const said = translateReason(p.t, p.reason);
-  return said === null ? <span lang="en">{p.reason}</span> : <>{said}</>;
+  return said === null ? <span lang="en">{p.reason}</span> : said;
 }
