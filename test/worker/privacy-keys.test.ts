@@ -58,7 +58,10 @@ describe("visitor keys re-keyed with the site's secret", () => {
         "2015-05": {
           panels: {},
           hours: new Array(96).fill(0),
-          visitorDays: new Map(keys.map((k) => [`2015-05-17 ${k}`, null as never])),
+          // Only the address key of a record is read here: 1,000 addresses.
+          visitorDays: new Map(
+            keys.map((k, i) => [`2015-05-17 ${k}`, { addr: `192.0.2.${i % 1000}` } as never]),
+          ),
           watched: [],
           rejected: 0,
         },

@@ -20,7 +20,7 @@ const LINES = `${[
 ].join("\n")}\n`;
 
 const FIXED =
-  /^<td class="k" data-v="(Other|Unknown|Other robot|\(not provided\)|\(not a web address\)|desktop|mobile|tablet|robot|other|0-30s|30s-2m|2-5m|5-15m|15-30m|30m-1h|1h\+|direct|internal|search|other site|IPv4|IPv6|host name|[1-7])">/;
+  /^<td class="k" data-v="(Other|Unknown|Other robot|\(not provided\)|\(not a web address\)|desktop|mobile|tablet|robot|other|0-30s|30s-2m|2-5m|5-15m|15-30m|30m-1h|1h\+|direct|internal|search|other site|IPv4|IPv6|host name|[1-7])"( title="[^"]*")?>/;
 /** Any bidi control: embeddings, overrides, isolates, marks. */
 const BIDI = /[\u202A-\u202E\u2066-\u2069\u200E\u200F\u061C]/;
 
