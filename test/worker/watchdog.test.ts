@@ -483,7 +483,10 @@ describe("the watchdog loop", () => {
     const post = (headers: Record<string, string>) =>
       SELF.fetch(`${url}/failback`, { method: "POST", headers, redirect: "manual" });
     expect((await post({ ...cookie, origin: "https://evil.example" })).status).toBe(403);
-    expect((await post({})).status).toBe(401);
+    const login = await post({});
+    expect(login.status).toBe(401);
+    // Logging in from a button leads back to the page, not to the command's URL.
+    expect(await login.text()).toContain('name="next" value="/sites/cf-page/watchdog"');
     expect(await loop.state()).toMatchObject({ state: "MASTER_RECOVERING" });
     const done = await post({ ...cookie, origin: "http://vigie.test" });
     expect(done.status).toBe(303);

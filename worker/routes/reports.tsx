@@ -13,9 +13,8 @@ import { deleteCookie, setCookie } from "hono/cookie";
 import type { HtmlEscapedString } from "hono/utils/html";
 import type { AppEnv } from "../app";
 import { isTooLarge, readSmallBody } from "../auth/read-small-body";
-import { bearerToken, isReadToken, readableSite, readCookieName } from "../auth/request-auth";
+import { isReadToken, readCookieName } from "../auth/request-auth";
 import { sameOrigin } from "../auth/same-origin";
-import type { Site } from "../db/queries/find-site";
 import type { PanelPageRows } from "../db/queries/get-panel-page";
 import { findSite } from "../db/queries/find-site";
 import { getMonthReport } from "../db/queries/get-month-report";
@@ -45,10 +44,10 @@ import {
   notModified,
   pageCtx,
   securityHeaders,
-  VARY_PAGE,
   vhostParam,
   YEAR_RE,
 } from "./reports-http";
+import { type PageStatus, type Reader, readerOrLogin, safeNext, sendPage } from "./page-access";
 import { indexJson, isPanelId, monthJson, panelPageJson, yearJson } from "./reports-model";
 
 export const reports = new Hono<AppEnv>();
@@ -61,18 +60,6 @@ export const PANEL_PAGE_SIZE = 100;
 const COOKIE_MAX_AGE = 30 * 24 * 3600;
 const LANG_MAX_AGE = 365 * 24 * 3600;
 
-type Status = 200 | 400 | 401 | 403 | 404 | 413 | 500;
-
-async function page(
-  c: Context<AppEnv>,
-  status: Status,
-  node: HtmlEscapedString | Promise<HtmlEscapedString>,
-): Promise<Response> {
-  securityHeaders(c);
-  c.header("Vary", VARY_PAGE);
-  return c.html(await renderPage(node), status);
-}
-
 /**
  * A report page of a readable site: 304 when the client's copy is current, the page cache when
  * this version was rendered here already, else `build` (its queries and rendering), kept for the
@@ -84,7 +71,7 @@ async function report(
   r: Reader,
   build: (
     ctx: PageCtx,
-  ) => Promise<{ status: Status; node: HtmlEscapedString | Promise<HtmlEscapedString> }>,
+  ) => Promise<{ status: PageStatus; node: HtmlEscapedString | Promise<HtmlEscapedString> }>,
 ): Promise<Response> {
   const ctx = pageCtx(c, {
     site: r.site.name,
@@ -105,37 +92,6 @@ async function report(
   return c.html(html, status);
 }
 
-/** Only a path of this site's reports may follow a login: never another origin. */
-function safeNext(site: string, next: unknown): string {
-  const home = `/sites/${site}/`;
-  if (typeof next !== "string" || !next.startsWith(home) || next.length > 300) return home;
-  return /^[A-Za-z0-9\-._~/?=&%]*$/.test(next) && !next.includes("//") ? next : home;
-}
-
-interface Reader {
-  site: Site;
-  logout?: string;
-}
-
-/**
- * The site, when the request may read it; otherwise the answer to send: 401 with the login form,
- * for an unknown site exactly as for a private one (the answer never tells which names exist). A
- * reader who came through the form's cookie gets a logout button.
- */
-async function reader(c: Context<AppEnv>): Promise<Reader | Response> {
-  const name = c.req.param("site") ?? "";
-  const site = await readableSite(c, name);
-  if (site) return { site, logout: site.public || bearerToken(c) ? undefined : site.name };
-  const url = new URL(c.req.url);
-  c.header("Cache-Control", "no-store");
-  // An unknown site gets the login form too: the answer never tells which names exist.
-  return page(
-    c,
-    401,
-    LoginPage({ ctx: pageCtx(c), site: name, next: safeNext(name, url.pathname + url.search) }),
-  );
-}
-
 /** A 404 page under a readable site. */
 function notFound(
   c: Context<AppEnv>,
@@ -143,7 +99,7 @@ function notFound(
   message: "error.noPage" | "error.noPanel" | "error.noReport",
 ) {
   const ctx = pageCtx(c, { site });
-  return page(
+  return sendPage(
     c,
     404,
     MessagePage({ ctx, site, title: ctx.t("error.notFound"), message: ctx.t(message) }),
@@ -190,7 +146,7 @@ reports.get("/sites/:site", (c) =>
 );
 
 reports.get("/sites/:site/", async (c) => {
-  const r = await reader(c);
+  const r = await readerOrLogin(c);
   if (r instanceof Response) return r;
   return report(c, r, async (ctx) => {
     const index = indexJson(r.site.name, await getSiteIndex(siteDb(c.env, r.site.name), r.site.id));
@@ -199,7 +155,7 @@ reports.get("/sites/:site/", async (c) => {
 });
 
 reports.get("/sites/:site/glossary", async (c) => {
-  const r = await reader(c);
+  const r = await readerOrLogin(c);
   if (r instanceof Response) return r;
   return report(c, r, async (ctx) => ({
     status: 200,
@@ -208,7 +164,7 @@ reports.get("/sites/:site/glossary", async (c) => {
 });
 
 reports.get("/sites/:site/:period", async (c) => {
-  const r = await reader(c);
+  const r = await readerOrLogin(c);
   if (r instanceof Response) return r;
   const period = c.req.param("period");
   const db = siteDb(c.env, r.site.name);
@@ -259,7 +215,7 @@ reports.get("/sites/:site/:period", async (c) => {
 });
 
 reports.get("/sites/:site/:month/:panel", async (c) => {
-  const r = await reader(c);
+  const r = await readerOrLogin(c);
   if (r instanceof Response) return r;
   const month = c.req.param("month");
   const panel = c.req.param("panel");
@@ -293,7 +249,7 @@ reports.get("/sites/:site/:month/:panel", async (c) => {
         PANEL_PAGE_SIZE,
         offset,
       );
-  return page(
+  return sendPage(
     c,
     200,
     PanelPage({ ctx, site: r.site.name, panel: json, pageSize: PANEL_PAGE_SIZE, byBytes }),
@@ -331,7 +287,7 @@ reports.post("/sites/:site/login", async (c) => {
     if (!isTooLarge(e)) throw e;
     const ctx = pageCtx(c);
     const next = safeNext(name, undefined);
-    return page(c, 413, LoginPage({ ctx, site: name, next, error: ctx.t("login.tooLarge") }));
+    return sendPage(c, 413, LoginPage({ ctx, site: name, next, error: ctx.t("login.tooLarge") }));
   }
   const site = await findSite(siteDb(c.env, name), name);
   const token = (form.get("token") ?? "").trim();
@@ -339,7 +295,7 @@ reports.post("/sites/:site/login", async (c) => {
   const right = await isReadToken(site, token);
   if (!site || (!site.public && !right)) {
     const ctx = pageCtx(c, { path: next });
-    return page(c, 401, LoginPage({ ctx, site: name, next, error: ctx.t("login.wrong") }));
+    return sendPage(c, 401, LoginPage({ ctx, site: name, next, error: ctx.t("login.wrong") }));
   }
   if (!site.public) {
     setCookie(c, readCookieName(site.name), token, {
@@ -356,7 +312,7 @@ reports.post("/sites/:site/login", async (c) => {
 /** 403: logging in and out is done from the site's own pages only. */
 function crossSite(c: Context<AppEnv>) {
   const ctx = pageCtx(c);
-  return page(
+  return sendPage(
     c,
     403,
     MessagePage({ ctx, title: ctx.t("error.forbidden"), message: ctx.t("login.crossSite") }),
@@ -375,7 +331,7 @@ reports.post("/sites/:site/logout", async (c) => {
 });
 
 reports.all("/sites/:site/*", async (c) => {
-  const r = await reader(c);
+  const r = await readerOrLogin(c);
   if (r instanceof Response) return r;
   return notFound(c, r.site.name, "error.noReport");
 });
@@ -384,7 +340,7 @@ reports.onError(async (e, c) => {
   const ctx = pageCtx(c);
   const { t } = ctx;
   if (e instanceof ApiError && e.status === 400)
-    return page(
+    return sendPage(
       c,
       400,
       MessagePage({
@@ -394,5 +350,5 @@ reports.onError(async (e, c) => {
       }),
     );
   console.error(e);
-  return page(c, 500, MessagePage({ ctx, title: t("error.error"), message: t("error.retry") }));
+  return sendPage(c, 500, MessagePage({ ctx, title: t("error.error"), message: t("error.retry") }));
 });

@@ -8,32 +8,26 @@ import type { Context } from "hono";
 import { siteDb } from "../db/databases";
 import { Hono } from "hono";
 import type { AppEnv } from "../app";
-import { bearerToken, holdsReadToken, readableSite } from "../auth/request-auth";
+import { holdsReadToken } from "../auth/request-auth";
 import { sameOrigin } from "../auth/same-origin";
-import type { Site } from "../db/queries/find-site";
 import { recentTransitions } from "../db/queries/watchdog-events";
 import { loadNodes, loadWatch } from "../db/queries/watchdog-state";
-import { LoginPage, MessagePage } from "../views/login-page";
-import { renderPage } from "../views/layout";
+import { MessagePage } from "../views/login-page";
 import type { WatchdogPageProps } from "../views/watchdog-page";
 import { WatchdogPage } from "../views/watchdog-page";
 import { watchdogDeps } from "../watchdog/deps";
 import { COMMANDS, type Command } from "../watchdog/model";
 import { saneNodes } from "../watchdog/status";
 import { runCommand } from "../watchdog/tick";
-import { pageCtx, securityHeaders, VARY_PAGE } from "./reports-http";
+import { type PageStatus, type Reader, readerOrLogin, sendPage } from "./page-access";
+import { pageCtx } from "./reports-http";
 
 export const watchdogPages = new Hono<AppEnv>();
 
-async function html(
-  c: Context<AppEnv>,
-  status: 200 | 401 | 403 | 404 | 409,
-  node: ReturnType<typeof MessagePage>,
-): Promise<Response> {
-  securityHeaders(c);
+/** Sends a page of the watchdog: never cached, its state moves every minute. */
+function html(c: Context<AppEnv>, status: PageStatus, node: ReturnType<typeof MessagePage>) {
   c.header("Cache-Control", "private, no-store");
-  c.header("Vary", VARY_PAGE);
-  return c.html(await renderPage(node), status);
+  return sendPage(c, status, node);
 }
 
 /** The page's shell: its path is the status page's, whichever route answers (a command's 409 too). */
@@ -61,18 +55,9 @@ function refuse(
   );
 }
 
-/** The site when the request may read it; else the login form, for an unknown site as for a private one. */
-async function readable(c: Context<AppEnv>): Promise<Site | Response> {
-  const name = c.req.param("site") ?? "";
-  const site = await readableSite(c, name);
-  if (site) return site;
-  const next = `/sites/${name}/watchdog`;
-  return html(c, 401, LoginPage({ ctx: ctxOf(c, name), site: name, next }));
-}
-
 async function show(
   c: Context<AppEnv>,
-  site: Site,
+  { site, logout }: Reader,
   status: 200 | 409,
   notice?: WatchdogPageProps["notice"],
 ): Promise<Response> {
@@ -83,7 +68,6 @@ async function show(
     now,
   );
   const canAct = await holdsReadToken(c, site, true);
-  const logout = site.public || bearerToken(c) ? undefined : site.name;
   return html(
     c,
     status,
@@ -101,31 +85,34 @@ async function show(
 }
 
 watchdogPages.get("/sites/:site/watchdog", async (c) => {
-  const site = await readable(c);
-  if (site instanceof Response) return site;
+  const r = await readerOrLogin(c);
+  if (r instanceof Response) return r;
   const done = c.req.query("done");
   return show(
     c,
-    site,
+    r,
     200,
     done && (COMMANDS as readonly string[]).includes(done) ? { done } : undefined,
   );
 });
 
 watchdogPages.post("/sites/:site/watchdog/:command", async (c) => {
-  const site = await readable(c);
-  if (site instanceof Response) return site;
+  const r = await readerOrLogin(c, `/sites/${c.req.param("site")}/watchdog`);
+  if (r instanceof Response) return r;
+  const { site } = r;
   if (!sameOrigin(c)) return refuse(c, site.name, 403, "error.wdOrigin");
   if (!(await holdsReadToken(c, site, true))) return refuse(c, site.name, 403, "error.wdToken");
   const command = c.req.param("command") as Command;
   if (!COMMANDS.includes(command)) return refuse(c, site.name, 404, { command });
-  const r = await runCommand(
+  const done = await runCommand(
     watchdogDeps(c.env, siteDb(c.env, site.name)),
     site.id,
     command,
     Date.now(),
   );
-  if (r.status === "applied")
+  if (done.status === "applied")
     return c.redirect(`/sites/${site.name}/watchdog?done=${command}`, 303);
-  return show(c, site, 409, r.status === "refused" ? { refused: r.message } : { unwatched: true });
+  const notice: WatchdogPageProps["notice"] =
+    done.status === "refused" ? { refused: done.message } : { unwatched: true };
+  return show(c, r, 409, notice);
 });
