@@ -13,6 +13,7 @@ import type { Context } from "./context";
 import type { Deps } from "./deps";
 import type { HttpResponse } from "./node-http";
 import { AGENT_VERSION } from "./version";
+import { retryAfterMs } from "../worker/net/retry-after";
 
 export interface HttpRequest {
   method: "GET" | "POST";
@@ -56,15 +57,6 @@ export function backoffMs(
   return Math.round(cap / 2 + random() * (cap / 2));
 }
 
-/** Retry-After in ms: delta-seconds or an HTTP date; null when absent or unreadable. */
-export function retryAfterMs(header: string | null, now: number): number | null {
-  if (header === null) return null;
-  const s = header.trim();
-  if (/^\d+$/.test(s)) return Number(s) * 1000;
-  const at = Date.parse(s);
-  return Number.isNaN(at) ? null : Math.max(0, at - now);
-}
-
 /** Whether an error thrown by fetch is the network's (undici's TypeError "fetch failed", an abort or a timeout). */
 export function isNetworkError(e: unknown): boolean {
   if (!(e instanceof Error)) return false;
@@ -103,7 +95,7 @@ export async function request(
   const url = config.workerUrl + req.path;
   let lastProblem = "";
   for (let attempt = 1; ; attempt++) {
-    let wait: number | null = null;
+    let wait: number | undefined;
     // A timer cleared once answered (AbortSignal.timeout would keep every request's signal alive
     // for the whole timeout: thousands of them on a long backlog).
     const abort = new AbortController();
@@ -144,7 +136,7 @@ export async function request(
         `${req.what}: ${lastProblem} (gave up after ${attempt} attempt${attempt > 1 ? "s" : ""})`,
       );
     }
-    if (wait !== null && wait > MAX_RETRY_AFTER_MS) {
+    if (wait !== undefined && wait > MAX_RETRY_AFTER_MS) {
       throw new WorkerUnavailable(
         `${req.what}: ${lastProblem}; the worker asks to retry in ${Math.round(wait / 1000)} s, left to the next run`,
       );

@@ -6,14 +6,9 @@ import type { AddressInfo } from "node:net";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import type { AgentConfig } from "../../edge-agent/config";
-import {
-  backoffMs,
-  NotTheWorker,
-  request,
-  retryAfterMs,
-  WorkerUnavailable,
-} from "../../edge-agent/http";
+import { backoffMs, NotTheWorker, request, WorkerUnavailable } from "../../edge-agent/http";
 import { acquireLock } from "../../edge-agent/lock";
+import { retryAfterMs } from "../../worker/net/retry-after";
 import type { HttpFetch, HttpInit } from "../../edge-agent/node-http";
 import { SimulatedCrash, testDeps } from "./deps";
 import { removeTempDirs, tempDir } from "./temp";
@@ -89,8 +84,8 @@ describe("requests to the worker", () => {
     await request(deps, config, req, () => {});
     expect(deps.sleeps[0]).toBe(7000);
     expect(deps.sleeps[1]).toBeGreaterThan(18_000);
-    expect(retryAfterMs("garbage", 0)).toBeNull();
-    expect(retryAfterMs(null, 0)).toBeNull();
+    expect(retryAfterMs("garbage", 0)).toBeUndefined();
+    expect(retryAfterMs(null, 0)).toBeUndefined();
   });
 
   it("never retries a 4xx: it is the answer", async () => {

@@ -2,6 +2,7 @@
  * One interface over the DNS providers: read the record, write a new content. The drain
  * (worker/watchdog/drain-dns.ts) does read → skip when right → write → read back.
  */
+import { retryAfterMs } from "../../net/retry-after";
 
 export interface RecordRef {
   /** Cloudflare's zone id, or the domain for Gandi. */
@@ -44,14 +45,6 @@ export interface ProviderOptions {
   timeoutMs?: number;
 }
 
-/** Retry-After: delay-seconds or an HTTP date (RFC 9110 §10.2.3). */
-export function retryAfterMs(header: string | null, now = Date.now()): number | undefined {
-  if (!header) return undefined;
-  if (/^\d+$/.test(header.trim())) return Number(header.trim()) * 1000;
-  const at = Date.parse(header);
-  return Number.isNaN(at) ? undefined : Math.max(0, at - now);
-}
-
 /** Runs one HTTP call; a network error or timeout becomes a failed result (status 0). */
 export async function call(
   opts: ProviderOptions,
@@ -80,6 +73,6 @@ export function failure(
     status: got.res.status,
     message,
     body: got.text.slice(0, 1000),
-    retryAfterMs: retryAfterMs(got.res.headers.get("retry-after")),
+    retryAfterMs: retryAfterMs(got.res.headers.get("retry-after"), Date.now()),
   };
 }
