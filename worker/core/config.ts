@@ -144,17 +144,8 @@ export const DEFAULT_CONFIG: AnalysisConfig = {
   panelKeys: 20_000,
 };
 
-type ListKey =
-  | "siteHosts"
-  | "pageStatuses"
-  | "assetExtensions"
-  | "downloadExtensions"
-  | "downloadPaths"
-  | "feedPatterns"
-  | "probePaths"
-  | "formPaths"
-  | "searchEngines";
-const LIST_KEYS: ListKey[] = [
+/** The configuration's lists: each extends the built-in one unless named in `replace`. */
+export const LIST_KEYS = [
   "siteHosts",
   "pageStatuses",
   "assetExtensions",
@@ -164,7 +155,8 @@ const LIST_KEYS: ListKey[] = [
   "probePaths",
   "formPaths",
   "searchEngines",
-];
+] as const;
+type ListKey = (typeof LIST_KEYS)[number];
 
 /**
  * A user's configuration: every list extends the built-in one (as IWLA's `_append`), unless the

@@ -6,20 +6,8 @@
  */
 import { z } from "zod";
 import type { UserConfig } from "../core/config";
-import { resolveConfig } from "../core/config";
+import { LIST_KEYS, resolveConfig } from "../core/config";
 import { compileLogFormat } from "../core/log-format";
-
-const LIST_KEYS = [
-  "siteHosts",
-  "pageStatuses",
-  "assetExtensions",
-  "downloadExtensions",
-  "downloadPaths",
-  "feedPatterns",
-  "probePaths",
-  "formPaths",
-  "searchEngines",
-] as const;
 
 /** Lists of at most 10,000 non-empty strings of at most 1,000 characters. */
 const strings = (max = 1000) => z.array(z.string().min(1).max(max)).max(10_000);
