@@ -89,6 +89,11 @@ describe("virtual hosts: the vhosts panel and each host's days", () => {
       '$remote_addr - $remote_user [$time_local] "$request" $status $body_bytes_sent "$http_referer" "$http_user_agent" "$host"',
       (l: string, host: string) => `${l} "${host}"`,
     ],
+    [
+      // The Host header as the client sent it, port and all.
+      '$remote_addr - $remote_user [$time_local] "$request" $status $body_bytes_sent "$http_referer" "$http_user_agent" $http_host',
+      (l: string, host: string) => `${l} ${host}`,
+    ],
   ])("the host from %s, with its port: the same panels", (format, put) => {
     // Not the line whose agent lacks its closing quote: a field after it cannot be found.
     const lines = combined.split("\n").filter((l) => l.endsWith('"'));

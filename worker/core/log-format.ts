@@ -131,6 +131,7 @@ const NGINX: Record<string, Field | null> = {
   http_referer: "referer",
   http_user_agent: "userAgent",
   host: "vhost",
+  http_host: "vhost",
   server_name: "vhost",
   request_time: "duration",
   request_method: "method",

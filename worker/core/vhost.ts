@@ -1,8 +1,9 @@
 /**
  * Virtual hosts as the vhosts panels key them. A log's vhost field (`%v`, `%V`, `%{Host}i`,
- * `$host`, `$server_name`) may carry a port and any case: `Example.org:8080` and `example.org` are
- * one host. The vhost-days panel keys a host's day as `HOST YYYY-MM-DD`, so that one host's days
- * are one range of keys (`HOST ` ≤ key < `HOST!`): a month filtered by host reads only those.
+ * `$host`, `$http_host`, `$server_name`) may carry a port and any case: `Example.org:8080` and
+ * `example.org` are one host. The vhost-days panel keys a host's day as `HOST YYYY-MM-DD`, so
+ * that one host's days are one range of keys (`HOST ` ≤ key < `HOST!`): a month filtered by host
+ * reads only those.
  */
 
 /** Lowercased, without a `:port` (`[::1]:443` → `[::1]`; a bare IPv6 address keeps its colons); "-" when empty. */
