@@ -14,7 +14,7 @@ import {
   createFeedTest,
   createPathClassifier,
 } from "./classify-path";
-import { DenseCounters } from "./dense-counters";
+import { DenseCounters, SparseCounters } from "./dense-counters";
 import { IntMap } from "./int-map";
 import { ByteInterner, decodeBytes, sameBytes } from "./byte-interner";
 import { Interner } from "./interner";
@@ -90,6 +90,8 @@ interface RefererSlot {
  */
 class MonthState {
   readonly counters = ADDITIVE_PANELS.map(() => new DenseCounters());
+  /** The hosts panel's counters, by client id: sparse, a month sees few of a log's clients. */
+  readonly hosts = new SparseCounters();
   /** Human hits by agent id (summed from visitor-days) and by referer id: spread over the agent and referer panels at the end. */
   readonly byAgent = new DenseCounters();
   readonly byReferer = new DenseCounters();
@@ -563,7 +565,7 @@ export class Analyzer {
         month.byAgent.add(t.agent[row], hits, pages, bytes);
         month.counters[P.countries].add(this.countryOf(client), hits, pages, bytes);
         // Hosts by client id (named at the end), IP versions by the address's form.
-        month.counters[P.hosts].add(client, hits, pages, bytes);
+        month.hosts.add(client, hits, pages, bytes);
         const name = this.ipNames[client];
         const version = name === null ? "IPv4" : name.includes(":") ? "IPv6" : "host name";
         month.counters[P["ip-versions"]].add(
@@ -641,7 +643,7 @@ export class Analyzer {
             ? null
             : this.keys[i].strings;
       const rows: Record<string, [number, number, number, number]> = {};
-      m.counters[i].forEach((k, hits, pages, bytes, max) => {
+      (id === "hosts" ? m.hosts : m.counters[i]).forEach((k, hits, pages, bytes, max) => {
         const key = names
           ? names[k]
           : id === "feed-hosts"

@@ -1,7 +1,7 @@
 import type { MonthPartial } from "./partial";
 import type { PanelId, PanelRow, Row } from "./panels";
 import type { RobotRules, VisitorDay } from "./visitor-day";
-import { ADDITIVE_PANELS, rowsOf } from "./panels";
+import { ADDITIVE_PANELS, HEAD_ROWS, rowsOf, topRowsOf } from "./panels";
 import { addressDayOf, addressReason } from "./visitor-day";
 import { contribution } from "./contribution";
 
@@ -158,12 +158,15 @@ export class MonthTally {
     this.humans.add(visitor);
     for (let b = hours; b !== 0; b &= b - 1) this.hourVisitors[31 - Math.clz32(b & -b)]++;
     for (let i = 0; i < hourly.length; i += 3) this.hourPages[hourly[i]] += hourly[i + 2];
-    for (const [path, n, b] of views) {
-      const r = (this.pageViews[path] ??= [0, 0, 0, 0]);
-      r[0] += n;
-      r[1] += n;
-      r[2] += b;
-    }
+    for (const [path, n, b] of views) this.pageView(path, n, b);
+  }
+
+  /** `n` views of `path` (`bytes` in all) by the last human visitor-day. */
+  pageView(path: string, n: number, bytes: number): void {
+    const r = (this.pageViews[path] ??= [0, 0, 0, 0]);
+    r[0] += n;
+    r[1] += n;
+    r[2] += bytes;
   }
 
   /** A visit of the last human visitor-day: its start hour, duration bucket, entry and exit pages. */
@@ -227,7 +230,10 @@ export function monthReport(month: string, m: MonthPartial, rules: RobotRules): 
     }
   }
   const panels = {} as Record<PanelId, PanelRow[]>;
-  for (const id of ADDITIVE_PANELS) panels[id] = rowsOf(m.panels[id] ?? {});
+  // The hosts panel as the worker keeps it: its head only.
+  for (const id of ADDITIVE_PANELS)
+    panels[id] =
+      id === "hosts" ? topRowsOf(m.panels[id] ?? {}, HEAD_ROWS) : rowsOf(m.panels[id] ?? {});
   panels.pages = rowsOf(t.pageViews);
   panels.entry = rowsOf(t.entry);
   panels.exit = rowsOf(t.exit);

@@ -6,6 +6,10 @@ import { durationOf, visitHour } from "./contribution";
 import { dayToDate } from "./log-clock";
 import { grow } from "./grow";
 
+/** What tallyRows hands MonthTally.human for hours and pages, which it adds itself. */
+const NO_HOURS: number[] = [];
+const NO_VIEWS: [string, number, number][] = [];
+
 /** What a line is, for its visitor-day's counters (bits of `hit`'s `kind`). */
 export const HIT_ERROR = 1;
 export const HIT_POST = 2;
@@ -338,6 +342,7 @@ export class VisitorDayTable {
           });
         continue;
       }
+      // Its hours' page views and its pages straight from the lists: sums need no order.
       tally.human(
         date,
         this.client[row] * agents + this.agent[row],
@@ -345,9 +350,13 @@ export class VisitorDayTable {
         this.bytes[row],
         this.pages[row],
         this.hours[row],
-        this.hourlyOf(row),
-        this.viewsOf(row),
+        NO_HOURS,
+        NO_VIEWS,
       );
+      for (let n = this.lastHour[row]; n >= 0; n = this.hnNext[n])
+        tally.hourPages[this.hnHour[n]] += this.hnPages[n];
+      for (let n = this.lastPage[row]; n >= 0; n = this.pnNext[n])
+        tally.pageView(this.names[this.pnPath[n]], this.pnViews[n], this.pnBytes[n]);
       for (let s = this.lastSpan[row]; s >= 0; s = this.spPrev[s]) {
         tally.visit(
           visitHour(this.spStart[s]),
@@ -377,14 +386,19 @@ export class VisitorDayTable {
       a.assets += this.assets[row];
       a.probes += this.probes[row];
       a.pages += this.pages[row];
+    }
+    // Most addresses have one agent and cannot trip a rule: only the others' spans are gathered.
+    const trips = (a: AddressDay) =>
+      a.probes > 0 || a.agents >= rules.robotAgentLimit || a.pages >= rules.robotCrawlPages;
+    for (const row of rows) {
+      const a = sums.get(this.day[row] * 0x100000000 + this.client[row])!;
+      if (!trips(a)) continue;
       for (let s = this.lastSpan[row]; s >= 0; s = this.spPrev[s])
         a.spans.push([this.spStart[s], this.spEnd[s]]);
     }
     const out = new Map<number, string>();
     for (const [key, a] of sums) {
-      // Most addresses have one agent and cannot trip a rule: skip the spans' union for them.
-      if (a.probes === 0 && a.agents < rules.robotAgentLimit && a.pages < rules.robotCrawlPages)
-        continue;
+      if (!trips(a)) continue;
       a.spans.sort((x, y) => x[0] - y[0]);
       let end = -1;
       for (const [s, e] of a.spans) {
