@@ -1,7 +1,7 @@
 import { env, SELF } from "cloudflare:test";
 import { gzip } from "pako";
 import { beforeAll, describe, expect, it } from "vitest";
-import { HEAD_ROWS } from "../../worker/core/panels";
+import { HEAD_ROWS } from "../../worker/ingest/panel-head";
 import semicompleteText from "../fixtures/semicomplete-2015-05.combined.log?raw";
 import { analyzeText } from "../../worker/core/analyze";
 import { resolveConfig, robotRules } from "../../worker/core/config";

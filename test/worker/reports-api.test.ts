@@ -1,6 +1,6 @@
 import { SELF } from "cloudflare:test";
 import { beforeAll, describe, expect, it } from "vitest";
-import { HEAD_ROWS } from "../../worker/core/panels";
+import { HEAD_ROWS } from "../../worker/ingest/panel-head";
 import type { ShownPanelId } from "../../worker/core/panels";
 import { PANEL_IDS } from "../../worker/core/panels";
 import type { MonthReport } from "../../worker/core/report";

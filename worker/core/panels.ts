@@ -131,41 +131,13 @@ export interface PanelRow {
   max: number;
 }
 
-/** Rows a panel's head holds: the worker stores a panel's top rows so, and the hosts panel only those. */
-export const HEAD_ROWS = 100;
-
-/** Report order: hits, then pages, descending, then key. */
-const before = (a: PanelRow, b: PanelRow): number =>
-  b.hits - a.hits || b.pages - a.pages || (a.key < b.key ? -1 : a.key > b.key ? 1 : 0);
-
-/**
- * A panel's first `n` rows in report order, without sorting the rest: the hosts panel has a row
- * per client (140,000 a year on the bench log) and shows its top HEAD_ROWS.
- */
-export function topRowsOf(panel: Record<string, Row>, n: number): PanelRow[] {
-  const top: PanelRow[] = [];
-  for (const key in panel) {
-    const r = panel[key];
-    const row = { key, hits: r[0], pages: r[1], bytes: r[2], max: r[3] };
-    if (top.length === n && before(row, top[n - 1]) >= 0) continue;
-    let lo = 0,
-      hi = top.length;
-    while (lo < hi) {
-      const mid = (lo + hi) >> 1;
-      if (before(top[mid], row) < 0) lo = mid + 1;
-      else hi = mid;
-    }
-    top.splice(lo, 0, row);
-    if (top.length > n) top.pop();
-  }
-  return top;
-}
-
 export function rowsOf(panel: Record<string, Row>): PanelRow[] {
   const rows: PanelRow[] = [];
   for (const key in panel) {
     const r = panel[key];
     rows.push({ key, hits: r[0], pages: r[1], bytes: r[2], max: r[3] });
   }
-  return rows.sort(before);
+  return rows.sort(
+    (a, b) => b.hits - a.hits || b.pages - a.pages || (a.key < b.key ? -1 : a.key > b.key ? 1 : 0),
+  );
 }

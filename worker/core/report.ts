@@ -1,7 +1,7 @@
 import type { MonthPartial } from "./partial";
 import type { PanelId, PanelRow, Row } from "./panels";
 import type { RobotRules, VisitorDay } from "./visitor-day";
-import { ADDITIVE_PANELS, HEAD_ROWS, rowsOf, topRowsOf } from "./panels";
+import { ADDITIVE_PANELS, rowsOf } from "./panels";
 import { addressDayOf, addressReason } from "./visitor-day";
 import { contribution } from "./contribution";
 
@@ -230,10 +230,7 @@ export function monthReport(month: string, m: MonthPartial, rules: RobotRules): 
     }
   }
   const panels = {} as Record<PanelId, PanelRow[]>;
-  // The hosts panel as the worker keeps it: its head only.
-  for (const id of ADDITIVE_PANELS)
-    panels[id] =
-      id === "hosts" ? topRowsOf(m.panels[id] ?? {}, HEAD_ROWS) : rowsOf(m.panels[id] ?? {});
+  for (const id of ADDITIVE_PANELS) panels[id] = rowsOf(m.panels[id] ?? {});
   panels.pages = rowsOf(t.pageViews);
   panels.entry = rowsOf(t.entry);
   panels.exit = rowsOf(t.exit);

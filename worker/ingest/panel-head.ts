@@ -12,7 +12,7 @@
  * below the bound, and a reader merges the head with the tail's top rows (see trustedRows).
  */
 
-import { HEAD_ROWS } from "../core/panels";
+export const HEAD_ROWS = 100;
 
 export interface StoredRow {
   key: string;

@@ -24,8 +24,7 @@ import { addressDayOf, addressReason, cloneVisitorDay, mergeVisitorDay } from ".
 import { noBehaviour } from "../core/report";
 import { DayBucket, dayBucketOf } from "./day-records";
 import { hostKey, MonthBucket, monthBucketOf } from "./month-set";
-import { HEAD_ROWS } from "../core/panels";
-import { compareRows, updatePanel } from "./panel-head";
+import { compareRows, HEAD_ROWS, updatePanel } from "./panel-head";
 import { closedBefore, nextClock, sealedBefore } from "./periods";
 
 /** Panels the year page ranks: also kept per year, so that page reads one head each. */
