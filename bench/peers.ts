@@ -8,9 +8,10 @@
 // run the same way as this tree's: the whole file in one analysis, no country table (countries
 // change none of these figures).
 import { execFileSync, spawnSync } from "node:child_process";
-import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
+import { AWSTATS_PL, awstatsRun } from "./awstats";
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "..");
 const data = join(root, "bench", "data");
@@ -93,31 +94,9 @@ interface AwstatsFigures {
 
 /** AWStats's figures for `log`, run as bench/run.ts runs it, or null when it is not installed. */
 function awstats(log: string, hosts: string[]): AwstatsFigures | null {
-  const awstatsPl = "/usr/lib/cgi-bin/awstats.pl";
-  if (!existsSync(awstatsPl)) return null;
-  // AWStats keeps state between runs: each run starts from an empty data directory.
+  if (!existsSync(AWSTATS_PL)) return null;
   const dir = join(data, "peers-awstats");
-  rmSync(dir, { recursive: true, force: true });
-  mkdirSync(dir, { recursive: true });
-  writeFileSync(
-    join(dir, "awstats.peers.conf"),
-    `${[
-      `LogFile="${log}"`,
-      "LogType=W",
-      "LogFormat=1",
-      `DirData="${dir}"`,
-      `SiteDomain="${hosts[0]}"`,
-      `HostAliases="${hosts.join(" ")}"`,
-      "DNSLookup=0",
-      "AllowToUpdateStatsFromBrowser=0",
-      'SkipDNSLookupFor=""',
-      "KeepBackupOfHistoricFiles=0",
-      "PurgeLogFile=0",
-    ].join("\n")}\n`,
-  );
-  const r = spawnSync("perl", [awstatsPl, "-config=peers", `-configdir=${dir}`, "-update"], {
-    encoding: "utf8",
-  });
+  const r = spawnSync("perl", awstatsRun(log, dir, "peers", hosts), { encoding: "utf8" });
   if (r.status !== 0) throw new Error(`awstats failed: ${r.stderr}`);
   const f: AwstatsFigures = { visitors: 0, visits: 0, pages: 0, hits: 0, robotHits: 0 };
   for (const name of readdirSync(dir).filter((n) => /^awstats\d{6}\.peers\.txt$/.test(n))) {

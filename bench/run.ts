@@ -5,13 +5,14 @@
 // log and then its output (strace, stopping on nothing but those calls). The whole processes,
 // start and exit included, are timed too and printed beside. Peak memory is the process's max RSS.
 import { spawnSync } from "node:child_process";
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { build } from "esbuild";
 import { benchIngest } from "./ingest";
 import { benchAgent } from "./agent";
 import { benchChunkCpu, chunkCpuLines } from "./chunk-cpu";
+import { AWSTATS_PL, awstatsRun } from "./awstats";
 import { analyzeText } from "../worker/core/analyze";
 import { resolveConfig } from "../worker/core/config";
 import { goaccessDailyVisitors } from "../worker/core/report";
@@ -171,34 +172,14 @@ else {
   goaccess ??= goaccessWhole;
 }
 
-const awstatsPl = "/usr/lib/cgi-bin/awstats.pl";
 let awstats: { rate: number } | null = null;
-if (existsSync(awstatsPl)) {
-  // AWStats keeps state between runs: each run starts from an empty data directory. One run:
-  // it is an order of magnitude slower than the others.
-  const dir = join(data, "awstats");
-  const conf = join(dir, "awstats.bench.conf");
-  spawnSync("rm", ["-rf", dir]);
-  mkdirSync(dir, { recursive: true });
-  writeFileSync(
-    conf,
-    `${[
-      `LogFile="${log}"`,
-      "LogType=W",
-      "LogFormat=1",
-      `DirData="${dir}"`,
-      'SiteDomain="semicomplete.com"',
-      'HostAliases="semicomplete.com www.semicomplete.com"',
-      "DNSLookup=0",
-      "AllowToUpdateStatsFromBrowser=0",
-      'SkipDNSLookupFor=""',
-      "KeepBackupOfHistoricFiles=0",
-      "PurgeLogFile=0",
-    ].join("\n")}\n`,
-  );
-  awstats = report("awstats", [
-    timed("perl", [awstatsPl, `-config=bench`, `-configdir=${dir}`, "-update"]),
+if (existsSync(AWSTATS_PL)) {
+  // One run: it is an order of magnitude slower than the others.
+  const args = awstatsRun(log, join(data, "awstats"), "bench", [
+    "semicomplete.com",
+    "www.semicomplete.com",
   ]);
+  awstats = report("awstats", [timed("perl", args)]);
 } else console.log("awstats    not installed (apt-get install awstats)");
 
 // The worker: the same file uploaded in 8 MB chunks to the real worker in local workerd and D1.
