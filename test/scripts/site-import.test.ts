@@ -1,19 +1,10 @@
-import { spawnSync } from "node:child_process";
 import { mkdtempSync, rmSync, truncateSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { siteCli } from "./site-cli";
 import { MAX_STATEMENT_BYTES } from "../../worker/db/queries/import-site";
 import { EXPORT_TABLES, type SiteExport } from "../../worker/schemas/site-export";
-
-const ROOT = fileURLToPath(new URL("../..", import.meta.url));
-const ENV = {
-  ...process.env,
-  WRANGLER_SEND_METRICS: "false",
-  WRANGLER_HIDE_BANNER: "true",
-  CLOUDFLARE_CF_FETCH_ENABLED: "false",
-};
 
 /** A small export, as GET /api/v1/sites/NAME/export writes one; many panel rows, some with quotes and semicolons. */
 function anExport(panelRows: number): SiteExport {
@@ -82,24 +73,7 @@ function anExport(panelRows: number): SiteExport {
 // The real CLI against wrangler's real local D1, in a state directory of its own.
 describe("npm run site -- import", () => {
   const state = mkdtempSync(join(tmpdir(), "vigie-import-"));
-  const bin = (name: string) => join(ROOT, "node_modules/.bin", name);
-  const site = (...args: string[]) => {
-    const r = spawnSync(bin("tsx"), ["scripts/site.ts", ...args, "--persist-to", state], {
-      cwd: ROOT,
-      env: ENV,
-      encoding: "utf8",
-    });
-    return { status: r.status, stdout: r.stdout, stderr: r.stderr };
-  };
-  const query = (sql: string) => {
-    const r = spawnSync(
-      bin("wrangler"),
-      ["d1", "execute", "DB", "--local", "--persist-to", state, "--json", "--command", sql],
-      { cwd: ROOT, env: ENV, encoding: "utf8" },
-    );
-    expect(r.status, r.stdout + r.stderr).toBe(0);
-    return (JSON.parse(r.stdout) as { results: Record<string, unknown>[] }[]).map((x) => x.results);
-  };
+  const { site, query } = siteCli(state);
   const file = (name: string, body: unknown) => {
     const path = join(state, name);
     writeFileSync(path, typeof body === "string" ? body : JSON.stringify(body));

@@ -1,9 +1,8 @@
-import { spawnSync } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { siteCli } from "./site-cli";
 import { hashToken } from "../../worker/auth/tokens";
 import {
   checkWatch,
@@ -13,13 +12,6 @@ import {
   type WatchSettings,
 } from "../../scripts/site-lib";
 
-const ROOT = fileURLToPath(new URL("../..", import.meta.url));
-const ENV = {
-  ...process.env,
-  WRANGLER_SEND_METRICS: "false",
-  WRANGLER_HIDE_BANNER: "true",
-  CLOUDFLARE_CF_FETCH_ENABLED: "false",
-};
 const cf: WatchSettings = {
   ...WATCH_DEFAULTS,
   provider: "cloudflare",
@@ -84,24 +76,7 @@ describe("watch settings", () => {
 // The real CLI against wrangler's real local D1, in a state directory of its own.
 describe("npm run site -- node / watch", () => {
   const state = mkdtempSync(join(tmpdir(), "vigie-watch-"));
-  const bin = (name: string) => join(ROOT, "node_modules/.bin", name);
-  const site = (...args: string[]) => {
-    const r = spawnSync(bin("tsx"), ["scripts/site.ts", ...args, "--persist-to", state], {
-      cwd: ROOT,
-      env: ENV,
-      encoding: "utf8",
-    });
-    return { status: r.status, stdout: r.stdout, stderr: r.stderr };
-  };
-  const query = (sql: string) => {
-    const r = spawnSync(
-      bin("wrangler"),
-      ["d1", "execute", "DB", "--local", "--persist-to", state, "--json", "--command", sql],
-      { cwd: ROOT, env: ENV, encoding: "utf8" },
-    );
-    expect(r.status, r.stdout + r.stderr).toBe(0);
-    return (JSON.parse(r.stdout) as { results: Record<string, unknown>[] }[]).map((x) => x.results);
-  };
+  const { site, query } = siteCli(state);
 
   beforeAll(() => {
     expect(site("add", "demo").status).toBe(0);

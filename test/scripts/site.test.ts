@@ -2,8 +2,8 @@ import { spawnSync } from "node:child_process";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { ENV, ROOT, siteCli } from "./site-cli";
 import { hashToken } from "../../worker/auth/tokens";
 import {
   checkSiteName,
@@ -14,14 +14,6 @@ import {
   targetArgs,
   wranglerFailure,
 } from "../../scripts/site-lib";
-
-const ROOT = fileURLToPath(new URL("../..", import.meta.url));
-const ENV = {
-  ...process.env,
-  WRANGLER_SEND_METRICS: "false",
-  WRANGLER_HIDE_BANNER: "true",
-  CLOUDFLARE_CF_FETCH_ENABLED: "false",
-};
 
 describe("SQL literals", () => {
   it.each([
@@ -100,7 +92,6 @@ describe("npm run site", () => {
   const state = mkdtempSync(join(tmpdir(), "vigie-site-"));
   const configFile = join(state, "config.json");
   const config = { siteHosts: ["o'reilly.example; DROP TABLE sites; --"] };
-  const bin = (name: string) => join(ROOT, "node_modules/.bin", name);
   type SiteRow = {
     agent_token_hash: string;
     read_token_hash: string;
@@ -112,25 +103,9 @@ describe("npm run site", () => {
   let added: ReturnType<typeof site>;
   let addedRow: SiteRow;
 
-  function site(...args: string[]) {
-    const r = spawnSync(bin("tsx"), ["scripts/site.ts", ...args, "--persist-to", state], {
-      cwd: ROOT,
-      env: ENV,
-      encoding: "utf8",
-    });
-    return { status: r.status, stdout: r.stdout, stderr: r.stderr };
-  }
-
-  function row(name: string): SiteRow {
-    const sql = `SELECT * FROM sites WHERE name = '${name}'`;
-    const r = spawnSync(
-      bin("wrangler"),
-      ["d1", "execute", "DB", "--local", "--persist-to", state, "--json", "--command", sql],
-      { cwd: ROOT, env: ENV, encoding: "utf8" },
-    );
-    expect(r.status, r.stdout + r.stderr).toBe(0);
-    return (JSON.parse(r.stdout) as { results: SiteRow[] }[])[0].results[0];
-  }
+  const { site, query } = siteCli(state);
+  const row = (name: string): SiteRow =>
+    query<SiteRow>(`SELECT * FROM sites WHERE name = '${name}'`)[0][0];
 
   beforeAll(() => {
     writeFileSync(configFile, JSON.stringify(config));
