@@ -6,6 +6,7 @@ import type { ShownPanelId } from "../core/panels";
 import { SHOWN_PANELS } from "../core/panels";
 import { weekdaysOf } from "../core/report";
 import type {
+  Behaviour,
   DayRow,
   HourRow,
   MonthReportRows,
@@ -148,16 +149,6 @@ const emptyPanel = (id: ShownPanelId, b: Behaviour): PanelJson => ({
   total: { rows: 0, hits: 0, pages: 0, bytes: 0, ...behaviourOf(id, b) },
   rows: [],
 });
-
-/** A month's figures of robots by behaviour (months.behaviour_*). */
-export interface Behaviour {
-  behaviourHits: number | null;
-  behaviourPages: number | null;
-  behaviourRefHits: number | null;
-  behaviourSearchHits: number | null;
-  behaviourImageHits: number | null;
-  behaviourDownloadHits: number | null;
-}
 
 /** Panels keyed by what a visitor is: every hit of a person or a robot by behaviour is in one row. */
 const PER_VISITOR: ShownPanelId[] = [

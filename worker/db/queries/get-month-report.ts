@@ -13,7 +13,17 @@ import { headRecords, readPeriodHeads, readTailPage } from "./panel-store";
 import type { VhostDay, VhostTailRow } from "./vhost-days";
 import { readVhostTail, VHOST_DAYS, vhostDaysOf } from "./vhost-days";
 
-export interface MonthHead {
+/** A month's figures of robots by behaviour (months.behaviour_*): what they put in the human panels. */
+export interface Behaviour {
+  behaviourHits: number | null;
+  behaviourPages: number | null;
+  behaviourRefHits: number | null;
+  behaviourSearchHits: number | null;
+  behaviourImageHits: number | null;
+  behaviourDownloadHits: number | null;
+}
+
+export interface MonthHead extends Behaviour {
   hits: number;
   pages: number;
   bytes: number;
@@ -44,13 +54,6 @@ export interface MonthHead {
   /** 1 once the month is sealed; hits of days already closed when they arrived. */
   sealed: number | null;
   lateLines: number | null;
-  /** What robots by behaviour put in the human panels (see Behaviour in reports-model.ts). */
-  behaviourHits: number | null;
-  behaviourPages: number | null;
-  behaviourRefHits: number | null;
-  behaviourSearchHits: number | null;
-  behaviourImageHits: number | null;
-  behaviourDownloadHits: number | null;
 }
 
 export interface DayRow {

@@ -1,5 +1,4 @@
-import type { Behaviour } from "../../routes/reports-model";
-import type { PanelDbRow } from "./get-month-report";
+import type { Behaviour, PanelDbRow } from "./get-month-report";
 import { mergeTop, readHostNames } from "./get-month-report";
 import type { TailDbRow } from "./panel-store";
 import { headRecords, readHeads, readTailPage } from "./panel-store";
