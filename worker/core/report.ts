@@ -136,7 +136,10 @@ export class MonthTally {
     for (let i = 0; i < h.length; i += 3) this.hourBehaviourHits[h[i]] += h[i + 1];
   }
 
-  /** A human visitor-day; `hourly` is its [hour, hits, pages, …], `views` its [path, views, bytes]. */
+  /**
+   * A human visitor-day, `hours` the bits of the hours it was seen in; its page views by hour and
+   * by path follow (hourPages, pageView).
+   */
   human(
     date: string,
     visitor: unknown,
@@ -144,8 +147,6 @@ export class MonthTally {
     bytes: number,
     pages: number,
     hours: number,
-    hourly: number[],
-    views: [string, number, number][],
   ): void {
     const d = this.day(date);
     d.hits += hits;
@@ -157,8 +158,6 @@ export class MonthTally {
     this.pages += pages;
     this.humans.add(visitor);
     for (let b = hours; b !== 0; b &= b - 1) this.hourVisitors[31 - Math.clz32(b & -b)]++;
-    for (let i = 0; i < hourly.length; i += 3) this.hourPages[hourly[i]] += hourly[i + 2];
-    for (const [path, n, b] of views) this.pageView(path, n, b);
   }
 
   /** `n` views of `path` (`bytes` in all) by the last human visitor-day. */
@@ -223,7 +222,9 @@ export function monthReport(month: string, m: MonthPartial, rules: RobotRules): 
         );
         continue;
       }
-      t.human(date, key.slice(11), c.hits, c.bytes, c.pages, c.hours, v.hourly, v.views);
+      t.human(date, key.slice(11), c.hits, c.bytes, c.pages, c.hours);
+      for (let i = 0; i < v.hourly.length; i += 3) t.hourPages[v.hourly[i]] += v.hourly[i + 2];
+      for (const [path, n, b] of v.views) t.pageView(path, n, b);
       c.visitHours.forEach((h, i) => {
         t.visit(h, c.durations[i], v.spans[i].entry, v.spans[i].exit);
       });

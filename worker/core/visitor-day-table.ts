@@ -6,10 +6,6 @@ import { durationOf, visitHour } from "./contribution";
 import { dayToDate } from "./log-clock";
 import { grow } from "./grow";
 
-/** What tallyRows hands MonthTally.human for hours and pages, which it adds itself. */
-const NO_HOURS: number[] = [];
-const NO_VIEWS: [string, number, number][] = [];
-
 /** What a line is, for its visitor-day's counters (bits of `hit`'s `kind`). */
 export const HIT_ERROR = 1;
 export const HIT_POST = 2;
@@ -342,7 +338,6 @@ export class VisitorDayTable {
           });
         continue;
       }
-      // Its hours' page views and its pages straight from the lists: sums need no order.
       tally.human(
         date,
         this.client[row] * agents + this.agent[row],
@@ -350,9 +345,8 @@ export class VisitorDayTable {
         this.bytes[row],
         this.pages[row],
         this.hours[row],
-        NO_HOURS,
-        NO_VIEWS,
       );
+      // Its page views by hour and by path, straight from its lists: sums need no order.
       for (let n = this.lastHour[row]; n >= 0; n = this.hnNext[n])
         tally.hourPages[this.hnHour[n]] += this.hnPages[n];
       for (let n = this.lastPage[row]; n >= 0; n = this.pnNext[n])
