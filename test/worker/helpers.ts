@@ -1,6 +1,7 @@
 import { env, SELF } from "cloudflare:test";
 import { gzip } from "pako";
 import { hashToken, newToken } from "../../worker/auth/tokens";
+import { KEY_ALPHABET } from "../../worker/core/partial";
 import { feedHostsSettled } from "../../worker/ingest/resolve-feed-hosts";
 
 export interface TestSite {
@@ -152,4 +153,22 @@ export async function dumpDatabase(): Promise<Record<string, unknown[]>> {
   for (const { name } of tables.results)
     out[name] = (await env.DB.prepare(`SELECT * FROM "${name}"`).all()).results;
   return out;
+}
+
+/**
+ * A month bucket's hosts (JSON, from host key to [hits, pages, bytes]) as written before migration
+ * 0008: the key, then hits, pages and bytes as 5, 5 and 8 key characters.
+ */
+export function oldHosts(json: string): string {
+  const digits = (n: number, width: number) => {
+    let out = "";
+    for (let i = 0; i < width; i++) {
+      out = KEY_ALPHABET[n % 64] + out;
+      n = Math.floor(n / 64);
+    }
+    return out;
+  };
+  return Object.entries(JSON.parse(json) as Record<string, number[]>)
+    .map(([k, [h, p, b]]) => k + digits(h, 5) + digits(p, 5) + digits(b, 8))
+    .join("");
 }

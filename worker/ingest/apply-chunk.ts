@@ -2,7 +2,6 @@ import type { AnalysisPartial } from "../core/partial";
 import type { RobotRules } from "../core/visitor-day";
 import type { ChunkReceipt } from "../db/queries/chunk-receipts";
 import type { DayBucketRow } from "../db/queries/day-buckets";
-import type { MonthBucketRow } from "../db/queries/month-buckets";
 import type { SketchRow } from "../db/queries/sketches";
 import type { SiteState } from "../db/queries/site-version-guard";
 import type { YearFiguresRow } from "../db/queries/year-figures";
@@ -15,7 +14,12 @@ import { addMonths, readSealedMonths } from "../db/queries/add-months";
 import { findLastChunkBefore, insertChunk, isReceiptCollision } from "../db/queries/chunk-receipts";
 import { deleteDayBucketsBefore, readDayBuckets, writeDayBuckets } from "../db/queries/day-buckets";
 import { insertWatchedHits } from "../db/queries/insert-watched-hits";
-import { readMonthBuckets, sealMonthsBefore, writeMonthBuckets } from "../db/queries/month-buckets";
+import {
+  monthBucketRead,
+  readMonthBuckets,
+  sealMonthsBefore,
+  writeMonthBuckets,
+} from "../db/queries/month-buckets";
 import {
   deleteTails,
   headRecords,
@@ -139,10 +143,10 @@ export async function applyChunk(
         ]),
       ),
       monthBuckets: new Map(
-        (months.results as MonthBucketRow[]).map((r) => [
-          tab(r.month, r.bucket),
-          new MonthBucket(r.entries, r.hosts),
-        ]),
+        (months.results as Parameters<typeof monthBucketRead>[0][]).map((row) => {
+          const r = monthBucketRead(row);
+          return [tab(r.month, r.bucket), new MonthBucket(r.entries, r.hosts)];
+        }),
       ),
       heads: new Map(headRecords(heads.results).map((h) => [tab(h.period, h.panel), h.head])),
       tails: new Map(),

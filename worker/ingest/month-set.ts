@@ -17,9 +17,25 @@ const ENTRY = KEY_CHARS + 1;
 /** The bucket of a visitor key or a host key. */
 export const monthBucketOf = (key: string): number => keyDigit(key, 1);
 
-/** A host's key in the buckets: 11 key characters of its hashed name (see hostKey). */
-const HOST_NUMBERS = [5, 5, 8];
-const HOST_ENTRY = KEY_CHARS + 18;
+/**
+ * A bucket's hosts as stored before migration 0008 (and in exports made then): fixed-width entries,
+ * the 11-character host key then hits, pages and bytes as 5, 5 and 8 key characters.
+ */
+export function hostsOfEntries(old: string): Record<string, HostCounts> {
+  const out: Record<string, HostCounts> = {};
+  const number = (at: number, width: number) => {
+    let v = 0;
+    for (let i = 0; i < width; i++) v = v * 64 + keyDigit(old, at + i);
+    return v;
+  };
+  for (let at = 0; at + 29 <= old.length; at += 29)
+    out[old.slice(at, at + KEY_CHARS)] = [
+      number(at + 11, 5),
+      number(at + 16, 5),
+      number(at + 21, 8),
+    ];
+  return out;
+}
 
 /** The bucket key of a host (its panel key: an address, a /24, a keyed hash…). */
 export function hostKey(name: string): string {
@@ -29,32 +45,34 @@ export function hostKey(name: string): string {
   return visitorKey(h[0], h[1], h[2], h[3]);
 }
 
-function digits(n: number, width: number): string {
-  let out = "";
-  let v = Math.max(0, Math.floor(n));
-  for (let i = 0; i < width; i++) {
-    out = KEY_ALPHABET[v % 64] + out;
-    v = Math.floor(v / 64);
-  }
-  return out;
-}
-
-function number(s: string, at: number, width: number): number {
-  let v = 0;
-  for (let i = 0; i < width; i++) v = v * 64 + keyDigit(s, at + i);
-  return v;
-}
+/** A host's hits, pages and bytes in a month. */
+export type HostCounts = [hits: number, pages: number, bytes: number];
 
 /**
  * One of a month's 64 buckets: its visitors (fixed-width entries, the 11-character visitor key then
- * its human days as one key character) and its hosts (the 11-character host key, then hits, pages
- * and bytes as 5, 5 and 8 key characters: up to 2³⁰ hits and 2⁴⁸ bytes a host a month).
+ * its human days as one key character), read whole, and its hosts, a JSON object from host key to
+ * counts that never leaves D1 whole: a chunk reads the counts of the hosts it names and writes
+ * back a merge patch of those it changed (see db/queries/month-buckets.ts). A busy month holds
+ * tens of thousands of hosts, a 256 KiB chunk names a few hundred.
  */
 export class MonthBucket {
+  /** The hosts this chunk changed, to merge into the stored ones. */
+  readonly changedHosts: Record<string, HostCounts> = {};
+
+  /** `hosts`: the stored counts of the hosts the chunk names, as read (absent: none stored). */
+  private readonly storedEntries: string;
+
   constructor(
     public entries = "",
-    public hosts = "",
-  ) {}
+    private readonly hosts: Record<string, HostCounts | null> = {},
+  ) {
+    this.storedEntries = entries;
+  }
+
+  /** Its last visitor left with this chunk. */
+  get emptied(): boolean {
+    return this.entries === "" && this.storedEntries !== "";
+  }
 
   get size(): number {
     return this.entries.length / ENTRY;
@@ -81,29 +99,13 @@ export class MonthBucket {
     else this.entries = this.entries.slice(0, i) + entry + this.entries.slice(i + ENTRY);
   }
 
-  private findHost(key: string): number {
-    let i = this.hosts.indexOf(key);
-    while (i >= 0 && i % HOST_ENTRY !== 0) i = this.hosts.indexOf(key, i + 1);
-    return i;
+  /** A host's counts in the month so far (undefined when it has none); only hosts read or set. */
+  host(key: string): HostCounts | undefined {
+    return this.changedHosts[key] ?? this.hosts[key] ?? undefined;
   }
 
-  /** A host's hits, pages and bytes in the month so far (undefined when it has none). */
-  host(key: string): [hits: number, pages: number, bytes: number] | undefined {
-    const i = this.findHost(key);
-    if (i < 0) return undefined;
-    let at = i + KEY_CHARS;
-    return HOST_NUMBERS.map((w) => {
-      const v = number(this.hosts, at, w);
-      at += w;
-      return v;
-    }) as [number, number, number];
-  }
-
-  setHost(key: string, v: [hits: number, pages: number, bytes: number]): void {
-    const i = this.findHost(key);
-    const entry = v[0] <= 0 ? "" : key + v.map((x, j) => digits(x, HOST_NUMBERS[j])).join("");
-    if (i < 0) this.hosts += entry;
-    else this.hosts = this.hosts.slice(0, i) + entry + this.hosts.slice(i + HOST_ENTRY);
+  setHost(key: string, v: HostCounts): void {
+    this.changedHosts[key] = v;
   }
 
   /** The ranks of this bucket's 64 sketch registers, from its visitors. */

@@ -34,7 +34,8 @@ export const YEAR_PANELS = ["pages", "image-search"];
 export interface Reads {
   /** [date, bucket] of the open days' buckets it touches. */
   dayBuckets: [string, number][];
-  monthBuckets: [string, number][];
+  /** [month, bucket, host keys] of the months' buckets it touches, and the hosts it names in them. */
+  monthBuckets: [string, number, string[]][];
   heads: [string, string][];
   /** [period, panel, key] of every per-line panel row it touches (entry pages come later). */
   tails: [string, string, string][];
@@ -131,7 +132,13 @@ function panelDeltas(p: AnalysisPartial): Map<string, Map<string, RowDelta>> {
 export function readsOf(p: AnalysisPartial, site: SiteClock, life: Lifecycle): Reads {
   const closed = closedBefore(site.clock, life);
   const dayBuckets = new Map<string, [string, number]>();
-  const monthBuckets = new Map<string, [string, number]>();
+  const monthBuckets = new Map<string, [string, number, string[]]>();
+  const monthBucket = (month: string, b: number) => {
+    const id = tab(month, b);
+    let m = monthBuckets.get(id);
+    if (m === undefined) monthBuckets.set(id, (m = [month, b, []]));
+    return m;
+  };
   const dates = new Set<string>();
   for (const [month, mp] of Object.entries(p.months)) {
     for (const key of mp.visitorDays.keys()) {
@@ -142,8 +149,7 @@ export function readsOf(p: AnalysisPartial, site: SiteClock, life: Lifecycle): R
         const b = dayBucketOf(visitor);
         dayBuckets.set(tab(date, b), [date, b]);
       }
-      const mb = monthBucketOf(visitor);
-      monthBuckets.set(tab(month, mb), [month, mb]);
+      monthBucket(month, monthBucketOf(visitor));
     }
   }
   const heads: [string, string][] = [];
@@ -158,8 +164,8 @@ export function readsOf(p: AnalysisPartial, site: SiteClock, life: Lifecycle): R
     if (hosts.length === 0) continue;
     heads.push([month, "hosts"]);
     for (const name of hosts) {
-      const b = monthBucketOf(hostKey(name));
-      monthBuckets.set(tab(month, b), [month, b]);
+      const key = hostKey(name);
+      monthBucket(month, monthBucketOf(key))[2].push(key);
     }
   }
   const months = Object.keys(p.months).sort();
@@ -475,7 +481,13 @@ export function planChunk(
     }
     if (!sealed && (plan.sealBefore === null || month >= plan.sealBefore))
       for (const [b, bucket] of buckets)
-        plan.monthBuckets.push({ month, bucket: b, entries: bucket.entries, hosts: bucket.hosts });
+        plan.monthBuckets.push({
+          month,
+          bucket: b,
+          entries: bucket.entries,
+          hosts: bucket.changedHosts,
+          emptied: bucket.emptied,
+        });
     const m: MonthDelta = {
       month,
       hits: 0,

@@ -7,6 +7,7 @@
  */
 import { z } from "zod";
 import type { UserConfig } from "../core/config";
+import { hostsOfEntries } from "../ingest/month-set";
 import { checkSiteConfig } from "./site-config";
 
 export const EXPORT_FORMAT = "vigie-export";
@@ -153,7 +154,17 @@ const dayRecords = jsonText(
 const monthEntries = z
   .string()
   .regex(/^([0-9A-Za-z_-]{12})*$/, "must be 12-character visitor entries");
-const monthHosts = z.string().regex(/^([0-9A-Za-z_-]{29})*$/, "must be 29-character host entries");
+/**
+ * A month bucket's hosts: a JSON object from host key to [hits, pages, bytes], or, in an export made
+ * before migration 0008, 29-character entries, which are turned into that object.
+ */
+const monthHosts = z.union([
+  z
+    .string()
+    .regex(/^([0-9A-Za-z_-]{29})*$/)
+    .transform((old) => JSON.stringify(hostsOfEntries(old))),
+  jsonText(z.record(z.string().regex(/^[0-9A-Za-z_-]{11}$/), z.tuple([count, count, count]))),
+]);
 const registers = z.string().regex(/^[0-9A-Za-z_-]{4096}$/, "must be 4,096 sketch registers");
 const bucket = (n: number) =>
   z
@@ -301,6 +312,8 @@ export function checkExport(body: unknown): ExportCheck {
     }
     const seen = new Set<string>();
     const key = KEYS[t];
+    // The rows as parsed: an older cell form comes out in today's (see monthHosts).
+    const parsed: unknown[][] = [];
     tab.data.rows.forEach((row, n) => {
       const r = ROW[t].safeParse(row);
       if (!r.success) {
@@ -314,8 +327,9 @@ export function checkExport(body: unknown): ExportCheck {
         if (seen.has(k)) fail(`tables.${t}.rows[${n}]: a second row with the key ${k}`);
         seen.add(k);
       }
+      parsed.push(r.data);
     });
-    rows[t] = tab.data.rows as unknown[][];
+    rows[t] = parsed;
   }
   if (errors.length) return { ok: false, errors };
   const ids = rows.runs.map((r) => r[0]);

@@ -1,0 +1,67 @@
+/**
+ * Migrations that change how stored data is written: a site with data of the old form, migrated,
+ * then given more chunks, ends with the figures of a site that never had the old form.
+ */
+import { env } from "cloudflare:test";
+import { describe, expect, it } from "vitest";
+import semicompleteText from "../fixtures/semicomplete-2015-05.combined.log?raw";
+import { createSite, lineStarts, oldHosts, storedFigures, uploadRange } from "./helpers";
+
+const log = new TextEncoder().encode(semicompleteText);
+
+/** What migration `name` runs. */
+function migration(name: string): string[] {
+  const m = env.TEST_MIGRATIONS.find((x) => x.name.startsWith(name));
+  if (!m) throw new Error(`no migration ${name}`);
+  return m.queries;
+}
+
+const hostsOf = async (siteId: number) =>
+  (
+    await env.DB.prepare(
+      "SELECT month, bucket, hosts FROM month_buckets WHERE site_id = ?1 ORDER BY month, bucket",
+    )
+      .bind(siteId)
+      .all<{ month: string; bucket: number; hosts: string }>()
+  ).results;
+
+describe("0008: a month bucket's hosts become a JSON object", () => {
+  it("converts every host of the old form, and later chunks add to them as if it had always been so", async () => {
+    const starts = lineStarts(log);
+    const half = starts[starts.length >> 1];
+    const secret = "migration-secret";
+    const migrated = await createSite("migrated", { secret });
+    const straight = await createSite("straight", { secret });
+    for (const site of [migrated, straight])
+      expect((await uploadRange(site, log, 0, half)).status).toBe(200);
+
+    // The migrated site's hosts go back to the old form, then through the migration.
+    const before = await hostsOf(migrated.id);
+    expect(before.length).toBeGreaterThan(10);
+    const hostCount = before.reduce((n, r) => n + Object.keys(JSON.parse(r.hosts)).length, 0);
+    expect(hostCount).toBeGreaterThan(100);
+    await env.DB.batch(
+      before.map((r) =>
+        env.DB.prepare(
+          "UPDATE month_buckets SET hosts = ?4 WHERE site_id = ?1 AND month = ?2 AND bucket = ?3",
+        ).bind(migrated.id, r.month, r.bucket, oldHosts(r.hosts)),
+      ),
+    );
+    const old = await hostsOf(migrated.id);
+    expect(old.every((r) => /^([0-9A-Za-z_-]{29})+$/.test(r.hosts))).toBe(true);
+    for (const q of migration("0008_")) await env.DB.prepare(q).run();
+    const after = await hostsOf(migrated.id);
+    expect(after.map((r) => JSON.parse(r.hosts))).toEqual(before.map((r) => JSON.parse(r.hosts)));
+
+    // Run again, it changes nothing.
+    for (const q of migration("0008_")) await env.DB.prepare(q).run();
+    expect(await hostsOf(migrated.id)).toEqual(after);
+
+    for (const site of [migrated, straight])
+      expect((await uploadRange(site, log, half, log.length)).status).toBe(200);
+    const parsed = async (id: number) =>
+      (await hostsOf(id)).map((r) => ({ ...r, hosts: JSON.parse(r.hosts) }));
+    expect(await parsed(migrated.id)).toEqual(await parsed(straight.id));
+    expect(await storedFigures(migrated.id)).toEqual(await storedFigures(straight.id));
+  });
+});
