@@ -129,7 +129,7 @@ export async function storedFigures(siteId: number) {
     ),
     // Visitor keys are keyed with each site's own secret (privacy), so records compare without them.
     visitorDays: await q(
-      "SELECT b.date, j.value AS record FROM day_buckets AS b, json_each(b.records) AS j WHERE b.site_id = ?1 ORDER BY b.date, record",
+      "SELECT b.date, v.value AS record FROM day_buckets AS b, json_each(b.records) AS a, json_each(a.value) AS v WHERE b.site_id = ?1 ORDER BY b.date, record",
     ),
     visitorMonths: await q(`${MONTH_SET_SQL} ORDER BY month, days`),
     years: await q("SELECT year, days FROM year_figures WHERE site_id = ?1 ORDER BY year"),
@@ -171,4 +171,12 @@ export function oldHosts(json: string): string {
   return Object.entries(JSON.parse(json) as Record<string, number[]>)
     .map(([k, [h, p, b]]) => k + digits(h, 5) + digits(p, 5) + digits(b, 8))
     .join("");
+}
+
+/** A day bucket (by address key, then visitor key) as written before migration 0009. */
+export function oldRecords(json: string): string {
+  const out: Record<string, string> = {};
+  for (const [addr, days] of Object.entries(JSON.parse(json) as Record<string, object>))
+    for (const [visitor, r] of Object.entries(days)) out[addr + visitor] = JSON.stringify(r);
+  return JSON.stringify(out);
 }

@@ -5,7 +5,14 @@
 import { env } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
 import semicompleteText from "../fixtures/semicomplete-2015-05.combined.log?raw";
-import { createSite, lineStarts, oldHosts, storedFigures, uploadRange } from "./helpers";
+import {
+  createSite,
+  lineStarts,
+  oldHosts,
+  oldRecords,
+  storedFigures,
+  uploadRange,
+} from "./helpers";
 
 const log = new TextEncoder().encode(semicompleteText);
 
@@ -62,6 +69,51 @@ describe("0008: a month bucket's hosts become a JSON object", () => {
     const parsed = async (id: number) =>
       (await hostsOf(id)).map((r) => ({ ...r, hosts: JSON.parse(r.hosts) }));
     expect(await parsed(migrated.id)).toEqual(await parsed(straight.id));
+    expect(await storedFigures(migrated.id)).toEqual(await storedFigures(straight.id));
+  });
+});
+
+const bucketsOf = async (siteId: number) =>
+  (
+    await env.DB.prepare(
+      "SELECT date, bucket, records FROM day_buckets WHERE site_id = ?1 ORDER BY date, bucket",
+    )
+      .bind(siteId)
+      .all<{ date: string; bucket: number; records: string }>()
+  ).results.map((r) => ({ ...r, records: JSON.parse(r.records) }));
+
+describe("0009: a day bucket's records are grouped by address", () => {
+  it("converts every record of the old form, and later chunks merge with them as if it had always been so", async () => {
+    const starts = lineStarts(log);
+    const half = starts[starts.length >> 1];
+    const secret = "migration-secret-days";
+    const migrated = await createSite("migrated-days", { secret });
+    const straight = await createSite("straight-days", { secret });
+    for (const site of [migrated, straight])
+      expect((await uploadRange(site, log, 0, half)).status).toBe(200);
+
+    const before = await bucketsOf(migrated.id);
+    const records = before.reduce(
+      (n, r) => n + Object.values(r.records as Record<string, object>).flatMap(Object.keys).length,
+      0,
+    );
+    expect(records).toBeGreaterThan(100);
+    await env.DB.batch(
+      before.map((r) =>
+        env.DB.prepare(
+          "UPDATE day_buckets SET records = ?4 WHERE site_id = ?1 AND date = ?2 AND bucket = ?3",
+        ).bind(migrated.id, r.date, r.bucket, oldRecords(JSON.stringify(r.records))),
+      ),
+    );
+    expect(await bucketsOf(migrated.id)).not.toEqual(before);
+    for (const q of migration("0009_")) await env.DB.prepare(q).run();
+    expect(await bucketsOf(migrated.id)).toEqual(before);
+    for (const q of migration("0009_")) await env.DB.prepare(q).run();
+    expect(await bucketsOf(migrated.id)).toEqual(before);
+
+    for (const site of [migrated, straight])
+      expect((await uploadRange(site, log, half, log.length)).status).toBe(200);
+    expect(await bucketsOf(migrated.id)).toEqual(await bucketsOf(straight.id));
     expect(await storedFigures(migrated.id)).toEqual(await storedFigures(straight.id));
   });
 });

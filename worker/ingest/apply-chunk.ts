@@ -1,7 +1,6 @@
 import type { AnalysisPartial } from "../core/partial";
 import type { RobotRules } from "../core/visitor-day";
 import type { ChunkReceipt } from "../db/queries/chunk-receipts";
-import type { DayBucketRow } from "../db/queries/day-buckets";
 import type { SketchRow } from "../db/queries/sketches";
 import type { SiteState } from "../db/queries/site-version-guard";
 import type { YearFiguresRow } from "../db/queries/year-figures";
@@ -12,7 +11,12 @@ import { addDays, readExistingDays } from "../db/queries/add-days";
 import { addHours } from "../db/queries/add-hours";
 import { addMonths, readSealedMonths } from "../db/queries/add-months";
 import { findLastChunkBefore, insertChunk, isReceiptCollision } from "../db/queries/chunk-receipts";
-import { deleteDayBucketsBefore, readDayBuckets, writeDayBuckets } from "../db/queries/day-buckets";
+import {
+  dayBucketRead,
+  deleteDayBucketsBefore,
+  readDayBuckets,
+  writeDayBuckets,
+} from "../db/queries/day-buckets";
 import { insertWatchedHits } from "../db/queries/insert-watched-hits";
 import {
   monthBucketRead,
@@ -137,10 +141,10 @@ export async function applyChunk(
     const [days, months, heads, sealed, sketches, years, existing, ...tails] = results;
     const stored: Stored = {
       dayBuckets: new Map(
-        (days.results as DayBucketRow[]).map((r) => [
-          tab(r.date, r.bucket),
-          new DayBucket(r.records),
-        ]),
+        (days.results as Parameters<typeof dayBucketRead>[0][]).map((row) => {
+          const r = dayBucketRead(row);
+          return [tab(r.date, r.bucket), new DayBucket(r.records)];
+        }),
       ),
       monthBuckets: new Map(
         (months.results as Parameters<typeof monthBucketRead>[0][]).map((row) => {

@@ -1,8 +1,9 @@
 /**
  * The visitor-days of an open day, in DAY_BUCKETS buckets chosen by a visitor key's first
  * character, which the client address alone decides: every visitor of one address shares a
- * bucket. A bucket is stored as a JSON object from visitor key to the record's own JSON text, so
- * reading a bucket parses only the strings, and only the records a chunk touches are decoded.
+ * bucket. A bucket is stored as a JSON object from address key to an object from visitor key to
+ * the visitor-day's record (an array): D1 picks out the addresses a chunk names, and merges back
+ * the records it changed (db/queries/day-buckets.ts), so the rest of the day stays in D1.
  */
 import type { VisitorDay } from "../core/visitor-day";
 import { keyDigit } from "../core/sketch";
@@ -11,9 +12,9 @@ export const DAY_BUCKETS = 32;
 
 export const dayBucketOf = (key: string): number => keyDigit(key, 0) % DAY_BUCKETS;
 
-/** The stored form of a visitor-day (its address's key is in the bucket's key, see DayBucket). */
-export function encodeVisitorDay(v: VisitorDay): string {
-  return JSON.stringify([
+/** The stored form of a visitor-day (its address's key is its object's key, see DayBucket). */
+export function encodeVisitorDay(v: VisitorDay): StoredDay {
+  return [
     v.hits,
     v.bytes,
     v.pages,
@@ -32,10 +33,10 @@ export function encodeVisitorDay(v: VisitorDay): string {
     v.hourly,
     v.views,
     v.spans.map((s) => [s.start, s.end, s.entryAt, s.entry, s.exitAt, s.exit]),
-  ]);
+  ];
 }
 
-type Stored = [
+export type StoredDay = [
   hits: number,
   bytes: number,
   pages: number,
@@ -63,7 +64,7 @@ type Stored = [
   ][],
 ];
 
-export function decodeVisitorDay(addr: string, json: string): VisitorDay {
+export function decodeVisitorDay(addr: string, stored: StoredDay): VisitorDay {
   const [
     hits,
     bytes,
@@ -83,7 +84,7 @@ export function decodeVisitorDay(addr: string, json: string): VisitorDay {
     hourly,
     views,
     spans,
-  ] = JSON.parse(json) as Stored;
+  ] = stored;
   return {
     addr,
     hits,
@@ -114,36 +115,28 @@ export function decodeVisitorDay(addr: string, json: string): VisitorDay {
   };
 }
 
+/** An address's visitor-days in a bucket: its visitor keys' records. */
+export type AddressDays = Record<string, StoredDay>;
+
 /**
- * One bucket of a day: records keyed by address key then visitor key (22 characters), so that an
- * address's visitor-days are found by their keys' prefix; each decoded on demand.
+ * One bucket of a day, as far as a chunk sees it: the visitor-days of the addresses it names (read,
+ * each decoded on demand), and those it sets, which are what it writes back.
  */
 export class DayBucket {
-  private readonly records: Record<string, string>;
+  /** The records set, by address key then visitor key: a merge patch for the stored bucket. */
+  readonly changed: Record<string, AddressDays> = {};
 
-  constructor(json?: string) {
-    this.records = json ? (JSON.parse(json) as Record<string, string>) : {};
-  }
-
-  get(addr: string, visitor: string): VisitorDay | undefined {
-    const r = this.records[addr + visitor];
-    return r === undefined ? undefined : decodeVisitorDay(addr, r);
-  }
+  /** `read`: the stored visitor-days of the addresses asked for (absent or null: none). */
+  constructor(private readonly read: Record<string, AddressDays | null> = {}) {}
 
   set(v: VisitorDay, visitor: string): void {
-    this.records[v.addr + visitor] = encodeVisitorDay(v);
+    (this.changed[v.addr] ??= {})[visitor] = encodeVisitorDay(v);
   }
 
-  /** Every visitor-day of the address in this bucket: [visitor key, record]. */
+  /** Every visitor-day of the address in this bucket, as read: [visitor key, record]. */
   ofAddress(addr: string): [string, VisitorDay][] {
-    const out: [string, VisitorDay][] = [];
-    for (const k in this.records)
-      if (k.startsWith(addr))
-        out.push([k.slice(addr.length), decodeVisitorDay(addr, this.records[k])]);
-    return out;
-  }
-
-  encode(): string {
-    return JSON.stringify(this.records);
+    const days = this.read[addr];
+    if (!days) return [];
+    return Object.entries(days).map(([visitor, r]) => [visitor, decodeVisitorDay(addr, r)]);
   }
 }

@@ -32,8 +32,8 @@ export const YEAR_PANELS = ["pages", "image-search"];
 
 /** What a chunk needs of the stored state, before it plans (see readsOf). */
 export interface Reads {
-  /** [date, bucket] of the open days' buckets it touches. */
-  dayBuckets: [string, number][];
+  /** [date, bucket, address keys] of the open days' buckets it touches, and its addresses in them. */
+  dayBuckets: [string, number, string[]][];
   /** [month, bucket, host keys] of the months' buckets it touches, and the hosts it names in them. */
   monthBuckets: [string, number, string[]][];
   heads: [string, string][];
@@ -131,7 +131,7 @@ function panelDeltas(p: AnalysisPartial): Map<string, Map<string, RowDelta>> {
 /** What to read before planning a chunk, given the site's clock and lifecycle. */
 export function readsOf(p: AnalysisPartial, site: SiteClock, life: Lifecycle): Reads {
   const closed = closedBefore(site.clock, life);
-  const dayBuckets = new Map<string, [string, number]>();
+  const dayBuckets = new Map<string, [string, number, Set<string>]>();
   const monthBuckets = new Map<string, [string, number, string[]]>();
   const monthBucket = (month: string, b: number) => {
     const id = tab(month, b);
@@ -141,13 +141,16 @@ export function readsOf(p: AnalysisPartial, site: SiteClock, life: Lifecycle): R
   };
   const dates = new Set<string>();
   for (const [month, mp] of Object.entries(p.months)) {
-    for (const key of mp.visitorDays.keys()) {
+    for (const [key, v] of mp.visitorDays) {
       const date = key.slice(0, 10);
       const visitor = key.slice(11);
       dates.add(date);
       if (closed === null || date >= closed) {
         const b = dayBucketOf(visitor);
-        dayBuckets.set(tab(date, b), [date, b]);
+        const id = tab(date, b);
+        let d = dayBuckets.get(id);
+        if (d === undefined) dayBuckets.set(id, (d = [date, b, new Set()]));
+        d[2].add(v.addr);
       }
       monthBucket(month, monthBucketOf(visitor));
     }
@@ -175,7 +178,7 @@ export function readsOf(p: AnalysisPartial, site: SiteClock, life: Lifecycle): R
       if (YEAR_PANELS.includes(panel)) heads.push([month.slice(0, 4), panel]);
     }
   return {
-    dayBuckets: [...dayBuckets.values()],
+    dayBuckets: [...dayBuckets.values()].map(([date, b, addrs]) => [date, b, [...addrs]]),
     monthBuckets: [...monthBuckets.values()],
     heads,
     tails,
@@ -355,7 +358,8 @@ export function planVisitorDays(
   for (const t of touchedBuckets.values()) {
     // A day closing with this chunk keeps nothing: its buckets are deleted below.
     if (closedAfter !== null && t.date < closedAfter) continue;
-    dayBuckets.push({ date: t.date, bucket: t.bucket, records: t.b.encode() });
+    if (Object.keys(t.b.changed).length > 0)
+      dayBuckets.push({ date: t.date, bucket: t.bucket, records: t.b.changed });
   }
   return {
     work,

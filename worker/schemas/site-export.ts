@@ -133,24 +133,38 @@ const panelId = z.string().regex(/^[a-z][a-z0-9-]{0,63}$/, "is not a panel id");
 const headRows = jsonText(
   z.array(z.tuple([z.string().max(10_000), count, count, count, count, runRef, count])).max(1000),
 );
-/** A day bucket: visitor-day records by address key then visitor key (worker/ingest/day-records.ts). */
-const dayRecords = jsonText(
-  z.record(
-    z.string().regex(/^[0-9A-Za-z_-]{22}$/),
-    z.string().refine((r) => {
-      try {
-        const v = JSON.parse(r) as unknown[];
-        return (
-          Array.isArray(v) &&
-          v.length === 18 &&
-          v.slice(0, 15).every((n) => Number.isInteger(n) && (n as number) >= 0)
-        );
-      } catch {
-        return false;
+/** A visitor-day's stored record (worker/ingest/day-records.ts). */
+const dayRecord = z
+  .array(z.unknown())
+  .refine(
+    (v) =>
+      v.length === 18 && v.slice(0, 15).every((n) => Number.isInteger(n) && (n as number) >= 0),
+    "is not a visitor-day record",
+  );
+const key11 = z.string().regex(/^[0-9A-Za-z_-]{11}$/);
+/**
+ * A day bucket: visitor-day records by address key then visitor key (worker/ingest/day-records.ts),
+ * or, in an export made before migration 0009, an object from the two keys joined to the record's
+ * JSON text, which is turned into today's form.
+ */
+const dayRecords = z.union([
+  jsonText(z.record(key11, z.record(key11, dayRecord))),
+  z.string().transform((s, ctx) => {
+    try {
+      const out: Record<string, Record<string, unknown>> = {};
+      for (const [k, r] of Object.entries(JSON.parse(s) as Record<string, string>)) {
+        if (!/^[0-9A-Za-z_-]{22}$/.test(k) || typeof r !== "string") throw new Error();
+        const record = dayRecord.safeParse(JSON.parse(r));
+        if (!record.success) throw new Error();
+        (out[k.slice(0, 11)] ??= {})[k.slice(11)] = record.data;
       }
-    }, "is not a visitor-day record"),
-  ),
-);
+      return JSON.stringify(out);
+    } catch {
+      ctx.addIssue({ code: "custom", message: "is not the stored JSON shape" });
+      return z.NEVER;
+    }
+  }),
+]);
 const monthEntries = z
   .string()
   .regex(/^([0-9A-Za-z_-]{12})*$/, "must be 12-character visitor entries");
@@ -158,13 +172,16 @@ const monthEntries = z
  * A month bucket's hosts: a JSON object from host key to [hits, pages, bytes], or, in an export made
  * before migration 0008, 29-character entries, which are turned into that object.
  */
-const monthHosts = z.union([
-  z
-    .string()
-    .regex(/^([0-9A-Za-z_-]{29})*$/)
-    .transform((old) => JSON.stringify(hostsOfEntries(old))),
-  jsonText(z.record(z.string().regex(/^[0-9A-Za-z_-]{11}$/), z.tuple([count, count, count]))),
-]);
+const monthHosts = z.union(
+  [
+    z
+      .string()
+      .regex(/^([0-9A-Za-z_-]{29})*$/)
+      .transform((old) => JSON.stringify(hostsOfEntries(old))),
+    jsonText(z.record(key11, z.tuple([count, count, count]))),
+  ],
+  { error: "must be host counts by host key, or 29-character host entries" },
+);
 const registers = z.string().regex(/^[0-9A-Za-z_-]{4096}$/, "must be 4,096 sketch registers");
 const bucket = (n: number) =>
   z

@@ -1,24 +1,49 @@
 import { jsonSlices } from "../json-slices";
 
+import type { AddressDays } from "../../ingest/day-records";
+
+/** A bucket to write: the visitor-days set in it, by address key then visitor key. */
 export interface DayBucketRow {
   date: string;
   bucket: number;
-  records: string;
+  records: Record<string, AddressDays>;
 }
 
-/** The buckets of the given [date, bucket] pairs (one primary-key lookup each). */
+/** A bucket as read: the stored visitor-days of the addresses asked for (null: none). */
+export interface DayBucketRead {
+  date: string;
+  bucket: number;
+  records: Record<string, AddressDays | null>;
+}
+
+/**
+ * Of the given [date, bucket, address keys] (one primary-key lookup each), the visitor-days of
+ * those addresses, picked out of the stored bucket by D1.
+ */
 export function readDayBuckets(
   db: D1Database,
   siteId: number,
-  keys: [string, number][],
+  keys: [date: string, bucket: number, addresses: string[]][],
 ): D1PreparedStatement {
   return db
-    .prepare(`SELECT b.date AS date, b.bucket AS bucket, b.records AS records
+    .prepare(`SELECT b.date AS date, b.bucket AS bucket,
+        (SELECT json_group_object(a.value, json_extract(b.records, '$."' || a.value || '"'))
+          FROM json_each(j.value -> 2) AS a) AS records
       FROM json_each(?2) AS j CROSS JOIN day_buckets AS b
       ON b.site_id = ?1 AND b.date = j.value ->> 0 AND b.bucket = j.value ->> 1`)
     .bind(siteId, JSON.stringify(keys));
 }
 
+/** What readDayBuckets answers, per row. */
+export function dayBucketRead(row: {
+  date: string;
+  bucket: number;
+  records: string;
+}): DayBucketRead {
+  return { ...row, records: JSON.parse(row.records) as DayBucketRead["records"] };
+}
+
+/** The visitor-days set are merged into the stored bucket by D1 (a JSON merge patch). */
 export function writeDayBuckets(
   db: D1Database,
   siteId: number,
@@ -27,8 +52,8 @@ export function writeDayBuckets(
   return jsonSlices(rows.map((r) => [r.date, r.bucket, r.records])).map((json) =>
     db
       .prepare(`INSERT INTO day_buckets (site_id, date, bucket, records)
-        SELECT ?1, j.value ->> 0, j.value ->> 1, j.value ->> 2 FROM json_each(?2) AS j WHERE true
-        ON CONFLICT (site_id, date, bucket) DO UPDATE SET records = excluded.records`)
+        SELECT ?1, j.value ->> 0, j.value ->> 1, json(j.value -> 2) FROM json_each(?2) AS j WHERE true
+        ON CONFLICT (site_id, date, bucket) DO UPDATE SET records = json_patch(day_buckets.records, excluded.records)`)
       .bind(siteId, json),
   );
 }
