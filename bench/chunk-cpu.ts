@@ -43,7 +43,7 @@ export interface ChunkCpuFigures {
   /** The local D1's workerd (split run) and wrangler's proxy workerd, warm, CPU ms per chunk. */
   d1Host: number;
   proxy: number;
-  node: { warm: StageTimes; first: StageTimes[] };
+  node: { warm: StageTimes; first: StageTimes[]; d1Chars: { out: number; in: number } };
   /** The same stages inside workerd, warm (wall clock there: see workerd/stages-entry.js). */
   workerdStages: StageTimes;
 }
@@ -209,7 +209,13 @@ export async function benchChunkCpu(log: string, count = 300): Promise<ChunkCpuF
     const node = await withSite(async (dir, site) => {
       const host = await startD1Host(dir);
       try {
-        const warm = meanStages((await ingestStages(host.url, site, chunks)).slice(WARMUP));
+        const stages = await ingestStages(host.url, site, chunks);
+        const warm = meanStages(stages.times.slice(WARMUP));
+        const chars = stages.d1Chars.slice(WARMUP);
+        const d1Chars = {
+          out: chars.reduce((n, c) => n + c.out, 0) / chars.length,
+          in: chars.reduce((n, c) => n + c.in, 0) / chars.length,
+        };
         const first = later.map((c) => {
           const r = spawnSync(
             process.execPath,
@@ -228,7 +234,7 @@ export async function benchChunkCpu(log: string, count = 300): Promise<ChunkCpuF
           if (r.status !== 0) throw new Error(`chunk-stages failed: ${r.stderr}`);
           return (JSON.parse(r.stdout.trim().split("\n").pop()!) as StageTimes[])[0];
         });
-        return { warm, first };
+        return { warm, first, d1Chars };
       } finally {
         await host.stop();
       }
@@ -250,6 +256,7 @@ export async function benchChunkCpu(log: string, count = 300): Promise<ChunkCpuF
 }
 
 const ms = (n: number) => n.toFixed(1);
+const kb = (chars: number) => (chars / 1000).toFixed(0);
 const cpu = (c: ProcCpu) => `${ms(c.total)} (main thread ${ms(c.main)})`;
 const total = (t: StageTimes) => STAGES.reduce((s, k) => s + t[k], 0);
 const stages = (t: StageTimes) =>
@@ -270,6 +277,7 @@ export function chunkCpuLines(f: ChunkCpuFigures): string[] {
     `workerd warm, by stage (its clock): ${stages(f.workerdStages)}`,
     `Node warm: ${stages(f.node.warm)}`,
     `Node first chunk of a fresh process (median of ${f.node.first.length}): ${stages(medianFirst)}`,
+    `D1 traffic of a warm chunk (its client's JSON): ${kb(f.node.d1Chars.out)} KB of statements out, ${kb(f.node.d1Chars.in)} KB of results in`,
   ];
 }
 

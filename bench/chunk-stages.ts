@@ -62,25 +62,37 @@ const cpuMs = () => {
   return (u.user + u.system) / 1000;
 };
 
-/** Ingests the chunks one after the other on the D1 host at `d1Url`; the CPU of each stage of each. */
+/** What the Node run of the stages measured. */
+export interface NodeStages {
+  /** CPU of each stage of each chunk. */
+  times: StageTimes[];
+  /** Characters of JSON its D1 client sent and received, per chunk (statements out, results in). */
+  d1Chars: { out: number; in: number }[];
+}
+
+/** Ingests the chunks one after the other on the D1 host at `d1Url`, stage by stage. */
 export async function ingestStages(
   d1Url: string,
   site: StageSite,
   chunks: Chunk[],
-): Promise<StageTimes[]> {
+): Promise<NodeStages> {
   const run = stageRunner({
     d1Url,
     geoData: readFileSync(`${root}worker/generated/geo.bin`),
     scanLines: new WebAssembly.Module(readFileSync(`${root}worker/core/scan-lines.wasm`)),
     now: cpuMs,
   });
-  const out: StageTimes[] = [];
-  for (const c of chunks) out.push(await run(site, c));
+  const out: NodeStages = { times: [], d1Chars: [] };
+  for (const c of chunks) {
+    const before = { out: run.meter.charsOut, in: run.meter.charsIn };
+    out.times.push(await run(site, c));
+    out.d1Chars.push({ out: run.meter.charsOut - before.out, in: run.meter.charsIn - before.in });
+  }
   return out;
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {
   const [hostUrl, siteJson, log, start, count] = process.argv.slice(2);
   const chunks = readChunks(log, Number(count ?? 1), 262144, Number(start));
-  console.log(JSON.stringify(await ingestStages(hostUrl, JSON.parse(siteJson), chunks)));
+  console.log(JSON.stringify((await ingestStages(hostUrl, JSON.parse(siteJson), chunks)).times));
 }

@@ -55,16 +55,19 @@ export interface StageHost {
 const hex = (b: ArrayBuffer) =>
   Array.from(new Uint8Array(b), (x) => x.toString(16).padStart(2, "0")).join("");
 
-/** A runner that ingests chunks one at a time, keeping what an isolate keeps between them. */
+/**
+ * A runner that ingests chunks one at a time, keeping what an isolate keeps between them; its
+ * `meter` counts what its D1 client did over all of them (the characters of JSON each way too).
+ */
 export function stageRunner(
   host: StageHost,
-): (site: StageSite, c: StageChunk) => Promise<StageTimes> {
+): ((site: StageSite, c: StageChunk) => Promise<StageTimes>) & { meter: ClientMeter } {
   const meter: ClientMeter = { now: host.now, jsonMs: 0, requestMs: 0, charsOut: 0, charsIn: 0 };
   const db = remoteD1(host.d1Url, meter);
   // Made on first use, as worker/geo.ts and worker/scanner.ts do.
   let geo: GeoLookup | null = null;
   let scanner: LineScanner | null = null;
-  return async (site, c) => {
+  const run = async (site: StageSite, c: StageChunk) => {
     const t = Object.fromEntries(STAGES.map((s) => [s, 0])) as StageTimes;
     let at = host.now();
     let client = { json: meter.jsonMs, requests: meter.requestMs };
@@ -116,4 +119,5 @@ export function stageRunner(
     lap("apply");
     return t;
   };
+  return Object.assign(run, { meter });
 }
