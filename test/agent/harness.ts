@@ -149,7 +149,7 @@ export async function storedRows(
         j.value ->> 3 AS bytes, j.value ->> 4 AS max FROM panel_heads AS h, json_each(h.rows) AS j
       UNION ALL SELECT site_id, period, panel, key, hits, pages, bytes, max FROM panel_tails
       ) AS x JOIN sites s ON s.id = x.site_id WHERE ${inSites} ORDER BY x.period, x.panel, x.key`,
-    visitorDays: `SELECT s.name AS site, x.date, v.value AS record FROM day_buckets x, json_each(x.records) AS a, json_each(a.value) AS v JOIN sites s ON s.id = x.site_id WHERE ${inSites} ORDER BY x.date, record`,
+    visitorDays: `SELECT s.name AS site, x.date, v.value AS record FROM day_buckets x, json_each(x.visitor_days) AS a, json_each(a.value) AS v JOIN sites s ON s.id = x.site_id WHERE ${inSites} ORDER BY x.date, record`,
     visitorMonths: `WITH RECURSIVE e(site_id, month, rest, days) AS (
         SELECT site_id, month, entries, NULL FROM month_buckets
         UNION ALL SELECT site_id, month, substr(rest, 13), substr(rest, 12, 1) FROM e WHERE rest != ''

@@ -129,7 +129,7 @@ export async function storedFigures(siteId: number) {
     ),
     // Visitor keys are keyed with each site's own secret (privacy), so records compare without them.
     visitorDays: await q(
-      "SELECT b.date, v.value AS record FROM day_buckets AS b, json_each(b.records) AS a, json_each(a.value) AS v WHERE b.site_id = ?1 ORDER BY b.date, record",
+      "SELECT b.date, v.value AS record FROM day_buckets AS b, json_each(b.visitor_days) AS a, json_each(a.value) AS v WHERE b.site_id = ?1 ORDER BY b.date, record",
     ),
     visitorMonths: await q(`${MONTH_SET_SQL} ORDER BY month, days`),
     years: await q("SELECT year, days FROM year_figures WHERE site_id = ?1 ORDER BY year"),

@@ -45,7 +45,7 @@ async function names(siteId: number, atLeast: number) {
 async function visitorDaysOf(siteId: number, key: string): Promise<number> {
   const row = await env.DB.prepare(
     // A bucket's records are keyed by address key then visitor key, 11 characters each.
-    "SELECT count(*) AS n FROM day_buckets AS b, json_each(b.records) AS a, json_each(a.value) AS v WHERE b.site_id = ?1 AND v.key = ?2",
+    "SELECT count(*) AS n FROM day_buckets AS b, json_each(b.visitor_days) AS a, json_each(a.value) AS v WHERE b.site_id = ?1 AND v.key = ?2",
   )
     .bind(siteId, key)
     .first<{ n: number }>();
@@ -89,7 +89,7 @@ describe("privacy of client addresses, per site", () => {
     expect(await visitorDaysOf(truncate.id, bare)).toBe(0);
     // Re-keyed, the key keeps its first character (its address's bucket) and its shape.
     const keys = await env.DB.prepare(
-      "SELECT a.key || v.key AS k FROM day_buckets AS b, json_each(b.records) AS a, json_each(a.value) AS v WHERE b.site_id = ?1",
+      "SELECT a.key || v.key AS k FROM day_buckets AS b, json_each(b.visitor_days) AS a, json_each(a.value) AS v WHERE b.site_id = ?1",
     )
       .bind(truncate.id)
       .all<{ k: string }>();

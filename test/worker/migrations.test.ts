@@ -23,16 +23,27 @@ function migration(name: string): string[] {
   return m.queries;
 }
 
+/** Its conversion alone: the column's new name is already in place (setup ran every migration). */
+const conversion = (name: string) => migration(name).filter((q) => !/^\s*ALTER TABLE/i.test(q));
+
+/** The statement fails, as the code of before a migration fails on the renamed column. */
+const fails = (sql: string) => expect(env.DB.prepare(sql).all()).rejects.toThrow(/no such column/);
+
 const hostsOf = async (siteId: number) =>
   (
     await env.DB.prepare(
-      "SELECT month, bucket, hosts FROM month_buckets WHERE site_id = ?1 ORDER BY month, bucket",
+      "SELECT month, bucket, host_counts AS hosts FROM month_buckets WHERE site_id = ?1 ORDER BY month, bucket",
     )
       .bind(siteId)
       .all<{ month: string; bucket: number; hosts: string }>()
   ).results;
 
 describe("0008: a month bucket's hosts become a JSON object", () => {
+  it("renames the column, so that the code of before fails on it instead of writing its form", async () => {
+    expect(migration("0008_")[0]).toMatch(/RENAME COLUMN `hosts` TO `host_counts`/);
+    await fails("SELECT hosts FROM month_buckets");
+  });
+
   it("converts every host of the old form, and later chunks add to them as if it had always been so", async () => {
     const starts = lineStarts(log);
     const half = starts[starts.length >> 1];
@@ -50,18 +61,18 @@ describe("0008: a month bucket's hosts become a JSON object", () => {
     await env.DB.batch(
       before.map((r) =>
         env.DB.prepare(
-          "UPDATE month_buckets SET hosts = ?4 WHERE site_id = ?1 AND month = ?2 AND bucket = ?3",
+          "UPDATE month_buckets SET host_counts = ?4 WHERE site_id = ?1 AND month = ?2 AND bucket = ?3",
         ).bind(migrated.id, r.month, r.bucket, oldHosts(r.hosts)),
       ),
     );
     const old = await hostsOf(migrated.id);
     expect(old.every((r) => /^([0-9A-Za-z_-]{29})+$/.test(r.hosts))).toBe(true);
-    for (const q of migration("0008_")) await env.DB.prepare(q).run();
+    for (const q of conversion("0008_")) await env.DB.prepare(q).run();
     const after = await hostsOf(migrated.id);
     expect(after.map((r) => JSON.parse(r.hosts))).toEqual(before.map((r) => JSON.parse(r.hosts)));
 
     // Run again, it changes nothing.
-    for (const q of migration("0008_")) await env.DB.prepare(q).run();
+    for (const q of conversion("0008_")) await env.DB.prepare(q).run();
     expect(await hostsOf(migrated.id)).toEqual(after);
 
     for (const site of [migrated, straight])
@@ -76,13 +87,18 @@ describe("0008: a month bucket's hosts become a JSON object", () => {
 const bucketsOf = async (siteId: number) =>
   (
     await env.DB.prepare(
-      "SELECT date, bucket, records FROM day_buckets WHERE site_id = ?1 ORDER BY date, bucket",
+      "SELECT date, bucket, visitor_days AS records FROM day_buckets WHERE site_id = ?1 ORDER BY date, bucket",
     )
       .bind(siteId)
       .all<{ date: string; bucket: number; records: string }>()
   ).results.map((r) => ({ ...r, records: JSON.parse(r.records) }));
 
 describe("0009: a day bucket's records are grouped by address", () => {
+  it("renames the column, so that the code of before fails on it instead of writing its form", async () => {
+    expect(migration("0009_")[0]).toMatch(/RENAME COLUMN `records` TO `visitor_days`/);
+    await fails("SELECT records FROM day_buckets");
+  });
+
   it("converts every record of the old form, and later chunks merge with them as if it had always been so", async () => {
     const starts = lineStarts(log);
     const half = starts[starts.length >> 1];
@@ -101,14 +117,14 @@ describe("0009: a day bucket's records are grouped by address", () => {
     await env.DB.batch(
       before.map((r) =>
         env.DB.prepare(
-          "UPDATE day_buckets SET records = ?4 WHERE site_id = ?1 AND date = ?2 AND bucket = ?3",
+          "UPDATE day_buckets SET visitor_days = ?4 WHERE site_id = ?1 AND date = ?2 AND bucket = ?3",
         ).bind(migrated.id, r.date, r.bucket, oldRecords(JSON.stringify(r.records))),
       ),
     );
     expect(await bucketsOf(migrated.id)).not.toEqual(before);
-    for (const q of migration("0009_")) await env.DB.prepare(q).run();
+    for (const q of conversion("0009_")) await env.DB.prepare(q).run();
     expect(await bucketsOf(migrated.id)).toEqual(before);
-    for (const q of migration("0009_")) await env.DB.prepare(q).run();
+    for (const q of conversion("0009_")) await env.DB.prepare(q).run();
     expect(await bucketsOf(migrated.id)).toEqual(before);
 
     for (const site of [migrated, straight])

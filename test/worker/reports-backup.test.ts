@@ -92,11 +92,11 @@ describe("export and import: the owner's backup", () => {
       tables: {
         ...backup.tables,
         month_buckets: {
-          ...backup.tables.month_buckets,
+          columns: ["month", "bucket", "entries", "hosts"],
           rows: months.map((r) => [...r.slice(0, 3), oldHosts(r[3] as string)]),
         },
         day_buckets: {
-          ...backup.tables.day_buckets,
+          columns: ["date", "bucket", "records"],
           rows: days.map((r) => [...r.slice(0, 2), oldRecords(r[2] as string)]),
         },
       },

@@ -194,8 +194,8 @@ export const panelTails = sqliteTable(
 
 /**
  * The visitor-days of an open day, packed by bucket (the first character of the visitor key,
- * which the address alone decides): JSON { visitorKey: record } (see worker/ingest/day-records.ts).
- * Deleted when the day closes.
+ * which the address alone decides): JSON { addressKey: { visitorKey: record } } (see
+ * worker/ingest/day-records.ts). Deleted when the day closes.
  */
 export const dayBuckets = sqliteTable(
   "day_buckets",
@@ -203,7 +203,7 @@ export const dayBuckets = sqliteTable(
     siteId: integer("site_id").notNull(),
     date: text("date").notNull(),
     bucket: integer("bucket").notNull(),
-    records: text("records").notNull(),
+    visitorDays: text("visitor_days").notNull(),
   },
   (t) => [primaryKey({ columns: [t.siteId, t.date, t.bucket] })],
 );
@@ -222,10 +222,10 @@ export const monthBuckets = sqliteTable(
     entries: text("entries").notNull(),
     /**
      * The month's hosts (clients, as the privacy setting keeps them) in this bucket, by a hash of
-     * their key: fixed-width counts (worker/ingest/month-set.ts). The hosts panel's head names the
-     * top ones; the rest are counted here until the month is sealed.
+     * their key: JSON { hostKey: [hits, pages, bytes] } (worker/ingest/month-set.ts). The hosts
+     * panel's head names the top ones; the rest are counted here until the month is sealed.
      */
-    hosts: text("hosts").notNull().default(""),
+    hostCounts: text("host_counts").notNull().default(""),
   },
   (t) => [primaryKey({ columns: [t.siteId, t.month, t.bucket] })],
 );

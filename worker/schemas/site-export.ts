@@ -65,8 +65,8 @@ export const EXPORT_TABLES = {
     "changed_run",
     "hits_before",
   ],
-  day_buckets: ["date", "bucket", "records"],
-  month_buckets: ["month", "bucket", "entries", "hosts"],
+  day_buckets: ["date", "bucket", "visitor_days"],
+  month_buckets: ["month", "bucket", "entries", "host_counts"],
   sketches: ["month", "registers"],
   year_figures: ["year", "visitors", "base_visitors", "days"],
   watched_hits: ["month", "at", "address", "agent", "method", "url", "status", "bytes", "referer"],
@@ -267,6 +267,12 @@ const ROW: Record<ExportTable, z.ZodType<unknown[]>> = {
   host_names: z.tuple([text(100).min(1), text(253).nullable(), time]),
 };
 
+/** Columns named otherwise in an export made before migrations 0008 and 0009 (cells convert: see ROW). */
+const OLD_COLUMNS: Partial<Record<ExportTable, string[]>> = {
+  day_buckets: ["date", "bucket", "records"],
+  month_buckets: ["month", "bucket", "entries", "hosts"],
+};
+
 /** The primary key's columns of each table (no two rows may share them). */
 const KEYS: Partial<Record<ExportTable, number[]>> = {
   runs: [0],
@@ -323,7 +329,8 @@ export function checkExport(body: unknown): ExportCheck {
       fail(`tables.${t}: missing, or not { columns, rows }`);
       continue;
     }
-    if (tab.data.columns.join(",") !== cols.join(",")) {
+    const columns = tab.data.columns.join(",");
+    if (columns !== cols.join(",") && columns !== OLD_COLUMNS[t]?.join(",")) {
       fail(`tables.${t}.columns must be ${cols.join(",")}`);
       continue;
     }

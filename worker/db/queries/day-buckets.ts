@@ -27,7 +27,7 @@ export function readDayBuckets(
 ): D1PreparedStatement {
   return db
     .prepare(`SELECT b.date AS date, b.bucket AS bucket,
-        (SELECT json_group_object(a.value, json_extract(b.records, '$."' || a.value || '"'))
+        (SELECT json_group_object(a.value, json_extract(b.visitor_days, '$."' || a.value || '"'))
           FROM json_each(j.value -> 2) AS a) AS records
       FROM json_each(?2) AS j CROSS JOIN day_buckets AS b
       ON b.site_id = ?1 AND b.date = j.value ->> 0 AND b.bucket = j.value ->> 1`)
@@ -51,9 +51,9 @@ export function writeDayBuckets(
 ): D1PreparedStatement[] {
   return jsonSlices(rows.map((r) => [r.date, r.bucket, r.records])).map((json) =>
     db
-      .prepare(`INSERT INTO day_buckets (site_id, date, bucket, records)
+      .prepare(`INSERT INTO day_buckets (site_id, date, bucket, visitor_days)
         SELECT ?1, j.value ->> 0, j.value ->> 1, json(j.value -> 2) FROM json_each(?2) AS j WHERE true
-        ON CONFLICT (site_id, date, bucket) DO UPDATE SET records = json_patch(day_buckets.records, excluded.records)`)
+        ON CONFLICT (site_id, date, bucket) DO UPDATE SET visitor_days = json_patch(day_buckets.visitor_days, excluded.visitor_days)`)
       .bind(siteId, json),
   );
 }

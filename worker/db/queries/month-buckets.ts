@@ -31,7 +31,7 @@ export function readMonthBuckets(
 ): D1PreparedStatement {
   return db
     .prepare(`SELECT b.month AS month, b.bucket AS bucket, b.entries AS entries,
-        (SELECT json_group_object(k.value, json_extract(nullif(b.hosts, ''), '$."' || k.value || '"'))
+        (SELECT json_group_object(k.value, json_extract(nullif(b.host_counts, ''), '$."' || k.value || '"'))
           FROM json_each(j.value -> 2) AS k) AS hosts
       FROM json_each(?2) AS j CROSS JOIN month_buckets AS b
       ON b.site_id = ?1 AND b.month = j.value ->> 0 AND b.bucket = j.value ->> 1`)
@@ -61,15 +61,15 @@ export function writeMonthBuckets(
   return [
     ...jsonSlices(rows.map((r) => [r.month, r.bucket, r.entries, r.hosts])).map((json) =>
       db
-        .prepare(`INSERT INTO month_buckets (site_id, month, bucket, entries, hosts)
+        .prepare(`INSERT INTO month_buckets (site_id, month, bucket, entries, host_counts)
           SELECT ?1, j.value ->> 0, j.value ->> 1, j.value ->> 2, json(j.value -> 3) FROM json_each(?2) AS j WHERE true
           ON CONFLICT (site_id, month, bucket) DO UPDATE SET entries = excluded.entries,
-            hosts = json_patch(coalesce(nullif(month_buckets.hosts, ''), '{}'), excluded.hosts)`)
+            host_counts = json_patch(coalesce(nullif(month_buckets.host_counts, ''), '{}'), excluded.host_counts)`)
         .bind(siteId, json),
     ),
     ...jsonSlices(emptied).map((json) =>
       db
-        .prepare(`DELETE FROM month_buckets WHERE site_id = ?1 AND entries = '' AND hosts IN ('', '{}')
+        .prepare(`DELETE FROM month_buckets WHERE site_id = ?1 AND entries = '' AND host_counts IN ('', '{}')
           AND (month, bucket) IN (SELECT j.value ->> 0, j.value ->> 1 FROM json_each(?2) AS j)`)
         .bind(siteId, json),
     ),
