@@ -29,6 +29,32 @@ const conversion = (name: string) => migration(name).filter((q) => !/^\s*ALTER T
 /** The statement fails, as the code of before a migration fails on the renamed column. */
 const fails = (sql: string) => expect(env.DB.prepare(sql).all()).rejects.toThrow(/no such column/);
 
+/**
+ * Two sites keyed alike, each given the log's first half: `migrated` (whose stored form a test puts
+ * back as it was, then converts) and `straight`. `rest()` gives both the second half.
+ */
+async function twoSites(name: string) {
+  const half = lineStarts(log)[lineStarts(log).length >> 1];
+  const secret = `migration-${name}`;
+  const migrated = await createSite(`migrated-${name}`, { secret });
+  const straight = await createSite(`straight-${name}`, { secret });
+  const upload = async (start: number, end: number) => {
+    for (const site of [migrated, straight])
+      expect((await uploadRange(site, log, start, end)).status).toBe(200);
+  };
+  await upload(0, half);
+  return { migrated, straight, rest: () => upload(half, log.length) };
+}
+
+/** Runs a migration's conversion twice: the second run must change nothing. */
+async function convertTwice<T>(name: string, read: () => Promise<T>): Promise<T> {
+  for (const q of conversion(name)) await env.DB.prepare(q).run();
+  const once = await read();
+  for (const q of conversion(name)) await env.DB.prepare(q).run();
+  expect(await read()).toEqual(once);
+  return once;
+}
+
 const hostsOf = async (siteId: number) =>
   (
     await env.DB.prepare(
@@ -45,13 +71,7 @@ describe("0008: a month bucket's hosts become a JSON object", () => {
   });
 
   it("converts every host of the old form, and later chunks add to them as if it had always been so", async () => {
-    const starts = lineStarts(log);
-    const half = starts[starts.length >> 1];
-    const secret = "migration-secret";
-    const migrated = await createSite("migrated", { secret });
-    const straight = await createSite("straight", { secret });
-    for (const site of [migrated, straight])
-      expect((await uploadRange(site, log, 0, half)).status).toBe(200);
+    const { migrated, straight, rest } = await twoSites("hosts");
 
     // The migrated site's hosts go back to the old form, then through the migration.
     const before = await hostsOf(migrated.id);
@@ -67,16 +87,10 @@ describe("0008: a month bucket's hosts become a JSON object", () => {
     );
     const old = await hostsOf(migrated.id);
     expect(old.every((r) => /^([0-9A-Za-z_-]{29})+$/.test(r.hosts))).toBe(true);
-    for (const q of conversion("0008_")) await env.DB.prepare(q).run();
-    const after = await hostsOf(migrated.id);
+    const after = await convertTwice("0008_", () => hostsOf(migrated.id));
     expect(after.map((r) => JSON.parse(r.hosts))).toEqual(before.map((r) => JSON.parse(r.hosts)));
 
-    // Run again, it changes nothing.
-    for (const q of conversion("0008_")) await env.DB.prepare(q).run();
-    expect(await hostsOf(migrated.id)).toEqual(after);
-
-    for (const site of [migrated, straight])
-      expect((await uploadRange(site, log, half, log.length)).status).toBe(200);
+    await rest();
     const parsed = async (id: number) =>
       (await hostsOf(id)).map((r) => ({ ...r, hosts: JSON.parse(r.hosts) }));
     expect(await parsed(migrated.id)).toEqual(await parsed(straight.id));
@@ -100,13 +114,7 @@ describe("0009: a day bucket's records are grouped by address", () => {
   });
 
   it("converts every record of the old form, and later chunks merge with them as if it had always been so", async () => {
-    const starts = lineStarts(log);
-    const half = starts[starts.length >> 1];
-    const secret = "migration-secret-days";
-    const migrated = await createSite("migrated-days", { secret });
-    const straight = await createSite("straight-days", { secret });
-    for (const site of [migrated, straight])
-      expect((await uploadRange(site, log, 0, half)).status).toBe(200);
+    const { migrated, straight, rest } = await twoSites("days");
 
     const before = await bucketsOf(migrated.id);
     const records = before.reduce(
@@ -122,13 +130,9 @@ describe("0009: a day bucket's records are grouped by address", () => {
       ),
     );
     expect(await bucketsOf(migrated.id)).not.toEqual(before);
-    for (const q of conversion("0009_")) await env.DB.prepare(q).run();
-    expect(await bucketsOf(migrated.id)).toEqual(before);
-    for (const q of conversion("0009_")) await env.DB.prepare(q).run();
-    expect(await bucketsOf(migrated.id)).toEqual(before);
+    expect(await convertTwice("0009_", () => bucketsOf(migrated.id))).toEqual(before);
 
-    for (const site of [migrated, straight])
-      expect((await uploadRange(site, log, half, log.length)).status).toBe(200);
+    await rest();
     expect(await bucketsOf(migrated.id)).toEqual(await bucketsOf(straight.id));
     expect(await storedFigures(migrated.id)).toEqual(await storedFigures(straight.id));
   });
