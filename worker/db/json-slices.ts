@@ -3,6 +3,10 @@
  * array and reads it with json_each, and D1 caps a bound value at 2 MB.
  */
 export function jsonSlices(rows: unknown[], maxChars = 1_000_000): string[] {
+  if (rows.length === 0) return [];
+  // Most often all of it fits: one JSON.stringify, no pieces to join.
+  const whole = JSON.stringify(rows);
+  if (whole.length <= maxChars) return [whole];
   const out: string[] = [];
   let parts: string[] = [];
   let size = 2;
