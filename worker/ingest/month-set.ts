@@ -59,9 +59,10 @@ export class MonthBucket {
   /** The hosts this chunk changed, to merge into the stored ones. */
   readonly changedHosts: Record<string, HostCounts> = {};
 
-  /** `hosts`: the stored counts of the hosts the chunk names, as read (absent: none stored). */
+  /** The visitor entries as read, before this chunk. */
   private readonly storedEntries: string;
 
+  /** `hosts`: the stored counts of the hosts the chunk names, as read (absent or null: none). */
   constructor(
     public entries = "",
     private readonly hosts: Record<string, HostCounts | null> = {},
