@@ -1,4 +1,5 @@
 import { jsonSlices } from "../json-slices";
+import { jsonMembers } from "./json-members";
 
 import type { AddressDays } from "../../ingest/day-records";
 
@@ -27,8 +28,7 @@ export function readDayBuckets(
 ): D1PreparedStatement {
   return db
     .prepare(`SELECT b.date AS date, b.bucket AS bucket,
-        (SELECT json_group_object(a.value, json_extract(b.visitor_days, '$."' || a.value || '"'))
-          FROM json_each(j.value -> 2) AS a) AS records
+        ${jsonMembers("b.visitor_days", "j.value -> 2")} AS records
       FROM json_each(?2) AS j CROSS JOIN day_buckets AS b
       ON b.site_id = ?1 AND b.date = j.value ->> 0 AND b.bucket = j.value ->> 1`)
     .bind(siteId, JSON.stringify(keys));

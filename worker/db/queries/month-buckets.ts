@@ -1,4 +1,5 @@
 import { jsonSlices } from "../json-slices";
+import { jsonMembers } from "./json-members";
 
 import type { HostCounts } from "../../ingest/month-set";
 
@@ -31,8 +32,7 @@ export function readMonthBuckets(
 ): D1PreparedStatement {
   return db
     .prepare(`SELECT b.month AS month, b.bucket AS bucket, b.entries AS entries,
-        (SELECT json_group_object(k.value, json_extract(nullif(b.host_counts, ''), '$."' || k.value || '"'))
-          FROM json_each(j.value -> 2) AS k) AS hosts
+        ${jsonMembers("b.host_counts", "j.value -> 2")} AS hosts
       FROM json_each(?2) AS j CROSS JOIN month_buckets AS b
       ON b.site_id = ?1 AND b.month = j.value ->> 0 AND b.bucket = j.value ->> 1`)
     .bind(siteId, JSON.stringify(keys));
