@@ -75,10 +75,6 @@ export class MonthBucket {
     return this.entries === "" && this.storedEntries !== "";
   }
 
-  get size(): number {
-    return this.entries.length / ENTRY;
-  }
-
   private find(key: string): number {
     let i = this.entries.indexOf(key);
     while (i >= 0 && i % ENTRY !== 0) i = this.entries.indexOf(key, i + 1);

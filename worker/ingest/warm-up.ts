@@ -130,7 +130,7 @@ export function warmUp(): void {
       );
       // The reading of stored visitor-days (what this chunk wrote, as a later one reads it).
       for (const b of plan.dayBuckets) {
-        const bucket = new DayBucket(JSON.parse(JSON.stringify(b.records)));
+        const bucket = new DayBucket(b.records);
         for (const m of Object.values(partial.months))
           for (const [k, v] of m.visitorDays)
             for (const [visitor, record] of bucket.ofAddress(v.addr))
