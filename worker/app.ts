@@ -1,4 +1,5 @@
 import { Hono } from "hono";
+import { TrieRouter } from "hono/router/trie-router";
 import { ping } from "./db/queries/ping";
 import type { Env } from "./env";
 import { ApiError, errorBody } from "./errors";
@@ -13,7 +14,11 @@ export type AppEnv = { Bindings: Env };
 
 /** Builds the HTTP app; every route is mounted here, every error answers `{ error: { code, message } }`. */
 export function createApp() {
-  const app = new Hono<AppEnv>();
+  // Hono's default router tries its RegExpRouter at the first request, which refuses these routes
+  // (`/sites/:site/:month/:panel` beside `/sites/:site/:period`), and then builds a TrieRouter:
+  // an isolate's first request paid for both. The TrieRouter takes each route as it is added,
+  // when the isolate loads the worker.
+  const app = new Hono<AppEnv>({ router: new TrieRouter() });
   app.get("/healthz", async (c) => c.json({ ok: await ping(c.env.DB) }));
   app.route("/api/v1", ingest);
   app.route("/api/v1", heartbeat);
