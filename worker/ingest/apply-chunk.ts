@@ -114,20 +114,12 @@ export async function applyChunk(
     }
   };
   const today = new Date(c.now * 1000).toISOString().slice(0, 10);
+  const want = readsOf(c.partial);
   for (let attempt = 1; attempt <= MAX_ATTEMPTS; attempt++) {
-    const [receiptRead, siteRead] = await db.batch([
+    // The receipt, the site's version and clock, and the stored state the chunk touches: one batch.
+    const results = await db.batch([
       findLastChunkBefore(db, c.siteId, c.source, c.end),
       readSiteState(db, c.siteId),
-    ]);
-    count([receiptRead, siteRead]);
-    const receipt = checkReceipt(receiptRead.results[0] as ChunkReceipt | undefined, c);
-    if (receipt.status !== "new") return { ...receipt, cost };
-    const site = siteRead.results[0] as SiteState;
-
-    // Read the stored state the chunk touches, in one batch.
-    const want = readsOf(c.partial, site, c.lifecycle);
-    const tailReads = readTails(db, c.siteId, want.tails);
-    const results = await db.batch([
       readDayBuckets(db, c.siteId, want.dayBuckets),
       readMonthBuckets(db, c.siteId, want.monthBuckets),
       readHeads(db, c.siteId, want.heads),
@@ -135,10 +127,24 @@ export async function applyChunk(
       readYearSketches(db, c.siteId, want.years),
       readYearFigures(db, c.siteId, want.years),
       readExistingDays(db, c.siteId, want.dates),
-      ...tailReads,
+      ...readTails(db, c.siteId, want.tails),
     ]);
     count(results);
-    const [days, months, heads, sealed, sketches, years, existing, ...tails] = results;
+    const [
+      receiptRead,
+      siteRead,
+      days,
+      months,
+      heads,
+      sealed,
+      sketches,
+      years,
+      existing,
+      ...tails
+    ] = results;
+    const receipt = checkReceipt(receiptRead.results[0] as ChunkReceipt | undefined, c);
+    if (receipt.status !== "new") return { ...receipt, cost };
+    const site = siteRead.results[0] as SiteState;
     const stored: Stored = {
       dayBuckets: new Map(
         (days.results as Parameters<typeof dayBucketRead>[0][]).map((row) => {

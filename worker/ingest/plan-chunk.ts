@@ -128,9 +128,12 @@ function panelDeltas(p: AnalysisPartial): Map<string, Map<string, RowDelta>> {
   return out;
 }
 
-/** What to read before planning a chunk, given the site's clock and lifecycle. */
-export function readsOf(p: AnalysisPartial, site: SiteClock, life: Lifecycle): Reads {
-  const closed = closedBefore(site.clock, life);
+/**
+ * What to read before planning a chunk. It is read with the site's clock, before the clock is
+ * known: the day buckets of every date the chunk names are asked for, and those of closed days
+ * are simply not there any more (a day's buckets go when it closes).
+ */
+export function readsOf(p: AnalysisPartial): Reads {
   const dayBuckets = new Map<string, [string, number, Set<string>]>();
   const monthBuckets = new Map<string, [string, number, string[]]>();
   const monthBucket = (month: string, b: number) => {
@@ -145,13 +148,11 @@ export function readsOf(p: AnalysisPartial, site: SiteClock, life: Lifecycle): R
       const date = key.slice(0, 10);
       const visitor = key.slice(11);
       dates.add(date);
-      if (closed === null || date >= closed) {
-        const b = dayBucketOf(visitor);
-        const id = tab(date, b);
-        let d = dayBuckets.get(id);
-        if (d === undefined) dayBuckets.set(id, (d = [date, b, new Set()]));
-        d[2].add(v.addr);
-      }
+      const b = dayBucketOf(visitor);
+      const id = tab(date, b);
+      let d = dayBuckets.get(id);
+      if (d === undefined) dayBuckets.set(id, (d = [date, b, new Set()]));
+      d[2].add(v.addr);
       monthBucket(month, monthBucketOf(visitor));
     }
   }

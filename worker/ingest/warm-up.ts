@@ -105,7 +105,7 @@ export function warmUp(): void {
         }
       const life = lifecycleOf(config);
       const site = { clock: null, firstDate: null };
-      readsOf(partial, site, life);
+      readsOf(partial);
       const stored: Stored = {
         dayBuckets: new Map(),
         monthBuckets: new Map(),
