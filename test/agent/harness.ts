@@ -150,11 +150,9 @@ export async function storedRows(
       UNION ALL SELECT site_id, period, panel, key, hits, pages, bytes, max FROM panel_tails
       ) AS x JOIN sites s ON s.id = x.site_id WHERE ${inSites} ORDER BY x.period, x.panel, x.key`,
     visitorDays: `SELECT s.name AS site, x.date, v.value AS record FROM day_buckets x, json_each(x.visitor_days) AS a, json_each(a.value) AS v JOIN sites s ON s.id = x.site_id WHERE ${inSites} ORDER BY x.date, record`,
-    visitorMonths: `WITH RECURSIVE e(site_id, month, rest, days) AS (
-        SELECT site_id, month, entries, NULL FROM month_buckets
-        UNION ALL SELECT site_id, month, substr(rest, 13), substr(rest, 12, 1) FROM e WHERE rest != ''
-      ) SELECT s.name AS site, month, days, count(*) AS n FROM e JOIN sites s ON s.id = e.site_id
-      WHERE ${inSites} AND days IS NOT NULL GROUP BY s.name, month, days ORDER BY month, days`,
+    visitorMonths: `SELECT s.name AS site, x.month, v.value AS days, count(*) AS n
+      FROM month_buckets x, json_each(x.human_days) AS v JOIN sites s ON s.id = x.site_id
+      WHERE ${inSites} GROUP BY s.name, x.month, v.value ORDER BY x.month, days`,
     watched: `SELECT s.name AS site, month, at, address, agent, method, url, status, bytes, referer FROM watched_hits x JOIN sites s ON s.id = x.site_id WHERE ${inSites} ORDER BY month, at, address, url`,
   };
   const { stdout } = await runWrangler(

@@ -99,10 +99,8 @@ export const PANEL_ROWS_SQL = `SELECT * FROM (
   SELECT site_id, period, panel, key, hits, pages, bytes, max FROM panel_tails)`;
 
 /** How many visitors of each month's set have each number of human days (a site's ?1). */
-export const MONTH_SET_SQL = `WITH RECURSIVE e(month, rest, days) AS (
-    SELECT month, entries, NULL FROM month_buckets WHERE site_id = ?1
-    UNION ALL SELECT month, substr(rest, 13), substr(rest, 12, 1) FROM e WHERE rest != ''
-  ) SELECT month, days, count(*) AS n FROM e WHERE days IS NOT NULL GROUP BY month, days`;
+export const MONTH_SET_SQL = `SELECT b.month AS month, v.value AS days, count(*) AS n
+  FROM month_buckets AS b, json_each(b.human_days) AS v WHERE b.site_id = ?1 GROUP BY b.month, v.value`;
 
 /** Every stored figure of a site (run bookkeeping aside), in a stable order. */
 export async function storedFigures(siteId: number) {
@@ -133,6 +131,7 @@ export async function storedFigures(siteId: number) {
     ),
     visitorMonths: await q(`${MONTH_SET_SQL} ORDER BY month, days`),
     years: await q("SELECT year, days FROM year_figures WHERE site_id = ?1 ORDER BY year"),
+    sketches: await q("SELECT month, registers FROM sketches WHERE site_id = ?1 ORDER BY month"),
     watched: await q(
       "SELECT month, at, address, agent, method, url, status, bytes, referer FROM watched_hits WHERE site_id = ?1 ORDER BY month, at, address, url",
     ),
@@ -170,6 +169,16 @@ export function oldHosts(json: string): string {
   };
   return Object.entries(JSON.parse(json) as Record<string, number[]>)
     .map(([k, [h, p, b]]) => k + digits(h, 5) + digits(p, 5) + digits(b, 8))
+    .join("");
+}
+
+/**
+ * A month bucket's visitors (JSON, from visitor key to human days) as written before migration
+ * 0010: the key, then the human days as one key character.
+ */
+export function oldEntries(json: string): string {
+  return Object.entries(JSON.parse(json) as Record<string, number>)
+    .map(([k, days]) => k + KEY_ALPHABET[days])
     .join("");
 }
 

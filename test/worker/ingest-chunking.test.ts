@@ -7,6 +7,8 @@ import { createSite, lineStarts, storedFigures, uploadRange } from "./helpers";
 
 // The basjes log as a vhost_combined one: its clients over 42 virtual hosts, so that the hidden
 // vhost-days panel (a host's days) spills past its head into the tail.
+/** One secret for every site here: their visitor keys, sets and sketches then compare. */
+const SECRET = "chunking";
 const sources = {
   "semicomplete.log": new TextEncoder().encode(semicompleteText),
   "basjes.log": new TextEncoder().encode(vhostLog(basjesText, 40)),
@@ -47,7 +49,7 @@ function plan(seed: number) {
 describe("chunking does not change stored results (property test, 20 seeded splits)", () => {
   let whole: Awaited<ReturnType<typeof storedFigures>>;
   beforeAll(async () => {
-    const site = await createSite("whole", { config });
+    const site = await createSite("whole", { config, secret: SECRET });
     for (const [source, log] of Object.entries(sources)) {
       const res = await uploadRange(site, log, 0, log.length, { source, query: format(source) });
       expect(res.status).toBe(200);
@@ -61,7 +63,7 @@ describe("chunking does not change stored results (property test, 20 seeded spli
   it.each(Array.from({ length: 20 }, (_, i) => 7000 + i))(
     "seed %i: any split, any order, repeats → the same figures",
     async (seed) => {
-      const site = await createSite(`split-${seed}`, { config });
+      const site = await createSite(`split-${seed}`, { config, secret: SECRET });
       const seen = new Set<string>();
       for (const c of plan(seed)) {
         const res = await uploadRange(
@@ -84,12 +86,12 @@ describe("chunking does not change stored results (property test, 20 seeded spli
 
 describe("concurrent uploads from two agents for the same site", () => {
   it("all chunks of both sources sent at once, each twice: exactly the figures of one upload each", async () => {
-    const whole = await createSite("concurrent-whole", { config });
+    const whole = await createSite("concurrent-whole", { config, secret: SECRET });
     for (const [source, log] of Object.entries(sources))
       expect(
         (await uploadRange(whole, log, 0, log.length, { source, query: format(source) })).status,
       ).toBe(200);
-    const site = await createSite("concurrent", { config });
+    const site = await createSite("concurrent", { config, secret: SECRET });
     const sends = plan(4242).flatMap((c) => [c, c]);
     const replies = await Promise.all(
       sends.map(async (c) => {

@@ -25,6 +25,8 @@ import {
 // the same lines once. So a replay applied again, an overlap let through, or an overlap check
 // narrowed to `start = ?` shows in the figures and receipts, whatever the primary keys do.
 
+/** One secret for every site here: their visitor keys, sets and sketches then compare. */
+const SECRET = "overlaps";
 const lines = semicompleteText
   .split("\n")
   .slice(0, 120)
@@ -126,7 +128,7 @@ describe("overlaps of every shape, against a model (property test, 3 seeded runs
 
   it.each([18001, 18002, 18003])("seed %i", async (seed) => {
     const rand = rng(seed);
-    const site = await createSite(`overlaps-${seed}`, { config });
+    const site = await createSite(`overlaps-${seed}`, { config, secret: SECRET });
     const applied: Range[] = [];
     for (let step = 0; step < 40; step++) {
       const shape: Shape =
@@ -173,7 +175,7 @@ describe("overlaps of every shape, against a model (property test, 3 seeded runs
     }
 
     // Every figure, against a site that got the same lines once, each contiguous run as one chunk.
-    const reference = await createSite(`overlaps-ref-${seed}`, { config });
+    const reference = await createSite(`overlaps-ref-${seed}`, { config, secret: SECRET });
     const runs: Range[] = [];
     for (const r of [...applied].sort((a, b) => a[0] - b[0])) {
       const last = runs.at(-1);

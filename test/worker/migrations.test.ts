@@ -8,6 +8,7 @@ import semicompleteText from "../fixtures/semicomplete-2015-05.combined.log?raw"
 import {
   createSite,
   lineStarts,
+  oldEntries,
   oldHosts,
   oldRecords,
   storedFigures,
@@ -134,6 +135,57 @@ describe("0009: a day bucket's records are grouped by address", () => {
 
     await rest();
     expect(await bucketsOf(migrated.id)).toEqual(await bucketsOf(straight.id));
+    expect(await storedFigures(migrated.id)).toEqual(await storedFigures(straight.id));
+  });
+});
+
+const visitorsOf = async (siteId: number) =>
+  (
+    await env.DB.prepare(
+      "SELECT month, bucket, human_days AS visitors FROM month_buckets WHERE site_id = ?1 ORDER BY month, bucket",
+    )
+      .bind(siteId)
+      .all<{ month: string; bucket: number; visitors: string }>()
+  ).results;
+
+describe("0010: a month bucket's visitors become a JSON object", () => {
+  it("renames the column, so that the code of before fails on it instead of writing its form", async () => {
+    expect(migration("0010_")[0]).toMatch(/RENAME COLUMN `entries` TO `human_days`/);
+    await fails("SELECT entries FROM month_buckets");
+  });
+
+  it("converts every visitor of the old form, and later chunks count them as if it had always been so", async () => {
+    const { migrated, straight, rest } = await twoSites("visitors");
+
+    const before = await visitorsOf(migrated.id);
+    const visitors = before.reduce((n, r) => n + Object.keys(JSON.parse(r.visitors)).length, 0);
+    expect(visitors).toBeGreaterThan(100);
+    // A bucket of hosts alone held no visitor entry: the empty text.
+    await env.DB.batch([
+      ...before.map((r) =>
+        env.DB.prepare(
+          "UPDATE month_buckets SET human_days = ?4 WHERE site_id = ?1 AND month = ?2 AND bucket = ?3",
+        ).bind(migrated.id, r.month, r.bucket, oldEntries(r.visitors)),
+      ),
+      env.DB.prepare(
+        "INSERT INTO month_buckets (site_id, month, bucket, human_days, host_counts) VALUES (?1, '2015-04', 0, '', '{}')",
+      ).bind(migrated.id),
+    ]);
+    const old = await visitorsOf(migrated.id);
+    expect(old.every((r) => /^([0-9A-Za-z_-]{12})*$/.test(r.visitors))).toBe(true);
+    const after = await convertTwice("0010_", () => visitorsOf(migrated.id));
+    expect(after.map((r) => JSON.parse(r.visitors))).toEqual([
+      {},
+      ...before.map((r) => JSON.parse(r.visitors)),
+    ]);
+    await env.DB.prepare("DELETE FROM month_buckets WHERE site_id = ?1 AND month = '2015-04'")
+      .bind(migrated.id)
+      .run();
+
+    await rest();
+    const parsed = async (id: number) =>
+      (await visitorsOf(id)).map((r) => ({ ...r, visitors: JSON.parse(r.visitors) }));
+    expect(await parsed(migrated.id)).toEqual(await parsed(straight.id));
     expect(await storedFigures(migrated.id)).toEqual(await storedFigures(straight.id));
   });
 });

@@ -5,7 +5,7 @@ import type { MonthJson } from "../../worker/routes/reports-model";
 import type { SiteExport } from "../../worker/schemas/site-export";
 import { checkExport } from "../../worker/schemas/site-export";
 import type { TestSite } from "./helpers";
-import { createSite, dumpDatabase, oldHosts, oldRecords } from "./helpers";
+import { createSite, dumpDatabase, oldEntries, oldHosts, oldRecords } from "./helpers";
 import { getJson, read, semicompleteText, standardSite, uploadText } from "./reports-data";
 
 // The owner's backup: the worker exports; `npm run site -- import` restores. The restore's
@@ -82,9 +82,10 @@ describe("export and import: the owner's backup", () => {
     }
   });
 
-  it("an export made before migrations 0008 and 0009 (hosts as 29-character entries, visitor-days by joined keys) restores the same site", async () => {
+  it("an export made before migrations 0008 to 0010 (month buckets as fixed-width entries, visitor-days by joined keys) restores the same site", async () => {
     const months = backup.tables.month_buckets.rows;
     const days = backup.tables.day_buckets.rows;
+    expect(months.some((r) => r[2] !== "{}")).toBe(true);
     expect(months.some((r) => r[3] !== "" && r[3] !== "{}")).toBe(true);
     expect(days.length).toBeGreaterThan(0);
     const older = {
@@ -93,7 +94,11 @@ describe("export and import: the owner's backup", () => {
         ...backup.tables,
         month_buckets: {
           columns: ["month", "bucket", "entries", "hosts"],
-          rows: months.map((r) => [...r.slice(0, 3), oldHosts(r[3] as string)]),
+          rows: months.map((r) => [
+            ...r.slice(0, 2),
+            oldEntries(r[2] as string),
+            oldHosts(r[3] as string),
+          ]),
         },
         day_buckets: {
           columns: ["date", "bucket", "records"],
@@ -112,7 +117,8 @@ describe("export and import: the owner's backup", () => {
       tables: {
         ...e.tables,
         month_buckets: e.tables.month_buckets.rows.map((r) => [
-          ...r.slice(0, 3),
+          ...r.slice(0, 2),
+          JSON.parse(r[2] as string),
           JSON.parse(r[3] as string),
         ]),
         day_buckets: e.tables.day_buckets.rows.map((r) => [

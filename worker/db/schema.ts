@@ -209,9 +209,8 @@ export const dayBuckets = sqliteTable(
 );
 
 /**
- * The visitor set of an unsealed month, packed by bucket (the visitor key's second character):
- * fixed-width entries, the 11-character key then its human days as one key character (see
- * worker/ingest/month-set.ts). Deleted when the month is sealed.
+ * The visitor set of an unsealed month, by bucket (the visitor key's second character), and its
+ * hosts (see worker/ingest/month-set.ts). Deleted when the month is sealed.
  */
 export const monthBuckets = sqliteTable(
   "month_buckets",
@@ -219,7 +218,8 @@ export const monthBuckets = sqliteTable(
     siteId: integer("site_id").notNull(),
     month: text("month").notNull(),
     bucket: integer("bucket").notNull(),
-    entries: text("entries").notNull(),
+    /** JSON { visitorKey: human days in the month }: the month's human visitors in this bucket. */
+    humanDays: text("human_days").notNull(),
     /**
      * The month's hosts (clients, as the privacy setting keeps them) in this bucket, by a hash of
      * their key: JSON { hostKey: [hits, pages, bytes] } (worker/ingest/month-set.ts). The hosts

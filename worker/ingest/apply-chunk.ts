@@ -21,6 +21,7 @@ import { insertWatchedHits } from "../db/queries/insert-watched-hits";
 import {
   monthBucketRead,
   readMonthBuckets,
+  readMonthVisitors,
   sealMonthsBefore,
   writeMonthBuckets,
 } from "../db/queries/month-buckets";
@@ -46,7 +47,7 @@ import { readYearSketches, writeSketches } from "../db/queries/sketches";
 import { readYearFigures, writeYearFigures } from "../db/queries/year-figures";
 import { DayBucket } from "./day-records";
 import { MonthBucket } from "./month-set";
-import { entryReads, planChunk, planVisitorDays, readsOf } from "./plan-chunk";
+import { entryReads, lostVisitorReads, planChunk, planVisitorDays, readsOf } from "./plan-chunk";
 
 export interface ChunkToApply {
   siteId: number;
@@ -155,7 +156,7 @@ export async function applyChunk(
       monthBuckets: new Map(
         (months.results as Parameters<typeof monthBucketRead>[0][]).map((row) => {
           const r = monthBucketRead(row);
-          return [tab(r.month, r.bucket), new MonthBucket(r.entries, r.hosts)];
+          return [tab(r.month, r.bucket), new MonthBucket(r.visitors, r.hosts)];
         }),
       ),
       heads: new Map(headRecords(heads.results).map((h) => [tab(h.period, h.panel), h.head])),
@@ -181,11 +182,24 @@ export async function applyChunk(
       c.gap,
       today,
     );
-    // Entry pages are known once the visitor-days are merged: their tail rows, second.
+    // Entry pages are known once the visitor-days are merged, and so are the month buckets a
+    // visitor leaves: their tail rows, and those buckets' whole sets, second.
     const entries = entryReads(visitorDays.work);
-    if (entries.length > 0) {
-      const more = await db.batch(readTails(db, c.siteId, entries));
+    const lost = lostVisitorReads(visitorDays.work, stored);
+    if (entries.length > 0 || lost.length > 0) {
+      const more = await db.batch([
+        ...(lost.length > 0 ? [readMonthVisitors(db, c.siteId, lost)] : []),
+        ...readTails(db, c.siteId, entries),
+      ]);
       count(more);
+      if (lost.length > 0) {
+        for (const r of more.shift()!.results as {
+          month: string;
+          bucket: number;
+          visitors: string;
+        }[])
+          stored.monthBuckets.get(tab(r.month, r.bucket))!.allVisitors = JSON.parse(r.visitors);
+      }
       addTails(more);
     }
     const plan = planChunk(

@@ -1,18 +1,19 @@
 /**
  * The visitor set of an unsealed month, in 64 buckets (a visitor key's second character). A bucket
- * is a string of fixed-width entries: the 11-character visitor key, then its human days in the
- * month as one key character (0–31 fits). Finding, changing or dropping an entry is a string
- * search and splice, with nothing to parse: a 10-minute upload touches tens of buckets of a
- * month holding tens of thousands of visitors.
+ * is a JSON object from visitor key to the visitor's human days in the month, which never leaves
+ * D1 whole: a chunk reads the visitors it names and writes back a merge patch of those it changed
+ * (db/queries/month-buckets.ts). A 10-minute upload names tens of visitors of a month holding tens
+ * of thousands.
  *
  * A bucket's visitors are exactly those of its 64 sketch registers (see worker/core/sketch.ts), so
- * the month's sketch is patched, slice by slice, from the buckets a chunk changes.
+ * the month's sketch is patched from the buckets a chunk changes: a visitor who joins is added to
+ * it; a bucket a visitor leaves (a rare thing: the address rules turn a day into a robot's) is read
+ * whole and its 64 registers rebuilt from its set.
  */
-import { hashInto, KEY_ALPHABET, visitorKey } from "../core/partial";
-import { keyDigit, registerOf, SLICE } from "../core/sketch";
+import { hashInto, visitorKey } from "../core/partial";
+import { addToSketch, keyDigit, SLICE } from "../core/sketch";
 
 export const KEY_CHARS = 11;
-const ENTRY = KEY_CHARS + 1;
 
 /** The bucket of a visitor key or a host key. */
 export const monthBucketOf = (key: string): number => keyDigit(key, 1);
@@ -48,52 +49,84 @@ export function hostKey(name: string): string {
 /** A host's hits, pages and bytes in a month. */
 export type HostCounts = [hits: number, pages: number, bytes: number];
 
+/** A bucket's visitors: human days by visitor key (null in a patch: the visitor left). */
+export type HumanDays = Record<string, number | null>;
+
 /**
- * One of a month's 64 buckets: its visitors (fixed-width entries, the 11-character visitor key then
- * its human days as one key character), read whole, and its hosts, a JSON object from host key to
- * counts that never leaves D1 whole: a chunk reads the counts of the hosts it names and writes
- * back a merge patch of those it changed (see db/queries/month-buckets.ts). A busy month holds
- * tens of thousands of hosts, a 256 KiB chunk names a few hundred.
+ * A bucket's visitors as stored before migration 0010 (and in exports made then): fixed-width
+ * entries, the 11-character visitor key then its human days as one key character.
+ */
+export function humanDaysOfEntries(old: string): Record<string, number> {
+  const out: Record<string, number> = {};
+  for (let at = 0; at + 12 <= old.length; at += 12)
+    out[old.slice(at, at + KEY_CHARS)] = keyDigit(old, at + KEY_CHARS);
+  return out;
+}
+
+/**
+ * One of a month's 64 buckets, as far as a chunk sees it: the visitors and the hosts it names, as
+ * read (absent or null: none), and what it changes of them, which is what it writes back. Hosts
+ * are a JSON object from host key to counts, handled the same way: a busy month holds tens of
+ * thousands of hosts, a 256 KiB chunk names a few hundred.
  */
 export class MonthBucket {
+  /** The visitors this chunk changed (null: left the set), to merge into the stored ones. */
+  readonly changedVisitors: HumanDays = {};
   /** The hosts this chunk changed, to merge into the stored ones. */
   readonly changedHosts: Record<string, HostCounts> = {};
+  /** A visitor left the set: the bucket's sketch registers are rebuilt from its whole set. */
+  lostVisitor = false;
+  /** The whole stored set, read only when a visitor leaves it (see apply-chunk.ts). */
+  allVisitors: HumanDays | null = null;
 
-  /** The visitor entries as read, before this chunk. */
-  private readonly storedEntries: string;
-
-  /** `hosts`: the stored counts of the hosts the chunk names, as read (absent or null: none). */
   constructor(
-    public entries = "",
+    private readonly visitors: HumanDays = {},
     private readonly hosts: Record<string, HostCounts | null> = {},
-  ) {
-    this.storedEntries = entries;
-  }
-
-  /** Its last visitor left with this chunk. */
-  get emptied(): boolean {
-    return this.entries === "" && this.storedEntries !== "";
-  }
-
-  private find(key: string): number {
-    let i = this.entries.indexOf(key);
-    while (i >= 0 && i % ENTRY !== 0) i = this.entries.indexOf(key, i + 1);
-    return i;
-  }
+  ) {}
 
   /** The visitor's human days in the month (0 when absent). */
   humanDays(key: string): number {
-    const i = this.find(key);
-    return i < 0 ? 0 : keyDigit(this.entries, i + KEY_CHARS);
+    const changed = this.changedVisitors[key];
+    if (changed !== undefined) return changed ?? 0;
+    return this.visitors[key] ?? 0;
   }
 
   /** Sets the visitor's human days; 0 drops it from the set. */
   set(key: string, days: number): void {
     if (days < 0 || days > 63) throw new RangeError(`human days ${days} out of range`);
-    const i = this.find(key);
-    const entry = days === 0 ? "" : key + KEY_ALPHABET[days];
-    if (i < 0) this.entries += entry;
-    else this.entries = this.entries.slice(0, i) + entry + this.entries.slice(i + ENTRY);
+    const before = this.humanDays(key);
+    if (days === before) return;
+    if (days === 0) this.lostVisitor = true;
+    this.changedVisitors[key] = days === 0 ? null : days;
+  }
+
+  /** Its last visitor left with this chunk (known only once the bucket was read whole). */
+  get emptied(): boolean {
+    return this.lostVisitor && Object.keys(this.visitorsAfter()).length === 0;
+  }
+
+  /** The whole set after this chunk (the bucket read whole). */
+  private visitorsAfter(): Record<string, number> {
+    if (this.allVisitors === null)
+      throw new Error("a month bucket a visitor left must be read whole first");
+    const out: Record<string, number> = {};
+    for (const [key, days] of Object.entries({ ...this.allVisitors, ...this.changedVisitors }))
+      if (days) out[key] = days;
+    return out;
+  }
+
+  /**
+   * Brings the bucket's slice of its month's sketch (registers [64·b, 64·b + 64)) to its visitors
+   * after this chunk: the visitors who joined are added; when one left, the slice is rebuilt.
+   */
+  patchSketch(sketch: Uint8Array, b: number): void {
+    if (!this.lostVisitor) {
+      for (const [key, days] of Object.entries(this.changedVisitors))
+        if (days !== null && !this.visitors[key]) addToSketch(sketch, key);
+      return;
+    }
+    sketch.fill(0, b * SLICE, b * SLICE + SLICE);
+    for (const key of Object.keys(this.visitorsAfter())) addToSketch(sketch, key);
   }
 
   /** A host's counts in the month so far (undefined when it has none); only hosts read or set. */
@@ -103,16 +136,5 @@ export class MonthBucket {
 
   setHost(key: string, v: HostCounts): void {
     this.changedHosts[key] = v;
-  }
-
-  /** The ranks of this bucket's 64 sketch registers, from its visitors. */
-  registers(): Uint8Array {
-    const r = new Uint8Array(SLICE);
-    for (let i = 0; i < this.entries.length; i += ENTRY) {
-      const { register, rank } = registerOf(this.entries.slice(i, i + KEY_CHARS));
-      const at = register % SLICE;
-      if (rank > r[at]) r[at] = rank;
-    }
-    return r;
   }
 }

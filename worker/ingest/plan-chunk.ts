@@ -12,14 +12,7 @@ import type { SketchRow } from "../db/queries/sketches";
 import type { PanelHead, RowDelta, StoredRow } from "./panel-head";
 import type { Lifecycle } from "./periods";
 import { contribution } from "../core/contribution";
-import {
-  addToSketch,
-  decodeSketch,
-  encodeSketch,
-  estimate,
-  mergeSketch,
-  SLICE,
-} from "../core/sketch";
+import { addToSketch, decodeSketch, encodeSketch, estimate, mergeSketch } from "../core/sketch";
 import { addressDayOf, addressReason, cloneVisitorDay, mergeVisitorDay } from "../core/visitor-day";
 import { noBehaviour } from "../core/report";
 import { DayBucket, dayBucketOf } from "./day-records";
@@ -34,8 +27,8 @@ export const YEAR_PANELS = ["pages", "image-search"];
 export interface Reads {
   /** [date, bucket, address keys] of the open days' buckets it touches, and its addresses in them. */
   dayBuckets: [string, number, string[]][];
-  /** [month, bucket, host keys] of the months' buckets it touches, and the hosts it names in them. */
-  monthBuckets: [string, number, string[]][];
+  /** [month, bucket, host keys, visitor keys] of the months' buckets it touches, and what it names in them. */
+  monthBuckets: [string, number, string[], string[]][];
   heads: [string, string][];
   /** [period, panel, key] of every per-line panel row it touches (entry pages come later). */
   tails: [string, string, string][];
@@ -135,11 +128,11 @@ function panelDeltas(p: AnalysisPartial): Map<string, Map<string, RowDelta>> {
  */
 export function readsOf(p: AnalysisPartial): Reads {
   const dayBuckets = new Map<string, [string, number, Set<string>]>();
-  const monthBuckets = new Map<string, [string, number, string[]]>();
+  const monthBuckets = new Map<string, [string, number, string[], Set<string>]>();
   const monthBucket = (month: string, b: number) => {
     const id = tab(month, b);
     let m = monthBuckets.get(id);
-    if (m === undefined) monthBuckets.set(id, (m = [month, b, []]));
+    if (m === undefined) monthBuckets.set(id, (m = [month, b, [], new Set()]));
     return m;
   };
   const dates = new Set<string>();
@@ -153,7 +146,7 @@ export function readsOf(p: AnalysisPartial): Reads {
       let d = dayBuckets.get(id);
       if (d === undefined) dayBuckets.set(id, (d = [date, b, new Set()]));
       d[2].add(v.addr);
-      monthBucket(month, monthBucketOf(visitor));
+      monthBucket(month, monthBucketOf(visitor))[3].add(visitor);
     }
   }
   const heads: [string, string][] = [];
@@ -180,7 +173,12 @@ export function readsOf(p: AnalysisPartial): Reads {
     }
   return {
     dayBuckets: [...dayBuckets.values()].map(([date, b, addrs]) => [date, b, [...addrs]]),
-    monthBuckets: [...monthBuckets.values()],
+    monthBuckets: [...monthBuckets.values()].map(([month, b, hosts, visitors]) => [
+      month,
+      b,
+      hosts,
+      [...visitors],
+    ]),
     heads,
     tails,
     months,
@@ -387,6 +385,25 @@ export function entryReads(work: Map<string, MonthWork>): [string, string, strin
   return out;
 }
 
+/**
+ * The [month, bucket] of the visitor sets a visitor leaves (the address rules turned their only
+ * human day into a robot's): planChunk rebuilds their sketch registers from their whole sets.
+ */
+export function lostVisitorReads(work: Map<string, MonthWork>, stored: Stored): [string, number][] {
+  const out = new Map<string, [string, number]>();
+  for (const [month, w] of work) {
+    if (stored.sealed.has(month)) continue;
+    for (const [visitor, delta] of w.humanDays) {
+      if (delta >= 0) continue;
+      const b = monthBucketOf(visitor);
+      const id = tab(month, b);
+      const before = stored.monthBuckets.get(id)?.humanDays(visitor) ?? 0;
+      if (before > 0 && before + delta <= 0) out.set(id, [month, b]);
+    }
+  }
+  return [...out.values()];
+}
+
 /** Plans a chunk: its visitor-days (planVisitorDays), then every figure and panel it moves. */
 export function planChunk(
   p: AnalysisPartial,
@@ -475,7 +492,7 @@ export function planChunk(
       }
       if (changed.size > 0) {
         const s = sketchOf(month);
-        for (const b of changed) s.set(bucketOf(b).registers(), b * SLICE);
+        for (const b of changed) bucketOf(b).patchSketch(s, b);
       }
     }
     const hosts = mp.panels.hosts;
@@ -489,7 +506,7 @@ export function planChunk(
         plan.monthBuckets.push({
           month,
           bucket: b,
-          entries: bucket.entries,
+          visitors: bucket.changedVisitors,
           hosts: bucket.changedHosts,
           emptied: bucket.emptied,
         });

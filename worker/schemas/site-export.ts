@@ -7,7 +7,7 @@
  */
 import { z } from "zod";
 import type { UserConfig } from "../core/config";
-import { hostsOfEntries } from "../ingest/month-set";
+import { hostsOfEntries, humanDaysOfEntries } from "../ingest/month-set";
 import { checkSiteConfig } from "./site-config";
 
 export const EXPORT_FORMAT = "vigie-export";
@@ -66,7 +66,7 @@ export const EXPORT_TABLES = {
     "hits_before",
   ],
   day_buckets: ["date", "bucket", "visitor_days"],
-  month_buckets: ["month", "bucket", "entries", "host_counts"],
+  month_buckets: ["month", "bucket", "human_days", "host_counts"],
   sketches: ["month", "registers"],
   year_figures: ["year", "visitors", "base_visitors", "days"],
   watched_hits: ["month", "at", "address", "agent", "method", "url", "status", "bytes", "referer"],
@@ -165,9 +165,20 @@ const dayRecords = z.union([
     }
   }),
 ]);
-const monthEntries = z
-  .string()
-  .regex(/^([0-9A-Za-z_-]{12})*$/, "must be 12-character visitor entries");
+/**
+ * A month bucket's visitors: a JSON object from visitor key to human days, or, in an export made
+ * before migration 0010, 12-character entries, which are turned into that object.
+ */
+const monthVisitors = z.union(
+  [
+    z
+      .string()
+      .regex(/^([0-9A-Za-z_-]{12})*$/)
+      .transform((old) => JSON.stringify(humanDaysOfEntries(old))),
+    jsonText(z.record(key11, z.int().min(1).max(63))),
+  ],
+  { error: "must be human days by visitor key, or 12-character visitor entries" },
+);
 /**
  * A month bucket's hosts: a JSON object from host key to [hits, pages, bytes], or, in an export made
  * before migration 0008, 29-character entries, which are turned into that object.
@@ -241,7 +252,7 @@ const ROW: Record<ExportTable, z.ZodType<unknown[]>> = {
   ]),
   panel_tails: z.tuple([period, panelId, text(10_000), count, count, count, count, runRef, count]),
   day_buckets: z.tuple([date, bucket(64), dayRecords]),
-  month_buckets: z.tuple([month, bucket(64), monthEntries, monthHosts]),
+  month_buckets: z.tuple([month, bucket(64), monthVisitors, monthHosts]),
   sketches: z.tuple([month, registers]),
   year_figures: z.tuple([z.string().regex(/^\d{4}$/), count, count, count]),
   watched_hits: z.tuple([
@@ -267,10 +278,13 @@ const ROW: Record<ExportTable, z.ZodType<unknown[]>> = {
   host_names: z.tuple([text(100).min(1), text(253).nullable(), time]),
 };
 
-/** Columns named otherwise in an export made before migrations 0008 and 0009 (cells convert: see ROW). */
-const OLD_COLUMNS: Partial<Record<ExportTable, string[]>> = {
-  day_buckets: ["date", "bucket", "records"],
-  month_buckets: ["month", "bucket", "entries", "hosts"],
+/** Columns named otherwise in exports made before migrations 0008, 0009 and 0010 (cells convert: see ROW). */
+const OLD_COLUMNS: Partial<Record<ExportTable, string[][]>> = {
+  day_buckets: [["date", "bucket", "records"]],
+  month_buckets: [
+    ["month", "bucket", "entries", "hosts"],
+    ["month", "bucket", "entries", "host_counts"],
+  ],
 };
 
 /** The primary key's columns of each table (no two rows may share them). */
@@ -330,7 +344,7 @@ export function checkExport(body: unknown): ExportCheck {
       continue;
     }
     const columns = tab.data.columns.join(",");
-    if (columns !== cols.join(",") && columns !== OLD_COLUMNS[t]?.join(",")) {
+    if (columns !== cols.join(",") && !OLD_COLUMNS[t]?.some((c) => c.join(",") === columns)) {
       fail(`tables.${t}.columns must be ${cols.join(",")}`);
       continue;
     }
