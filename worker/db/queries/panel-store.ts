@@ -76,16 +76,34 @@ const TAIL_COLUMNS = `t.period AS period, t.panel AS panel, t.key AS key, t.hits
 
 export type TailDbRow = StoredRow & { period: string; panel: string };
 
+const GROUP_CHARS = 100_000;
+
 /** The tail rows of the given [period, panel, key] triples (keys in a head have none). */
 export function readTails(
   db: D1Database,
   siteId: number,
   keys: [string, string, string][],
 ): D1PreparedStatement[] {
-  return jsonSlices(keys).map((json) =>
+  // Grouped by period and panel ([period, panel, [keys]]): each key travels alone. A group holds
+  // keys of at most GROUP_CHARS characters in all, so that slices stay small enough to bind
+  // (see jsonSlices).
+  const groups: [string, string, string[]][] = [];
+  const open = new Map<string, { g: [string, string, string[]]; chars: number }>();
+  for (const [period, panel, key] of keys) {
+    const id = `${period}\t${panel}`;
+    let o = open.get(id);
+    if (o === undefined || o.chars + key.length > GROUP_CHARS) {
+      open.set(id, (o = { g: [period, panel, []], chars: 0 }));
+      groups.push(o.g);
+    }
+    o.g[2].push(key);
+    o.chars += key.length;
+  }
+  return jsonSlices(groups).map((json) =>
     db
-      .prepare(`SELECT ${TAIL_COLUMNS} FROM json_each(?2) AS j CROSS JOIN panel_tails AS t
-        ON t.site_id = ?1 AND t.period = j.value ->> 0 AND t.panel = j.value ->> 1 AND t.key = j.value ->> 2`)
+      .prepare(`SELECT ${TAIL_COLUMNS} FROM json_each(?2) AS g CROSS JOIN json_each(g.value -> 2) AS k
+        CROSS JOIN panel_tails AS t
+        ON t.site_id = ?1 AND t.period = g.value ->> 0 AND t.panel = g.value ->> 1 AND t.key = k.value`)
       .bind(siteId, json),
   );
 }
