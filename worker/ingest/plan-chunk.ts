@@ -122,9 +122,9 @@ function panelDeltas(p: AnalysisPartial): Map<string, Map<string, RowDelta>> {
 }
 
 /**
- * What to read before planning a chunk. It is read with the site's clock, before the clock is
- * known: the day buckets of every date the chunk names are asked for, and those of closed days
- * are simply not there any more (a day's buckets go when it closes).
+ * What to read before planning a chunk. It is read in the same batch as the site's clock, so it
+ * cannot depend on it: the day buckets of every date the chunk names are asked for, and a closed
+ * day's are simply not there any more (a day's buckets go when it closes).
  */
 export function readsOf(p: AnalysisPartial): Reads {
   const dayBuckets = new Map<string, [string, number, Set<string>]>();
@@ -386,8 +386,8 @@ export function entryReads(work: Map<string, MonthWork>): [string, string, strin
 }
 
 /**
- * The [month, bucket] of the visitor sets a visitor leaves (the address rules turned their only
- * human day into a robot's): planChunk rebuilds their sketch registers from their whole sets.
+ * The [month, bucket] of the visitor sets a visitor leaves (the address rules turned the last of
+ * its human days into a robot's): planChunk rebuilds their sketch registers from their whole sets.
  */
 export function lostVisitorReads(work: Map<string, MonthWork>, stored: Stored): [string, number][] {
   const out = new Map<string, [string, number]>();
