@@ -156,7 +156,7 @@ export async function applyChunk(
       monthBuckets: new Map(
         (months.results as Parameters<typeof monthBucketRead>[0][]).map((row) => {
           const r = monthBucketRead(row);
-          return [tab(r.month, r.bucket), new MonthBucket(r.visitors, r.hosts)];
+          return [tab(r.month, r.bucket), new MonthBucket(new Map(r.visitors), new Map(r.hosts))];
         }),
       ),
       heads: new Map(headRecords(heads.results).map((h) => [tab(h.period, h.panel), h.head])),
@@ -198,7 +198,9 @@ export async function applyChunk(
           bucket: number;
           visitors: string;
         }[])
-          stored.monthBuckets.get(tab(r.month, r.bucket))!.allVisitors = JSON.parse(r.visitors);
+          stored.monthBuckets.get(tab(r.month, r.bucket))!.allVisitors = new Map(
+            Object.entries(JSON.parse(r.visitors) as Record<string, number>),
+          );
       }
       addTails(more);
     }

@@ -115,28 +115,42 @@ export function decodeVisitorDay(addr: string, stored: StoredDay): VisitorDay {
   };
 }
 
-/** An address's visitor-days in a bucket: its visitor keys' records. */
-export type AddressDays = Record<string, StoredDay>;
+/** An address's visitor-days in a bucket: [visitor key, record] pairs. */
+export type AddressDays = [visitor: string, record: StoredDay][];
+
+/** A bucket's visitor-days by address, as pairs: what a read answers and a write sends. */
+export type BucketDays = [address: string, days: AddressDays][];
 
 /**
  * One bucket of a day, as far as a chunk sees it: the visitor-days of the addresses it names (read,
- * each decoded on demand), and those it sets, which are what it writes back.
+ * each decoded on demand), and those it sets, which are what it writes back. Maps and pairs rather
+ * than objects: the keys are hashes (see db/queries/json-members.ts).
  */
 export class DayBucket {
   /** The records set, by address key then visitor key: a merge patch for the stored bucket. */
-  readonly changed: Record<string, AddressDays> = {};
+  readonly changed = new Map<string, Map<string, StoredDay>>();
+  private readonly read: Map<string, AddressDays>;
 
-  /** `read`: the stored visitor-days of the addresses asked for (absent or null: none). */
-  constructor(private readonly read: Record<string, AddressDays | null> = {}) {}
+  /** `read`: the stored visitor-days of the addresses asked for (an address absent: none). */
+  constructor(read: BucketDays = []) {
+    this.read = new Map(read);
+  }
 
   set(v: VisitorDay, visitor: string): void {
-    (this.changed[v.addr] ??= {})[visitor] = encodeVisitorDay(v);
+    let days = this.changed.get(v.addr);
+    if (days === undefined) this.changed.set(v.addr, (days = new Map()));
+    days.set(visitor, encodeVisitorDay(v));
   }
 
   /** Every visitor-day of the address in this bucket, as read: [visitor key, record]. */
   ofAddress(addr: string): [string, VisitorDay][] {
-    const days = this.read[addr];
+    const days = this.read.get(addr);
     if (!days) return [];
-    return Object.entries(days).map(([visitor, r]) => [visitor, decodeVisitorDay(addr, r)]);
+    return days.map(([visitor, r]) => [visitor, decodeVisitorDay(addr, r)]);
+  }
+
+  /** What this chunk set, as the write sends it. */
+  patch(): BucketDays {
+    return [...this.changed].map(([addr, days]) => [addr, [...days]]);
   }
 }

@@ -49,9 +49,6 @@ export function hostKey(name: string): string {
 /** A host's hits, pages and bytes in a month. */
 export type HostCounts = [hits: number, pages: number, bytes: number];
 
-/** A bucket's visitors: human days by visitor key (null in a patch: the visitor left). */
-export type HumanDays = Record<string, number | null>;
-
 /**
  * A bucket's visitors as stored before migration 0010 (and in exports made then): fixed-width
  * entries, the 11-character visitor key then its human days as one key character.
@@ -71,24 +68,24 @@ export function humanDaysOfEntries(old: string): Record<string, number> {
  */
 export class MonthBucket {
   /** The visitors this chunk changed (null: left the set), to merge into the stored ones. */
-  readonly changedVisitors: HumanDays = {};
+  readonly changedVisitors = new Map<string, number | null>();
   /** The hosts this chunk changed, to merge into the stored ones. */
-  readonly changedHosts: Record<string, HostCounts> = {};
+  readonly changedHosts = new Map<string, HostCounts>();
   /** A visitor left the set: the bucket's sketch registers are rebuilt from its whole set. */
   lostVisitor = false;
   /** The whole stored set, read only when a visitor leaves it (see apply-chunk.ts). */
-  allVisitors: HumanDays | null = null;
+  allVisitors: Map<string, number> | null = null;
 
   constructor(
-    private readonly visitors: HumanDays = {},
-    private readonly hosts: Record<string, HostCounts | null> = {},
+    private readonly visitors = new Map<string, number>(),
+    private readonly hosts = new Map<string, HostCounts>(),
   ) {}
 
   /** The visitor's human days in the month (0 when absent). */
   humanDays(key: string): number {
-    const changed = this.changedVisitors[key];
+    const changed = this.changedVisitors.get(key);
     if (changed !== undefined) return changed ?? 0;
-    return this.visitors[key] ?? 0;
+    return this.visitors.get(key) ?? 0;
   }
 
   /** Sets the visitor's human days; 0 drops it from the set. */
@@ -97,21 +94,21 @@ export class MonthBucket {
     const before = this.humanDays(key);
     if (days === before) return;
     if (days === 0) this.lostVisitor = true;
-    this.changedVisitors[key] = days === 0 ? null : days;
+    this.changedVisitors.set(key, days === 0 ? null : days);
   }
 
   /** Its last visitor left with this chunk (known only once the bucket was read whole). */
   get emptied(): boolean {
-    return this.lostVisitor && Object.keys(this.visitorsAfter()).length === 0;
+    return this.lostVisitor && this.visitorsAfter().length === 0;
   }
 
-  /** The whole set after this chunk (the bucket read whole). */
-  private visitorsAfter(): Record<string, number> {
+  /** The keys of the whole set after this chunk (the bucket read whole). */
+  private visitorsAfter(): string[] {
     if (this.allVisitors === null)
       throw new Error("a month bucket a visitor left must be read whole first");
-    const out: Record<string, number> = {};
-    for (const [key, days] of Object.entries({ ...this.allVisitors, ...this.changedVisitors }))
-      if (days) out[key] = days;
+    const out: string[] = [];
+    for (const key of this.allVisitors.keys()) if (!this.changedVisitors.has(key)) out.push(key);
+    for (const [key, days] of this.changedVisitors) if (days) out.push(key);
     return out;
   }
 
@@ -121,20 +118,20 @@ export class MonthBucket {
    */
   patchSketch(sketch: Uint8Array, b: number): void {
     if (!this.lostVisitor) {
-      for (const [key, days] of Object.entries(this.changedVisitors))
-        if (days !== null && !this.visitors[key]) addToSketch(sketch, key);
+      for (const [key, days] of this.changedVisitors)
+        if (days !== null && !this.visitors.get(key)) addToSketch(sketch, key);
       return;
     }
     sketch.fill(0, b * SLICE, b * SLICE + SLICE);
-    for (const key of Object.keys(this.visitorsAfter())) addToSketch(sketch, key);
+    for (const key of this.visitorsAfter()) addToSketch(sketch, key);
   }
 
   /** A host's counts in the month so far (undefined when it has none); only hosts read or set. */
   host(key: string): HostCounts | undefined {
-    return this.changedHosts[key] ?? this.hosts[key] ?? undefined;
+    return this.changedHosts.get(key) ?? this.hosts.get(key);
   }
 
   setHost(key: string, v: HostCounts): void {
-    this.changedHosts[key] = v;
+    this.changedHosts.set(key, v);
   }
 }

@@ -357,8 +357,8 @@ export function planVisitorDays(
   for (const t of touchedBuckets.values()) {
     // A day closing with this chunk keeps nothing: its buckets are deleted below.
     if (closedAfter !== null && t.date < closedAfter) continue;
-    if (Object.keys(t.b.changed).length > 0)
-      dayBuckets.push({ date: t.date, bucket: t.bucket, records: t.b.changed });
+    if (t.b.changed.size > 0)
+      dayBuckets.push({ date: t.date, bucket: t.bucket, records: t.b.patch() });
   }
   return {
     work,
@@ -506,8 +506,8 @@ export function planChunk(
         plan.monthBuckets.push({
           month,
           bucket: b,
-          visitors: bucket.changedVisitors,
-          hosts: bucket.changedHosts,
+          visitors: [...bucket.changedVisitors],
+          hosts: [...bucket.changedHosts],
           emptied: bucket.emptied,
         });
     const m: MonthDelta = {

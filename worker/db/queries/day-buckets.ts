@@ -1,20 +1,20 @@
 import { jsonSlices } from "../json-slices";
-import { jsonMembers } from "./json-members";
+import { jsonObjectOf, jsonPairs } from "./json-members";
 
-import type { AddressDays } from "../../ingest/day-records";
+import type { BucketDays } from "../../ingest/day-records";
 
 /** A bucket to write: the visitor-days set in it, by address key then visitor key. */
 export interface DayBucketRow {
   date: string;
   bucket: number;
-  records: Record<string, AddressDays>;
+  records: BucketDays;
 }
 
-/** A bucket as read: the stored visitor-days of the addresses asked for (null: none). */
+/** A bucket as read: the stored visitor-days of the addresses asked for (those it holds). */
 export interface DayBucketRead {
   date: string;
   bucket: number;
-  records: Record<string, AddressDays | null>;
+  records: BucketDays;
 }
 
 /**
@@ -28,7 +28,7 @@ export function readDayBuckets(
 ): D1PreparedStatement {
   return db
     .prepare(`SELECT b.date AS date, b.bucket AS bucket,
-        ${jsonMembers("b.visitor_days", "j.value -> 2")} AS records
+        ${jsonPairs("b.visitor_days", "j.value -> 2", true)} AS records
       FROM json_each(?2) AS j CROSS JOIN day_buckets AS b
       ON b.site_id = ?1 AND b.date = j.value ->> 0 AND b.bucket = j.value ->> 1`)
     .bind(siteId, JSON.stringify(keys));
@@ -52,7 +52,7 @@ export function writeDayBuckets(
   return jsonSlices(rows.map((r) => [r.date, r.bucket, r.records])).map((json) =>
     db
       .prepare(`INSERT INTO day_buckets (site_id, date, bucket, visitor_days)
-        SELECT ?1, j.value ->> 0, j.value ->> 1, json(j.value -> 2) FROM json_each(?2) AS j WHERE true
+        SELECT ?1, j.value ->> 0, j.value ->> 1, ${jsonObjectOf("j.value -> 2", true)} FROM json_each(?2) AS j WHERE true
         ON CONFLICT (site_id, date, bucket) DO UPDATE SET visitor_days = json_patch(day_buckets.visitor_days, excluded.visitor_days)`)
       .bind(siteId, json),
   );

@@ -1,22 +1,22 @@
 import { jsonSlices } from "../json-slices";
-import { jsonMembers } from "./json-members";
+import { jsonObjectOf, jsonPairs } from "./json-members";
 
-import type { HostCounts, HumanDays } from "../../ingest/month-set";
+import type { HostCounts } from "../../ingest/month-set";
 
-/** A bucket as read: the human days of the visitors and the counts of the hosts asked for (null: none). */
+/** A bucket as read: the human days of the visitors and the counts of the hosts asked for, stored. */
 export interface MonthBucketRead {
   month: string;
   bucket: number;
-  visitors: HumanDays;
-  hosts: Record<string, HostCounts | null>;
+  visitors: [string, number][];
+  hosts: [string, HostCounts][];
 }
 
 /** A bucket to write: the visitors and the hosts to set in it (a visitor set to null leaves). */
 export interface MonthBucketRow {
   month: string;
   bucket: number;
-  visitors: HumanDays;
-  hosts: Record<string, HostCounts>;
+  visitors: [string, number | null][];
+  hosts: [string, HostCounts][];
   /** Its last visitor left: the row goes if it holds no host either. */
   emptied: boolean;
 }
@@ -32,8 +32,8 @@ export function readMonthBuckets(
 ): D1PreparedStatement {
   return db
     .prepare(`SELECT b.month AS month, b.bucket AS bucket,
-        ${jsonMembers("b.human_days", "j.value -> 3")} AS visitors,
-        ${jsonMembers("b.host_counts", "j.value -> 2")} AS hosts
+        ${jsonPairs("b.human_days", "j.value -> 3")} AS visitors,
+        ${jsonPairs("b.host_counts", "j.value -> 2")} AS hosts
       FROM json_each(?2) AS j CROSS JOIN month_buckets AS b
       ON b.site_id = ?1 AND b.month = j.value ->> 0 AND b.bucket = j.value ->> 1`)
     .bind(siteId, JSON.stringify(keys));
@@ -49,7 +49,7 @@ export function monthBucketRead(row: {
   return {
     month: row.month,
     bucket: row.bucket,
-    visitors: JSON.parse(row.visitors) as HumanDays,
+    visitors: JSON.parse(row.visitors) as MonthBucketRead["visitors"],
     hosts: JSON.parse(row.hosts) as MonthBucketRead["hosts"],
   };
 }
@@ -82,7 +82,7 @@ export function writeMonthBuckets(
       db
         // A visitor leaves (null) only a bucket that holds it: a new row's patch has no null.
         .prepare(`INSERT INTO month_buckets (site_id, month, bucket, human_days, host_counts)
-          SELECT ?1, j.value ->> 0, j.value ->> 1, json(j.value -> 2), json(j.value -> 3)
+          SELECT ?1, j.value ->> 0, j.value ->> 1, ${jsonObjectOf("j.value -> 2")}, ${jsonObjectOf("j.value -> 3")}
           FROM json_each(?2) AS j WHERE true
           ON CONFLICT (site_id, month, bucket) DO UPDATE SET
             human_days = json_patch(month_buckets.human_days, excluded.human_days),
