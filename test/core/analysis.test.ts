@@ -873,3 +873,27 @@ describe("configuration: defaults that a user extends", () => {
       ]);
   });
 });
+
+describe("keys a log spells like an object's own names", () => {
+  it("__proto__ and constructor as search terms, referer and page are rows like any other", () => {
+    const text = `${[
+      line({ ref: "https://www.google.com/search?q=__proto__" }),
+      line({ ref: "https://www.google.com/search?q=constructor", t: "17/May/2015:10:01:00 +0000" }),
+      line({ ref: "__proto__", t: "17/May/2015:10:02:00 +0000" }),
+      line({ ip: "192.0.2.2", req: "GET /__proto__ HTTP/1.1" }),
+      line({ ip: "192.0.2.2", req: "GET /x?__proto__ HTTP/1.1", t: "17/May/2015:10:01:00 +0000" }),
+    ].join("\n")}\n`;
+    const { partial, reports } = report(text, config());
+    const m = partial.months["2015-05"];
+    expect(Object.keys(m.panels.keywords ?? {}).sort()).toEqual(["__proto__", "constructor"]);
+    expect(m.panels.referers?.__proto__).toEqual([1, 1, 100, 0]);
+    const keys = (id: "keywords" | "referers" | "pages" | "entry") =>
+      reports[0].panels[id].map((r) => r.key).sort();
+    expect(keys("keywords")).toEqual(["__proto__", "constructor"]);
+    expect(keys("referers")).toContain("__proto__");
+    expect(keys("pages")).toContain("/__proto__");
+    expect(keys("entry").length).toBeGreaterThan(0);
+    // Nothing of the log reached Object.prototype.
+    expect(Object.getOwnPropertyNames(Object.prototype)).not.toContain("0");
+  });
+});

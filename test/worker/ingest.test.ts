@@ -404,3 +404,31 @@ async function fetchSummary(site: TestSite, month: string) {
   expect(res.status).toBe(200);
   return (await res.json()) as Record<string, unknown> & { hits: number; bytes: number };
 }
+
+describe("keys a log spells like an object's own names", () => {
+  it("__proto__ and constructor as search terms and referer are stored and shown like any other", async () => {
+    const site = await createSite("proto-keys");
+    const ua = "Mozilla/5.0 (X11; Linux x86_64; rv:38.0) Gecko/20100101 Firefox/38.0";
+    const text = `${[
+      ["10:00", "https://www.google.com/search?q=__proto__"],
+      ["10:01", "https://www.google.com/search?q=constructor"],
+      ["10:02", "__proto__"],
+    ]
+      .map(
+        ([t, ref]) =>
+          `192.0.2.1 - - [17/May/2015:${t}:00 +0000] "GET / HTTP/1.1" 200 100 "${ref}" "${ua}"`,
+      )
+      .join("\n")}\n`;
+    const log = new TextEncoder().encode(text);
+    expect((await uploadRange(site, log, 0, log.length)).status).toBe(200);
+    const res = await SELF.fetch(
+      `http://vigie.test/api/v1/sites/${site.name}/months/2015-05?limit=10`,
+      { headers: { authorization: `Bearer ${site.readToken}` } },
+    );
+    expect(res.status).toBe(200);
+    const m = (await res.json()) as { panels: Record<string, { rows: { key: string }[] }> };
+    const keys = (id: string) => m.panels[id].rows.map((r) => r.key).sort();
+    expect(keys("keywords")).toEqual(["__proto__", "constructor"]);
+    expect(keys("referers")).toContain("__proto__");
+  });
+});

@@ -20,7 +20,7 @@ import { ByteInterner, decodeBytes, sameBytes } from "./byte-interner";
 import { Interner } from "./interner";
 import { F, FIELDS, compileLogFormat } from "./log-format";
 import { LogClock, dayToDate, parseOffsetMinutes } from "./log-clock";
-import { ADDITIVE_PANELS } from "./panels";
+import { ADDITIVE_PANELS, type Row } from "./panels";
 import {
   MAX_SAMPLES,
   MAX_WATCHED,
@@ -28,6 +28,7 @@ import {
   emptyPartial,
   hashInto,
   hashIPv4Into,
+  keyedBy,
   mergeWatched,
   addressKey,
   visitorKey,
@@ -642,7 +643,7 @@ export class Analyzer {
           : id === "status" || id === "feed-hosts" || id === "hosts" || id === "vhost-days"
             ? null
             : this.keys[i].strings;
-      const rows: Record<string, [number, number, number, number]> = {};
+      const rows = keyedBy<Row>();
       (id === "hosts" ? m.hosts : m.counters[i]).forEach((k, hits, pages, bytes, max) => {
         const key = names
           ? names[k]

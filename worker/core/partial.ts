@@ -59,6 +59,14 @@ export interface AnalysisPartial {
   months: Record<string, MonthPartial>;
 }
 
+/**
+ * An empty object for rows by a key read from a log (a path, a referer, search terms…): without a
+ * prototype, so that a key spelled `__proto__` or `constructor` is a row like any other, where in
+ * `{}` the first would set the object's prototype (the row lost) and the second read a function.
+ * V8 also keeps such an object as a dictionary from the start: no hidden class per new key.
+ */
+export const keyedBy = <T>(): Record<string, T> => Object.create(null) as Record<string, T>;
+
 export const MAX_SAMPLES = 5;
 /** Watched hits kept per month (the earliest ones). */
 export const MAX_WATCHED = 5000;
@@ -95,7 +103,7 @@ export function mergePartials(
 export function mergeMonth(a: MonthPartial, b: MonthPartial, gap: number): MonthPartial {
   for (const id in b.panels) {
     const pid = id as PanelId;
-    const into = (a.panels[pid] ??= {});
+    const into = (a.panels[pid] ??= keyedBy<Row>());
     const from = b.panels[pid]!;
     for (const key in from) {
       const r = from[key];

@@ -1,4 +1,5 @@
 import type { MonthPartial } from "./partial";
+import { keyedBy } from "./partial";
 import type { PanelId, PanelRow, Row } from "./panels";
 import type { RobotRules, VisitorDay } from "./visitor-day";
 import { ADDITIVE_PANELS, rowsOf } from "./panels";
@@ -76,11 +77,11 @@ export class MonthTally {
   readonly days = new Map<string, DayFigures>();
   /** Human visitors, by any value that tells them apart (their key, or a number). */
   readonly humans = new Set<unknown>();
-  readonly pageViews: Record<string, Row> = {};
-  readonly entry: Record<string, Row> = {};
-  readonly exit: Record<string, Row> = {};
-  readonly durations: Record<string, Row> = {};
-  readonly robotReasons: Record<string, number> = {};
+  readonly pageViews = keyedBy<Row>();
+  readonly entry = keyedBy<Row>();
+  readonly exit = keyedBy<Row>();
+  readonly durations = keyedBy<Row>();
+  readonly robotReasons = keyedBy<number>();
   readonly hourVisitors = new Array<number>(24).fill(0);
   readonly hourVisits = new Array<number>(24).fill(0);
   /** Human page views, and robots-by-behaviour hits, by hour. */

@@ -1,7 +1,7 @@
 import type { AnalysisPartial } from "../core/partial";
 import type { Row } from "../core/panels";
 import type { VisitorDay } from "../core/visitor-day";
-import { KEY_ALPHABET } from "../core/partial";
+import { KEY_ALPHABET, keyedBy } from "../core/partial";
 import { parseIPv6 } from "../net/ip";
 import { sipHash24, sipKey } from "./siphash";
 
@@ -147,7 +147,7 @@ export async function applyPrivacy(
     for (const panel of ADDRESS_PANELS) {
       const rows = m.panels[panel];
       if (!rows) continue;
-      const merged: Record<string, Row> = {};
+      const merged = keyedBy<Row>();
       for (const [ip, r] of Object.entries(rows)) {
         const k = keyOf.get(ip)!;
         const t = merged[k];
