@@ -1,5 +1,5 @@
-import { jsonSlices } from "../json-slices";
-import { jsonObjectOf, jsonPairs } from "./json-members";
+import { jsonTextSlices, objectText } from "../json-slices";
+import { jsonPairs } from "./json-members";
 
 import type { BucketDays } from "../../ingest/day-records";
 
@@ -49,10 +49,13 @@ export function writeDayBuckets(
   siteId: number,
   rows: DayBucketRow[],
 ): D1PreparedStatement[] {
-  return jsonSlices(rows.map((r) => [r.date, r.bucket, r.records])).map((json) =>
+  const texts = rows.map(
+    (r) => `[${JSON.stringify(r.date)},${r.bucket},${objectText(r.records, true)}]`,
+  );
+  return jsonTextSlices(texts).map((json) =>
     db
       .prepare(`INSERT INTO day_buckets (site_id, date, bucket, visitor_days)
-        SELECT ?1, j.value ->> 0, j.value ->> 1, ${jsonObjectOf("j.value -> 2", true)} FROM json_each(?2) AS j WHERE true
+        SELECT ?1, j.value ->> 0, j.value ->> 1, json(j.value -> 2) FROM json_each(?2) AS j WHERE true
         ON CONFLICT (site_id, date, bucket) DO UPDATE SET visitor_days = json_patch(day_buckets.visitor_days, excluded.visitor_days)`)
       .bind(siteId, json),
   );

@@ -1,5 +1,5 @@
-import { jsonSlices } from "../json-slices";
-import { jsonObjectOf, jsonPairs } from "./json-members";
+import { jsonSlices, jsonTextSlices, objectText } from "../json-slices";
+import { jsonPairs } from "./json-members";
 
 import type { HostCounts } from "../../ingest/month-set";
 
@@ -78,11 +78,16 @@ export function writeMonthBuckets(
 ): D1PreparedStatement[] {
   const emptied = rows.filter((r) => r.emptied).map((r) => [r.month, r.bucket]);
   return [
-    ...jsonSlices(rows.map((r) => [r.month, r.bucket, r.visitors, r.hosts])).map((json) =>
+    ...jsonTextSlices(
+      rows.map(
+        (r) =>
+          `[${JSON.stringify(r.month)},${r.bucket},${objectText(r.visitors)},${objectText(r.hosts)}]`,
+      ),
+    ).map((json) =>
       db
         // A visitor leaves (null) only a bucket that holds it: a new row's patch has no null.
         .prepare(`INSERT INTO month_buckets (site_id, month, bucket, human_days, host_counts)
-          SELECT ?1, j.value ->> 0, j.value ->> 1, ${jsonObjectOf("j.value -> 2")}, ${jsonObjectOf("j.value -> 3")}
+          SELECT ?1, j.value ->> 0, j.value ->> 1, json(j.value -> 2), json(j.value -> 3)
           FROM json_each(?2) AS j WHERE true
           ON CONFLICT (site_id, month, bucket) DO UPDATE SET
             human_days = json_patch(month_buckets.human_days, excluded.human_days),
