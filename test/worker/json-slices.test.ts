@@ -1,6 +1,6 @@
 import { env } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
-import { jsonSlices } from "../../worker/db/json-slices";
+import { jsonSlices, jsonTextSlices, objectText } from "../../worker/db/json-slices";
 import { readTails, type TailDbRow, writeTails } from "../../worker/db/queries/panel-store";
 import { createSite } from "./helpers";
 
@@ -22,6 +22,29 @@ describe("jsonSlices: rows as JSON arrays a statement binds", () => {
       expect(slices.flatMap((s) => JSON.parse(s))).toEqual(rows);
     },
   );
+});
+
+describe("objectText and jsonTextSlices: merge patches written straight from Maps", () => {
+  it("an object's text from pairs (a null kept, keys escaped), nested one level when asked", () => {
+    const visitors = new Map<string, number | null>([
+      ["AbC", 3],
+      ['x"y', null],
+    ]);
+    expect(JSON.parse(objectText(visitors))).toEqual({ AbC: 3, 'x"y': null });
+    const days = new Map([["addr", new Map([["v1", [1, [["/", 1, 2]]]]])]]);
+    expect(JSON.parse(objectText(days, true))).toEqual({ addr: { v1: [1, [["/", 1, 2]]] } });
+    expect(objectText([])).toBe("{}");
+  });
+
+  it("texts packed as jsonSlices packs rows", () => {
+    const rows = Array.from({ length: 300 }, (_, i) => [`2015-05-${i % 30}`, i, { a: [i] }]);
+    const texts = rows.map((r) => JSON.stringify(r));
+    for (const max of [50, 1000, 1_000_000]) {
+      expect(jsonTextSlices(texts, max)).toEqual(jsonSlices(rows, max));
+      expect(jsonTextSlices(texts, max).flatMap((s) => JSON.parse(s))).toEqual(rows);
+    }
+    expect(jsonTextSlices([])).toEqual([]);
+  });
 });
 
 describe("readTails: the tail rows of named keys, grouped by period and panel", () => {
