@@ -55,8 +55,11 @@ export type HostCounts = [hits: number, pages: number, bytes: number];
  */
 export function humanDaysOfEntries(old: string): Record<string, number> {
   const out: Record<string, number> = {};
-  for (let at = 0; at + 12 <= old.length; at += 12)
-    out[old.slice(at, at + KEY_CHARS)] = keyDigit(old, at + KEY_CHARS);
+  for (let at = 0; at + 12 <= old.length; at += 12) {
+    // A visitor of no human day was never stored; an export that says so is taken as absent.
+    const days = keyDigit(old, at + KEY_CHARS);
+    if (days > 0) out[old.slice(at, at + KEY_CHARS)] = days;
+  }
   return out;
 }
 
