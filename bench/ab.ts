@@ -11,12 +11,10 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
-import { type Chunk, chunkRequest, readChunks } from "./chunk-stages";
-import { CHUNK_BYTES } from "./chunk-cpu";
+import { type Chunk, readChunks } from "./chunk-stages";
+import { CHUNK_BYTES, diff, fakeDoh, per, sleep, upload, WARMUP } from "./chunk-cpu";
 import { type ProcCpu, procCpu } from "./proc-cpu";
 import type * as here from "./workerd/split-worker";
-
-const WARMUP = 20;
 
 type SplitModule = typeof here;
 type AddSite = typeof import("../scripts/local-worker").addSite;
@@ -37,11 +35,10 @@ async function sideOf(name: string, root: string): Promise<Side> {
 }
 
 /** One run: both workers started, the chunks fed to each in turn; mean CPU ms a warm chunk. */
-async function run(sides: Side[], chunks: Chunk[]): Promise<ProcCpu[]> {
+async function run(sides: Side[], chunks: Chunk[], dohUrl: string): Promise<ProcCpu[]> {
   const dirs = sides.map(() => mkdtempSync(join(tmpdir(), "vigie-ab-")));
   const sites = sides.map((s, i) => s.addSite("bench", dirs[i]));
-  // No feed reader's name is looked up: a resolver that answers nothing, at once.
-  const vars = { MAX_CHUNK_BYTES: String(CHUNK_BYTES), DOH_URL: "http://127.0.0.1:9/dns-query" };
+  const vars = { MAX_CHUNK_BYTES: String(CHUNK_BYTES), DOH_URL: dohUrl };
   const workers: Awaited<ReturnType<SplitModule["startSplitWorker"]>>[] = [];
   try {
     for (let i = 0; i < sides.length; i++)
@@ -49,18 +46,13 @@ async function run(sides: Side[], chunks: Chunk[]): Promise<ProcCpu[]> {
     let at = workers.map((w) => procCpu(w.appPid));
     for (let c = 0; c < chunks.length; c++) {
       if (c === WARMUP) at = workers.map((w) => procCpu(w.appPid));
-      for (let i = 0; i < workers.length; i++) {
-        const res = await fetch(...chunkRequest(workers[i].url, sites[i], chunks[c]));
-        const body = await res.text();
-        if (res.status !== 200) throw new Error(`${sides[i].name}: ingest answered ${body}`);
-      }
+      for (let i = 0; i < workers.length; i++)
+        await upload(workers[i].url, sites[i], chunks[c]).catch((e: Error) => {
+          throw new Error(`${sides[i].name}: ${e.message}`);
+        });
     }
-    await new Promise((r) => setTimeout(r, 300));
-    const n = chunks.length - WARMUP;
-    return workers.map((w, i) => {
-      const end = procCpu(w.appPid);
-      return { total: (end.total - at[i].total) / n, main: (end.main - at[i].main) / n };
-    });
+    await sleep(300); // background work (waitUntil, V8's threads) finishes within the window
+    return workers.map((w, i) => per(diff(at[i], procCpu(w.appPid)), chunks.length - WARMUP));
   } finally {
     for (const w of workers) await w.stop();
     for (const d of dirs) rmSync(d, { recursive: true, force: true });
@@ -80,10 +72,11 @@ if (import.meta.url === `file://${process.argv[1]}`) {
   ];
   const ms = (c: ProcCpu) => `${c.total.toFixed(2)} (main thread ${c.main.toFixed(2)})`;
   const ratios: number[] = [];
+  const doh = await fakeDoh();
   for (let r = 0; r < runs; r++) {
     // Every other run feeds the other worker first.
     const order = r % 2 === 0 ? sides : [...sides].reverse();
-    const cpu = await run(order, chunks);
+    const cpu = await run(order, chunks, doh.url);
     const [mine, theirs] = r % 2 === 0 ? cpu : [...cpu].reverse();
     ratios.push(mine.total / theirs.total);
     console.log(
@@ -95,5 +88,6 @@ if (import.meta.url === `file://${process.argv[1]}`) {
   console.log(
     `ab         ${count - WARMUP} warm chunks a run, ${runs} runs: this/other ${mean.toFixed(3)} (each run within ±${spread.toFixed(3)} of it)`,
   );
+  doh.close();
   process.exit(0);
 }

@@ -22,7 +22,7 @@ import { descendants, type ProcCpu, procCpu } from "./proc-cpu";
 import { startD1Host, startSplitWorker } from "./workerd/split-worker";
 
 export const CHUNK_BYTES = 256 * 1024;
-const WARMUP = 20;
+export const WARMUP = 20;
 /** Fresh isolates whose first chunk is measured. */
 const FIRSTS = 3;
 
@@ -52,15 +52,15 @@ const meanStages = (times: StageTimes[]) =>
   Object.fromEntries(
     STAGES.map((s) => [s, times.reduce((t, x) => t + x[s], 0) / times.length]),
   ) as StageTimes;
-const diff = (a: ProcCpu, b: ProcCpu): ProcCpu => ({
+export const diff = (a: ProcCpu, b: ProcCpu): ProcCpu => ({
   total: b.total - a.total,
   main: b.main - a.main,
 });
-const per = (c: ProcCpu, n: number): ProcCpu => ({ total: c.total / n, main: c.main / n });
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+export const per = (c: ProcCpu, n: number): ProcCpu => ({ total: c.total / n, main: c.main / n });
+export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /** A DNS-over-HTTPS resolver that knows no name: feed readers' addresses resolve to none at once. */
-async function fakeDoh(): Promise<{ url: string; close(): void }> {
+export async function fakeDoh(): Promise<{ url: string; close(): void }> {
   const server = createServer((_, res) => {
     res.setHeader("content-type", "application/dns-json");
     res.end('{"Status":3}');
@@ -74,7 +74,8 @@ async function fakeDoh(): Promise<{ url: string; close(): void }> {
 
 type Site = ReturnType<typeof addSite>;
 
-async function upload(url: string, site: Site, c: Chunk): Promise<number> {
+/** Sends a chunk as the agent does; its lines, or an error unless the worker answered 200. */
+export async function upload(url: string, site: Site, c: Chunk): Promise<number> {
   const res = await fetch(...chunkRequest(url, site, c));
   const reply = (await res.json()) as { lines: number; error?: { message: string } };
   if (res.status !== 200) throw new Error(`ingest answered ${res.status}: ${reply.error?.message}`);
