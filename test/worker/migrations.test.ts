@@ -56,78 +56,97 @@ async function convertTwice<T>(name: string, read: () => Promise<T>): Promise<T>
   return once;
 }
 
-const hostsOf = async (siteId: number) =>
-  (
-    await env.DB.prepare(
-      "SELECT month, bucket, host_counts AS hosts FROM month_buckets WHERE site_id = ?1 ORDER BY month, bucket",
-    )
-      .bind(siteId)
-      .all<{ month: string; bucket: number; hosts: string }>()
-  ).results;
+/** A bucket table's cells of one column, a site's, in key order (`period`: month or date). */
+const cellsOf =
+  (table: "month_buckets" | "day_buckets", period: "month" | "date", column: string) =>
+  async (siteId: number) =>
+    (
+      await env.DB.prepare(
+        `SELECT ${period} AS period, bucket, ${column} AS cell FROM ${table} WHERE site_id = ?1 ORDER BY ${period}, bucket`,
+      )
+        .bind(siteId)
+        .all<{ period: string; bucket: number; cell: string }>()
+    ).results;
+
+/** Writes the cells back into the same column (a test's old form of them). */
+const putBack = (
+  table: "month_buckets" | "day_buckets",
+  period: "month" | "date",
+  column: string,
+  siteId: number,
+  rows: { period: string; bucket: number; cell: string }[],
+) =>
+  rows.map((r) =>
+    env.DB.prepare(
+      `UPDATE ${table} SET ${column} = ?4 WHERE site_id = ?1 AND ${period} = ?2 AND bucket = ?3`,
+    ).bind(siteId, r.period, r.bucket, r.cell),
+  );
+
+describe("a migration that converts a column renames it, so that the code of before fails on it instead of writing its form", () => {
+  it.each([
+    ["0008_", "month_buckets", "hosts", "host_counts"],
+    ["0009_", "day_buckets", "records", "visitor_days"],
+    ["0010_", "month_buckets", "entries", "human_days"],
+  ])("%s: %s.%s becomes %s", async (name, table, from, to) => {
+    expect(migration(name)[0]).toContain(`RENAME COLUMN \`${from}\` TO \`${to}\``);
+    await fails(`SELECT ${from} FROM ${table}`);
+  });
+});
+
+const hostsOf = cellsOf("month_buckets", "month", "host_counts");
 
 describe("0008: a month bucket's hosts become a JSON object", () => {
-  it("renames the column, so that the code of before fails on it instead of writing its form", async () => {
-    expect(migration("0008_")[0]).toMatch(/RENAME COLUMN `hosts` TO `host_counts`/);
-    await fails("SELECT hosts FROM month_buckets");
-  });
-
   it("converts every host of the old form, and later chunks add to them as if it had always been so", async () => {
     const { migrated, straight, rest } = await twoSites("hosts");
 
     // The migrated site's hosts go back to the old form, then through the migration.
     const before = await hostsOf(migrated.id);
     expect(before.length).toBeGreaterThan(10);
-    const hostCount = before.reduce((n, r) => n + Object.keys(JSON.parse(r.hosts)).length, 0);
+    const hostCount = before.reduce((n, r) => n + Object.keys(JSON.parse(r.cell)).length, 0);
     expect(hostCount).toBeGreaterThan(100);
     await env.DB.batch(
-      before.map((r) =>
-        env.DB.prepare(
-          "UPDATE month_buckets SET host_counts = ?4 WHERE site_id = ?1 AND month = ?2 AND bucket = ?3",
-        ).bind(migrated.id, r.month, r.bucket, oldHosts(r.hosts)),
+      putBack(
+        "month_buckets",
+        "month",
+        "host_counts",
+        migrated.id,
+        before.map((r) => ({ ...r, cell: oldHosts(r.cell) })),
       ),
     );
     const old = await hostsOf(migrated.id);
-    expect(old.every((r) => /^([0-9A-Za-z_-]{29})+$/.test(r.hosts))).toBe(true);
+    expect(old.every((r) => /^([0-9A-Za-z_-]{29})+$/.test(r.cell))).toBe(true);
     const after = await convertTwice("0008_", () => hostsOf(migrated.id));
-    expect(after.map((r) => JSON.parse(r.hosts))).toEqual(before.map((r) => JSON.parse(r.hosts)));
+    expect(after.map((r) => JSON.parse(r.cell))).toEqual(before.map((r) => JSON.parse(r.cell)));
 
     await rest();
     const parsed = async (id: number) =>
-      (await hostsOf(id)).map((r) => ({ ...r, hosts: JSON.parse(r.hosts) }));
+      (await hostsOf(id)).map((r) => ({ ...r, cell: JSON.parse(r.cell) }));
     expect(await parsed(migrated.id)).toEqual(await parsed(straight.id));
     expect(await storedFigures(migrated.id)).toEqual(await storedFigures(straight.id));
   });
 });
 
+const recordsOf = cellsOf("day_buckets", "date", "visitor_days");
 const bucketsOf = async (siteId: number) =>
-  (
-    await env.DB.prepare(
-      "SELECT date, bucket, visitor_days AS records FROM day_buckets WHERE site_id = ?1 ORDER BY date, bucket",
-    )
-      .bind(siteId)
-      .all<{ date: string; bucket: number; records: string }>()
-  ).results.map((r) => ({ ...r, records: JSON.parse(r.records) }));
+  (await recordsOf(siteId)).map((r) => ({ ...r, cell: JSON.parse(r.cell) as object }));
 
 describe("0009: a day bucket's records are grouped by address", () => {
-  it("renames the column, so that the code of before fails on it instead of writing its form", async () => {
-    expect(migration("0009_")[0]).toMatch(/RENAME COLUMN `records` TO `visitor_days`/);
-    await fails("SELECT records FROM day_buckets");
-  });
-
   it("converts every record of the old form, and later chunks merge with them as if it had always been so", async () => {
     const { migrated, straight, rest } = await twoSites("days");
 
     const before = await bucketsOf(migrated.id);
     const records = before.reduce(
-      (n, r) => n + Object.values(r.records as Record<string, object>).flatMap(Object.keys).length,
+      (n, r) => n + Object.values(r.cell as Record<string, object>).flatMap(Object.keys).length,
       0,
     );
     expect(records).toBeGreaterThan(100);
     await env.DB.batch(
-      before.map((r) =>
-        env.DB.prepare(
-          "UPDATE day_buckets SET visitor_days = ?4 WHERE site_id = ?1 AND date = ?2 AND bucket = ?3",
-        ).bind(migrated.id, r.date, r.bucket, oldRecords(JSON.stringify(r.records))),
+      putBack(
+        "day_buckets",
+        "date",
+        "visitor_days",
+        migrated.id,
+        before.map((r) => ({ ...r, cell: oldRecords(JSON.stringify(r.cell)) })),
       ),
     );
     expect(await bucketsOf(migrated.id)).not.toEqual(before);
@@ -139,44 +158,34 @@ describe("0009: a day bucket's records are grouped by address", () => {
   });
 });
 
-const visitorsOf = async (siteId: number) =>
-  (
-    await env.DB.prepare(
-      "SELECT month, bucket, human_days AS visitors FROM month_buckets WHERE site_id = ?1 ORDER BY month, bucket",
-    )
-      .bind(siteId)
-      .all<{ month: string; bucket: number; visitors: string }>()
-  ).results;
+const visitorsOf = cellsOf("month_buckets", "month", "human_days");
 
 describe("0010: a month bucket's visitors become a JSON object", () => {
-  it("renames the column, so that the code of before fails on it instead of writing its form", async () => {
-    expect(migration("0010_")[0]).toMatch(/RENAME COLUMN `entries` TO `human_days`/);
-    await fails("SELECT entries FROM month_buckets");
-  });
-
   it("converts every visitor of the old form, and later chunks count them as if it had always been so", async () => {
     const { migrated, straight, rest } = await twoSites("visitors");
 
     const before = await visitorsOf(migrated.id);
-    const visitors = before.reduce((n, r) => n + Object.keys(JSON.parse(r.visitors)).length, 0);
+    const visitors = before.reduce((n, r) => n + Object.keys(JSON.parse(r.cell)).length, 0);
     expect(visitors).toBeGreaterThan(100);
     // A bucket of hosts alone held no visitor entry: the empty text.
     await env.DB.batch([
-      ...before.map((r) =>
-        env.DB.prepare(
-          "UPDATE month_buckets SET human_days = ?4 WHERE site_id = ?1 AND month = ?2 AND bucket = ?3",
-        ).bind(migrated.id, r.month, r.bucket, oldEntries(r.visitors)),
+      ...putBack(
+        "month_buckets",
+        "month",
+        "human_days",
+        migrated.id,
+        before.map((r) => ({ ...r, cell: oldEntries(r.cell) })),
       ),
       env.DB.prepare(
         "INSERT INTO month_buckets (site_id, month, bucket, human_days, host_counts) VALUES (?1, '2015-04', 0, '', '{}')",
       ).bind(migrated.id),
     ]);
     const old = await visitorsOf(migrated.id);
-    expect(old.every((r) => /^([0-9A-Za-z_-]{12})*$/.test(r.visitors))).toBe(true);
+    expect(old.every((r) => /^([0-9A-Za-z_-]{12})*$/.test(r.cell))).toBe(true);
     const after = await convertTwice("0010_", () => visitorsOf(migrated.id));
-    expect(after.map((r) => JSON.parse(r.visitors))).toEqual([
+    expect(after.map((r) => JSON.parse(r.cell))).toEqual([
       {},
-      ...before.map((r) => JSON.parse(r.visitors)),
+      ...before.map((r) => JSON.parse(r.cell)),
     ]);
     await env.DB.prepare("DELETE FROM month_buckets WHERE site_id = ?1 AND month = '2015-04'")
       .bind(migrated.id)
@@ -184,7 +193,7 @@ describe("0010: a month bucket's visitors become a JSON object", () => {
 
     await rest();
     const parsed = async (id: number) =>
-      (await visitorsOf(id)).map((r) => ({ ...r, visitors: JSON.parse(r.visitors) }));
+      (await visitorsOf(id)).map((r) => ({ ...r, cell: JSON.parse(r.cell) }));
     expect(await parsed(migrated.id)).toEqual(await parsed(straight.id));
     expect(await storedFigures(migrated.id)).toEqual(await storedFigures(straight.id));
   });
