@@ -237,6 +237,11 @@ describe("export and import: the owner's backup", () => {
     expect(!r.ok && r.errors.join("\n")).toMatch(message);
   });
 
+  it("takes a visitor entry of no human day, in an export made before migration 0010, as absent", () => {
+    const r = checkExport(withCell("month_buckets", 0, 2, "AAAAAAAAAAA3BBBBBBBBBBB0"));
+    expect(r.ok && r.rows.month_buckets[0][2]).toBe('{"AAAAAAAAAAA":3}');
+  });
+
   it("lists at most 20 problems", () => {
     const r = checkExport({
       ...backup,
