@@ -33,7 +33,7 @@ import {
   writeHeads,
   writeTails,
 } from "../db/queries/panel-store";
-import { addToRun, insertRejectedSamples } from "../db/queries/runs";
+import { addToRun, findRun, insertRejectedSamples } from "../db/queries/runs";
 import {
   bumpSiteVersion,
   checkSiteVersion,
@@ -81,6 +81,7 @@ export type ApplyOutcome =
       late: ChunkPlan["late"];
     }
   | { status: "already-applied"; cost: ChunkCost }
+  | { status: "no-run"; cost: ChunkCost }
   | { status: "conflict"; message: string; cost: ChunkCost };
 
 /** Test hook: a statement that fails, inserted at this index of the batch (to prove atomicity). */
@@ -117,8 +118,10 @@ export async function applyChunk(
   const today = new Date(c.now * 1000).toISOString().slice(0, 10);
   const want = readsOf(c.partial);
   for (let attempt = 1; attempt <= MAX_ATTEMPTS; attempt++) {
-    // The receipt, the site's version and clock, and the stored state the chunk touches: one batch.
+    // The upload run (a chunk outside any run counts under run 0, which has no row), the receipt,
+    // the site's version and clock, and the stored state the chunk touches: one batch.
     const results = await db.batch([
+      findRun(db, c.siteId, c.runId),
       findLastChunkBefore(db, c.siteId, c.source, c.end),
       readSiteState(db, c.siteId),
       readDayBuckets(db, c.siteId, want.dayBuckets),
@@ -132,6 +135,7 @@ export async function applyChunk(
     ]);
     count(results);
     const [
+      runRead,
       receiptRead,
       siteRead,
       days,
@@ -143,6 +147,7 @@ export async function applyChunk(
       existing,
       ...tails
     ] = results;
+    if (c.runId !== 0 && runRead.results.length === 0) return { status: "no-run", cost };
     const receipt = checkReceipt(receiptRead.results[0] as ChunkReceipt | undefined, c);
     if (receipt.status !== "new") return { ...receipt, cost };
     const site = siteRead.results[0] as SiteState;
