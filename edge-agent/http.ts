@@ -2,7 +2,8 @@
  * HTTP to the worker with retries: network errors, timeouts, 5xx, 408 and 429 are retried with
  * exponential backoff and jitter (a 429's or 503's Retry-After is honoured); any other 4xx is an
  * answer, returned at once. Only the errors fetch itself raises count as network errors: anything
- * else thrown under a request is a bug (or a test's simulated crash) and propagates.
+ * else thrown under a request is a bug (or a test's simulated crash) and propagates. An upload
+ * Cloudflare stopped at the worker's CPU limit (error 1102) is answered at once: see ship.ts.
  *
  * What no retry can mend fails at once: an answer that is not JSON (every route of the worker's
  * API answers JSON, so an HTML page means `workerUrl` names something else: a report page, a
@@ -24,6 +25,8 @@ export interface HttpRequest {
   headers?: Record<string, string>;
   /** What is being done, for messages ("upload of bytes [0, 4096) of access.log"). */
   what: string;
+  /** Answer Cloudflare's "exceeded resource limits" at once rather than retry it (uploads: see ship.ts). */
+  overLimitIsAnswer?: true;
 }
 
 export interface HttpAnswer {
@@ -35,6 +38,11 @@ export interface HttpAnswer {
   /** The error message of a `{ error: { code, message } }` body, else the start of the body. */
   message: string;
   code?: string;
+  /**
+   * Cloudflare stopped the worker at its CPU or memory limit: error 1102, a 503 with Cloudflare's
+   * own page ("error code: 1102"), never the worker's JSON.
+   */
+  overLimit?: true;
 }
 
 /** The worker could not be reached, or kept failing, through every attempt. */
@@ -115,6 +123,7 @@ export async function request(
         signal: abort.signal,
       });
       const answer = await readAnswer(res);
+      if (answer.overLimit && req.overLimitIsAnswer) return answer;
       if (!retryable(res.status)) {
         if (answer.json === null) throw new NotTheWorker(notTheApi(req, config, answer, res));
         return answer;
@@ -168,7 +177,14 @@ async function readAnswer(res: HttpResponse): Promise<HttpAnswer> {
       code: typeof err.code === "string" ? err.code : undefined,
     };
   }
-  return { status: res.status, contentType, json, message: json === null ? gist(text) : "" };
+  const overLimit = res.status === 503 && json === null && /\b1102\b/.test(text);
+  return {
+    status: res.status,
+    contentType,
+    json,
+    message: json === null ? gist(text) : "",
+    ...(overLimit ? { overLimit: true as const } : {}),
+  };
 }
 
 /** A page in a few words: its <title>, else the start of its text without tags. */

@@ -28,6 +28,7 @@ import {
   type SourceState,
 } from "./state";
 import {
+  ChunkOverLimit,
   endRun,
   heldChunks,
   openRun,
@@ -40,6 +41,8 @@ import {
 /** The worker's default limit; used when the worker is not asked (--dry-run). */
 export const DEFAULT_CHUNK_BYTES = 10 * 1024 * 1024;
 const PROGRESS_EVERY_MS = 2000;
+/** The smallest chunk the agent cuts when Cloudflare stops the worker at its CPU limit. */
+export const SMALLEST_CAPPED_CHUNK = 16 * 1024;
 
 interface ChunkSizes {
   size: number;
@@ -222,7 +225,7 @@ class Shipper {
       // backup?). Skip what it holds, if the file has the very same bytes, once, and go on.
       if (!(e instanceof WorkerRefusal && e.status === 409) || !(await this.skipHeld(s, st)))
         throw e;
-      await this.shipFrom(s, st, size);
+      await this.shipFrom(s, st, await this.chunkSizes());
     }
   }
 
@@ -276,8 +279,54 @@ class Shipper {
     );
   }
 
-  /** Ships the source's new whole lines from its checkpoint, chunk by chunk. */
+  /**
+   * Ships the source's new whole lines from its checkpoint. A chunk Cloudflare stopped at the
+   * worker's CPU limit costs as much sent again: the rest is cut in chunks half its size.
+   */
   private async shipFrom(s: ScannedSource, st: SourceState, sizes: ChunkSizes): Promise<void> {
+    for (;;) {
+      try {
+        return await this.shipChunks(s, st, sizes);
+      } catch (e) {
+        if (!(e instanceof ChunkOverLimit)) throw e;
+        sizes = await this.smallerChunks(s, st, sizes, e);
+      }
+    }
+  }
+
+  /**
+   * After a chunk stopped at the worker's CPU limit: the checkpoint moved past it if the worker
+   * committed it before it was stopped (its listing tells), else the range is no longer in flight;
+   * chunks of half its size from now on, kept in the state for later runs. Below the smallest
+   * size, the file stops with a message: the plan's limit is too low for this worker.
+   */
+  private async smallerChunks(
+    s: ScannedSource,
+    st: SourceState,
+    sizes: ChunkSizes,
+    e: ChunkOverLimit,
+  ): Promise<ChunkSizes> {
+    if (!(await this.skipHeld(s, st))) {
+      delete st.inflight;
+      await this.persist();
+    }
+    const size = Math.floor(Math.min(e.end - e.start, sizes.size) / 2);
+    if (size < SMALLEST_CAPPED_CHUNK)
+      throw new WorkerRefusal(
+        EXIT.refused,
+        `${e.message}, even on a chunk of ${formatBytes(e.end - e.start)}. The Workers Free plan allows 10 ms of CPU a request; the Paid plan lifts it (README, "Deploying"). Nothing was lost: the next run resumes at byte ${st.offset}.`,
+      );
+    this.ctx.deps.stderr(
+      `vigie-agent: note: ${e.message}; sending chunks of at most ${formatBytes(size)} from now on\n`,
+    );
+    this.sizes = { ...sizes, size };
+    this.state.chunkCap = { bytes: size, workerLimit: this.session!.maxChunkBytes };
+    await this.persist();
+    return this.sizes;
+  }
+
+  /** Ships the source's new whole lines from its checkpoint, chunk by chunk. */
+  private async shipChunks(s: ScannedSource, st: SourceState, sizes: ChunkSizes): Promise<void> {
     const { ctx } = this;
     const { file, sourceId } = s;
     ctx.info(
@@ -430,7 +479,11 @@ class Shipper {
     }
     // A chunk's gzip must fit the worker's limit too, even for bytes that do not compress.
     const max = rawLimitFor(this.session.maxChunkBytes);
-    return { size: Math.min(wanted, max), max };
+    const cap = this.state.chunkCap;
+    if (cap !== undefined && cap.workerLimit !== this.session.maxChunkBytes)
+      delete this.state.chunkCap;
+    const capped = this.state.chunkCap?.bytes ?? Number.POSITIVE_INFINITY;
+    return { size: Math.min(wanted, max, capped), max };
   }
 
   /** A progress line on a long backlog (--verbose, or on a terminal), at most every two seconds. */

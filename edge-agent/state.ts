@@ -40,6 +40,12 @@ export interface AgentState {
    */
   installedAt: number;
   sources: Record<string, SourceState>;
+  /**
+   * Cloudflare stopped the worker at its CPU limit (error 1102) on chunks larger than `bytes`
+   * while the worker took chunks of up to `workerLimit`: chunks stay within `bytes` as long as the
+   * worker's limit is the same (a deploy that changes it, such as going Paid, starts afresh).
+   */
+  chunkCap?: { bytes: number; workerLimit: number };
 }
 
 /**

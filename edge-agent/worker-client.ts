@@ -140,6 +140,22 @@ export async function endRun(ctx: Context, runId: number): Promise<void> {
   });
 }
 
+/**
+ * Cloudflare stopped the worker at its CPU limit on this chunk (error 1102). Sent again as it is,
+ * it would cost the same; the agent cuts it smaller (ship.ts). The worker may have committed it
+ * before it was stopped.
+ */
+export class ChunkOverLimit extends Error {
+  override name = "ChunkOverLimit";
+  constructor(
+    readonly start: number,
+    readonly end: number,
+    what: string,
+  ) {
+    super(`${what}: Cloudflare stopped the worker at its CPU limit (error 1102)`);
+  }
+}
+
 export async function postChunk(ctx: Context, u: ChunkUpload): Promise<ChunkReceipt> {
   const q = `${site(ctx)}&source=${encodeURIComponent(u.sourceId)}&start=${u.start}&end=${u.end}&run=${u.runId}`;
   const what = `upload of bytes [${u.start}, ${u.end}) of ${u.path}`;
@@ -149,7 +165,9 @@ export async function postChunk(ctx: Context, u: ChunkUpload): Promise<ChunkRece
     headers: { "content-type": "application/gzip", "x-content-sha256": u.bodySha256 },
     body: u.body,
     what,
+    overLimitIsAnswer: true,
   });
+  if (answer.overLimit) throw new ChunkOverLimit(u.start, u.end, what);
   if (!ok(answer)) throw refusal(ctx, answer, what);
   return answer.json as ChunkReceipt;
 }

@@ -50,6 +50,8 @@ beforeAll(async () => {
         "long",
         "beat",
         "oldnode",
+        "cpu",
+        "cpuwall",
       ],
       nodes,
     ),
@@ -133,6 +135,108 @@ describe("when things go wrong, the agent says so, exits non-zero, and loses not
       "/api/v1/chunks",
       ...Array(4).fill("/api/v1/ingest"),
     ]);
+  });
+
+  // Cloudflare's answer when it stops a worker at its CPU limit (its documented error 1102: a 503
+  // with its own page; "error code: 1102" is the page a client that takes no HTML gets).
+  const error1102 = {
+    status: 503,
+    contentType: "text/plain; charset=UTF-8",
+    body: "error code: 1102",
+  };
+  const rangeOf = (url: string) => {
+    const q = new URL(url, "http://x").searchParams;
+    return Number(q.get("end")) - Number(q.get("start"));
+  };
+
+  it("Cloudflare stopping the worker at its CPU limit (error 1102): the agent halves its chunks, and keeps them small on later runs; nothing lost or counted twice", async () => {
+    const LIMIT = 70_000; // the test worker takes chunks of up to 128 KiB
+    let committedThenStopped = 0;
+    let paid = false;
+    const proxy = await startFaultProxy(t.url, (r) => {
+      if (!r.url.startsWith("/api/v1/ingest") || paid) return { kind: "pass" };
+      if (rangeOf(r.url) > LIMIT) return { kind: "fail", ...error1102 };
+      // The first chunk small enough is stopped after its D1 batch committed.
+      if (committedThenStopped++ === 0) return { kind: "replace", ...error1102 };
+      return { kind: "pass" };
+    });
+    proxies.push(proxy);
+    const dir = tempDir("cpu");
+    const live = join(dir, "access.log");
+    const config = writeAgentConfig(t, dir, "cpu", { workerUrl: proxy.url });
+    append(live, 0, 6000);
+    const r = await agent(config);
+    expect(r.code).toBe(EXIT.ok);
+    const notes = r.err.trimEnd().split("\n");
+    expect(notes).toHaveLength(2);
+    for (const n of notes)
+      expect(n).toMatch(
+        /^vigie-agent: note: upload of bytes \[\d+, \d+\) of .*: Cloudflare stopped the worker at its CPU limit \(error 1102\); sending chunks of at most [\d.]+ [KM]i?B from now on$/,
+      );
+    const sent = proxy.seen
+      .filter((q) => q.url.startsWith("/api/v1/ingest"))
+      .map((q) => rangeOf(q.url));
+    // A chunk over the limit, then one of half its size: applied, and yet stopped.
+    expect(sent[0]).toBeGreaterThan(LIMIT);
+    expect(sent[1]).toBeLessThanOrEqual(sent[0] / 2 + 1);
+    expect(sent[1]).toBeLessThanOrEqual(LIMIT);
+    const state = JSON.parse(readFileSync(join(dir, "state", "agent.json"), "utf8")) as {
+      chunkCap: { bytes: number; workerLimit: number };
+    };
+    expect(state.chunkCap.bytes).toBeLessThanOrEqual(LIMIT / 2);
+    expect(state.chunkCap.bytes).toBeGreaterThan(LIMIT / 4);
+    expect(state.chunkCap.workerLimit).toBeGreaterThan(LIMIT);
+
+    // A later run starts at the size that went through: no chunk is stopped, none is larger.
+    const stateFile = join(dir, "state", "agent.json");
+    const ingests = (from: number) =>
+      proxy.seen.slice(from).filter((q) => q.url.startsWith("/api/v1/ingest"));
+    let before = proxy.seen.length;
+    append(live, 6000, 8000);
+    const again = await agent(config);
+    expect(again.err).toBe("");
+    expect(again.code).toBe(EXIT.ok);
+    expect(ingests(before).length).toBeGreaterThan(5);
+    for (const q of ingests(before))
+      expect(rangeOf(q.url)).toBeLessThanOrEqual(state.chunkCap.bytes);
+
+    // A cap learned under another limit of the worker's (before a deploy to Paid) is dropped.
+    writeFileSync(
+      stateFile,
+      JSON.stringify({
+        ...JSON.parse(readFileSync(stateFile, "utf8")),
+        chunkCap: { ...state.chunkCap, workerLimit: 1 },
+      }),
+    );
+    paid = true;
+    before = proxy.seen.length;
+    append(live, 8000, LINES);
+    const third = await agent(config);
+    expect(third.code).toBe(EXIT.ok);
+    expect(Math.max(...ingests(before).map((q) => rangeOf(q.url)))).toBeGreaterThan(LIMIT);
+    expect(JSON.parse(readFileSync(stateFile, "utf8")).chunkCap).toBeUndefined();
+    await expectSameFiguresAsReference(t, "cpu");
+  });
+
+  it("stopped at the CPU limit even on small chunks: the file stops saying why (the plan's limit), nothing shipped or lost", async () => {
+    const proxy = await startFaultProxy(t.url, (r) =>
+      r.url.startsWith("/api/v1/ingest") ? { kind: "fail", ...error1102 } : { kind: "pass" },
+    );
+    proxies.push(proxy);
+    const dir = tempDir("cpuwall");
+    const config = writeAgentConfig(t, dir, "cpuwall", { workerUrl: proxy.url });
+    append(join(dir, "access.log"), 0, 2000);
+    const r = await agent(config);
+    expect(r.code).toBe(EXIT.refused);
+    expect(r.err).toMatch(
+      /Cloudflare stopped the worker at its CPU limit \(error 1102\), even on a chunk of [\d.]+ KiB\. The Workers Free plan allows 10 ms of CPU a request; the Paid plan lifts it .*Nothing was lost: the next run resumes at byte 0\./,
+    );
+    const sent = proxy.seen
+      .filter((q) => q.url.startsWith("/api/v1/ingest"))
+      .map((q) => rangeOf(q.url));
+    expect(Math.min(...sent)).toBeGreaterThanOrEqual(16 * 1024);
+    expect(Math.min(...sent)).toBeLessThan(32 * 1024);
+    expect(shipped(dir)).toBe(0);
   });
 
   it("workerUrl pointed at a report page (an HTML login form answers 401): exit 4 saying the URL is wrong, not the token; no HTML dump, no retry", async () => {

@@ -15,7 +15,9 @@ export type Fault =
   | { kind: "pass"; headers?: Record<string, string> }
   | { kind: "fail"; status: number; headers?: Record<string, string>; body?: string }
   /** Forward, let the worker answer, then hold that answer `ms` before replying. */
-  | { kind: "hold"; ms: number };
+  | { kind: "hold"; ms: number }
+  /** Forward, let the worker answer (and commit), then reply this instead. */
+  | { kind: "replace"; status: number; contentType: string; body: string };
 
 export interface FaultProxy {
   url: string;
@@ -65,6 +67,11 @@ export async function startFaultProxy(
         const body = Buffer.from(await upstream.arrayBuffer());
         proxy.onForwarded?.(r, upstream.status);
         if (fault.kind === "hold") await new Promise((ok) => setTimeout(ok, fault.ms));
+        if (fault.kind === "replace") {
+          res.writeHead(fault.status, { "content-type": fault.contentType });
+          res.end(fault.body);
+          return;
+        }
         res.writeHead(upstream.status, {
           "content-type": upstream.headers.get("content-type") ?? "application/json",
         });
