@@ -46,7 +46,12 @@ export interface ChunkCpuFigures {
   node: { warm: StageTimes; first: StageTimes[]; d1Chars: { out: number; in: number } };
   /** The same stages inside workerd, warm (wall clock there: see workerd/stages-entry.js). */
   workerdStages: StageTimes;
+  /** A worker doing only a chunk's I/O (workerd/floor-entry.js): warm and an isolate's first. */
+  floor: CpuFigures;
 }
+
+/** D1 requests of a chunk in the floor: the site, the reads, the entry pages' reads, the writes. */
+const FLOOR_ROUND_TRIPS = 4;
 
 const meanStages = (times: StageTimes[]) =>
   Object.fromEntries(
@@ -241,6 +246,30 @@ export async function benchChunkCpu(log: string, count = 300): Promise<ChunkCpuF
       }
     });
 
+    // The floor: a chunk's I/O alone, with a real chunk's D1 traffic.
+    const floor = await withSite(async (dir, site) => {
+      const w = await startSplitWorker(dir, {
+        vars: {
+          ...vars,
+          ROUND_TRIPS: String(FLOOR_ROUND_TRIPS),
+          OUT_CHARS: String(Math.round(node.d1Chars.out)),
+          IN_CHARS: String(Math.round(node.d1Chars.in)),
+        },
+        entry: "floor-entry.js",
+      });
+      try {
+        const run = await warmRun(w.url, site, chunks, () => [w.appPid]);
+        const first: ProcCpu[] = [];
+        for (const c of later) {
+          await w.restartApp();
+          first.push(await firstChunk(w.url, site, c, w.appPid));
+        }
+        return { warm: run.cpu[0], first };
+      } finally {
+        await w.stop();
+      }
+    });
+
     return {
       chunks: count,
       lines: real.lines,
@@ -250,6 +279,7 @@ export async function benchChunkCpu(log: string, count = 300): Promise<ChunkCpuF
       proxy: real.proxy,
       node,
       workerdStages,
+      floor,
     };
   } finally {
     doh.close();
@@ -279,6 +309,7 @@ export function chunkCpuLines(f: ChunkCpuFigures): string[] {
     `Node warm: ${stages(f.node.warm)}`,
     `Node first chunk of a fresh process (median of ${f.node.first.length}): ${stages(medianFirst)}`,
     `D1 traffic of a warm chunk (its client's JSON): ${kb(f.node.d1Chars.out)} KB of statements out, ${kb(f.node.d1Chars.in)} KB of results in`,
+    `floor (a worker doing only a chunk's I/O: body, sha-256, gunzip, ${FLOOR_ROUND_TRIPS} D1 round trips of that traffic): warm ${cpu(f.floor.warm)}; an isolate's first ${firsts(f.floor)}`,
   ];
 }
 
