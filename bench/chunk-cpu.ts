@@ -48,7 +48,13 @@ export interface ChunkCpuFigures {
   workerdStages: StageTimes;
   /** A worker doing only a chunk's I/O (workerd/floor-entry.js): warm and an isolate's first. */
   floor: CpuFigures;
+  /** The worker's code alone on SMALL_BYTES chunks; `lines` a chunk. */
+  small: CpuFigures & { lines: number };
 }
+
+/** A 10-minute upload of a site of 10,000 hits a day: ~70 lines, ~16 KiB. */
+const SMALL_BYTES = 16 * 1024;
+const SMALL_COUNT = 200;
 
 /** D1 requests of a chunk in the floor: the site, the reads, the entry pages' reads, the writes. */
 const FLOOR_ROUND_TRIPS = 4;
@@ -188,6 +194,23 @@ export async function benchChunkCpu(log: string, count = 300): Promise<ChunkCpuF
       }
     });
 
+    // Small chunks, the worker's code alone.
+    const small = await withSite(async (dir, site) => {
+      const all = readChunks(log, SMALL_COUNT + FIRSTS, SMALL_BYTES);
+      const w = await startSplitWorker(dir, { vars });
+      try {
+        const run = await warmRun(w.url, site, all.slice(0, SMALL_COUNT), () => [w.appPid]);
+        const first: ProcCpu[] = [];
+        for (const c of all.slice(SMALL_COUNT)) {
+          await w.restartApp();
+          first.push(await firstChunk(w.url, site, c, w.appPid));
+        }
+        return { warm: run.cpu[0], first, lines: run.lines / SMALL_COUNT };
+      } finally {
+        await w.stop();
+      }
+    });
+
     // The same stages inside workerd.
     const workerdStages = await withSite(async (dir, site) => {
       const w = await startSplitWorker(dir, { vars, entry: "stages-entry.js" });
@@ -280,6 +303,7 @@ export async function benchChunkCpu(log: string, count = 300): Promise<ChunkCpuF
       node,
       workerdStages,
       floor,
+      small,
     };
   } finally {
     doh.close();
@@ -305,6 +329,7 @@ export function chunkCpuLines(f: ChunkCpuFigures): string[] {
     `JS only (the worker in workerd, its D1 in another): warm ${cpu(f.jsOnly.warm)}; an isolate's first chunk ${firsts(f.jsOnly)}`,
     `  an isolate's start before it (workerd's own, the modules, their global scope with warmUp): ${(f.jsOnly.start ?? []).map(cpu).join(", ")}`,
     `  (on Cloudflare D1 runs outside the worker: "JS only" is what a request is billed; the local D1's workerd took ${ms(f.d1Host)} more, wrangler's proxy workerd ${ms(f.proxy)}, neither counted)`,
+    `JS only, chunks of ${SMALL_BYTES / 1024} KiB (${Math.round(f.small.lines)} lines: a 10-minute upload of a 10,000-hits/day site): warm ${cpu(f.small.warm)}; an isolate's first chunk ${firsts(f.small)}`,
     `workerd warm, by stage (its clock): ${stages(f.workerdStages)}`,
     `Node warm: ${stages(f.node.warm)}`,
     `Node first chunk of a fresh process (median of ${f.node.first.length}): ${stages(medianFirst)}`,
