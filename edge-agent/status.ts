@@ -68,9 +68,10 @@ export async function status(ctx: Context, json: boolean): Promise<void> {
   for (const m of found.missing) ctx.problems.add(EXIT.unreadable, `no file matches ${m}`);
 
   const pending = rows.reduce((n, r) => n + (r.pending ?? 0), 0);
+  const cap = state.chunkCap?.bytes;
   if (json) {
     deps.stdout(
-      `${JSON.stringify({ site: config.site, stateFile: config.stateFile, pending, files: rows })}\n`,
+      `${JSON.stringify({ site: config.site, stateFile: config.stateFile, pending, files: rows, ...(cap === undefined ? {} : { chunkCap: cap }) })}\n`,
     );
     return;
   }
@@ -96,4 +97,8 @@ export async function status(ctx: Context, json: boolean): Promise<void> {
   deps.stdout(
     `pending: ${formatBytes(pending)} (site ${config.site}, state ${config.stateFile})\n`,
   );
+  if (cap !== undefined)
+    deps.stdout(
+      `chunks of at most ${formatBytes(cap)}: Cloudflare stopped the worker at its CPU limit on larger ones (a deploy that changes the worker's limit lifts this)\n`,
+    );
 }

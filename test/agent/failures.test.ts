@@ -17,6 +17,7 @@ import { testDeps } from "./deps";
 import { existsSync, writeFileSync } from "node:fs";
 import { OLD_NODE_VERSION, oldNode } from "./old-node";
 import { startFaultProxy, type FaultProxy } from "./fault-proxy";
+import { formatBytes } from "../../edge-agent/context";
 import { removeTempDirs, tempDir } from "./temp";
 import {
   agent,
@@ -186,6 +187,10 @@ describe("when things go wrong, the agent says so, exits non-zero, and loses not
     expect(state.chunkCap.bytes).toBeLessThanOrEqual(LIMIT / 2);
     expect(state.chunkCap.bytes).toBeGreaterThan(LIMIT / 4);
     expect(state.chunkCap.workerLimit).toBeGreaterThan(LIMIT);
+    const shown = await agent(config, {}, { command: "status" });
+    expect(shown.out).toContain(
+      `chunks of at most ${formatBytes(state.chunkCap.bytes)}: Cloudflare stopped the worker at its CPU limit on larger ones`,
+    );
 
     // A later run starts at the size that went through: no chunk is stopped, none is larger.
     const stateFile = join(dir, "state", "agent.json");
