@@ -189,7 +189,7 @@ export async function applyChunk(
     );
     // Entry pages are known once the visitor-days are merged, and so are the month buckets a
     // visitor leaves: their tail rows, and those buckets' whole sets, second.
-    const entries = entryReads(visitorDays.work);
+    const entries = entryReads(visitorDays.work, stored);
     const lost = lostVisitorReads(visitorDays.work, stored);
     if (entries.length > 0 || lost.length > 0) {
       const more = await db.batch([

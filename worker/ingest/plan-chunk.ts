@@ -373,14 +373,31 @@ function moved(rows: Map<string, RowDelta>): [string, RowDelta][] {
   return [...rows].filter(([, r]) => r.hits !== 0 || r.bytes !== 0);
 }
 
-/** The derived panels' [period, panel, key] a chunk moves, to read their tail rows. */
-export function entryReads(work: Map<string, MonthWork>): [string, string, string][] {
+/**
+ * The derived panels' [period, panel, key] a chunk moves whose tail rows it must read: those not
+ * in their stored head (a key in a head has no tail row). Often none, and then no second read.
+ */
+export function entryReads(
+  work: Map<string, MonthWork>,
+  stored: Stored,
+): [string, string, string][] {
+  const heads = new Map<string, Set<string>>();
+  const inHead = (period: string, panel: string, key: string) => {
+    const id = tab(period, panel);
+    let keys = heads.get(id);
+    if (keys === undefined)
+      heads.set(id, (keys = new Set(stored.heads.get(id)?.rows.map((r) => r.key))));
+    return keys.has(key);
+  };
   const out: [string, string, string][] = [];
+  const want = (period: string, panel: string, key: string) => {
+    if (!inHead(period, panel, key)) out.push([period, panel, key]);
+  };
   for (const [month, w] of work)
     for (const panel of DERIVED_PANELS)
       for (const [key] of moved(w.derived[panel])) {
-        out.push([month, panel, key]);
-        if (YEAR_PANELS.includes(panel)) out.push([month.slice(0, 4), panel, key]);
+        want(month, panel, key);
+        if (YEAR_PANELS.includes(panel)) want(month.slice(0, 4), panel, key);
       }
   return out;
 }
