@@ -47,14 +47,13 @@ export function decodeSketch(s: string | null | undefined): Uint8Array {
   return r;
 }
 
+const CODE = Uint8Array.from(KEY_ALPHABET, (c) => c.charCodeAt(0));
+const ascii = new TextDecoder();
+
 export function encodeSketch(r: Uint8Array): string {
-  let out = "";
-  for (let i = 0; i < REGISTERS; i += SLICE) {
-    out += String.fromCharCode(
-      ...Array.from(r.subarray(i, i + SLICE), (v) => KEY_ALPHABET.charCodeAt(v)),
-    );
-  }
-  return out;
+  const out = new Uint8Array(REGISTERS);
+  for (let i = 0; i < REGISTERS; i++) out[i] = CODE[r[i]];
+  return ascii.decode(out);
 }
 
 /** Adds a visitor key (keeps the larger rank). */
@@ -69,13 +68,16 @@ export function mergeSketch(a: Uint8Array, b: Uint8Array): Uint8Array {
   return a;
 }
 
+/** 2 ** -rank for every rank a register holds (0–37). */
+const POWERS = Float64Array.from({ length: 64 }, (_, rank) => 2 ** -rank);
+
 /** The estimated number of distinct keys added (HyperLogLog, with linear counting when small). */
 export function estimate(r: Uint8Array): number {
   const m = REGISTERS;
   let sum = 0;
   let zeros = 0;
   for (let i = 0; i < m; i++) {
-    sum += 2 ** -r[i];
+    sum += POWERS[r[i]];
     if (r[i] === 0) zeros++;
   }
   const alpha = 0.7213 / (1 + 1.079 / m);
