@@ -1,5 +1,6 @@
 // CPU of a warm 256 KiB chunk, this checkout's worker against another checkout's, fed the same
-// chunks in turn: `npm run bench:ab -- <other checkout> [chunks] [runs]`.
+// chunks in turn: `npm run bench:ab -- <other checkout> [chunks] [runs] [chunk KiB]` (chunk KiB:
+// 256, the Free plan's, by default; 16 is a 10-minute upload of a 10,000-hits/day site).
 // Single runs of the CPU bench drift more than most changes move (the same code gave 29.5 and 19.9
 // ms two hours apart here): here each worker runs in a workerd of its own with its own D1 host
 // (the "JS only" setup of chunk-cpu.ts), and every chunk goes to one then to the other, the order
@@ -61,11 +62,13 @@ async function run(sides: Side[], chunks: Chunk[], dohUrl: string): Promise<Proc
 
 if (import.meta.url === `file://${process.argv[1]}`) {
   const other = process.argv[2];
-  if (!other) throw new Error("usage: npm run bench:ab -- <other checkout> [chunks] [runs]");
+  if (!other)
+    throw new Error("usage: npm run bench:ab -- <other checkout> [chunks] [runs] [chunk KiB]");
   const count = Number(process.argv[3] ?? 170);
   const runs = Number(process.argv[4] ?? 4);
+  const size = process.argv[5] === undefined ? CHUNK_BYTES : Number(process.argv[5]) * 1024;
   const log = join(import.meta.dirname, "data", "big.log");
-  const chunks = readChunks(log, count, CHUNK_BYTES);
+  const chunks = readChunks(log, count, size);
   const sides = [
     await sideOf("this", resolve(import.meta.dirname, "..")),
     await sideOf("other", resolve(other)),
@@ -86,7 +89,7 @@ if (import.meta.url === `file://${process.argv[1]}`) {
   const mean = ratios.reduce((a, b) => a + b, 0) / ratios.length;
   const spread = Math.max(...ratios.map((x) => Math.abs(x - mean)));
   console.log(
-    `ab         ${count - WARMUP} warm chunks a run, ${runs} runs: this/other ${mean.toFixed(3)} (each run within ±${spread.toFixed(3)} of it)`,
+    `ab         ${count - WARMUP} warm chunks of ${size / 1024} KiB a run, ${runs} runs: this/other ${mean.toFixed(3)} (each run within ±${spread.toFixed(3)} of it)`,
   );
   doh.close();
   process.exit(0);
