@@ -12,7 +12,7 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
-import { type Chunk, readChunks } from "./chunk-stages";
+import { type Chunk, openRun, readChunks } from "./chunk-stages";
 import { CHUNK_BYTES, diff, fakeDoh, per, sleep, upload, WARMUP } from "./chunk-cpu";
 import { type ProcCpu, procCpu } from "./proc-cpu";
 import type * as here from "./workerd/split-worker";
@@ -44,11 +44,12 @@ async function run(sides: Side[], chunks: Chunk[], dohUrl: string): Promise<Proc
   try {
     for (let i = 0; i < sides.length; i++)
       workers.push(await sides[i].split.startSplitWorker(dirs[i], { vars }));
+    const runs = await Promise.all(workers.map((w, i) => openRun(w.url, sites[i])));
     let at = workers.map((w) => procCpu(w.appPid));
     for (let c = 0; c < chunks.length; c++) {
       if (c === WARMUP) at = workers.map((w) => procCpu(w.appPid));
       for (let i = 0; i < workers.length; i++)
-        await upload(workers[i].url, sites[i], chunks[c]).catch((e: Error) => {
+        await upload(workers[i].url, sites[i], chunks[c], runs[i]).catch((e: Error) => {
           throw new Error(`${sides[i].name}: ${e.message}`);
         });
     }

@@ -16,7 +16,7 @@ import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { addSite, startLocalWorker } from "../scripts/local-worker";
-import { type Chunk, chunkRequest, ingestStages, readChunks } from "./chunk-stages";
+import { type Chunk, chunkRequest, ingestStages, openRun, readChunks } from "./chunk-stages";
 import { STAGES, type StageTimes } from "./ingest-stages";
 import { descendants, type ProcCpu, procCpu } from "./proc-cpu";
 import { startD1Host, startSplitWorker } from "./workerd/split-worker";
@@ -86,8 +86,8 @@ export async function fakeDoh(): Promise<{ url: string; close(): void }> {
 type Site = ReturnType<typeof addSite>;
 
 /** Sends a chunk as the agent does; its lines, or an error unless the worker answered 200. */
-export async function upload(url: string, site: Site, c: Chunk): Promise<number> {
-  const res = await fetch(...chunkRequest(url, site, c));
+export async function upload(url: string, site: Site, c: Chunk, runId?: number): Promise<number> {
+  const res = await fetch(...chunkRequest(url, site, c, runId));
   const reply = (await res.json()) as { lines: number; error?: { message: string } };
   if (res.status !== 200) throw new Error(`ingest answered ${res.status}: ${reply.error?.message}`);
   return reply.lines;
@@ -99,12 +99,13 @@ async function warmRun(
   site: Site,
   chunks: Chunk[],
   pids: () => number[],
+  runId?: number,
 ): Promise<{ cpu: ProcCpu[]; lines: number }> {
   let at: ProcCpu[] = [];
   let lines = 0;
   for (let i = 0; i < chunks.length; i++) {
     if (i === WARMUP) at = pids().map(procCpu);
-    lines += await upload(url, site, chunks[i]);
+    lines += await upload(url, site, chunks[i], runId);
   }
   await sleep(300); // background work (waitUntil, V8's threads) finishes within the window
   const end = pids().map(procCpu);
@@ -112,14 +113,20 @@ async function warmRun(
 }
 
 /** One chunk's CPU in process `pid`, less what the process uses idle over the same time. */
-async function firstChunk(url: string, site: Site, c: Chunk, pid: number): Promise<ProcCpu> {
+async function firstChunk(
+  url: string,
+  site: Site,
+  c: Chunk,
+  pid: number,
+  runId?: number,
+): Promise<ProcCpu> {
   const idleMs = 1000;
   const i0 = procCpu(pid);
   await sleep(idleMs);
   const t0 = performance.now();
   const c0 = procCpu(pid);
   const idle = per(diff(i0, c0), idleMs);
-  await upload(url, site, c);
+  await upload(url, site, c, runId);
   await sleep(300);
   const elapsed = performance.now() - t0;
   const d = diff(c0, procCpu(pid));
@@ -151,9 +158,11 @@ export async function benchChunkCpu(log: string, count = 300): Promise<ChunkCpuF
     const real = await withSite(async (dir, site) => {
       const w = await startLocalWorker({ persistTo: dir, vars });
       let run: Awaited<ReturnType<typeof warmRun>>;
+      let runId: number;
       try {
         const { worker, proxy } = wranglerWorkerd(w.child.pid!, w.port);
-        run = await warmRun(w.url, site, chunks, () => [worker, proxy]);
+        runId = await openRun(w.url, site);
+        run = await warmRun(w.url, site, chunks, () => [worker, proxy], runId);
       } finally {
         await w.stop();
       }
@@ -167,6 +176,7 @@ export async function benchChunkCpu(log: string, count = 300): Promise<ChunkCpuF
               site,
               c,
               wranglerWorkerd(fresh.child.pid!, fresh.port).worker,
+              runId,
             ),
           );
         } finally {
@@ -180,13 +190,14 @@ export async function benchChunkCpu(log: string, count = 300): Promise<ChunkCpuF
     const split = await withSite(async (dir, site) => {
       const w = await startSplitWorker(dir, { vars });
       try {
-        const run = await warmRun(w.url, site, chunks, () => [w.appPid, w.host.pid]);
+        const runId = await openRun(w.url, site);
+        const run = await warmRun(w.url, site, chunks, () => [w.appPid, w.host.pid], runId);
         const first: ProcCpu[] = [];
         const start: ProcCpu[] = [];
         for (const c of later) {
           await w.restartApp();
           start.push(w.startCpu);
-          first.push(await firstChunk(w.url, site, c, w.appPid));
+          first.push(await firstChunk(w.url, site, c, w.appPid, runId));
         }
         return { warm: run.cpu[0], host: run.cpu[1].total, first, start };
       } finally {
@@ -199,11 +210,12 @@ export async function benchChunkCpu(log: string, count = 300): Promise<ChunkCpuF
       const all = readChunks(log, SMALL_COUNT + FIRSTS, SMALL_BYTES);
       const w = await startSplitWorker(dir, { vars });
       try {
-        const run = await warmRun(w.url, site, all.slice(0, SMALL_COUNT), () => [w.appPid]);
+        const runId = await openRun(w.url, site);
+        const run = await warmRun(w.url, site, all.slice(0, SMALL_COUNT), () => [w.appPid], runId);
         const first: ProcCpu[] = [];
         for (const c of all.slice(SMALL_COUNT)) {
           await w.restartApp();
-          first.push(await firstChunk(w.url, site, c, w.appPid));
+          first.push(await firstChunk(w.url, site, c, w.appPid, runId));
         }
         return { warm: run.cpu[0], first, lines: run.lines / SMALL_COUNT };
       } finally {

@@ -31,17 +31,34 @@ export function readChunks(log: string, count: number, size: number, from = 0): 
   return out;
 }
 
-/** The request an agent sends for a chunk. */
+/** Opens an upload run, as the agent does once per run: its id, for chunkRequest. */
+export async function openRun(
+  url: string,
+  site: { site: string; agentToken: string },
+): Promise<number> {
+  const res = await fetch(`${url}/api/v1/runs?site=${encodeURIComponent(site.site)}`, {
+    method: "POST",
+    headers: { authorization: `Bearer ${site.agentToken}` },
+  });
+  const reply = (await res.json()) as { runId?: number };
+  if (res.status !== 200 || reply.runId === undefined)
+    throw new Error(`opening a run answered ${res.status}`);
+  return reply.runId;
+}
+
+/** The request an agent sends for a chunk (in upload run `runId`, as the agent's always are). */
 export function chunkRequest(
   url: string,
   site: { site: string; agentToken: string },
   c: Chunk,
+  runId?: number,
 ): [string, RequestInit] {
   const q = new URLSearchParams({
     site: site.site,
     source: "big.log",
     start: String(c.start),
     end: String(c.end),
+    ...(runId === undefined ? {} : { run: String(runId) }),
   });
   return [
     `${url}/api/v1/ingest?${q}`,

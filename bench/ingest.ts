@@ -13,6 +13,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { gzipSync } from "node:zlib";
 import { addSite, startLocalWorker } from "../scripts/local-worker";
+import { openRun } from "./chunk-stages";
 
 export interface IngestFigures {
   lines: number;
@@ -59,6 +60,8 @@ export async function benchIngest(file: string, chunkBytes = 8 << 20): Promise<I
     const site = addSite("bench", dir);
     const worker = await startLocalWorker({ persistTo: dir });
     try {
+      // In an upload run, as the agent's chunks are (each chunk adds to its row).
+      const runId = await openRun(worker.url, site);
       const fd = openSync(file, "r");
       const buf = Buffer.allocUnsafe(chunkBytes);
       let offset = 0,
@@ -77,6 +80,7 @@ export async function benchIngest(file: string, chunkBytes = 8 << 20): Promise<I
           source: "big.log",
           start: String(offset),
           end: String(offset + cut),
+          run: String(runId),
         });
         const res = await fetch(`${worker.url}/api/v1/ingest?${q}`, {
           method: "POST",

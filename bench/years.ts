@@ -19,6 +19,7 @@ import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { gzipSync } from "node:zlib";
 import { addSite, startLocalWorker } from "../scripts/local-worker";
+import { openRun } from "./chunk-stages";
 import { treeCpuSeconds } from "./ingest";
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "..");
@@ -238,6 +239,8 @@ async function main() {
       if (workerLog.length > 40) workerLog.shift();
     },
   });
+  // One upload run, as the agent opens at each of its runs: every chunk names it (&run=).
+  const runId = await openRun(worker.url, site);
   const pool: { address: string; agent: string; day: number }[] = [];
   const state = { visitors: 0 };
   let offset = 0;
@@ -249,6 +252,7 @@ async function main() {
       source: "access.log",
       start: String(offset),
       end: String(offset + raw.length),
+      run: String(runId),
     });
     const res = await fetch(`${worker.url}/api/v1/ingest?${q}`, {
       method: "POST",
