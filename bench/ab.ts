@@ -1,6 +1,6 @@
-// CPU of a warm chunk (256 KiB unless told), this checkout's worker against another checkout's, fed the same
-// chunks in turn: `npm run bench:ab -- <other checkout> [chunks] [runs] [chunk KiB]` (chunk KiB:
-// 256, the Free plan's, by default; 16 is a 10-minute upload of a 10,000-hits/day site).
+// CPU of a warm chunk, this checkout's worker against another checkout's, fed the same chunks in
+// turn: `npm run bench:ab -- <other checkout> [chunks] [runs] [chunk KiB]` (chunk KiB: 256, the
+// Free plan's, by default; 16 is a 10-minute upload of a 10,000-hits/day site).
 // Single runs of the CPU bench drift more than most changes move (the same code gave 29.5 and 19.9
 // ms two hours apart here): here each worker runs in a workerd of its own with its own D1 host
 // (the "JS only" setup of chunk-cpu.ts), and every chunk goes to one then to the other, the order
